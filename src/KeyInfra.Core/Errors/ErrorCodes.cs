@@ -1,0 +1,92 @@
+namespace KeyInfra.Errors;
+
+/// <summary>
+/// The stable error codes carried by <see cref="KeyInfraException.ErrorCode"/>; docs/errors.md explains each.
+/// </summary>
+/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration.</remarks>
+public static class ErrorCodes
+{
+    /// <summary>PEM text is malformed: missing or mismatched armour, bad Base64, or not a PUBLIC KEY block.</summary>
+    public const string MalformedPem = "KI1001";
+
+    /// <summary>DER is malformed: truncated, not canonical DER, trailing bytes, or not a SubjectPublicKeyInfo.</summary>
+    public const string MalformedDer = "KI1002";
+
+    /// <summary>A raw key has the wrong length or prefix for its curve.</summary>
+    public const string MalformedRawKey = "KI1003";
+
+    /// <summary>An EC point is not on the named curve (or is the point at infinity).</summary>
+    public const string PointNotOnCurve = "KI1004";
+
+    /// <summary>The encoded key is of another curve or algorithm than the one declared.</summary>
+    public const string KeySpecMismatch = "KI1005";
+
+    /// <summary>An RSA key is smaller than 2048 or larger than 4096 bits, or has an unsafe exponent.</summary>
+    public const string WeakOrUnsupportedRsaKey = "KI1006";
+
+    /// <summary>The algorithm or curve OID is not one KeyInfra supports.</summary>
+    public const string UnsupportedAlgorithm = "KI1007";
+
+    /// <summary>The key data is larger than any supported key could be.</summary>
+    public const string KeyDataTooLarge = "KI1008";
+
+    /// <summary>A raw import did not say which key type it is.</summary>
+    public const string RawKeyNeedsSpec = "KI1009";
+
+    /// <summary>No key with that id exists in this tenant.</summary>
+    public const string KeyNotFound = "KI1101";
+
+    /// <summary>No key ring with that name exists in this tenant.</summary>
+    public const string KeyRingNotFound = "KI1102";
+
+    /// <summary>The key is revoked.</summary>
+    public const string KeyRevoked = "KI1103";
+
+    /// <summary>The key is expired.</summary>
+    public const string KeyExpired = "KI1104";
+
+    /// <summary>The key has no private key in KeyInfra, so it cannot sign.</summary>
+    public const string NoPrivateKey = "KI1105";
+
+    /// <summary>The key has verification records and cannot be deleted.</summary>
+    public const string KeyInUse = "KI1106";
+
+    /// <summary>Another instance created the same ring version at the same time, repeatedly.</summary>
+    public const string RingVersionConflict = "KI1107";
+
+    /// <summary>No master key is configured.</summary>
+    public const string MasterKeyMissing = "KI2001";
+
+    /// <summary>The master key text is not 32 bytes of Base64 or hex.</summary>
+    public const string MasterKeyMalformed = "KI2002";
+
+    /// <summary>The master key does not match its stored key check value.</summary>
+    public const string MasterKeyCheckFailed = "KI2003";
+
+    /// <summary>Existing data is encrypted under master keys the key source does not provide.</summary>
+    public const string MasterKeyUnavailable = "KI2004";
+
+    /// <summary>Encrypted data is truncated or of an unknown format version.</summary>
+    public const string CiphertextMalformed = "KI2101";
+
+    /// <summary>Encrypted data failed authentication: tampered, moved to another row, or under another key.</summary>
+    public const string CiphertextAuthenticationFailed = "KI2102";
+
+    /// <summary>A private key read from storage could not be parsed after decryption.</summary>
+    public const string PrivateKeyCorrupt = "KI2103";
+
+    /// <summary>A signing request does not fit the key (a hash for Ed25519, a hash of the wrong length, an unsupported hash).</summary>
+    public const string SignRequestInvalid = "KI3001";
+
+    /// <summary>The verification log could not commit records.</summary>
+    public const string VerificationLogWriteFailed = "KI3101";
+
+    /// <summary>The verification log is shut down and accepts no records.</summary>
+    public const string VerificationLogClosed = "KI3102";
+
+    /// <summary>The options are invalid.</summary>
+    public const string InvalidOptions = "KI4001";
+
+    /// <summary>No storage provider is registered (call UseSqlite or UsePostgreSql).</summary>
+    public const string NoStorageProvider = "KI4002";
+}

@@ -1,0 +1,18 @@
+using KeyInfra.Keys;
+
+namespace KeyInfra.Signing;
+
+/// <summary>A signature and what made it.</summary>
+/// <param name="KeyId">The key that signed.</param>
+/// <param name="Spec">The key's type.</param>
+/// <param name="Signature">The signature bytes, in <paramref name="Encoding"/> for ECDSA.</param>
+/// <param name="Encoding">The ECDSA encoding used; <c>null</c> for other algorithms.</param>
+/// <param name="HashAlgorithm">The hash used (ECDSA, RSA); <c>null</c> for Ed25519.</param>
+/// <param name="RsaPadding">The RSA padding used; <c>null</c> for other algorithms.</param>
+public sealed record SignResult(
+    KeyId KeyId,
+    KeySpec Spec,
+    byte[] Signature,
+    SignatureEncoding? Encoding,
+    string? HashAlgorithm,
+    RsaPadding? RsaPadding);

@@ -1,0 +1,27 @@
+namespace KeyInfra.Verification;
+
+/// <summary>Settings of the verification log.</summary>
+public sealed class VerificationLogOptions
+{
+    /// <summary>How outcomes are recorded. Default: <see cref="LogMode.Durable"/>.</summary>
+    public LogMode Mode { get; set; } = LogMode.Durable;
+
+    /// <summary>The most records committed in one transaction. Default: 512. Range 1–10,000.</summary>
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// How long the writer waits for more records before committing a partial batch. Default: zero
+    /// (commit whatever has arrived: under load batches fill by themselves while the previous commit runs).
+    /// At most one second.
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How many records may wait to be written. Callers wait when it is full (in every mode records are
+    /// never dropped). Default: 10,000. Range 1–1,000,000.
+    /// </summary>
+    public int BufferCapacity { get; set; } = 10_000;
+
+    /// <summary>The most requests one <see cref="IVerifier.VerifyBatchAsync"/> call accepts. Default: 100,000.</summary>
+    public int MaxBatchRequests { get; set; } = 100_000;
+}

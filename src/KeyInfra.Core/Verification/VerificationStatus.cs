@@ -1,0 +1,26 @@
+namespace KeyInfra.Verification;
+
+/// <summary>The outcome of a verification: valid, or exactly why not.</summary>
+public enum VerificationStatus
+{
+    /// <summary>The signature is valid for the data under an active key.</summary>
+    Valid = 1,
+
+    /// <summary>The signature is well formed but does not match the data and key.</summary>
+    InvalidSignature = 2,
+
+    /// <summary>No key with that id exists (in this tenant).</summary>
+    KeyNotFound = 3,
+
+    /// <summary>The key was revoked.</summary>
+    KeyRevoked = 4,
+
+    /// <summary>The key expired (by date or by hand).</summary>
+    KeyExpired = 5,
+
+    /// <summary>The request names an algorithm, hash or mode the key does not use (or a hash for Ed25519, which signs messages).</summary>
+    AlgorithmMismatch = 6,
+
+    /// <summary>The signature is not a well-formed encoding for the key (wrong length, non-canonical DER, empty).</summary>
+    MalformedSignature = 7,
+}
