@@ -1,6 +1,14 @@
 using KeyInfra;
+using KeyInfra.Caching;
+using KeyInfra.Encryption;
+using KeyInfra.Hosting;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
 using KeyInfra.Tenancy;
+using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,19 +21,41 @@ public static class KeyInfraServiceCollectionExtensions
     /// are validated when the host starts. Follow with a storage provider (<c>UseSqlite</c>,
     /// <c>UsePostgreSql</c>) and a master key source (<c>UseEnvironmentMasterKey</c>, …).
     /// </summary>
-    /// <remarks>Safe to call more than once: services are added once, and every <paramref name="configure"/> runs.</remarks>
+    /// <remarks>
+    /// Safe to call more than once: services are added once, and every <paramref name="configure"/> runs.
+    /// Every default is added with TryAdd, so a service the host registered first wins.
+    /// Without a host, resolve <see cref="IHostedService"/>s and start them, or the master key is checked
+    /// on the first write and migrations must be applied with <c>IKeyInfraMigrator</c>.
+    /// </remarks>
     public static IKeyInfrastructureBuilder AddKeyInfrastructure(this IServiceCollection services, Action<KeyInfraOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<KeyInfraOptions>().BindConfiguration(KeyInfraOptions.SectionName).ValidateOnStart();
+        services.AddOptions<KeyInfraOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyInfraOptions>, ConfigureKeyInfraOptionsFromConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyInfraOptions>, KeyInfraOptionsValidator>());
         if (configure is not null)
         {
-            options.Configure(configure);
+            services.Configure(configure);
         }
 
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
+
+        services.TryAddSingleton<ImportedKeyCache>();
+        services.TryAddSingleton<SigningKeyCache>();
+        services.TryAddSingleton<IKeyCacheInvalidator, KeyCacheInvalidator>();
+        services.TryAddSingleton<IKeyStore, KeyStore>();
+        services.TryAddSingleton<ISigner, Signer>();
+        services.TryAddSingleton<IVerifier, Verifier>();
+        services.TryAddSingleton<IVerificationLog, VerificationLog>();
+
+        services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();
+        services.TryAddSingleton<MasterKeyValidator>();
+        services.TryAddSingleton<IPrivateKeyReencryptor, PrivateKeyReencryptor>();
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);
     }
 }

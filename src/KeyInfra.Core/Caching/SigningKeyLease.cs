@@ -1,0 +1,49 @@
+using KeyInfra.Cryptography;
+using KeyInfra.Keys;
+
+namespace KeyInfra.Caching;
+
+/// <summary>
+/// A reference-counted decrypted private key. The cache holds one reference; each signer holds one while it
+/// signs. The key is disposed (and zeroed) when the last reference goes, so eviction never pulls a key from
+/// under a running signature.
+/// </summary>
+internal sealed class SigningKeyLease
+{
+    private int _references = 1;
+
+    public SigningKeyLease(KeyInfo info, SigningKey key)
+    {
+        Info = info;
+        Key = key;
+    }
+
+    public KeyInfo Info { get; }
+
+    public SigningKey Key { get; }
+
+    public bool TryAcquire()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            Key.Dispose();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics.CodeAnalysis;
+using KeyInfra.Keys;
+
+namespace KeyInfra.Errors;
+
+/// <summary>Builds KeyInfra's exceptions, so each message is written once.</summary>
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void KeyNotFound(KeyId id)
+        => throw new UnknownKeyException(ErrorCodes.KeyNotFound, $"No key with id {id} exists in this tenant. Check the id, or list keys to find it.", id);
+
+    [DoesNotReturn]
+    public static void KeyRingNotFound(string ringName)
+        => throw new UnknownKeyException(ErrorCodes.KeyRingNotFound, $"No key ring named '{ringName}' exists in this tenant. Create a key with RingName = '{ringName}' first.");
+
+    [DoesNotReturn]
+    public static void KeyRevoked(KeyId id)
+        => throw new KeyStateException(ErrorCodes.KeyRevoked, $"Key {id} is revoked and cannot sign. Use the ring's newest version, or create a new key.", id);
+
+    [DoesNotReturn]
+    public static void KeyExpired(KeyId id)
+        => throw new KeyStateException(ErrorCodes.KeyExpired, $"Key {id} is expired and cannot sign. Rotate its ring or create a new key.", id);
+
+    [DoesNotReturn]
+    public static void NoPrivateKey(KeyId id)
+        => throw new KeyStateException(ErrorCodes.NoPrivateKey, $"Key {id} is a public key imported for verification; KeyInfra holds no private key for it, so it cannot sign.", id);
+
+    [DoesNotReturn]
+    public static void KeyInUse(KeyId id)
+        => throw new KeyInUseException(ErrorCodes.KeyInUse, $"Key {id} has verification records and cannot be deleted, so the log stays explainable. Revoke it instead.", id);
+
+    [DoesNotReturn]
+    public static void RingVersionConflict(string ringName)
+        => throw new KeyInfraException(ErrorCodes.RingVersionConflict, $"Could not add a new version to ring '{ringName}': other writers kept taking the next version. Retry the operation.");
+
+    [DoesNotReturn]
+    public static void NoMasterKeySource()
+        => throw new MasterKeyException(ErrorCodes.MasterKeyMissing, "No master key source is configured, so private keys cannot be encrypted. Call UseEnvironmentMasterKey() (or UseVaultMasterKey(), …) when registering KeyInfra.");
+
+    [DoesNotReturn]
+    public static void NoStorageProvider()
+        => throw new KeyInfraException(ErrorCodes.NoStorageProvider, "No KeyInfra storage provider is registered. Call UseSqlite(...) or UsePostgreSql(...) after AddKeyInfrastructure().");
+
+    [DoesNotReturn]
+    public static void LogClosed()
+        => throw new VerificationLogException(ErrorCodes.VerificationLogClosed, "The verification log is shut down (the host is stopping) and records nothing more; the verification was not recorded.");
+
+    [DoesNotReturn]
+    public static void SignRequestInvalid(string message, string paramName)
+        => throw new ArgumentException($"{ErrorCodes.SignRequestInvalid}: {message}", paramName);
+}

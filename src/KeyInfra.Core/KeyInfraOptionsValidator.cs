@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace KeyInfra;
+
+/// <summary>Checks KeyInfra's options when the host starts, so a bad setting fails fast with its name.</summary>
+internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KeyInfraOptions options)
+    {
+        var failures = new List<string>();
+        var log = options.VerificationLog;
+        if (!Enum.IsDefined(log.Mode))
+        {
+            failures.Add($"KeyInfra:VerificationLog:Mode '{log.Mode}' is not Durable, Buffered or Off.");
+        }
+
+        if (log.MaxBatchSize is < 1 or > 10_000)
+        {
+            failures.Add($"KeyInfra:VerificationLog:MaxBatchSize is {log.MaxBatchSize}; it must be 1–10000.");
+        }
+
+        if (log.MaxBatchDelay < TimeSpan.Zero || log.MaxBatchDelay > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"KeyInfra:VerificationLog:MaxBatchDelay is {log.MaxBatchDelay}; it must be 0 to 1 second.");
+        }
+
+        if (log.BufferCapacity is < 1 or > 1_000_000)
+        {
+            failures.Add($"KeyInfra:VerificationLog:BufferCapacity is {log.BufferCapacity}; it must be 1–1000000.");
+        }
+
+        if (log.MaxBatchRequests is < 1 or > 10_000_000)
+        {
+            failures.Add($"KeyInfra:VerificationLog:MaxBatchRequests is {log.MaxBatchRequests}; it must be 1–10000000.");
+        }
+
+        var cache = options.KeyCache;
+        if (cache.TimeToLive < TimeSpan.Zero || cache.NegativeTimeToLive < TimeSpan.Zero || cache.SigningKeyTimeToLive < TimeSpan.Zero)
+        {
+            failures.Add("KeyInfra:KeyCache time-to-live values must not be negative.");
+        }
+
+        if (cache.MaxEntries < 1)
+        {
+            failures.Add($"KeyInfra:KeyCache:MaxEntries is {cache.MaxEntries}; it must be at least 1.");
+        }
+
+        if (options.MaxDocumentSize < 1)
+        {
+            failures.Add($"KeyInfra:MaxDocumentSize is {options.MaxDocumentSize}; it must be positive.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

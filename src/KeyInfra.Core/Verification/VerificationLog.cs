@@ -1,0 +1,227 @@
+using System.Threading.Channels;
+using KeyInfra.Diagnostics;
+using KeyInfra.Errors;
+using KeyInfra.Storage;
+using KeyInfra.Tenancy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KeyInfra.Verification;
+
+/// <summary>
+/// The verification log with its group-commit writer: every caller hands its record to one channel, and a
+/// single writer commits whatever has gathered in one transaction, so durability costs one commit per
+/// batch, not per verification.
+/// </summary>
+/// <remarks>
+/// Durable callers await the commit of the batch their record was in; if that commit fails, each of them
+/// gets a <see cref="VerificationLogException"/> and no acknowledged record is lost. Buffered callers return
+/// once their record is queued; a failed commit of buffered records is retried before they are given up
+/// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
+/// </remarks>
+internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable
+{
+    private const int BufferedCommitAttempts = 5;
+
+    private readonly Channel<PendingLogEntry> _channel;
+    private readonly IVerificationLogRepository _repository;
+    private readonly ITenantContext _tenant;
+    private readonly ILogger _logger;
+    private readonly VerificationLogOptions _options;
+    private readonly Task _writer;
+
+    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger)
+    {
+        _repository = repository;
+        _tenant = tenant;
+        _logger = logger;
+        _options = options.Value.VerificationLog;
+        _channel = Channel.CreateBounded<PendingLogEntry>(new BoundedChannelOptions(_options.BufferCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+
+        _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : Task.Run(WriteLoopAsync);
+        if (_options.Mode != LogMode.Durable)
+        {
+            Log.LogModeWarning(logger, _options.Mode.ToString(), _options.Mode == LogMode.Off
+                ? "verifications are not recorded."
+                : "a verification returns before its record is committed; records still queued when the process dies are lost.");
+        }
+    }
+
+    public LogMode Mode => _options.Mode;
+
+    public ValueTask AppendAsync(VerificationRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _options.Mode == LogMode.Off
+            ? ValueTask.CompletedTask
+            : EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
+    }
+
+    public ValueTask AppendBatchAsync(BatchVerificationRecord batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return _options.Mode == LogMode.Off
+            ? ValueTask.CompletedTask
+            : EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.Mode == LogMode.Off || _writer.IsCompleted)
+        {
+            return;
+        }
+
+        var marker = PendingLogEntry.ForFlush();
+        if (!_channel.Writer.TryWrite(marker))
+        {
+            try
+            {
+                await _channel.Writer.WriteAsync(marker, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await marker.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<VerificationRecordPage> QueryAsync(VerificationLogQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
+        var rows = await _repository.QueryAsync(_tenant.TenantId, query, cancellationToken).ConfigureAwait(false);
+        if (rows.Count > query.PageSize)
+        {
+            var page = rows.Take(query.PageSize).ToArray();
+            return new VerificationRecordPage(page, page[^1].Id);
+        }
+
+        return new VerificationRecordPage(rows, null);
+    }
+
+    public Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+        => _repository.GetBatchAsync(_tenant.TenantId, batchId, cancellationToken);
+
+    /// <summary>Stops accepting records, commits everything queued, and waits for the writer to finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private async ValueTask EnqueueAsync(PendingLogEntry entry, CancellationToken cancellationToken)
+    {
+        if (!_channel.Writer.TryWrite(entry))
+        {
+            try
+            {
+                await _channel.Writer.WriteAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                ThrowHelper.LogClosed();
+            }
+        }
+
+        if (entry.Completion is { } completion)
+        {
+            // A cancelled wait does not un-queue the record: it may still be committed.
+            await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _channel.Reader;
+        var pending = new List<PendingLogEntry>(_options.MaxBatchSize);
+        var records = new List<VerificationRecord>(_options.MaxBatchSize);
+        var batches = new List<BatchVerificationRecord>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            if (_options.MaxBatchDelay > TimeSpan.Zero && reader.Count < _options.MaxBatchSize)
+            {
+                await Task.Delay(_options.MaxBatchDelay).ConfigureAwait(false);
+            }
+
+            var rows = 0;
+            while (rows < _options.MaxBatchSize && reader.TryRead(out var entry))
+            {
+                pending.Add(entry);
+                rows += entry.RowCount;
+                if (entry.Record is not null)
+                {
+                    records.Add(entry.Record);
+                }
+                else if (entry.Batch is not null)
+                {
+                    batches.Add(entry.Batch);
+                }
+            }
+
+            await CommitAsync(pending, records, batches).ConfigureAwait(false);
+            pending.Clear();
+            records.Clear();
+            batches.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches)
+    {
+        var rowCount = records.Count + batches.Sum(b => b.Items.Count + 1);
+        if (rowCount > 0)
+        {
+            var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _repository.AppendAsync(records, batches, CancellationToken.None).ConfigureAwait(false);
+                    Log.LogBatchCommitted(_logger, rowCount);
+                    break;
+                }
+                catch (Exception ex) when (buffered && attempt < BufferedCommitAttempts)
+                {
+                    // Only buffered records are in this batch: nobody can be told, so try again before giving up.
+                    Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    if (buffered)
+                    {
+                        Log.BufferedRecordsLost(_logger, rowCount, attempt, ex);
+                    }
+                    else
+                    {
+                        Log.LogCommitFailed(_logger, rowCount, ex);
+                    }
+
+                    var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
+                        $"The verification log could not commit a batch of {rowCount} records, so this verification was not recorded. The cause is in the inner exception; check that the database is reachable and writable.", ex);
+                    foreach (var entry in pending)
+                    {
+                        entry.Completion?.TrySetException(failure);
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        foreach (var entry in pending)
+        {
+            entry.Completion?.TrySetResult();
+        }
+    }
+}

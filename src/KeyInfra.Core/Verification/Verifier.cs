@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using KeyInfra.Caching;
+using KeyInfra.Cryptography;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace KeyInfra.Verification;
+
+/// <summary>
+/// The hot path: resolve the imported key from the cache, check its state against the clock, verify with
+/// the platform, and hand the outcome to the log.
+/// </summary>
+internal sealed class Verifier(
+    ImportedKeyCache keys,
+    IVerificationLog log,
+    ITenantContext tenant,
+    IOptions<KeyInfraOptions> options,
+    TimeProvider time) : IVerifier
+{
+    private readonly KeyInfraOptions _options = options.Value;
+
+    public async Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CheckSizes(request);
+        var tenantId = tenant.TenantId;
+        var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        var record = Verify(request, key, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+        await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        return new VerificationResult(request.KeyId, record.Status, LogsRecords ? record.Id : null);
+    }
+
+    public async Task<BatchVerificationResult> VerifyBatchAsync(
+        IReadOnlyList<VerificationRequest> requests,
+        string? caller = null,
+        IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count > _options.VerificationLog.MaxBatchRequests)
+        {
+            throw new ArgumentException($"A batch holds at most {_options.VerificationLog.MaxBatchRequests} requests (VerificationLog.MaxBatchRequests); this one has {requests.Count}. Split it.", nameof(requests));
+        }
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(requests[i], $"{nameof(requests)}[{i}]");
+            CheckSizes(requests[i]);
+        }
+
+        CheckCaller(caller);
+        var tenantId = tenant.TenantId;
+        var startedAt = time.GetUtcNow();
+
+        // Keys first (async, cached), then the CPU-bound checks on every core.
+        var resolved = new Dictionary<KeyId, ResolvedKey?>();
+        foreach (var request in requests)
+        {
+            if (!resolved.ContainsKey(request.KeyId))
+            {
+                resolved[request.KeyId] = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var items = new VerificationRecord[requests.Count];
+        var done = 0;
+        var reportEvery = Math.Max(1, requests.Count / 100);
+        var parallelOptions = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.For(0, requests.Count, parallelOptions, i =>
+        {
+            var request = requests[i];
+            items[i] = Verify(request, resolved[request.KeyId], tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            var count = Interlocked.Increment(ref done);
+            if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
+            {
+                progress.Report(count);
+            }
+        });
+
+        var batch = new BatchVerificationRecord
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = tenantId,
+            Caller = caller,
+            StartedAt = startedAt,
+            CompletedAt = time.GetUtcNow(),
+            Items = items,
+        };
+        await log.AppendBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+
+        var logs = LogsRecords;
+        var results = new VerificationResult[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            results[i] = new VerificationResult(requests[i].KeyId, items[i].Status, logs ? items[i].Id : null);
+        }
+
+        return new BatchVerificationResult(logs ? batch.Id : null, results);
+    }
+
+    private bool LogsRecords => _options.VerificationLog.Mode != LogMode.Off;
+
+    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, Guid tenantId, Guid recordId, DateTimeOffset now)
+    {
+        var input = (request.Data ?? request.Hash ?? default).Span;
+        var isHash = request.Hash is not null;
+        var signature = request.Signature.Span;
+
+        Span<byte> documentSha256 = stackalloc byte[32];
+        var status = Check(request, key, now, input, isHash, signature, documentSha256);
+
+        return new VerificationRecord
+        {
+            Id = recordId,
+            TenantId = tenantId,
+            RequestedKeyId = request.KeyId,
+            KeyExists = key is not null,
+            Algorithm = key?.Info.Spec.Name,
+            Status = status,
+            DocumentSha256 = documentSha256.ToArray(),
+            SignatureSha256 = SHA256.HashData(signature),
+            VerifiedAt = now,
+            Caller = request.Caller,
+        };
+    }
+
+    // Fills documentSha256 (the log's fingerprint of the document) on every path, and reuses it as the
+    // signed hash when the key signs SHA-256 hashes, so the data is hashed once.
+    private static VerificationStatus Check(
+        VerificationRequest request, ResolvedKey? key, DateTimeOffset now,
+        ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256)
+    {
+        var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : request.Options?.HashAlgorithm ?? key.Info.Spec.DefaultHashAlgorithm;
+        if (isHash && hashAlgorithm == HashAlgorithmName.SHA256 && input.Length == 32)
+        {
+            // The caller's SHA-256 is the document's SHA-256.
+            input.CopyTo(documentSha256);
+        }
+        else
+        {
+            SHA256.HashData(input, documentSha256);
+        }
+
+        if (key is null)
+        {
+            return VerificationStatus.KeyNotFound;
+        }
+
+        var info = key.Info;
+        switch (info.EffectiveStatus(now))
+        {
+            case KeyStatus.Revoked:
+                return VerificationStatus.KeyRevoked;
+            case KeyStatus.Expired:
+                return VerificationStatus.KeyExpired;
+        }
+
+        if (request.ExpectedAlgorithm is { } expected && expected != info.Spec.Algorithm)
+        {
+            return VerificationStatus.AlgorithmMismatch;
+        }
+
+        var parameters = new SignatureParameters(
+            hashAlgorithm,
+            request.Options?.Encoding ?? info.DefaultSignatureEncoding,
+            request.Options?.RsaPadding ?? info.DefaultRsaPadding);
+
+        if (isHash || info.Spec.Algorithm == KeyAlgorithm.EdDsa)
+        {
+            return key.VerificationKey.Verify(input, isHash, signature, parameters);
+        }
+
+        if (hashAlgorithm == HashAlgorithmName.SHA256)
+        {
+            return key.VerificationKey.Verify(documentSha256, inputIsHash: true, signature, parameters);
+        }
+
+        Span<byte> hash = stackalloc byte[64];
+        int length;
+        if (hashAlgorithm == HashAlgorithmName.SHA384)
+        {
+            length = SHA384.HashData(input, hash);
+        }
+        else if (hashAlgorithm == HashAlgorithmName.SHA512)
+        {
+            length = SHA512.HashData(input, hash);
+        }
+        else
+        {
+            return VerificationStatus.AlgorithmMismatch;
+        }
+
+        return key.VerificationKey.Verify(hash[..length], inputIsHash: true, signature, parameters);
+    }
+
+    private void CheckSizes(VerificationRequest request)
+    {
+        var inputLength = request.Data?.Length ?? request.Hash?.Length ?? 0;
+        if (inputLength > _options.MaxDocumentSize)
+        {
+            throw new ArgumentException($"The document is {inputLength} bytes, over the {_options.MaxDocumentSize}-byte limit (MaxDocumentSize). Hash it and verify the hash instead (VerificationRequest.ForHash).", nameof(request));
+        }
+
+        CheckCaller(request.Caller);
+    }
+
+    private static void CheckCaller(string? caller)
+    {
+        if (caller is { Length: > 200 })
+        {
+            throw new ArgumentException("The caller name is over 200 characters.", nameof(caller));
+        }
+    }
+}
