@@ -14,16 +14,16 @@ public readonly record struct KeyId(Guid Value) : ISpanFormattable, IParsable<Ke
 
     /// <summary>Parses a key id written as a UUID (any of the standard <see cref="Guid"/> forms).</summary>
     /// <exception cref="FormatException">The text is not a UUID.</exception>
-    public static KeyId Parse(string s, IFormatProvider? provider = null)
+    public static KeyId Parse(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return TryParse(s, provider, out var id)
+        return TryParse(s, out var id)
             ? id
             : throw new FormatException($"'{(s.Length > 64 ? s[..64] + "…" : s)}' is not a key id: a key id is a UUID such as 0193a6f2-7c1e-7d3a-9b2f-5e4c3d2b1a09.");
     }
 
     /// <summary>Tries to parse a key id written as a UUID.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out KeyId result)
+    public static bool TryParse([NotNullWhen(true)] string? s, out KeyId result)
     {
         if (Guid.TryParse(s, out var guid))
         {
@@ -35,8 +35,10 @@ public readonly record struct KeyId(Guid Value) : ISpanFormattable, IParsable<Ke
         return false;
     }
 
-    /// <summary>Tries to parse a key id written as a UUID.</summary>
-    public static bool TryParse([NotNullWhen(true)] string? s, out KeyId result) => TryParse(s, null, out result);
+    // UUIDs are culture-invariant: the format provider of IParsable is not used.
+    static KeyId IParsable<KeyId>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<KeyId>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out KeyId result) => TryParse(s, out result);
 
     /// <summary>The UUID in its 36-character hyphenated form.</summary>
     public override string ToString() => Value.ToString("D");
