@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs KeyInfra's whole test suite on a fresh Debian machine with the .NET SDK:
+# restores, builds, provisions the services the tests need, runs every test project,
+# and prints the totals as its last line ("N passed, N failed[, N skipped]").
+# In CI (CI=true) a skipped test is a failure: a test that cannot reach its service must not pass quietly.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+configuration="${CONFIGURATION:-Release}"
+results="$(mktemp -d "${TMPDIR:-/tmp}/keyinfra-tests.XXXXXX")"
+cleanup() { rm -rf "$results"; }
+trap cleanup EXIT
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+dotnet tool restore >/dev/null
+dotnet build KeyInfra.sln -c "$configuration" -nologo -v:q -clp:ErrorsOnly
+
+status=0
+dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \
+    --report-trx --results-directory "$results" --no-progress --output Normal || status=$?
+
+# Totals over every test project, from the TRX reports.
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    passed=$((passed + $(value passed)))
+    failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+    skipped=$((skipped + $(value notExecuted) + $(value inconclusive)))
+done
+
+if [[ "${CI:-}" == "true" && $skipped -gt 0 ]]; then
+    echo "CI: $skipped skipped test(s) count as failures (a test that needs a service must reach it)."
+    failed=$((failed + skipped))
+    skipped=0
+    status=1
+fi
+if [[ $passed -eq 0 && $failed -eq 0 ]]; then
+    echo "No test ran." >&2
+    status=1
+fi
+
+summary="$passed passed, $failed failed"
+[[ $skipped -gt 0 ]] && summary+=", $skipped skipped"
+echo "$summary"
+if [[ $failed -gt 0 ]]; then exit 1; fi
+exit "$status"
