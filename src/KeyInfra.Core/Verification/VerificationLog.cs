@@ -19,7 +19,7 @@ namespace KeyInfra.Verification;
 /// once their record is queued; a failed commit of buffered records is retried before they are given up
 /// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
 /// </remarks>
-internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable
+internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDisposable
 {
     private const int BufferedCommitAttempts = 5;
 
@@ -118,6 +118,16 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The synchronous form, for containers disposed synchronously: a container refuses to dispose an
+    /// async-only singleton that way, and the queued records must still be committed.
+    /// </summary>
+    public void Dispose()
+    {
+        _channel.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
     }
 
     private async ValueTask EnqueueAsync(PendingLogEntry entry, CancellationToken cancellationToken)
