@@ -145,7 +145,7 @@ internal sealed class SigningKeyCache : IDisposable
                     ThrowHelper.NoMasterKeySource();
                 }
 
-                pkcs8 = await encryptor.DecryptAsync(privateKey.Material, PrivateKeyEncryptionContext.For(record.TenantId, record.Id), cancellationToken).ConfigureAwait(false);
+                pkcs8 = await encryptor.DecryptAsync(privateKey.Material, EncryptionContexts.ForPrivateKey(record.TenantId, record.Id), cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new NotSupportedException($"Key {record.Id} is held in an HSM; register KeyInfra.Pkcs11 (AddPkcs11) to sign with it.");

@@ -66,6 +66,9 @@ public static class ErrorCodes
     /// <summary>Existing data is encrypted under master keys the key source does not provide.</summary>
     public const string MasterKeyUnavailable = "KI2004";
 
+    /// <summary>The master key source failed (unreachable, or it returned an error) while the master key was being loaded.</summary>
+    public const string MasterKeySourceFailed = "KI2005";
+
     /// <summary>Encrypted data is truncated or of an unknown format version.</summary>
     public const string CiphertextMalformed = "KI2101";
 

@@ -204,7 +204,7 @@ internal sealed class KeyStore(
             var pkcs8 = signingKey.ExportPkcs8();
             try
             {
-                ciphertext = await encryptor.EncryptAsync(pkcs8, PrivateKeyEncryptionContext.For(tenantId, id), cancellationToken).ConfigureAwait(false);
+                ciphertext = await encryptor.EncryptAsync(pkcs8, EncryptionContexts.ForPrivateKey(tenantId, id), cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text;
+using KeyInfra.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.Encryption;
+
+/// <summary>
+/// AES-256-GCM envelope encryption, ciphertext format v1 (<see cref="EnvelopeFormat"/>, docs/security.md).
+/// A fresh 32-byte data key per secret encrypts the data; the master key only wraps data keys.
+/// </summary>
+/// <remarks>
+/// Thread-safe and stateless: every call creates its own <see cref="AesGcm"/> instances. Random 96-bit nonces
+/// are safe because each data key encrypts exactly one message, and each wrap of a master key uses a fresh
+/// random nonce (far below the 2^32 messages per key NIST SP 800-38D allows for random nonces).
+/// </remarks>
+internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILogger<EnvelopeEncryptor> logger) : IEnvelopeEncryptor
+{
+    private readonly IEncryptionKeyProvider _keyProvider = keyProvider;
+    private readonly ILogger<EnvelopeEncryptor> _logger = logger;
+
+    public async ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken = default)
+    {
+        if (plaintext.Length > EnvelopeFormat.MaxPlaintextSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(plaintext), plaintext.Length, $"A secret encrypted at rest is at most {EnvelopeFormat.MaxPlaintextSize} bytes.");
+        }
+
+        var encodedContext = EnvelopeFormat.EncodeContext(context);
+        var masterKey = await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
+        return Seal(plaintext.Span, masterKey, encodedContext);
+    }
+
+    public async ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
+    {
+        var header = EnvelopeFormat.Parse(ciphertext.Span);
+        var encodedContext = EnvelopeFormat.EncodeContext(context);
+        var masterKey = await GetMasterKeyAsync(header.MasterKeyId, cancellationToken).ConfigureAwait(false);
+        return Open(ciphertext.Span, header, masterKey, encodedContext, context);
+    }
+
+    public async ValueTask<byte[]> RewrapAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
+    {
+        var header = EnvelopeFormat.Parse(ciphertext.Span);
+        var encodedContext = EnvelopeFormat.EncodeContext(context);
+        var current = await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
+        if (string.Equals(header.MasterKeyId, current.Id, StringComparison.Ordinal))
+        {
+            return ciphertext.ToArray();
+        }
+
+        var old = await GetMasterKeyAsync(header.MasterKeyId, cancellationToken).ConfigureAwait(false);
+        return Rewrap(ciphertext.Span, header, old, current, encodedContext, context);
+    }
+
+    public string GetMasterKeyId(ReadOnlySpan<byte> ciphertext) => EnvelopeFormat.Parse(ciphertext).MasterKeyId;
+
+    private static byte[] Seal(ReadOnlySpan<byte> plaintext, MasterKey masterKey, byte[] encodedContext)
+    {
+        var idBytes = Encoding.ASCII.GetBytes(masterKey.Id);
+        var output = new byte[EnvelopeFormat.GetLength(idBytes.Length, plaintext.Length)];
+        var header = new EnvelopeHeader(masterKey.Id, idBytes.Length, output.Length);
+        output[0] = EnvelopeFormat.Version1;
+        output[1] = (byte)idBytes.Length;
+        idBytes.CopyTo(output, EnvelopeHeader.IdOffset);
+
+        Span<byte> dataKey = stackalloc byte[EnvelopeFormat.DataKeySize];
+        try
+        {
+            RandomNumberGenerator.Fill(dataKey);
+            WrapDataKey(dataKey, masterKey, idBytes, encodedContext, output, header);
+
+            var dataNonce = output.AsSpan(header.DataNonceOffset, EnvelopeFormat.NonceSize);
+            RandomNumberGenerator.Fill(dataNonce);
+            using var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize);
+            aes.Encrypt(
+                dataNonce,
+                plaintext,
+                output.AsSpan(header.DataOffset, plaintext.Length),
+                output.AsSpan(header.DataTagOffset, EnvelopeFormat.TagSize),
+                EnvelopeFormat.DataAssociatedData(EnvelopeFormat.Version1, encodedContext));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+
+        return output;
+    }
+
+    private byte[] Open(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey masterKey, byte[] encodedContext, in EncryptionContext context)
+    {
+        Span<byte> dataKey = stackalloc byte[EnvelopeFormat.DataKeySize];
+        var plaintext = new byte[header.DataLength];
+        try
+        {
+            UnwrapDataKey(ciphertext, header, masterKey, encodedContext, dataKey, context);
+            using var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize);
+            aes.Decrypt(
+                ciphertext.Slice(header.DataNonceOffset, EnvelopeFormat.NonceSize),
+                ciphertext.Slice(header.DataOffset, header.DataLength),
+                ciphertext.Slice(header.DataTagOffset, EnvelopeFormat.TagSize),
+                plaintext,
+                EnvelopeFormat.DataAssociatedData(ciphertext[0], encodedContext));
+            return plaintext;
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            // AesGcm clears the output on failure; cleared again so this does not depend on it.
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw AuthenticationFailed(header, context, e);
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    private byte[] Rewrap(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey old, MasterKey current, byte[] encodedContext, in EncryptionContext context)
+    {
+        var newIdBytes = Encoding.ASCII.GetBytes(current.Id);
+        var output = new byte[EnvelopeFormat.GetLength(newIdBytes.Length, header.DataLength)];
+        var newHeader = new EnvelopeHeader(current.Id, newIdBytes.Length, output.Length);
+        output[0] = EnvelopeFormat.Version1;
+        output[1] = (byte)newIdBytes.Length;
+        newIdBytes.CopyTo(output, EnvelopeHeader.IdOffset);
+
+        Span<byte> dataKey = stackalloc byte[EnvelopeFormat.DataKeySize];
+        try
+        {
+            UnwrapDataKey(ciphertext, header, old, encodedContext, dataKey, context);
+            WrapDataKey(dataKey, current, newIdBytes, encodedContext, output, newHeader);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw AuthenticationFailed(header, context, e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+
+        // The data part (nonce, tag, encrypted data) is bound to the context only, so it moves over byte for byte.
+        ciphertext[header.DataNonceOffset..].CopyTo(output.AsSpan(newHeader.DataNonceOffset));
+        return output;
+    }
+
+    private static void WrapDataKey(ReadOnlySpan<byte> dataKey, MasterKey masterKey, ReadOnlySpan<byte> idBytes, byte[] encodedContext, byte[] output, EnvelopeHeader header)
+    {
+        var wrapNonce = output.AsSpan(header.WrapNonceOffset, EnvelopeFormat.NonceSize);
+        RandomNumberGenerator.Fill(wrapNonce);
+        using var aes = new AesGcm(masterKey.KeyBytes, EnvelopeFormat.TagSize);
+        aes.Encrypt(
+            wrapNonce,
+            dataKey,
+            output.AsSpan(header.WrappedKeyOffset, EnvelopeFormat.DataKeySize),
+            output.AsSpan(header.WrapTagOffset, EnvelopeFormat.TagSize),
+            EnvelopeFormat.DataKeyAssociatedData(EnvelopeFormat.Version1, idBytes, encodedContext));
+    }
+
+    private static void UnwrapDataKey(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey masterKey, byte[] encodedContext, Span<byte> dataKey, in EncryptionContext context)
+    {
+        using var aes = new AesGcm(masterKey.KeyBytes, EnvelopeFormat.TagSize);
+        aes.Decrypt(
+            ciphertext.Slice(header.WrapNonceOffset, EnvelopeFormat.NonceSize),
+            ciphertext.Slice(header.WrappedKeyOffset, EnvelopeFormat.DataKeySize),
+            ciphertext.Slice(header.WrapTagOffset, EnvelopeFormat.TagSize),
+            dataKey,
+            EnvelopeFormat.DataKeyAssociatedData(ciphertext[0], ciphertext.Slice(EnvelopeHeader.IdOffset, header.IdLength), encodedContext));
+    }
+
+    private async ValueTask<MasterKey> GetMasterKeyAsync(string masterKeyId, CancellationToken cancellationToken)
+    {
+        var masterKey = await _keyProvider.GetKeyAsync(masterKeyId, cancellationToken).ConfigureAwait(false);
+        return masterKey ?? throw new EncryptedDataException(
+            ErrorCodes.MasterKeyUnavailable,
+            $"The data was encrypted under master key '{masterKeyId}', which the configured master key source does not provide. " +
+            "Supply that key as a previous master key (for the environment source: add it to KEYINFRA_PREVIOUS_MASTER_KEYS, " +
+            "or put the original key back in KEYINFRA_MASTER_KEY), then run 'reencrypt' to re-wrap everything under the current key.");
+    }
+
+    private EncryptedDataException AuthenticationFailed(EnvelopeHeader header, in EncryptionContext context, Exception inner)
+    {
+        EncryptionLog.CiphertextAuthenticationFailed(_logger, context.Table, context.Column, context.RowId, context.TenantId, header.MasterKeyId);
+        return new EncryptedDataException(
+            ErrorCodes.CiphertextAuthenticationFailed,
+            $"The encrypted data in {context.Table}.{context.Column}, row {context.RowId} of tenant {context.TenantId}, failed authentication: " +
+            $"it may have been tampered with or moved from another row, column or tenant, or master key '{header.MasterKeyId}' " +
+            "is not the key that wrapped it (another key with the same id). Restore the row from a backup, or configure the right master key.",
+            inner);
+    }
+}

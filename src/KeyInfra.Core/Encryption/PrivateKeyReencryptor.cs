@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using KeyInfra.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.Encryption;
+
+/// <summary>
+/// Brings every stored private key under the current master key: plaintext PKCS#8 left by an older version is
+/// encrypted, data keys wrapped by an older master key are re-wrapped (the data itself is not touched).
+/// </summary>
+/// <remarks>
+/// Runs only after <see cref="MasterKeyValidator"/> passed. Each key is updated on its own, so an interrupted
+/// run loses nothing and a second run finishes the work. Keys held in an HSM are left alone.
+/// </remarks>
+internal sealed class PrivateKeyReencryptor(
+    IKeyRepository keys,
+    IEnvelopeEncryptor encryptor,
+    IEncryptionKeyProvider keyProvider,
+    MasterKeyValidator validator,
+    ILogger<PrivateKeyReencryptor> logger) : IPrivateKeyReencryptor
+{
+    private readonly IKeyRepository _keys = keys;
+    private readonly IEnvelopeEncryptor _encryptor = encryptor;
+    private readonly IEncryptionKeyProvider _keyProvider = keyProvider;
+    private readonly MasterKeyValidator _validator = validator;
+    private readonly ILogger<PrivateKeyReencryptor> _logger = logger;
+
+    public async Task<ReencryptionSummary> ReencryptAllAsync(CancellationToken cancellationToken = default)
+    {
+        await _validator.EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);
+        var currentId = (await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false)).Id;
+
+        int encrypted = 0, rewrapped = 0, unchanged = 0;
+        await foreach (var stored in _keys.ListPrivateKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = stored.PrivateKey;
+            switch (record.Protection)
+            {
+                case PrivateKeyProtection.None:
+                    if (await EncryptAsync(stored, cancellationToken).ConfigureAwait(false) is { } encryptedUnder)
+                    {
+                        encrypted++;
+                        EncryptionLog.PrivateKeyEncrypted(_logger, stored.KeyId.Value, stored.TenantId, encryptedUnder);
+                    }
+
+                    break;
+
+                case PrivateKeyProtection.Envelope:
+                    var wrappedUnder = _encryptor.GetMasterKeyId(record.Material);
+                    if (string.Equals(wrappedUnder, currentId, StringComparison.Ordinal)
+                        && string.Equals(record.MasterKeyId, currentId, StringComparison.Ordinal))
+                    {
+                        unchanged++;
+                    }
+                    else if (await RewrapAsync(stored, cancellationToken).ConfigureAwait(false) is { } rewrappedUnder)
+                    {
+                        rewrapped++;
+                        EncryptionLog.PrivateKeyRewrapped(_logger, stored.KeyId.Value, stored.TenantId, wrappedUnder, rewrappedUnder);
+                    }
+
+                    break;
+
+                default:
+                    unchanged++;
+                    break;
+            }
+        }
+
+        EncryptionLog.ReencryptionCompleted(_logger, currentId, encrypted, rewrapped, unchanged);
+        return new ReencryptionSummary(encrypted, rewrapped, unchanged);
+    }
+
+    /// <summary>Encrypts a plaintext private key; returns the master key id, or <c>null</c> if the key was deleted meanwhile.</summary>
+    private async Task<string?> EncryptAsync(StoredPrivateKey stored, CancellationToken cancellationToken)
+    {
+        var plaintext = stored.PrivateKey.Material;
+        try
+        {
+            var context = EncryptionContexts.ForPrivateKey(stored.TenantId, stored.KeyId);
+            var ciphertext = await _encryptor.EncryptAsync(plaintext, context, cancellationToken).ConfigureAwait(false);
+            return await SaveAsync(stored, ciphertext, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>Re-wraps a private key's data key; returns the master key id, or <c>null</c> if the key was deleted meanwhile.</summary>
+    private async Task<string?> RewrapAsync(StoredPrivateKey stored, CancellationToken cancellationToken)
+    {
+        var context = EncryptionContexts.ForPrivateKey(stored.TenantId, stored.KeyId);
+        var ciphertext = await _encryptor.RewrapAsync(stored.PrivateKey.Material, context, cancellationToken).ConfigureAwait(false);
+        return await SaveAsync(stored, ciphertext, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> SaveAsync(StoredPrivateKey stored, byte[] ciphertext, CancellationToken cancellationToken)
+    {
+        // The header is the truth about the wrapping key (it is authenticated by the wrap), so the column follows it.
+        var masterKeyId = _encryptor.GetMasterKeyId(ciphertext);
+        var record = new PrivateKeyRecord(PrivateKeyProtection.Envelope, ciphertext, masterKeyId);
+        if (await _keys.UpdatePrivateKeyAsync(stored.TenantId, stored.KeyId, record, cancellationToken).ConfigureAwait(false))
+        {
+            return masterKeyId;
+        }
+
+        EncryptionLog.PrivateKeyVanished(_logger, stored.KeyId.Value, stored.TenantId);
+        return null;
+    }
+}
