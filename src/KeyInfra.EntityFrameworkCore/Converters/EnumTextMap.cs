@@ -17,14 +17,7 @@ internal sealed class EnumTextMap<TEnum>
     {
         _toText = entries.ToFrozenDictionary(e => e.Value, e => e.Text);
         _fromText = entries.ToFrozenDictionary(e => e.Text, e => e.Value, StringComparer.Ordinal);
-        MaxLength = entries.Max(e => e.Text.Length);
     }
-
-    /// <summary>The longest stored text, for the column's max length.</summary>
-    public int MaxLength { get; }
-
-    /// <summary>Every stored text, in declaration order of the map.</summary>
-    public IEnumerable<string> Texts => _fromText.Keys;
 
     public string ToText(TEnum value)
         => _toText.TryGetValue(value, out var text)

@@ -13,13 +13,18 @@ internal static class PropertyBuilderExtensions
     public static PropertyBuilder<DateTimeOffset?> IsUtc(this PropertyBuilder<DateTimeOffset?> property)
         => property.HasConversion(UtcDateTimeOffsetConverter.Instance);
 
-    /// <summary>Stores the enum as fixed text, with a max length that fits every value.</summary>
+    /// <summary>
+    /// Enum columns are all this wide: room for values added later without a column change.
+    /// </summary>
+    public const int EnumTextLength = 32;
+
+    /// <summary>Stores the enum as fixed text.</summary>
     public static PropertyBuilder<TEnum> IsText<TEnum>(this PropertyBuilder<TEnum> property, EnumTextMap<TEnum> map)
         where TEnum : struct, Enum
-        => property.HasConversion(new EnumTextConverter<TEnum>(map)).HasMaxLength(map.MaxLength);
+        => property.HasConversion(new EnumTextConverter<TEnum>(map)).HasMaxLength(EnumTextLength);
 
-    /// <summary>Stores the nullable enum as fixed text, with a max length that fits every value.</summary>
+    /// <summary>Stores the nullable enum as fixed text.</summary>
     public static PropertyBuilder<TEnum?> IsText<TEnum>(this PropertyBuilder<TEnum?> property, EnumTextMap<TEnum> map)
         where TEnum : struct, Enum
-        => property.HasConversion(new EnumTextConverter<TEnum>(map)).HasMaxLength(map.MaxLength);
+        => property.HasConversion(new EnumTextConverter<TEnum>(map)).HasMaxLength(EnumTextLength);
 }
