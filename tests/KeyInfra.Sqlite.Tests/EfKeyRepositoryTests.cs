@@ -465,7 +465,7 @@ public sealed class EfKeyRepositoryTests
         Assert.AreEqual(text + text, found.Metadata["plain"]);
         Assert.HasCount(1, byOwner);
         Assert.AreEqual(key.Id, inRing!.Id);
-        Assert.IsGreaterThanOrEqualTo(1L, await s_database.CountAsync("SELECT COUNT(*) FROM public_keys"));
+        Assert.AreEqual(1L, await s_database.CountAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'public_keys'"));
     }
 
     [TestMethod]
