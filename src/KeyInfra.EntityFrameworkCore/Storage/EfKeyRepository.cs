@@ -57,7 +57,8 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         var entity = await context.PublicKeys
             .AsNoTracking()
             .Include(k => k.PrivateKey)
-            .Where(k => k.TenantId == tenantId && k.RingName == ringName)
+            // Providers sort NULL differently; a ring key always has a version, but do not depend on it.
+            .Where(k => k.TenantId == tenantId && k.RingName == ringName && k.RingVersion != null)
             .OrderByDescending(k => k.RingVersion)
             .FirstOrDefaultAsync(cancellationToken)
             .ConfigureAwait(false);
