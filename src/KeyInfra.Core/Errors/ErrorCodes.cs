@@ -92,4 +92,10 @@ public static class ErrorCodes
 
     /// <summary>No storage provider is registered (call UseSqlite or UsePostgreSql).</summary>
     public const string NoStorageProvider = "KI4002";
+
+    /// <summary>
+    /// A row read from storage holds a value KeyInfra does not know (written by a newer version, or edited
+    /// by hand): an unknown status, algorithm, curve or format, or metadata that is not a JSON object of strings.
+    /// </summary>
+    public const string StoredDataInvalid = "KI4101";
 }

@@ -1,0 +1,26 @@
+namespace KeyInfra.EntityFrameworkCore.Configurations;
+
+/// <summary>The maximum lengths of text columns, in characters.</summary>
+internal static class ColumnLengths
+{
+    /// <summary>Names, owners, ring names and callers: the 200 characters Core accepts.</summary>
+    public const int ShortText = 200;
+
+    /// <summary>A master key id.</summary>
+    public const int MasterKeyId = 200;
+
+    /// <summary>A key spec name such as <c>ecdsa-secp256k1</c>.</summary>
+    public const int Algorithm = 32;
+
+    /// <summary>Reference data names (<c>ecdsa</c>, <c>secp256k1</c>).</summary>
+    public const int ReferenceName = 32;
+
+    /// <summary>
+    /// The metadata JSON. Core allows 64 entries of up to 100 + 1,000 characters; even if every character
+    /// were escaped as <c>\uXXXX</c> (6 characters) that is under 430,000, so 512 Ki characters always fit.
+    /// </summary>
+    public const int Metadata = 512 * 1024;
+
+    /// <summary>A SHA-256 hash, in bytes.</summary>
+    public const int Sha256 = 32;
+}

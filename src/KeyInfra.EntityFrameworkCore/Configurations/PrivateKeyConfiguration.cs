@@ -1,0 +1,26 @@
+using KeyInfra.EntityFrameworkCore.Converters;
+using KeyInfra.EntityFrameworkCore.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KeyInfra.EntityFrameworkCore.Configurations;
+
+/// <summary>Maps <c>private_keys</c>; the relationship to <c>public_keys</c> (cascade) is configured there.</summary>
+internal sealed class PrivateKeyConfiguration : IEntityTypeConfiguration<PrivateKeyEntity>
+{
+    public void Configure(EntityTypeBuilder<PrivateKeyEntity> builder)
+    {
+        builder.ToTable("private_keys");
+        builder.HasKey(e => e.KeyId).HasName("pk_private_keys");
+        builder.Property(e => e.KeyId).HasColumnName("key_id").ValueGeneratedNever();
+        builder.Property(e => e.TenantId).HasColumnName("tenant_id");
+        builder.Property(e => e.Protection).HasColumnName("protection").IsText(StoredText.Protection);
+        builder.Property(e => e.KeyMaterial).HasColumnName("key_material").IsRequired();
+        builder.Property(e => e.MasterKeyId).HasColumnName("master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
+        builder.Property(e => e.CreatedAt).HasColumnName("created_at").IsUtc();
+        builder.Property(e => e.UpdatedAt).HasColumnName("updated_at").IsUtc();
+
+        // Which master keys are still in use, and which keys a rotated master key wrapped.
+        builder.HasIndex(e => e.MasterKeyId).HasDatabaseName("ix_private_keys_master_key_id");
+    }
+}

@@ -1,0 +1,52 @@
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+
+namespace KeyInfra.EntityFrameworkCore.Entities;
+
+/// <summary>A row of <c>public_keys</c>.</summary>
+internal sealed class PublicKeyEntity
+{
+    public Guid Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public KeyAlgorithm AlgorithmId { get; set; }
+
+    /// <summary><c>null</c> for RSA.</summary>
+    public KeyCurve? CurveId { get; set; }
+
+    public int KeySizeBits { get; set; }
+
+    public byte[] KeyData { get; set; } = [];
+
+    public KeyFormat KeyFormat { get; set; }
+
+    public KeyStatus Status { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public RevocationReason? RevocationReason { get; set; }
+
+    public string? RingName { get; set; }
+
+    public int? RingVersion { get; set; }
+
+    public string? Owner { get; set; }
+
+    /// <summary>A JSON object of strings; <c>{}</c> when there is no metadata.</summary>
+    public string Metadata { get; set; } = "{}";
+
+    public SignatureEncoding DefaultSignatureEncoding { get; set; }
+
+    public RsaPadding DefaultRsaPadding { get; set; }
+
+    public PrivateKeyEntity? PrivateKey { get; set; }
+}

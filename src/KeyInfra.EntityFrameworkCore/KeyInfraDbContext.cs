@@ -1,0 +1,45 @@
+using KeyInfra.EntityFrameworkCore.Configurations;
+using KeyInfra.EntityFrameworkCore.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace KeyInfra.EntityFrameworkCore;
+
+/// <summary>
+/// The EF Core context of KeyInfra's tables. A storage provider (<c>UseSqlite</c>, <c>UsePostgreSql</c>)
+/// registers a pooled factory of it and ships the migrations; hosts do not use it directly.
+/// </summary>
+/// <remarks>
+/// Like every <see cref="DbContext"/>, an instance is not thread-safe; KeyInfra's repositories create one
+/// per operation from <see cref="IDbContextFactory{TContext}"/>.
+/// </remarks>
+public class KeyInfraDbContext : DbContext
+{
+    /// <summary>Creates the context with options built by a storage provider.</summary>
+    public KeyInfraDbContext(DbContextOptions<KeyInfraDbContext> options)
+        : base(options)
+    {
+    }
+
+    internal DbSet<AlgorithmEntity> Algorithms => Set<AlgorithmEntity>();
+
+    internal DbSet<CurveEntity> Curves => Set<CurveEntity>();
+
+    internal DbSet<PublicKeyEntity> PublicKeys => Set<PublicKeyEntity>();
+
+    internal DbSet<PrivateKeyEntity> PrivateKeys => Set<PrivateKeyEntity>();
+
+    internal DbSet<MasterKeyEntity> MasterKeys => Set<MasterKeyEntity>();
+
+    internal DbSet<VerificationRecordEntity> VerificationRecords => Set<VerificationRecordEntity>();
+
+    internal DbSet<BatchVerificationEntity> BatchVerifications => Set<BatchVerificationEntity>();
+
+    internal DbSet<BatchVerificationItemEntity> BatchVerificationItems => Set<BatchVerificationItemEntity>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyKeyInfraModel();
+    }
+}

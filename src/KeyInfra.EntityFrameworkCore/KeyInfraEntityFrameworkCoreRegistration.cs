@@ -1,0 +1,54 @@
+using KeyInfra.EntityFrameworkCore.Storage;
+using KeyInfra.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KeyInfra.EntityFrameworkCore;
+
+/// <summary>The registration shared by the EF Core storage providers (SQLite, PostgreSQL).</summary>
+internal static class KeyInfraEntityFrameworkCoreRegistration
+{
+    /// <summary>
+    /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="KeyInfraDbContext"/> configured
+    /// by <paramref name="configureDbContext"/>, and the EF Core repositories and migrator as singletons.
+    /// </summary>
+    /// <remarks>
+    /// Safe to call more than once: the last call's configuration and services win, so a second
+    /// <c>Use…</c> replaces the first store rather than mixing with it.
+    /// </remarks>
+    public static IKeyInfrastructureBuilder AddKeyInfraEntityFrameworkCore(
+        IKeyInfrastructureBuilder builder,
+        Action<IServiceProvider, DbContextOptionsBuilder> configureDbContext)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configureDbContext);
+        var services = builder.Services;
+
+        var firstCall = !services.Any(d => d.ServiceType == typeof(KeyInfraDbContextConfigurer));
+        services.RemoveAll<KeyInfraDbContextConfigurer>();
+        services.AddSingleton(new KeyInfraDbContextConfigurer(configureDbContext));
+        if (firstCall)
+        {
+            // The factory reads the configurer when it first builds its options, so only the last one counts.
+            services.AddPooledDbContextFactory<KeyInfraDbContext>(
+                (provider, options) => provider.GetRequiredService<KeyInfraDbContextConfigurer>().Configure(provider, options));
+        }
+
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        Replace<IKeyRepository, EfKeyRepository>(services);
+        Replace<IMasterKeyRepository, EfMasterKeyRepository>(services);
+        Replace<IVerificationLogRepository, EfVerificationLogRepository>(services);
+        Replace<IKeyInfraMigrator, EfKeyInfraMigrator>(services);
+        return builder;
+    }
+
+    private static void Replace<TService, TImplementation>(IServiceCollection services)
+        where TService : class
+        where TImplementation : class, TService
+    {
+        services.RemoveAll<TService>();
+        services.AddSingleton<TService, TImplementation>();
+    }
+}

@@ -1,0 +1,54 @@
+using KeyInfra.EntityFrameworkCore.Entities;
+using KeyInfra.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace KeyInfra.EntityFrameworkCore.Storage;
+
+/// <summary>The EF Core <see cref="IMasterKeyRepository"/>. Master key checks are global, not per tenant.</summary>
+internal sealed class EfMasterKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IMasterKeyRepository
+{
+    public async Task<IReadOnlyList<MasterKeyCheck>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var entities = await context.MasterKeys
+            .AsNoTracking()
+            .OrderBy(m => m.CreatedAt)
+            .ThenBy(m => m.Id)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return entities.ConvertAll(m => new MasterKeyCheck(m.Id, m.CheckValue, m.CreatedAt));
+    }
+
+    public async Task AddAsync(MasterKeyCheck check, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentException.ThrowIfNullOrEmpty(check.KeyId);
+        ArgumentNullException.ThrowIfNull(check.CheckValue);
+
+        if (await ExistsAsync(check.KeyId, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        context.MasterKeys.Add(new MasterKeyEntity { Id = check.KeyId, CheckValue = check.CheckValue, CreatedAt = check.CreatedAt });
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance may have added it between the check and the insert: the first one stays.
+            if (!await ExistsAsync(check.KeyId, CancellationToken.None).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await context.MasterKeys.AnyAsync(m => m.Id == keyId, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,233 @@
+using KeyInfra.EntityFrameworkCore.Entities;
+using KeyInfra.Keys;
+using KeyInfra.Storage;
+using KeyInfra.Verification;
+using Microsoft.EntityFrameworkCore;
+
+namespace KeyInfra.EntityFrameworkCore.Storage;
+
+/// <summary>
+/// The EF Core <see cref="IVerificationLogRepository"/>. Appends go through change tracking with one
+/// <c>SaveChanges</c> (one transaction); providers may replace it with a faster writer.
+/// </summary>
+internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository
+{
+    private const int MaxPageSize = 1000;
+
+    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (records.Count == 0 && batches.Count == 0)
+        {
+            return;
+        }
+
+        // Map everything first: a bad argument fails before anything reaches the database.
+        var recordEntities = new List<VerificationRecordEntity>(records.Count);
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            recordEntities.Add(ToEntity(record));
+        }
+
+        var batchEntities = new List<BatchVerificationEntity>(batches.Count);
+        foreach (var batch in batches)
+        {
+            ArgumentNullException.ThrowIfNull(batch, nameof(batches));
+            batchEntities.Add(ToEntity(batch));
+        }
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        context.VerificationRecords.AddRange(recordEntities);
+        context.BatchVerifications.AddRange(batchEntities);
+
+        // SaveChanges wraps every insert in one transaction: all of them commit, or none.
+        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.PageSize, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, MaxPageSize, nameof(query));
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = context.VerificationRecords.AsNoTracking().Where(r => r.TenantId == tenantId);
+
+        if (query.KeyId is { } keyId)
+        {
+            var requestedKeyId = keyId.Value;
+            records = records.Where(r => r.RequestedKeyId == requestedKeyId);
+        }
+
+        if (query.Status is { } status)
+        {
+            records = records.Where(r => r.Result == status);
+        }
+
+        if (query.From is { } from)
+        {
+            records = records.Where(r => r.VerifiedAt >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            records = records.Where(r => r.VerifiedAt < to);
+        }
+
+        if (query.Before is { } before)
+        {
+            // Keyset paging on (verified_at, id), newest first: the cursor's time comes from its row.
+            var cursor = await context.VerificationRecords
+                .Where(r => r.TenantId == tenantId && r.Id == before)
+                .Select(r => (DateTimeOffset?)r.VerifiedAt)
+                .FirstOrDefaultAsync(cancellationToken)
+                .ConfigureAwait(false);
+            if (cursor is not { } cursorAt)
+            {
+                throw new ArgumentException(
+                    $"The page cursor {before} does not name a record in this tenant's verification log. Start again without a cursor.",
+                    nameof(query));
+            }
+
+            records = records.Where(r => r.VerifiedAt < cursorAt || (r.VerifiedAt == cursorAt && r.Id.CompareTo(before) < 0));
+        }
+
+        var entities = await records
+            .OrderByDescending(r => r.VerifiedAt)
+            .ThenByDescending(r => r.Id)
+            .Take(query.PageSize + 1)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return entities.ConvertAll(ToRecord);
+    }
+
+    public async Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var batch = await context.BatchVerifications
+            .AsNoTracking()
+            .Include(b => b.Items.OrderBy(i => i.ItemIndex))
+            .FirstOrDefaultAsync(b => b.TenantId == tenantId && b.Id == batchId, cancellationToken)
+            .ConfigureAwait(false);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        return new BatchVerificationRecord
+        {
+            Id = batch.Id,
+            TenantId = batch.TenantId,
+            Caller = batch.Caller,
+            StartedAt = batch.StartedAt,
+            CompletedAt = batch.CompletedAt,
+            Items = batch.Items.ConvertAll(i => ToRecord(batch, i)),
+        };
+    }
+
+    private static VerificationRecordEntity ToEntity(VerificationRecord record)
+    {
+        CheckHashes(record);
+        return new VerificationRecordEntity
+        {
+            Id = record.Id,
+            TenantId = record.TenantId,
+            KeyId = record.KeyExists ? record.RequestedKeyId.Value : null,
+            RequestedKeyId = record.RequestedKeyId.Value,
+            Algorithm = record.Algorithm,
+            Result = record.Status,
+            DocumentSha256 = record.DocumentSha256,
+            SignatureSha256 = record.SignatureSha256,
+            VerifiedAt = record.VerifiedAt,
+            Caller = record.Caller,
+        };
+    }
+
+    private static BatchVerificationEntity ToEntity(BatchVerificationRecord batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch.Items, nameof(batch));
+        var items = new List<BatchVerificationItemEntity>(batch.Items.Count);
+        var validCount = 0;
+        for (var index = 0; index < batch.Items.Count; index++)
+        {
+            var item = batch.Items[index];
+            ArgumentNullException.ThrowIfNull(item, nameof(batch));
+            if (item.TenantId != batch.TenantId)
+            {
+                // Items have no tenant column of their own: they are the batch's.
+                throw new ArgumentException($"Item {index} of batch {batch.Id} belongs to another tenant than the batch.", nameof(batch));
+            }
+
+            CheckHashes(item);
+            if (item.Status == VerificationStatus.Valid)
+            {
+                validCount++;
+            }
+
+            items.Add(new BatchVerificationItemEntity
+            {
+                Id = item.Id,
+                BatchId = batch.Id,
+                ItemIndex = index,
+                KeyId = item.KeyExists ? item.RequestedKeyId.Value : null,
+                RequestedKeyId = item.RequestedKeyId.Value,
+                Algorithm = item.Algorithm,
+                Result = item.Status,
+                DocumentSha256 = item.DocumentSha256,
+                SignatureSha256 = item.SignatureSha256,
+                VerifiedAt = item.VerifiedAt,
+            });
+        }
+
+        return new BatchVerificationEntity
+        {
+            Id = batch.Id,
+            TenantId = batch.TenantId,
+            Caller = batch.Caller,
+            StartedAt = batch.StartedAt,
+            CompletedAt = batch.CompletedAt,
+            TotalCount = items.Count,
+            ValidCount = validCount,
+            Items = items,
+        };
+    }
+
+    private static void CheckHashes(VerificationRecord record)
+    {
+        if (record.DocumentSha256 is not { Length: 32 } || record.SignatureSha256 is not { Length: 32 })
+        {
+            throw new ArgumentException($"Verification record {record.Id} must carry 32-byte SHA-256 hashes of the document and signature.", nameof(record));
+        }
+    }
+
+    private static VerificationRecord ToRecord(VerificationRecordEntity entity) => new()
+    {
+        Id = entity.Id,
+        TenantId = entity.TenantId,
+        RequestedKeyId = new KeyId(entity.RequestedKeyId),
+        KeyExists = entity.KeyId is not null,
+        Algorithm = entity.Algorithm,
+        Status = entity.Result,
+        DocumentSha256 = entity.DocumentSha256,
+        SignatureSha256 = entity.SignatureSha256,
+        VerifiedAt = entity.VerifiedAt,
+        Caller = entity.Caller,
+    };
+
+    private static VerificationRecord ToRecord(BatchVerificationEntity batch, BatchVerificationItemEntity item) => new()
+    {
+        Id = item.Id,
+        TenantId = batch.TenantId,
+        RequestedKeyId = new KeyId(item.RequestedKeyId),
+        KeyExists = item.KeyId is not null,
+        Algorithm = item.Algorithm,
+        Status = item.Result,
+        DocumentSha256 = item.DocumentSha256,
+        SignatureSha256 = item.SignatureSha256,
+        VerifiedAt = item.VerifiedAt,
+        Caller = batch.Caller,
+    };
+}

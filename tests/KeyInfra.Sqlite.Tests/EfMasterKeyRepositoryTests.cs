@@ -1,0 +1,65 @@
+using KeyInfra.Storage;
+
+namespace KeyInfra.Sqlite.Tests;
+
+[TestClass]
+public sealed class EfMasterKeyRepositoryTests
+{
+    private static string s_directory = "";
+
+    [ClassInitialize]
+    public static void ClassInitialize(TestContext context) => s_directory = SqliteTestDatabase.NewDirectory(nameof(EfMasterKeyRepositoryTests));
+
+    [ClassCleanup]
+    public static void ClassCleanup() => SqliteTestDatabase.DeleteDirectory(s_directory);
+
+    [TestMethod]
+    public async Task ListAsync_NewDatabase_IsEmpty()
+    {
+        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "empty.db");
+
+        Assert.IsEmpty(await database.MasterKeys.ListAsync());
+    }
+
+    [TestMethod]
+    public async Task AddAsync_ThenListAsync_ReturnsChecksOldestFirst()
+    {
+        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "list.db");
+        var newer = new MasterKeyCheck("mk-2026", [4, 5, 6], TestData.Epoch.AddDays(30));
+        var older = new MasterKeyCheck("mk-2025", [1, 2, 3], TestData.Epoch);
+
+        await database.MasterKeys.AddAsync(newer);
+        await database.MasterKeys.AddAsync(older);
+        var checks = await database.MasterKeys.ListAsync();
+
+        CollectionAssert.AreEqual(new[] { "mk-2025", "mk-2026" }, checks.Select(c => c.KeyId).ToList());
+        CollectionAssert.AreEqual(older.CheckValue, checks[0].CheckValue);
+        Assert.AreEqual(older.CreatedAt, checks[0].CreatedAt);
+    }
+
+    [TestMethod]
+    public async Task AddAsync_SameKeyIdTwice_KeepsTheFirstCheck()
+    {
+        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "idempotent.db");
+        var first = new MasterKeyCheck("mk-1", [1, 1, 1], TestData.Epoch);
+
+        await database.MasterKeys.AddAsync(first);
+        await database.MasterKeys.AddAsync(first);
+        await database.MasterKeys.AddAsync(new MasterKeyCheck("mk-1", [2, 2, 2], TestData.Epoch.AddDays(1)));
+        var checks = await database.MasterKeys.ListAsync();
+
+        Assert.HasCount(1, checks);
+        CollectionAssert.AreEqual(first.CheckValue, checks[0].CheckValue);
+        Assert.AreEqual(first.CreatedAt, checks[0].CreatedAt);
+    }
+
+    [TestMethod]
+    public async Task AddAsync_ConcurrentAddsOfOneKeyId_StoreOneRowWithoutErrors()
+    {
+        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "concurrent.db");
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => database.MasterKeys.AddAsync(new MasterKeyCheck("mk-race", [(byte)i], TestData.Epoch))));
+
+        Assert.HasCount(1, await database.MasterKeys.ListAsync());
+    }
+}
