@@ -68,7 +68,8 @@ internal static class PemArmor
         }
 
         // Convert accepts non-zero bits in the last character before '=' (e.g. "QR==" for "QQ=="), which makes
-        // several texts decode to one key. Only the canonical text, which re-encodes to itself, is accepted.
+        // several texts decode to one key. PemEncoding.TryFind rejects them today; this check does not rely on
+        // that: only the canonical text, which re-encodes to itself, is accepted.
         if (!IsCanonicalBase64(base64, der))
         {
             throw KeyFormatErrors.Pem("The Base64 inside the PEM block is not canonical (non-zero padding bits).");
