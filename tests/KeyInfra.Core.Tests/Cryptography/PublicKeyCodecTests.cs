@@ -513,6 +513,34 @@ public sealed class PublicKeyCodecTests
     }
 
     [TestMethod]
+    public void Decode_PemWithLeadingUtf8Bom_Accepted()
+    {
+        // Arrange
+        byte[] withBom = [0xEF, 0xBB, 0xBF, .. Utf8(WycheproofSecp256k1Pem)];
+
+        // Act
+        var decoded = PublicKeyCodec.Decode(withBom, KeyFormat.Pem, null);
+
+        // Assert
+        CollectionAssert.AreEqual(Hex(VerificationKeyKnownAnswerTests.WycheproofSecp256k1Spki1), decoded.Spki);
+    }
+
+    [TestMethod]
+    public void DecodeAndEncode_UndefinedFormat_ThrowUnsupportedKeyFormat()
+    {
+        // Arrange
+        var spki = TestKeys.For(KeySpec.EcdsaP256).ExportSpki();
+
+        // Act
+        var decode = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(spki, (KeyFormat)42, null));
+        var encode = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Encode(KeySpec.EcdsaP256, spki, (KeyFormat)42));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.UnsupportedKeyFormat, decode.ErrorCode);
+        Assert.AreEqual(ErrorCodes.UnsupportedKeyFormat, encode.ErrorCode);
+    }
+
+    [TestMethod]
     public void Decode_Jwk_ThrowsUnsupportedKeyFormat()
     {
         // Arrange
