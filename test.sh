@@ -13,8 +13,12 @@ trap cleanup EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-dotnet tool restore >/dev/null
-dotnet build KeyInfra.sln -c "$configuration" -nologo -v:q -clp:ErrorsOnly
+# A build that fails still ends with the totals line, so whoever reads only the last line sees the failure.
+if ! dotnet tool restore >/dev/null || ! dotnet build KeyInfra.sln -c "$configuration" -nologo -v:q -clp:ErrorsOnly; then
+    echo "The build failed; no test ran."
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 
 status=0
 dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \

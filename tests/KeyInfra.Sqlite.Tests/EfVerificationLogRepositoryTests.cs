@@ -1,3 +1,4 @@
+using System.Data.Common;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
@@ -61,7 +62,7 @@ public sealed class EfVerificationLogRepositoryTests
         // KeyExists says the key is there, but it is not: the foreign key refuses the row.
         var bad = TestData.Record(tenant, KeyId.New(), keyExists: true);
 
-        await Assert.ThrowsExactlyAsync<DbUpdateException>(() => Log.AppendAsync([good, bad], [batch]));
+        await Assert.ThrowsAsync<DbException>(() => Log.AppendAsync([good, bad], [batch]));
 
         Assert.IsEmpty(await Log.QueryAsync(tenant, new VerificationLogQuery()));
         Assert.IsNull(await Log.GetBatchAsync(tenant, batch.Id));
@@ -76,7 +77,7 @@ public sealed class EfVerificationLogRepositoryTests
         var good = TestData.Record(tenant, key);
         var batch = Batch(tenant, key, 2) is var b ? b with { Items = [.. b.Items, TestData.Record(tenant, KeyId.New(), keyExists: true)] } : null!;
 
-        await Assert.ThrowsExactlyAsync<DbUpdateException>(() => Log.AppendAsync([good], [batch]));
+        await Assert.ThrowsAsync<DbException>(() => Log.AppendAsync([good], [batch]));
 
         Assert.IsEmpty(await Log.QueryAsync(tenant, new VerificationLogQuery()));
         Assert.IsNull(await Log.GetBatchAsync(tenant, batch.Id));

@@ -22,6 +22,7 @@ namespace KeyInfra.Verification;
 internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDisposable
 {
     private const int BufferedCommitAttempts = 5;
+    private const int MaxConsecutiveSingleFailures = 3;
 
     private readonly Channel<PendingLogEntry> _channel;
     private readonly IVerificationLogRepository _repository;
@@ -189,49 +190,93 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     private async Task CommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches)
     {
         var rowCount = records.Count + batches.Sum(b => b.Items.Count + 1);
-        if (rowCount > 0)
+        var failure = rowCount == 0 ? null : await TryCommitAsync(pending, records, batches, rowCount).ConfigureAwait(false);
+        if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
         {
-            var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await _repository.AppendAsync(records, batches, CancellationToken.None).ConfigureAwait(false);
-                    Log.LogBatchCommitted(_logger, rowCount);
-                    break;
-                }
-                catch (Exception ex) when (buffered && attempt < BufferedCommitAttempts)
-                {
-                    // Only buffered records are in this batch: nobody can be told, so try again before giving up.
-                    Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
-                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    if (buffered)
-                    {
-                        Log.BufferedRecordsLost(_logger, rowCount, attempt, ex);
-                    }
-                    else
-                    {
-                        Log.LogCommitFailed(_logger, rowCount, ex);
-                    }
-
-                    var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
-                        $"The verification log could not commit a batch of {rowCount} records, so this verification was not recorded. The cause is in the inner exception; check that the database is reachable and writable.", ex);
-                    foreach (var entry in pending)
-                    {
-                        entry.Completion?.TrySetException(failure);
-                    }
-
-                    return;
-                }
-            }
+            // One bad entry (say, a record for a key deleted while it was being verified) must not fail every
+            // caller in its group: commit the entries one at a time so only the bad one fails.
+            await CommitOneByOneAsync(pending, failure).ConfigureAwait(false);
+            return;
         }
 
         foreach (var entry in pending)
         {
-            entry.Completion?.TrySetResult();
+            if (failure is null || entry.RowCount == 0)
+            {
+                entry.Completion?.TrySetResult();
+            }
+            else
+            {
+                entry.Completion?.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task CommitOneByOneAsync(List<PendingLogEntry> pending, VerificationLogException groupFailure)
+    {
+        var consecutiveFailures = 0;
+        foreach (var entry in pending)
+        {
+            // Several failures in a row mean the database itself is failing, not one entry: stop paying a
+            // round trip (or a connection timeout) per entry and fail the rest with the group's error.
+            VerificationLogException? failure = groupFailure;
+            if (entry.RowCount > 0 && consecutiveFailures < MaxConsecutiveSingleFailures)
+            {
+                failure = await TryCommitAsync(
+                    [entry],
+                    entry.Record is { } record ? [record] : [],
+                    entry.Batch is { } batch ? [batch] : [],
+                    entry.RowCount).ConfigureAwait(false);
+                consecutiveFailures = failure is null ? 0 : consecutiveFailures + 1;
+            }
+            else if (entry.RowCount == 0)
+            {
+                failure = null;
+            }
+
+            if (failure is null)
+            {
+                entry.Completion?.TrySetResult();
+            }
+            else
+            {
+                entry.Completion?.TrySetException(failure);
+            }
+        }
+    }
+
+    /// <summary>Commits the rows in one transaction; returns the error to hand the callers, or <c>null</c>.</summary>
+    private async Task<VerificationLogException?> TryCommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
+    {
+        var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _repository.AppendAsync(records, batches, CancellationToken.None).ConfigureAwait(false);
+                Log.LogBatchCommitted(_logger, rowCount);
+                return null;
+            }
+            catch (Exception ex) when (buffered && attempt < BufferedCommitAttempts)
+            {
+                // Only buffered records are in this batch: nobody can be told, so try again before giving up.
+                Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                if (buffered)
+                {
+                    Log.BufferedRecordsLost(_logger, rowCount, attempt, ex);
+                }
+                else
+                {
+                    Log.LogCommitFailed(_logger, rowCount, ex);
+                }
+
+                return new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
+                    $"The verification log could not commit a batch of {rowCount} records, so this verification was not recorded. The cause is in the inner exception; check that the database is reachable and writable.", ex);
+            }
         }
     }
 }

@@ -3,12 +3,14 @@ using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
 /// <summary>
-/// The EF Core <see cref="IVerificationLogRepository"/>. Appends go through change tracking with one
-/// <c>SaveChanges</c> (one transaction); providers may replace it with a faster writer.
+/// The EF Core <see cref="IVerificationLogRepository"/>. Appends bypass change tracking: prepared, reused
+/// inserts in one transaction per call (see <see cref="PreparedInsert"/>); providers may replace it with a
+/// bulk path of their own (PostgreSQL COPY).
 /// </summary>
 internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository
 {
@@ -39,12 +41,37 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        context.ChangeTracker.AutoDetectChangesEnabled = false;
-        context.VerificationRecords.AddRange(recordEntities);
-        context.BatchVerifications.AddRange(batchEntities);
+        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = context.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
 
-        // SaveChanges wraps every insert in one transaction: all of them commit, or none.
-        await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        // One prepared command per table, reused for every row; one transaction for everything: all of it
+        // commits, or none. Disposing the transaction without committing rolls back.
+        if (recordEntities.Count > 0)
+        {
+            using var insertRecord = PreparedInsert.Create(context, connection, dbTransaction, typeof(VerificationRecordEntity));
+            foreach (var entity in recordEntities)
+            {
+                await insertRecord.InsertAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (batchEntities.Count > 0)
+        {
+            using var insertBatch = PreparedInsert.Create(context, connection, dbTransaction, typeof(BatchVerificationEntity));
+            using var insertItem = PreparedInsert.Create(context, connection, dbTransaction, typeof(BatchVerificationItemEntity));
+            foreach (var batch in batchEntities)
+            {
+                await insertBatch.InsertAsync(batch, cancellationToken).ConfigureAwait(false);
+                foreach (var item in batch.Items)
+                {
+                    await insertItem.InsertAsync(item, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)

@@ -89,4 +89,45 @@ public sealed class VerificationLogModeTests
             KeyInfraTestHost.DeleteFolder(host.Folder);
         }
     }
+
+    [TestMethod]
+    public async Task Durable_OneBadRecordInAGroup_FailsOnlyItsOwnCaller()
+    {
+        // A record naming a key that no longer exists (deleted while it was being verified) violates the
+        // foreign key; the callers committed in the same group must not pay for it.
+        await using var host = await KeyInfraTestHost.StartAsync(options: o => o.VerificationLog.MaxBatchDelay = TimeSpan.FromMilliseconds(50));
+        try
+        {
+            var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "poison"));
+            var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document));
+            var verifier = host.Get<IVerifier>();
+            var log = host.Get<IVerificationLog>();
+            var orphan = new VerificationRecord
+            {
+                Id = Guid.CreateVersion7(),
+                TenantId = Guid.Empty,
+                RequestedKeyId = KeyId.New(),
+                KeyExists = true,
+                Algorithm = "ed25519",
+                Status = VerificationStatus.Valid,
+                DocumentSha256 = new byte[32],
+                SignatureSha256 = new byte[32],
+                VerifiedAt = DateTimeOffset.UtcNow,
+            };
+
+            var good = Enumerable.Range(0, 50).Select(_ => verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature.Signature))).ToList();
+            var bad = log.AppendAsync(orphan).AsTask();
+
+            var results = await Task.WhenAll(good);
+            var error = await Assert.ThrowsExactlyAsync<KeyInfra.Errors.VerificationLogException>(() => bad);
+            Assert.IsNotNull(error.InnerException);
+            Assert.IsTrue(results.All(r => r.Status == VerificationStatus.Valid && r.RecordId is not null));
+            var records = await log.QueryAsync(new VerificationLogQuery { KeyId = key.Id, PageSize = 100 });
+            Assert.AreEqual(50, records.Items.Count);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
 }
