@@ -139,13 +139,12 @@ internal sealed class SigningKeyCache : IDisposable
                 pkcs8 = (byte[])privateKey.Material.Clone();
                 break;
             case PrivateKeyProtection.Envelope:
-                var encryptor = _services.GetService<IEnvelopeEncryptor>();
-                if (encryptor is null || _services.GetService<IEncryptionKeyProvider>() is null)
+                if (_services.GetService<IEncryptionKeyProvider>() is null)
                 {
                     ThrowHelper.NoMasterKeySource();
                 }
 
-                pkcs8 = await encryptor.DecryptAsync(privateKey.Material, EncryptionContexts.ForPrivateKey(record.TenantId, record.Id), cancellationToken).ConfigureAwait(false);
+                pkcs8 = await _services.GetRequiredService<IEnvelopeEncryptor>().DecryptAsync(privateKey.Material, EncryptionContexts.ForPrivateKey(record.TenantId, record.Id), cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new NotSupportedException($"Key {record.Id} is held in an HSM; register KeyInfra.Pkcs11 (AddPkcs11) to sign with it.");

@@ -185,11 +185,13 @@ internal sealed class KeyStore(
         KeySpec spec, string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata,
         DateTimeOffset? expiresAt, SignatureEncoding encoding, RsaPadding padding, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var encryptor = services.GetService<IEnvelopeEncryptor>();
-        if (encryptor is null || services.GetService<IEncryptionKeyProvider>() is null)
+        // The encryptor needs a key source; without one, say so rather than fail in the container.
+        if (services.GetService<IEncryptionKeyProvider>() is null)
         {
             ThrowHelper.NoMasterKeySource();
         }
+
+        var encryptor = services.GetRequiredService<IEnvelopeEncryptor>();
 
         // Nothing is written under a master key that does not match the database.
         await services.GetRequiredService<MasterKeyValidator>().EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,204 @@
+using System.Security.Cryptography;
+using KeyInfra.Encryption;
+using KeyInfra.Errors;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Storage;
+using KeyInfra.Verification;
+using Microsoft.Data.Sqlite;
+
+namespace KeyInfra.Sqlite.Tests.Engine;
+
+[TestClass]
+public sealed class MasterKeyLifecycleTests
+{
+    private static readonly byte[] Document = "contract v1"u8.ToArray();
+
+    [TestMethod]
+    public async Task Restart_SameMasterKey_KeysSignAndOldSignaturesVerify()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        var masterKey = KeyInfraTestHost.NewMasterKey();
+        try
+        {
+            KeyId id;
+            byte[] signature;
+            await using (var first = await KeyInfraTestHost.StartAsync(folder, masterKey))
+            {
+                id = (await first.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "survivor"))).Id;
+                signature = (await first.Get<ISigner>().SignAsync(new SignRequest(id, Document))).Signature;
+                await first.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature));
+            }
+
+            await using var second = await KeyInfraTestHost.StartAsync(folder, masterKey);
+            var result = await second.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature));
+            var newSignature = await second.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+
+            Assert.AreEqual(VerificationStatus.Valid, result.Status);
+            Assert.AreEqual(VerificationStatus.Valid, (await second.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, newSignature.Signature))).Status);
+            Assert.AreEqual(3, (await second.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { KeyId = id })).Items.Count);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task Start_WrongMasterKey_FailsWithMasterKeyUnavailableAndWritesNothing()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        try
+        {
+            await using (var first = await KeyInfraTestHost.StartAsync(folder))
+            {
+                await first.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "guarded"));
+            }
+
+            var before = Snapshot(Path.Combine(folder, "keyinfra.db"));
+
+            var ex = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => KeyInfraTestHost.StartAsync(folder, KeyInfraTestHost.NewMasterKey()));
+
+            Assert.AreEqual(ErrorCodes.MasterKeyUnavailable, ex.ErrorCode);
+            StringAssert.Contains(ex.Message, "KEYINFRA_PREVIOUS_MASTER_KEYS");
+            Assert.AreEqual(before, Snapshot(Path.Combine(folder, "keyinfra.db")));
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task Start_WrongKeyUnderSameExplicitId_FailsKeyCheck()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        try
+        {
+            await using (var first = await KeyInfraTestHost.StartAsync(folder, masterKeyOptions: o => o.MasterKeyId = "production"))
+            {
+                await first.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "guarded"));
+            }
+
+            var ex = await Assert.ThrowsExactlyAsync<MasterKeyException>(() =>
+                KeyInfraTestHost.StartAsync(folder, KeyInfraTestHost.NewMasterKey(), masterKeyOptions: o => o.MasterKeyId = "production"));
+
+            Assert.AreEqual(ErrorCodes.MasterKeyCheckFailed, ex.ErrorCode);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task Rotation_PreviousKeyConfigured_ReencryptRewrapsThenOldKeyCanGo()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        var oldKey = KeyInfraTestHost.NewMasterKey();
+        var newKey = KeyInfraTestHost.NewMasterKey();
+        try
+        {
+            KeyId id;
+            await using (var first = await KeyInfraTestHost.StartAsync(folder, oldKey))
+            {
+                id = (await first.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Rsa2048, "rotated"))).Id;
+            }
+
+            await using (var rotating = await KeyInfraTestHost.StartAsync(folder, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
+            {
+                // Still readable under the previous key before re-wrapping.
+                await rotating.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+                var summary = await rotating.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+                var again = await rotating.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+
+                Assert.AreEqual(1, summary.Rewrapped);
+                Assert.AreEqual(0, summary.Encrypted);
+                Assert.AreEqual(0, again.Rewrapped);
+                Assert.AreEqual(1, again.Unchanged);
+            }
+
+            await using var after = await KeyInfraTestHost.StartAsync(folder, newKey);
+            var signature = await after.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+            Assert.AreEqual(VerificationStatus.Valid, (await after.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature.Signature))).Status);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task LegacyPlaintextPrivateKey_SignsThenReencryptEncryptsIt()
+    {
+        await using var host = await KeyInfraTestHost.StartAsync();
+        try
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var id = KeyId.New();
+            var repository = host.Get<IKeyRepository>();
+            await repository.AddAsync(new KeyRecord
+            {
+                Id = id,
+                TenantId = Guid.Empty,
+                Name = "legacy",
+                Spec = KeySpec.EcdsaP256,
+                PublicKeyData = ecdsa.ExportSubjectPublicKeyInfo(),
+                PublicKeyFormat = KeyFormat.Der,
+                Status = KeyStatus.Active,
+                CreatedAt = DateTimeOffset.UtcNow,
+                PrivateKey = new PrivateKeyRecord(PrivateKeyProtection.None, ecdsa.ExportPkcs8PrivateKey(), null),
+            });
+
+            var before = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+            var summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
+            var after = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+
+            Assert.AreEqual(1, summary.Encrypted);
+            var stored = await repository.FindAsync(Guid.Empty, id);
+            Assert.AreEqual(PrivateKeyProtection.Envelope, stored!.PrivateKey!.Protection);
+            Assert.IsNotNull(stored.PrivateKey.MasterKeyId);
+            Assert.IsTrue(ecdsa.VerifyData(Document, before.Signature, HashAlgorithmName.SHA256));
+            Assert.IsTrue(ecdsa.VerifyData(Document, after.Signature, HashAlgorithmName.SHA256));
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task PrivateKeyCiphertext_MovedToAnotherKeyRow_DoesNotDecrypt()
+    {
+        await using var host = await KeyInfraTestHost.StartAsync();
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            var a = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "a"));
+            var b = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "b"));
+            var repository = host.Get<IKeyRepository>();
+            var aPrivate = (await repository.FindAsync(Guid.Empty, a.Id))!.PrivateKey!;
+
+            await repository.UpdatePrivateKeyAsync(Guid.Empty, b.Id, aPrivate);
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
+
+            var ex = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(b.Id, Document)));
+            Assert.AreEqual(ErrorCodes.CiphertextAuthenticationFailed, ex.ErrorCode);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    private static string Snapshot(string databasePath)
+    {
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT group_concat(id || ':' || hex(check_value)) FROM master_keys) || '|' || (SELECT group_concat(key_id || ':' || hex(key_material)) FROM private_keys) || '|' || (SELECT count(*) FROM public_keys)";
+        return (string)command.ExecuteScalar()!;
+    }
+}
