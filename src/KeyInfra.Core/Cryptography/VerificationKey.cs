@@ -1,5 +1,6 @@
 using KeyInfra.Keys;
 using KeyInfra.Verification;
+using NSec.Cryptography;
 
 namespace KeyInfra.Cryptography;
 
@@ -14,7 +15,24 @@ internal abstract class VerificationKey : IDisposable
     public KeySpec Spec { get; }
 
     /// <summary>Imports a validated SPKI (from <see cref="PublicKeyCodec.Decode"/> or storage).</summary>
-    public static VerificationKey Create(KeySpec spec, ReadOnlySpan<byte> spki) => throw new NotImplementedException();
+    /// <remarks>The SPKI is parsed strictly again: stored bytes are not trusted more than imported ones.</remarks>
+    /// <exception cref="Errors.KeyFormatException">The SPKI is malformed, invalid, or not of <paramref name="spec"/>.</exception>
+    public static VerificationKey Create(KeySpec spec, ReadOnlySpan<byte> spki)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var material = PublicKeyCodec.ReadSpki(spki);
+        if (material.Spec != spec)
+        {
+            throw KeyFormatErrors.Mismatch(material.Spec.Name, spec.Name);
+        }
+
+        return spec.Algorithm switch
+        {
+            KeyAlgorithm.Ecdsa => new EcdsaVerificationKey(spec, material.CreateEcdsa()),
+            KeyAlgorithm.Rsa => new RsaVerificationKey(spec, material.CreateRsa()),
+            _ => new Ed25519VerificationKey(PublicKey.Import(SignatureAlgorithm.Ed25519, material.Ed25519Key, KeyBlobFormat.RawPublicKey)),
+        };
+    }
 
     /// <summary>
     /// Verifies <paramref name="signature"/> over <paramref name="input"/> (the message, or its hash when
@@ -24,5 +42,6 @@ internal abstract class VerificationKey : IDisposable
     /// </summary>
     public abstract VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters);
 
+    /// <summary>Frees the platform key object. Call it only when no verification is using the key any more.</summary>
     public abstract void Dispose();
 }

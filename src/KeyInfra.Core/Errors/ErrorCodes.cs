@@ -33,6 +33,12 @@ public static class ErrorCodes
     /// <summary>A raw import did not say which key type it is.</summary>
     public const string RawKeyNeedsSpec = "KI1009";
 
+    /// <summary>A PKCS#8 private key is malformed (not canonical DER, truncated, trailing bytes, inconsistent) or not of the declared key type.</summary>
+    public const string MalformedPrivateKey = "KI1010";
+
+    /// <summary>The key format cannot be imported (JWK is export only) or is not a <see cref="Keys.KeyFormat"/> value.</summary>
+    public const string UnsupportedKeyFormat = "KI1011";
+
     /// <summary>No key with that id exists in this tenant.</summary>
     public const string KeyNotFound = "KI1101";
 

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Verification;
+
+namespace KeyInfra.Cryptography;
+
+/// <summary>
+/// ECDSA verification with the platform's ECDsa.
+/// Thread-safe: after import the key object is only read. On Linux every VerifyHash call creates its own
+/// OpenSSL EVP_PKEY_CTX from the shared, reference-counted EVP_PKEY (CNG and Security.framework calls on
+/// other platforms are likewise per call), and the hash and DER conversion use stack buffers only.
+/// </summary>
+internal sealed class EcdsaVerificationKey : VerificationKey
+{
+    // P-521: two 66-byte field elements.
+    private const int MaxP1363Bytes = 2 * 66;
+
+    private readonly ECDsa _ecdsa;
+    private readonly int _fieldBytes;
+
+    public EcdsaVerificationKey(KeySpec spec, ECDsa ecdsa)
+        : base(spec)
+    {
+        _ecdsa = ecdsa;
+        _fieldBytes = EcCurveInfo.For(spec).FieldBytes;
+    }
+
+    public override VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters)
+    {
+        var hashSize = SignatureHash.GetSize(parameters.Hash);
+        if (hashSize == 0 || parameters.Encoding is not (SignatureEncoding.P1363 or SignatureEncoding.Der))
+        {
+            return VerificationStatus.AlgorithmMismatch;
+        }
+
+        if (inputIsHash && input.Length != hashSize)
+        {
+            return VerificationStatus.AlgorithmMismatch;
+        }
+
+        var p1363Length = 2 * _fieldBytes;
+        Span<byte> converted = stackalloc byte[MaxP1363Bytes];
+        scoped ReadOnlySpan<byte> p1363;
+        if (parameters.Encoding == SignatureEncoding.P1363)
+        {
+            if (signature.Length != p1363Length)
+            {
+                return VerificationStatus.MalformedSignature;
+            }
+
+            p1363 = signature;
+        }
+        else
+        {
+            if (signature.IsEmpty || !EcdsaSignatureEncoding.TryDerToP1363(signature, _fieldBytes, converted[..p1363Length]))
+            {
+                return VerificationStatus.MalformedSignature;
+            }
+
+            p1363 = converted[..p1363Length];
+        }
+
+        Span<byte> hashBuffer = stackalloc byte[SignatureHash.MaxHashBytes];
+        var hash = inputIsHash ? input : hashBuffer[..SignatureHash.Hash(parameters.Hash, input, hashBuffer)];
+        try
+        {
+            return _ecdsa.VerifyHash(hash, p1363, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                ? VerificationStatus.Valid
+                : VerificationStatus.InvalidSignature;
+        }
+        catch (CryptographicException)
+        {
+            // OpenSSL reports some out-of-range r or s values as errors rather than as a failed check.
+            return VerificationStatus.InvalidSignature;
+        }
+    }
+
+    public override void Dispose() => _ecdsa.Dispose();
+}
