@@ -65,6 +65,23 @@ internal sealed class SampleWorkspace : IDisposable
         return result.Json().RootElement.GetProperty("items").GetArrayLength();
     }
 
+    /// <summary>Counts the rows of a KeyInfra table straight from the SQLite file (read-only).</summary>
+    public async Task<long> CountRowsAsync(string table)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(DataDirectory, "keyinfra.db"), Mode = SqliteOpenMode.ReadOnly }.ToString();
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = table switch
+        {
+            "verification_records" => "SELECT COUNT(*) FROM verification_records",
+            "batch_verifications" => "SELECT COUNT(*) FROM batch_verifications",
+            "batch_verification_items" => "SELECT COUNT(*) FROM batch_verification_items",
+            _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Not a table the tests count."),
+        };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     public void WriteFile(string relative, string content) => File.WriteAllText(PathOf(relative), content, new UTF8Encoding(false));
 
     public void Dispose()

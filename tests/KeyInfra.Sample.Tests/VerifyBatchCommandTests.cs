@@ -29,13 +29,18 @@ public sealed class VerifyBatchCommandTests
 
         // Act
         var result = await s_workspace.RunAsync("verify-batch", "--file", "good.jsonl");
+        var json = await s_workspace.RunAsync("verify-batch", "--file", "good.jsonl", "--json");
+        var batchId = json.Json().RootElement.GetProperty("batchId").GetString()!;
+        var recorded = await s_workspace.RunAsync("log", "--batch", batchId, "--json");
 
         // Assert
         result.AssertExitCode(0);
         StringAssert.Contains(result.Output, p256);
         StringAssert.Contains(result.Output, ed);
         StringAssert.Contains(result.Output, "2 requests: 2 valid, 0 not valid. Recorded as batch");
-        Assert.AreEqual(1, await s_workspace.CountLogRecordsAsync(p256));
+        recorded.AssertExitCode(0);
+        var items = recorded.Json().RootElement.GetProperty("items").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { p256, ed }, items.Select(i => i.GetProperty("keyId").GetString()).ToArray(), "the batch is recorded with its items, in order");
     }
 
     [TestMethod]
@@ -78,6 +83,8 @@ public sealed class VerifyBatchCommandTests
         var good = $$"""{"keyId":"{{id}}","text":"doc","signature":"{{signature}}"}""";
         s_workspace.WriteFile("malformed.jsonl", good + "\n" + badLine.Replace("KEY", id, StringComparison.Ordinal).Replace("SIG", signature, StringComparison.Ordinal) + "\n" + good);
 
+        var batchesBefore = await s_workspace.CountRowsAsync("batch_verifications");
+
         // Act
         var result = await s_workspace.RunAsync("verify-batch", "--file", "malformed.jsonl");
 
@@ -86,7 +93,7 @@ public sealed class VerifyBatchCommandTests
         StringAssert.Contains(result.Error, "malformed.jsonl, line 2:");
         StringAssert.Contains(result.Error, expectedMessage);
         StringAssert.Contains(result.Error, "Nothing was verified");
-        Assert.AreEqual(0, await s_workspace.CountLogRecordsAsync(id), "the good first line was not verified either");
+        Assert.AreEqual(batchesBefore, await s_workspace.CountRowsAsync("batch_verifications"), "no batch was recorded: the good first line was not verified either");
     }
 
     [TestMethod]
@@ -112,5 +119,19 @@ public sealed class VerifyBatchCommandTests
         // Assert
         result.AssertExitCode(2);
         StringAssert.Contains(result.Error, "'nowhere.jsonl' does not exist");
+    }
+
+    [TestMethod]
+    public async Task LogBatch_UnknownOrMalformedId_ExitsTwo()
+    {
+        // Act
+        var unknown = await s_workspace.RunAsync("log", "--batch", Guid.NewGuid().ToString());
+        var malformed = await s_workspace.RunAsync("log", "--batch", "batch-1");
+
+        // Assert
+        unknown.AssertExitCode(2);
+        StringAssert.Contains(unknown.Error, "No batch with id");
+        malformed.AssertExitCode(2);
+        StringAssert.Contains(malformed.Error, "is not a batch id");
     }
 }
