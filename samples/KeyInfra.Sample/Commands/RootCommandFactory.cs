@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace KeyInfra.Sample.Commands;
+
+/// <summary>Builds the command tree; the root command itself runs the demo.</summary>
+internal static class RootCommandFactory
+{
+    public static RootCommand Create(CliSession session)
+    {
+        var root = new RootCommand(
+            "KeyInfra sample: keys of every algorithm, signing, verification and its log on a local SQLite file. " +
+            "Without a command it runs the demo.")
+        {
+            session.DatabaseOption,
+            session.JsonOption,
+            KeysCommand.Create(session),
+            SignCommand.Create(session),
+            VerifyCommand.Create(session),
+            VerifyBatchCommand.Create(session),
+            LogCommand.Create(session),
+            MigrateCommand.Create(session),
+            ReencryptCommand.Create(session),
+        };
+        CommandRunner.SetHandler(root, session, (_, context, ct) => DemoCommand.RunAsync(context, ct));
+        return root;
+    }
+}

@@ -1,0 +1,122 @@
+using KeyInfra.Encryption;
+using KeyInfra.Sample.Input;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.Sample.Hosting;
+
+/// <summary>
+/// Builds the sample's generic host: KeyInfra on a SQLite file, with the master key from the environment
+/// or, when the environment has none, the development master key beside the database.
+/// </summary>
+internal static class SampleHost
+{
+    /// <summary>The folder, under the working directory, that holds the default database and the development key.</summary>
+    public const string DataDirectoryName = ".keyinfra";
+
+    /// <summary>The default database file name.</summary>
+    public const string DatabaseFileName = "keyinfra.db";
+
+    /// <summary>The environment variables that, when either is set, supply the master key (UseEnvironmentMasterKey's defaults).</summary>
+    public static readonly string[] MasterKeyVariables = [EnvironmentMasterKeyOptions.MasterKeyVariable, EnvironmentMasterKeyOptions.MasterSecretVariable];
+
+    public static string DefaultDatabasePath(string workingDirectory)
+        => Path.Combine(workingDirectory, DataDirectoryName, DatabaseFileName);
+
+    /// <summary>Whether the environment supplies the master key, so no development key is used.</summary>
+    public static bool MasterKeyFromEnvironment()
+        => MasterKeyVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+
+    /// <summary>Builds (does not start) the host.</summary>
+    /// <param name="workingDirectory">The content root; <c>appsettings.json</c> there is read (the <c>KeyInfra</c> section).</param>
+    /// <param name="databasePath">The SQLite file; its folder is created if missing.</param>
+    /// <param name="migrateOnStartup"><c>false</c> for the <c>migrate</c> commands, which migrate by hand.</param>
+    /// <param name="error">Where warnings and logs go (stderr).</param>
+    public static IHost Build(string workingDirectory, string databasePath, bool migrateOnStartup, TextWriter error)
+    {
+        var dataDirectory = Path.GetDirectoryName(databasePath) ?? workingDirectory;
+        EnsureDataDirectory(dataDirectory);
+
+        string? developmentKey = null;
+        if (!MasterKeyFromEnvironment())
+        {
+            developmentKey = DevelopmentMasterKey.LoadOrCreate(dataDirectory);
+            WriteDevelopmentKeyWarning(error, Path.Combine(dataDirectory, DevelopmentMasterKey.FileName), workingDirectory);
+        }
+
+        var configuration = new ConfigurationManager();
+
+        // One short-lived host per command: watching appsettings.json for changes would only cost file handles.
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = workingDirectory,
+            Configuration = configuration,
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new TextWriterLoggerProvider(error));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString();
+        var keyInfra = builder.Services
+            .AddKeyInfrastructure(options =>
+            {
+                if (!migrateOnStartup)
+                {
+                    options.MigrateOnStartup = false;
+                }
+            })
+            .UseSqlite(connectionString);
+
+        if (developmentKey is null)
+        {
+            // KEYINFRA_MASTER_KEY or MASTER_SECRET, with KEYINFRA_PREVIOUS_MASTER_KEYS and KEYINFRA_MASTER_KEY_ID.
+            keyInfra.UseEnvironmentMasterKey();
+        }
+        else
+        {
+            keyInfra.UseEnvironmentMasterKey(options => options.MasterKey = developmentKey);
+        }
+
+        return builder.Build();
+    }
+
+    private static void EnsureDataDirectory(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+            if (string.Equals(Path.GetFileName(directory), DataDirectoryName, StringComparison.Ordinal))
+            {
+                // The folder holds a database and perhaps a development key: keep both out of version control.
+                File.WriteAllText(Path.Combine(directory, ".gitignore"), "# Created by the KeyInfra sample: never commit the database or the development master key.\n*\n");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"The database folder '{directory}' could not be created ({e.Message}). Choose another place with --db <path>.", e);
+        }
+    }
+
+    private static void WriteDevelopmentKeyWarning(TextWriter error, string keyPath, string workingDirectory)
+    {
+        var shown = Path.GetRelativePath(workingDirectory, keyPath);
+        if (shown.StartsWith("..", StringComparison.Ordinal))
+        {
+            shown = keyPath;
+        }
+
+        error.WriteLine($"!!! WARNING: DEVELOPMENT MASTER KEY in use ({shown}): private keys are encrypted under a key stored in plain sight on this disk.");
+        error.WriteLine("!!! For development only; do not use in production; set KEYINFRA_MASTER_KEY (generate one with: openssl rand -base64 32). Never commit the key file.");
+    }
+}
