@@ -1,8 +1,10 @@
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.EntityFrameworkCore;
 
@@ -31,8 +33,14 @@ internal static class KeyInfraEntityFrameworkCoreRegistration
         if (firstCall)
         {
             // The factory reads the configurer when it first builds its options, so only the last one counts.
-            services.AddPooledDbContextFactory<KeyInfraDbContext>(
-                (provider, options) => provider.GetRequiredService<KeyInfraDbContextConfigurer>().Configure(provider, options));
+            services.AddPooledDbContextFactory<KeyInfraDbContext>((provider, options) =>
+            {
+                provider.GetRequiredService<KeyInfraDbContextConfigurer>().Configure(provider, options);
+
+                // EF logs every command at Information; on the hot path that is one line per verification
+                // in the host's log. KeyInfra's commands go to Debug, where they can still be switched on.
+                options.ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
+            });
         }
 
         services.AddLogging();

@@ -81,9 +81,6 @@ public static class ErrorCodes
     /// <summary>Encrypted data failed authentication: tampered, moved to another row, or under another key.</summary>
     public const string CiphertextAuthenticationFailed = "KI2102";
 
-    /// <summary>A private key read from storage could not be parsed after decryption.</summary>
-    public const string PrivateKeyCorrupt = "KI2103";
-
     /// <summary>A signing request does not fit the key (a hash for Ed25519, a hash of the wrong length, an unsupported hash).</summary>
     public const string SignRequestInvalid = "KI3001";
 
@@ -92,9 +89,6 @@ public static class ErrorCodes
 
     /// <summary>The verification log is shut down and accepts no records.</summary>
     public const string VerificationLogClosed = "KI3102";
-
-    /// <summary>The options are invalid.</summary>
-    public const string InvalidOptions = "KI4001";
 
     /// <summary>No storage provider is registered (call UseSqlite or UsePostgreSql).</summary>
     public const string NoStorageProvider = "KI4002";
