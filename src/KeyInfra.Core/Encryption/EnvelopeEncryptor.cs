@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -186,7 +187,7 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
 
     private EncryptedDataException AuthenticationFailed(EnvelopeHeader header, in EncryptionContext context, Exception inner)
     {
-        EncryptionLog.CiphertextAuthenticationFailed(_logger, context.Table, context.Column, context.RowId, context.TenantId, header.MasterKeyId);
+        Log.CiphertextAuthenticationFailed(_logger, context.Table, context.Column, context.RowId, context.TenantId, header.MasterKeyId);
         return new EncryptedDataException(
             ErrorCodes.CiphertextAuthenticationFailed,
             $"The encrypted data in {context.Table}.{context.Column}, row {context.RowId} of tenant {context.TenantId}, failed authentication: " +

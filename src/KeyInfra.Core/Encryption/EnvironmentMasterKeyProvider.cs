@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,10 +34,10 @@ internal sealed class EnvironmentMasterKeyProvider : IEncryptionKeyProvider, IDi
                 var keys = Load(options.Value, out var derived);
                 if (derived)
                 {
-                    EncryptionLog.MasterKeyDerivedFromSecret(logger, keys.Current.Id);
+                    Log.MasterKeyDerivedFromSecret(logger, keys.Current.Id);
                 }
 
-                EncryptionLog.EnvironmentMasterKeysLoaded(logger, keys.Current.Id, keys.PreviousCount);
+                Log.EnvironmentMasterKeysLoaded(logger, keys.Current.Id, keys.PreviousCount);
                 return keys;
             },
             LazyThreadSafetyMode.ExecutionAndPublication);

@@ -1,3 +1,4 @@
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,7 @@ internal sealed class MasterKeyValidator(
         }
         catch (MasterKeyException e)
         {
-            EncryptionLog.MasterKeyValidationFailed(_logger, e.ErrorCode);
+            Log.MasterKeyValidationFailed(_logger, e.ErrorCode);
             throw;
         }
     }
@@ -99,10 +100,10 @@ internal sealed class MasterKeyValidator(
         if (currentCheck is null)
         {
             await _masterKeys.AddAsync(new MasterKeyCheck(current.Id, current.ComputeCheckValue(), _timeProvider.GetUtcNow())).ConfigureAwait(false);
-            EncryptionLog.MasterKeyCheckAdded(_logger, current.Id);
+            Log.MasterKeyCheckAdded(_logger, current.Id);
         }
 
-        EncryptionLog.MasterKeyValidated(_logger, current.Id, idsInUse.Count == 0 ? "none" : string.Join(", ", idsInUse));
+        Log.MasterKeyValidated(_logger, current.Id, idsInUse.Count == 0 ? "none" : string.Join(", ", idsInUse));
     }
 
     private async Task<MasterKey> GetCurrentKeyAsync()

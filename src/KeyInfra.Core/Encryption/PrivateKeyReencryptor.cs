@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ internal sealed class PrivateKeyReencryptor(
                     if (await EncryptAsync(stored, cancellationToken).ConfigureAwait(false) is { } encryptedUnder)
                     {
                         encrypted++;
-                        EncryptionLog.PrivateKeyEncrypted(_logger, stored.KeyId.Value, stored.TenantId, encryptedUnder);
+                        Log.PrivateKeyEncrypted(_logger, stored.KeyId.Value, stored.TenantId, encryptedUnder);
                     }
 
                     break;
@@ -55,7 +56,7 @@ internal sealed class PrivateKeyReencryptor(
                     else if (await RewrapAsync(stored, cancellationToken).ConfigureAwait(false) is { } rewrappedUnder)
                     {
                         rewrapped++;
-                        EncryptionLog.PrivateKeyRewrapped(_logger, stored.KeyId.Value, stored.TenantId, wrappedUnder, rewrappedUnder);
+                        Log.PrivateKeyRewrapped(_logger, stored.KeyId.Value, stored.TenantId, wrappedUnder, rewrappedUnder);
                     }
 
                     break;
@@ -66,7 +67,7 @@ internal sealed class PrivateKeyReencryptor(
             }
         }
 
-        EncryptionLog.ReencryptionCompleted(_logger, currentId, encrypted, rewrapped, unchanged);
+        Log.ReencryptionCompleted(_logger, currentId, encrypted, rewrapped, unchanged);
         return new ReencryptionSummary(encrypted, rewrapped, unchanged);
     }
 
@@ -104,7 +105,7 @@ internal sealed class PrivateKeyReencryptor(
             return masterKeyId;
         }
 
-        EncryptionLog.PrivateKeyVanished(_logger, stored.KeyId.Value, stored.TenantId);
+        Log.PrivateKeyVanished(_logger, stored.KeyId.Value, stored.TenantId);
         return null;
     }
 }
