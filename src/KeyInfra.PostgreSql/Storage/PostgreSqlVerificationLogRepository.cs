@@ -93,8 +93,10 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && reused && TransientRetry.IsTransient(ex))
                 {
                     // The pooled connection died while idle (a server restart, a network blip): nothing was committed.
+                    // Its idle siblings in the pool died with it; drop them too so the next one is fresh.
                     Log.LogConnectionReopened(_logger, ex);
                     await DropConnectionAsync().ConfigureAwait(false);
+                    _dataSource.DataSource.Clear();
                 }
                 catch
                 {
