@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using KeyInfra.Errors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -25,6 +26,13 @@ internal sealed class TransientRetry(PostgreSqlStorageOptions options, ILogger l
                 var delay = Delay(attempt);
                 Log.TransientRetry(logger, attempt + 1, options.MaxRetryCount + 1, (long)delay.TotalMilliseconds, ex);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                throw new KeyInfraException(
+                    ErrorCodes.StorageUnavailable,
+                    $"PostgreSQL could not be reached or failed with a transient error on {attempt} attempt(s) ({ex.GetType().Name}); the operation may not have completed. Check that the database server is up and reachable from this host, then try again.",
+                    ex);
             }
         }
     }
