@@ -28,7 +28,8 @@ internal sealed class PostgreSqlTestHost : IAsyncDisposable
         Action<KeyInfraOptions>? options = null,
         Action<PostgreSqlStorageOptions>? storage = null,
         Action<IServiceCollection>? services = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null,
+        Action<EnvironmentMasterKeyOptions>? masterKeyOptions = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -45,6 +46,7 @@ internal sealed class PostgreSqlTestHost : IAsyncDisposable
                 o.MasterKey = masterKey;
                 o.MasterSecret = null;
                 o.PreviousMasterKeys = null;
+                masterKeyOptions?.Invoke(o);
             });
         services?.Invoke(builder.Services);
         var host = builder.Build();
