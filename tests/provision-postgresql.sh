@@ -26,9 +26,19 @@ keyinfra_pg_install() {
     echo "PostgreSQL server binaries not found: installing Debian's postgresql package."
     local sudo=""
     [[ $(id -u) -ne 0 ]] && sudo="sudo -n"
-    # policy-rc.d keeps the package from starting (and leaving behind) the distribution's own cluster.
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends postgresql openssl >/dev/null
+    # A policy-rc.d that says "no" keeps the package from starting the distribution's own cluster: this script
+    # runs a throwaway one of its own. An existing policy is left alone.
+    local policy=""
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy"
+    fi
+    local status=0
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+        && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql openssl >/dev/null \
+        || status=$?
+    [[ -n "$policy" ]] && $sudo rm -f "$policy"
+    return $status
 }
 
 # Runs a command as the server's user: initdb and postgres refuse to run as root.
