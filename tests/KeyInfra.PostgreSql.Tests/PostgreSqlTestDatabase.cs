@@ -30,7 +30,15 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
     public static async Task<PostgreSqlTestDatabase> CreateAsync(bool migrate = true)
     {
         var database = new PostgreSqlTestDatabase("keyinfra_test_" + Guid.NewGuid().ToString("N")[..12]);
-        await ExecuteAsync(PostgreSqlTestServer.AdminConnectionString, $"CREATE DATABASE {database.Name} OWNER keyinfra_owner");
+        try
+        {
+            await ExecuteAsync(PostgreSqlTestServer.AdminConnectionString, $"CREATE DATABASE {database.Name} OWNER keyinfra_owner");
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            PostgreSqlTestServer.Unreachable(ex);
+        }
+
         await ExecuteAsync(
             database.AdminConnectionString,
             "ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;");
