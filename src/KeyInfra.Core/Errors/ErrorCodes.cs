@@ -98,4 +98,10 @@ public static class ErrorCodes
     /// by hand): an unknown status, algorithm, curve or format, or metadata that is not a JSON object of strings.
     /// </summary>
     public const string StoredDataInvalid = "KI4101";
+
+    /// <summary>
+    /// The database could not be reached, or failed with a transient error (a dropped connection, a restarting
+    /// server) on every retry. The operation may not have completed; try again once the database is reachable.
+    /// </summary>
+    public const string StorageUnavailable = "KI4102";
 }

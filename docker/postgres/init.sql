@@ -1,0 +1,6 @@
+-- Development roles for docker-compose.yml (see docs/postgresql.md). Not for production: the passwords are public.
+CREATE ROLE keyinfra_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD 'owner-dev-password';
+CREATE ROLE keyinfra_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD 'app-dev-password';
+CREATE DATABASE keyinfra OWNER keyinfra_owner;
+\connect keyinfra
+ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;

@@ -1,0 +1,220 @@
+namespace KeyInfra.PostgreSql.Migrations;
+
+/// <summary>
+/// The SQL of the migrations EF Core cannot express: declarative partitioning, row-level security, functions and
+/// triggers. Written by hand (the generated migrations beside it are not); each Up has its Down.
+/// </summary>
+internal static class PostgreSqlMigrationSql
+{
+    // ---- PartitionVerificationRecords ------------------------------------------------------------------------
+
+    private const string RecordIndexes = """
+        CREATE INDEX ix_verification_records_key_id ON verification_records (key_id);
+        CREATE INDEX ix_verification_records_tenant_id_requested_key_id_verified_at ON verification_records (tenant_id, requested_key_id, verified_at);
+        CREATE INDEX ix_verification_records_tenant_id_verified_at ON verification_records (tenant_id, verified_at);
+        """;
+
+    private const string RecordConstraints = """
+        ALTER TABLE verification_records ADD CONSTRAINT pk_verification_records PRIMARY KEY (id, verified_at);
+        ALTER TABLE verification_records ADD CONSTRAINT fk_verification_records_key_id FOREIGN KEY (key_id) REFERENCES public_keys (id) ON DELETE RESTRICT;
+        """;
+
+    private const string DropRecordIndexes = """
+        DROP INDEX ix_verification_records_key_id;
+        DROP INDEX ix_verification_records_tenant_id_requested_key_id_verified_at;
+        DROP INDEX ix_verification_records_tenant_id_verified_at;
+        """;
+
+    public const string PartitionUp = $$"""
+        -- The row-level security setting, read by every tenant policy; a missing or empty setting matches no row.
+        CREATE FUNCTION keyinfra_current_tenant() RETURNS uuid
+            LANGUAGE sql STABLE PARALLEL SAFE
+            AS $fn$ SELECT NULLIF(current_setting('keyinfra.tenant_id', true), '')::uuid $fn$;
+
+        ALTER TABLE verification_records RENAME TO verification_records_unpartitioned;
+        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT pk_verification_records;
+        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT fk_verification_records_key_id;
+        {{DropRecordIndexes}}
+
+        -- One partition per calendar month (UTC) of verified_at; the primary key includes the partition column.
+        CREATE TABLE verification_records (LIKE verification_records_unpartitioned) PARTITION BY RANGE (verified_at);
+        {{RecordConstraints}}
+        {{RecordIndexes}}
+
+        -- Creates the partitions of month_count months from first_month's month, skipping those that exist. Runs as
+        -- the schema owner (SECURITY DEFINER), so the application role needs no CREATE right; it only ever adds
+        -- empty partitions. Partitions can be queried by name, so each gets the tenant policy of its own.
+        CREATE FUNCTION keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path FROM CURRENT
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            month_start timestamptz := date_trunc('month', first_month);
+            part_name text;
+            created integer := 0;
+        BEGIN
+            IF month_count IS NULL OR month_count < 1 OR month_count > 120 THEN
+                RAISE EXCEPTION 'month_count must be between 1 and 120' USING ERRCODE = '22023';
+            END IF;
+            -- Instances creating the same month at once would collide.
+            PERFORM pg_advisory_xact_lock(hashtext('keyinfra_verification_partitions'));
+            FOR i IN 1 .. month_count LOOP
+                part_name := 'verification_records_p' || to_char(month_start, 'YYYY_MM');
+                IF to_regclass(quote_ident(part_name)) IS NULL THEN
+                    EXECUTE format('CREATE TABLE %I PARTITION OF verification_records FOR VALUES FROM (%L) TO (%L)',
+                        part_name, month_start, month_start + interval '1 month');
+                    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', part_name);
+                    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = keyinfra_current_tenant()) WITH CHECK (tenant_id = keyinfra_current_tenant())', part_name);
+                    created := created + 1;
+                END IF;
+                month_start := month_start + interval '1 month';
+            END LOOP;
+            RETURN created;
+        END
+        $fn$;
+
+        -- Drops the partitions whose month ended at or before older_than, newest data last month at the latest.
+        -- Not granted to PUBLIC: the DBA grants it to the role that runs retention.
+        CREATE FUNCTION keyinfra_drop_verification_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path FROM CURRENT
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            part record;
+            upper_bound timestamptz;
+        BEGIN
+            IF older_than IS NULL OR older_than > date_trunc('month', now()) - interval '1 month' THEN
+                RAISE EXCEPTION 'Refusing to drop verification records of the current or the last month' USING ERRCODE = '22023';
+            END IF;
+            PERFORM pg_advisory_xact_lock(hashtext('keyinfra_verification_partitions'));
+            FOR part IN
+                SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'verification_records'::regclass
+                ORDER BY c.relname
+            LOOP
+                upper_bound := substring(part.bound FROM 'TO \(''([^'']+)''\)')::timestamptz;
+                IF upper_bound IS NOT NULL AND upper_bound <= older_than THEN
+                    EXECUTE format('DROP TABLE %I', part.relname);
+                    partition_name := part.relname;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END
+        $fn$;
+        REVOKE EXECUTE ON FUNCTION keyinfra_drop_verification_partitions(timestamptz) FROM PUBLIC;
+
+        -- Existing rows move into partitions of their months; the coming months get theirs now.
+        SELECT keyinfra_create_verification_partitions(m, 1)
+        FROM (SELECT DISTINCT date_trunc('month', verified_at, 'UTC') AS m FROM verification_records_unpartitioned) months;
+        SELECT keyinfra_create_verification_partitions(now(), 4);
+        INSERT INTO verification_records SELECT * FROM verification_records_unpartitioned;
+        DROP TABLE verification_records_unpartitioned;
+        """;
+
+    public const string PartitionDown = $$"""
+        ALTER TABLE verification_records RENAME TO verification_records_partitioned;
+        ALTER TABLE verification_records_partitioned DROP CONSTRAINT fk_verification_records_key_id;
+        ALTER TABLE verification_records_partitioned DROP CONSTRAINT pk_verification_records;
+        {{DropRecordIndexes}}
+        CREATE TABLE verification_records (LIKE verification_records_partitioned);
+        {{RecordConstraints}}
+        {{RecordIndexes}}
+        INSERT INTO verification_records SELECT * FROM verification_records_partitioned;
+        DROP TABLE verification_records_partitioned;
+        DROP FUNCTION keyinfra_drop_verification_partitions(timestamptz);
+        DROP FUNCTION keyinfra_create_verification_partitions(timestamptz, integer);
+        DROP FUNCTION keyinfra_current_tenant();
+        """;
+
+    // ---- TenantRowLevelSecurity ------------------------------------------------------------------------------
+
+    private const string TenantPolicy = "USING (tenant_id = keyinfra_current_tenant()) WITH CHECK (tenant_id = keyinfra_current_tenant())";
+
+    // Items carry no tenant of their own: an item is visible (and may be written) when its batch is.
+    private const string ItemPolicy = "USING (EXISTS (SELECT 1 FROM batch_verifications b WHERE b.id = batch_id)) WITH CHECK (EXISTS (SELECT 1 FROM batch_verifications b WHERE b.id = batch_id))";
+
+    /// <remarks>
+    /// Row-level security applies to every role but the tables' owner (and superusers or BYPASSRLS roles): the
+    /// application connects as its own role, the owner migrates. The owner is exempt so the SECURITY DEFINER
+    /// functions below can answer the few questions that span tenants without exposing any tenant's rows.
+    /// </remarks>
+    public const string RowLevelSecurityUp = $$"""
+        ALTER TABLE public_keys ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON public_keys {{TenantPolicy}};
+        ALTER TABLE private_keys ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON private_keys {{TenantPolicy}};
+        ALTER TABLE verification_records ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON verification_records {{TenantPolicy}};
+        ALTER TABLE batch_verifications ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON batch_verifications {{TenantPolicy}};
+        ALTER TABLE batch_verification_items ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON batch_verification_items {{ItemPolicy}};
+
+        -- Which master keys wrapped stored private keys (checked at start): ids only, no key material.
+        CREATE FUNCTION keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+            AS $fn$ SELECT DISTINCT p.master_key_id::text FROM private_keys p WHERE p.master_key_id IS NOT NULL $fn$;
+
+        -- Which tenants hold private keys (re-encryption then reads each tenant under its own setting): ids only.
+        CREATE FUNCTION keyinfra_private_key_tenants() RETURNS TABLE (tenant_id uuid)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+            AS $fn$ SELECT DISTINCT p.tenant_id FROM private_keys p $fn$;
+        """;
+
+    public const string RowLevelSecurityDown = """
+        DROP FUNCTION keyinfra_private_key_tenants();
+        DROP FUNCTION keyinfra_master_key_ids_in_use();
+        DROP POLICY tenant_isolation ON batch_verification_items;
+        ALTER TABLE batch_verification_items DISABLE ROW LEVEL SECURITY;
+        DROP POLICY tenant_isolation ON batch_verifications;
+        ALTER TABLE batch_verifications DISABLE ROW LEVEL SECURITY;
+        DROP POLICY tenant_isolation ON verification_records;
+        ALTER TABLE verification_records DISABLE ROW LEVEL SECURITY;
+        DROP POLICY tenant_isolation ON private_keys;
+        ALTER TABLE private_keys DISABLE ROW LEVEL SECURITY;
+        DROP POLICY tenant_isolation ON public_keys;
+        ALTER TABLE public_keys DISABLE ROW LEVEL SECURITY;
+        """;
+
+    // ---- KeyChangeNotifications ------------------------------------------------------------------------------
+
+    /// <remarks>
+    /// Every change to a key, by KeyInfra or by hand, tells the other instances "tenant_id/key_id" on commit;
+    /// their listeners drop that key from their caches. Inserts count too: another instance may remember a new
+    /// key id as unknown.
+    /// </remarks>
+    public const string NotificationsUp = """
+        CREATE FUNCTION keyinfra_notify_public_key_change() RETURNS trigger
+            LANGUAGE plpgsql AS $fn$
+        DECLARE
+            changed public_keys := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+        BEGIN
+            PERFORM pg_notify('keyinfra_key_changes', changed.tenant_id::text || '/' || changed.id::text);
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE FUNCTION keyinfra_notify_private_key_change() RETURNS trigger
+            LANGUAGE plpgsql AS $fn$
+        DECLARE
+            changed private_keys := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+        BEGIN
+            PERFORM pg_notify('keyinfra_key_changes', changed.tenant_id::text || '/' || changed.key_id::text);
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE TRIGGER keyinfra_public_key_changed AFTER INSERT OR UPDATE OR DELETE ON public_keys
+            FOR EACH ROW EXECUTE FUNCTION keyinfra_notify_public_key_change();
+        CREATE TRIGGER keyinfra_private_key_changed AFTER UPDATE OR DELETE ON private_keys
+            FOR EACH ROW EXECUTE FUNCTION keyinfra_notify_private_key_change();
+        """;
+
+    public const string NotificationsDown = """
+        DROP TRIGGER keyinfra_private_key_changed ON private_keys;
+        DROP TRIGGER keyinfra_public_key_changed ON public_keys;
+        DROP FUNCTION keyinfra_notify_private_key_change();
+        DROP FUNCTION keyinfra_notify_public_key_change();
+        """;
+}

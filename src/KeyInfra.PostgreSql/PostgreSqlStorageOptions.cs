@@ -1,0 +1,159 @@
+namespace KeyInfra.PostgreSql;
+
+/// <summary>How KeyInfra connects to PostgreSQL and maintains its tables. Set through <c>UsePostgreSql(connectionString, pg => …)</c>.</summary>
+/// <remarks>
+/// These settings win over the same settings in the connection string (SSL mode, root certificate, pool sizes).
+/// The connection string is never logged and never appears in exception messages. Not thread-safe: set it up once.
+/// </remarks>
+public sealed class PostgreSqlStorageOptions
+{
+    /// <summary>The largest pool KeyInfra accepts: 1,000 connections.</summary>
+    public const int MaxPoolSizeLimit = 1000;
+
+    private PostgreSqlSslMode? _sslMode;
+    private int _minPoolSize = 5;
+    private int _maxPoolSize = 20;
+    private int _maxRetryCount = 3;
+    private TimeSpan _maxRetryDelay = TimeSpan.FromSeconds(2);
+    private int _partitionsAhead = 3;
+    private int _retentionMonths = 24;
+    private TimeSpan _maintenanceInterval = TimeSpan.FromHours(1);
+    private TimeSpan _notificationReconnectDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// TLS use. Default: the connection string's <c>SSL Mode</c> when it names one of
+    /// <see cref="PostgreSqlSslMode"/>'s modes, otherwise <see cref="PostgreSqlSslMode.VerifyFull"/>.
+    /// Anything weaker than <see cref="PostgreSqlSslMode.VerifyFull"/> logs a warning at start.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined mode.</exception>
+    public PostgreSqlSslMode? SslMode
+    {
+        get => _sslMode;
+        set
+        {
+            if (value is { } mode && !Enum.IsDefined(mode))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Use VerifyFull, VerifyCa, Require or Disable.");
+            }
+
+            _sslMode = value;
+        }
+    }
+
+    /// <summary>
+    /// A PEM file of the CA certificate(s) that sign the server's certificate, for
+    /// <see cref="PostgreSqlSslMode.VerifyCa"/> and <see cref="PostgreSqlSslMode.VerifyFull"/>. Default: <c>null</c>,
+    /// the connection string's <c>Root Certificate</c> or else the system's trusted roots.
+    /// </summary>
+    public string? RootCertificatePath { get; set; }
+
+    /// <summary>Connections kept open in the pool. Default: 5. Zero to <see cref="MaxPoolSize"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above <see cref="MaxPoolSizeLimit"/>.</exception>
+    public int MinPoolSize
+    {
+        get => _minPoolSize;
+        set => _minPoolSize = InRange(value, 0, MaxPoolSizeLimit, "The minimum pool size");
+    }
+
+    /// <summary>The most connections KeyInfra opens at once. Default: 20. 1 to <see cref="MaxPoolSizeLimit"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MaxPoolSizeLimit"/>.</exception>
+    public int MaxPoolSize
+    {
+        get => _maxPoolSize;
+        set => _maxPoolSize = InRange(value, 1, MaxPoolSizeLimit, "The maximum pool size");
+    }
+
+    /// <summary>
+    /// How many times a storage operation that failed with a transient error (a dropped connection, a server
+    /// restarting, a serialization failure) is tried again. Default: 3. Zero turns retries off; at most 10.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or above 10.</exception>
+    public int MaxRetryCount
+    {
+        get => _maxRetryCount;
+        set => _maxRetryCount = InRange(value, 0, 10, "The retry count");
+    }
+
+    /// <summary>The longest wait between two retries (they back off exponentially up to it). Default: 2 seconds; at most 1 minute.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive or is over a minute.</exception>
+    public TimeSpan MaxRetryDelay
+    {
+        get => _maxRetryDelay;
+        set => _maxRetryDelay = InRange(value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), "The longest retry delay");
+    }
+
+    /// <summary>
+    /// How many monthly partitions of <c>verification_records</c> exist ahead of the current month; the
+    /// maintenance service creates them at start and every <see cref="MaintenanceInterval"/>. Default: 3; 1 to 24.
+    /// (A record for a month without a partition still gets one: the log writer creates it first.)
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1–24.</exception>
+    public int PartitionsAhead
+    {
+        get => _partitionsAhead;
+        set => _partitionsAhead = InRange(value, 1, 24, "The number of partitions ahead");
+    }
+
+    /// <summary>
+    /// Whether the maintenance service drops the monthly partitions of <c>verification_records</c> that ended more
+    /// than <see cref="RetentionMonths"/> ago. Default: <c>false</c> — the log is evidence, so it is never deleted
+    /// unless the host asks. The database role needs EXECUTE on <c>keyinfra_drop_verification_partitions</c>.
+    /// </summary>
+    public bool EnableRetention { get; set; }
+
+    /// <summary>How many whole months of verification records the retention job keeps. Default: 24; 1 to 1,200.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1–1,200.</exception>
+    public int RetentionMonths
+    {
+        get => _retentionMonths;
+        set => _retentionMonths = InRange(value, 1, 1200, "The retention");
+    }
+
+    /// <summary>How often partitions are created ahead (and old ones dropped when retention is on). Default: 1 hour; 1 second to 1 day.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 1 second to 1 day.</exception>
+    public TimeSpan MaintenanceInterval
+    {
+        get => _maintenanceInterval;
+        set => _maintenanceInterval = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "The maintenance interval");
+    }
+
+    /// <summary>
+    /// Whether a hosted service LISTENs for key changes made by other instances and drops them from this process's
+    /// key caches (the database NOTIFYs on every change to a key). Default: <c>true</c>. Turn off only for a single
+    /// instance; otherwise a revoked key keeps verifying elsewhere until its cache entry expires.
+    /// </summary>
+    public bool ListenForKeyChanges { get; set; } = true;
+
+    /// <summary>The wait before the listener reconnects after losing its connection (it doubles, up to 30 seconds). Default: 1 second.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 10 milliseconds to 30 seconds.</exception>
+    public TimeSpan NotificationReconnectDelay
+    {
+        get => _notificationReconnectDelay;
+        set => _notificationReconnectDelay = InRange(value, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), "The reconnect delay");
+    }
+
+    internal PostgreSqlStorageOptions Clone() => (PostgreSqlStorageOptions)MemberwiseClone();
+
+    internal void Validate()
+    {
+        if (MinPoolSize > MaxPoolSize)
+        {
+            throw new ArgumentException($"The minimum pool size ({MinPoolSize}) is above the maximum ({MaxPoolSize}). Lower MinPoolSize or raise MaxPoolSize.");
+        }
+
+        if (RootCertificatePath is { } path && !File.Exists(path))
+        {
+            throw new ArgumentException($"The root certificate file '{path}' does not exist. Give the path of the PEM file of the CA that signed the server's certificate.");
+        }
+    }
+
+    private static int InRange(int value, int min, int max, string what)
+        => value < min || value > max
+            ? throw new ArgumentOutOfRangeException(nameof(value), value, $"{what} must be between {min} and {max}.")
+            : value;
+
+    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max, string what)
+        => value < min || value > max
+            ? throw new ArgumentOutOfRangeException(nameof(value), value, $"{what} must be between {min} and {max}.")
+            : value;
+}

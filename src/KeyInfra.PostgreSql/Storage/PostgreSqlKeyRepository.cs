@@ -1,0 +1,180 @@
+using System.Runtime.CompilerServices;
+using KeyInfra.EntityFrameworkCore;
+using KeyInfra.EntityFrameworkCore.Entities;
+using KeyInfra.EntityFrameworkCore.Storage;
+using KeyInfra.Keys;
+using KeyInfra.PostgreSql.Tenancy;
+using KeyInfra.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.PostgreSql.Storage;
+
+/// <summary>
+/// The PostgreSQL <see cref="IKeyRepository"/>: the shared EF Core repository, run under the tenant it is given (so
+/// row-level security filters for that tenant), with transient failures retried and text PostgreSQL cannot store
+/// refused up front. The cross-tenant maintenance reads go through the database functions the migrations create,
+/// because row-level security hides other tenants' rows from the application role.
+/// </summary>
+internal sealed class PostgreSqlKeyRepository : IKeyRepository
+{
+    private const int PrivateKeyPageSize = 256;
+
+    private readonly IDbContextFactory<KeyInfraDbContext> _contextFactory;
+    private readonly EfKeyRepository _inner;
+    private readonly TransientRetry _retry;
+
+    public PostgreSqlKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, PostgreSqlStorage storage, ILogger<PostgreSqlKeyRepository> logger)
+    {
+        _contextFactory = contextFactory;
+        _inner = new EfKeyRepository(contextFactory, timeProvider);
+        _retry = new TransientRetry(storage.Options, logger);
+    }
+
+    public async Task<bool> AddAsync(KeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        PostgreSqlText.Check(key.Name, nameof(key));
+        PostgreSqlText.Check(key.Owner, nameof(key));
+        PostgreSqlText.Check(key.RingName, nameof(key));
+        PostgreSqlText.Check(key.PrivateKey?.MasterKeyId, nameof(key));
+        foreach (var (name, value) in key.Metadata)
+        {
+            PostgreSqlText.Check(name, nameof(key));
+            PostgreSqlText.Check(value, nameof(key));
+        }
+
+        using var scope = TenantScope.Enter(key.TenantId);
+        var attempted = false;
+        return await _retry.ExecuteAsync(
+            async () =>
+            {
+                // The first attempt may have committed before its connection dropped; the id says whether it did.
+                if (attempted && await _inner.FindAsync(key.TenantId, key.Id, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return true;
+                }
+
+                attempted = true;
+                return await _inner.AddAsync(key, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.FindAsync(tenantId, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ringName);
+        if (!PostgreSqlText.IsStorable(ringName))
+        {
+            return null;
+        }
+
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!PostgreSqlText.IsStorable(query.RingName) || !PostgreSqlText.IsStorable(query.Owner))
+        {
+            // No stored value holds a NUL, so nothing matches; PostgreSQL would refuse the parameter instead.
+            return [];
+        }
+
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.ListAsync(tenantId, query, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var scope = TenantScope.Enter(key.TenantId);
+        return await _retry.ExecuteAsync(() => _inner.UpdateLifecycleAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        PostgreSqlText.Check(privateKey.MasterKeyId, nameof(privateKey));
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.UpdatePrivateKeyAsync(tenantId, id, privateKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<DeleteKeyOutcome> DeleteAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.DeleteAsync(tenantId, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Row-level security shows one tenant at a time: list the tenants that hold private keys (a function that
+        // reveals only their ids), then page through each under its own tenant setting.
+        List<Guid> tenants;
+        await using (var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tenants = await context.Database
+                .SqlQueryRaw<Guid>("SELECT tenant_id AS \"Value\" FROM keyinfra_private_key_tenants() ORDER BY 1")
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        foreach (var tenantId in tenants)
+        {
+            Guid? after = null;
+            while (true)
+            {
+                List<PrivateKeyEntity> page;
+                using (TenantScope.Enter(tenantId))
+                {
+                    page = await _retry.ExecuteAsync(() => ReadPrivateKeyPageAsync(tenantId, after, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var entity in page)
+                {
+                    yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), new PrivateKeyRecord(entity.Protection, entity.KeyMaterial, entity.MasterKeyId));
+                }
+
+                if (page.Count < PrivateKeyPageSize)
+                {
+                    break;
+                }
+
+                after = page[^1].KeyId;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default)
+    {
+        return await _retry.ExecuteAsync(
+            async () =>
+            {
+                await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<string>)await context.Database
+                    .SqlQueryRaw<string>("SELECT master_key_id AS \"Value\" FROM keyinfra_master_key_ids_in_use() ORDER BY 1")
+                    .ToListAsync(cancellationToken)
+                    .ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<PrivateKeyEntity>> ReadPrivateKeyPageAsync(Guid tenantId, Guid? after, CancellationToken cancellationToken)
+    {
+        await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var query = context.PrivateKeys.AsNoTracking().Where(p => p.TenantId == tenantId);
+        if (after is { } afterId)
+        {
+            query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
+        }
+
+        return await query.OrderBy(p => p.KeyId).Take(PrivateKeyPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

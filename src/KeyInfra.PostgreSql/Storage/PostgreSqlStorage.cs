@@ -1,0 +1,11 @@
+using KeyInfra.PostgreSql.Connection;
+
+namespace KeyInfra.PostgreSql.Storage;
+
+/// <summary>The storage settings of the last <c>UsePostgreSql</c> call, as one service.</summary>
+internal sealed class PostgreSqlStorage(PostgreSqlConnectionSettings connection, PostgreSqlStorageOptions options)
+{
+    public PostgreSqlConnectionSettings Connection { get; } = connection;
+
+    public PostgreSqlStorageOptions Options { get; } = options;
+}

@@ -1,0 +1,318 @@
+using KeyInfra.EntityFrameworkCore;
+using KeyInfra.EntityFrameworkCore.Converters;
+using KeyInfra.EntityFrameworkCore.Storage;
+using KeyInfra.PostgreSql.Connection;
+using KeyInfra.PostgreSql.Tenancy;
+using KeyInfra.Storage;
+using KeyInfra.Verification;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KeyInfra.PostgreSql.Storage;
+
+/// <summary>
+/// The PostgreSQL <see cref="IVerificationLogRepository"/>. Each group commit streams its rows with binary COPY into
+/// session temp tables and moves them into the log tables with one <c>INSERT … SELECT</c> per tenant, all in one
+/// transaction: COPY cannot write to tables under row-level security, and this way every row still passes the
+/// tenant policy's check. Reads are the shared EF Core queries.
+/// </summary>
+/// <remarks>
+/// Appends are serialized on one dedicated connection, which keeps the temp tables; the log writer is the only
+/// caller in practice. A connection found broken before the commit was sent is replaced and the batch written again;
+/// a failure during the commit is reported, never retried (it may have committed).
+/// </remarks>
+internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepository, IAsyncDisposable
+{
+    private const string RecordColumns = "id, tenant_id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller";
+    private const string BatchColumns = "id, tenant_id, caller, started_at, completed_at, total_count, valid_count";
+    private const string ItemColumns = "id, batch_id, item_index, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at";
+
+    private const string CreateStagingTables =
+        "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_records (LIKE verification_records) ON COMMIT DELETE ROWS;" +
+        "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_batches (LIKE batch_verifications) ON COMMIT DELETE ROWS;" +
+        "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_items (LIKE batch_verification_items) ON COMMIT DELETE ROWS;";
+
+    private readonly PostgreSqlDataSource _dataSource;
+    private readonly EfVerificationLogRepository _reads;
+    private readonly TransientRetry _retry;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<int> _knownMonths = [];
+    private NpgsqlConnection? _connection;
+
+    public PostgreSqlVerificationLogRepository(
+        IDbContextFactory<KeyInfraDbContext> contextFactory,
+        PostgreSqlDataSource dataSource,
+        PostgreSqlStorage storage,
+        ILogger<PostgreSqlVerificationLogRepository> logger)
+    {
+        _dataSource = dataSource;
+        _reads = new EfVerificationLogRepository(contextFactory);
+        _retry = new TransientRetry(storage.Options, logger);
+        _logger = logger;
+    }
+
+    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (records.Count == 0 && batches.Count == 0)
+        {
+            return;
+        }
+
+        // Everything is checked before anything is sent: a bad argument fails the call and writes nothing.
+        var rows = LogRows.Create(records, batches);
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var reused = _connection is not null;
+                var stage = WriteStage.Connecting;
+                try
+                {
+                    var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    stage = WriteStage.Writing;
+                    await EnsurePartitionsAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+                    await MoveAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+                    stage = WriteStage.Committing;
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && IsMissingPartition(ex))
+                {
+                    // Retention dropped a month this writer thought it had: look again.
+                    _knownMonths.Clear();
+                }
+                catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && reused && TransientRetry.IsTransient(ex))
+                {
+                    // The pooled connection died while idle (a server restart, a network blip): nothing was committed.
+                    // Its idle siblings in the pool died with it; drop them too so the next one is fresh.
+                    Log.LogConnectionReopened(_logger, ex);
+                    await DropConnectionAsync().ConfigureAwait(false);
+                    _dataSource.DataSource.Clear();
+                }
+                catch
+                {
+                    if (_connection is { } connection && connection.FullState != System.Data.ConnectionState.Open)
+                    {
+                        await DropConnectionAsync().ConfigureAwait(false);
+                    }
+
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.QueryAsync(tenantId, query, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.GetBatchAsync(tenantId, batchId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DropConnectionAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+
+    private static bool IsMissingPartition(Exception ex)
+        => ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation } postgres
+           && postgres.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal);
+
+    private async Task<NpgsqlConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { FullState: System.Data.ConnectionState.Open } open)
+        {
+            return open;
+        }
+
+        await DropConnectionAsync().ConfigureAwait(false);
+        var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = new NpgsqlCommand(CreateStagingTables, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _connection = connection;
+        return connection;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or IOException or ObjectDisposedException)
+            {
+                // A broken connection may fail to close; it is gone either way.
+            }
+        }
+    }
+
+    // Records carry their own time; a month without a partition gets one first (a function owned by the schema
+    // owner, so the application role needs no CREATE rights), outside the batch's transaction.
+    private async Task EnsurePartitionsAsync(NpgsqlConnection connection, LogRows rows, CancellationToken cancellationToken)
+    {
+        foreach (var month in rows.Months)
+        {
+            if (_knownMonths.Contains(month))
+            {
+                continue;
+            }
+
+            await using var command = new NpgsqlCommand("SELECT keyinfra_create_verification_partitions($1, 1)", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = LogRows.MonthStart(month), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _knownMonths.Add(month);
+        }
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, LogRows rows, CancellationToken cancellationToken)
+    {
+        if (rows.Records.Count > 0)
+        {
+            var importer = await connection.BeginBinaryImportAsync($"COPY keyinfra_stage_records ({RecordColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            await using (importer.ConfigureAwait(false))
+            {
+                foreach (var record in rows.Records)
+                {
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.TenantId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(importer, record.KeyExists ? record.RequestedKeyId.Value : null, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.RequestedKeyId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(importer, record.Algorithm, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(StoredText.VerificationStatus.ToText(record.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.DocumentSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(record.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(importer, record.Caller, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (rows.Batches.Count == 0)
+        {
+            return;
+        }
+
+        var batchImporter = await connection.BeginBinaryImportAsync($"COPY keyinfra_stage_batches ({BatchColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (batchImporter.ConfigureAwait(false))
+        {
+            foreach (var batch in rows.Batches)
+            {
+                await batchImporter.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.TenantId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(batchImporter, batch.Caller, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.StartedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.CompletedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.Items.Count, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await batchImporter.WriteAsync(batch.Items.Count(i => i.Status == VerificationStatus.Valid), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            }
+
+            await batchImporter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var itemImporter = await connection.BeginBinaryImportAsync($"COPY keyinfra_stage_items ({ItemColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (itemImporter.ConfigureAwait(false))
+        {
+            foreach (var batch in rows.Batches)
+            {
+                for (var index = 0; index < batch.Items.Count; index++)
+                {
+                    var item = batch.Items[index];
+                    await itemImporter.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(item.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(batch.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(index, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(itemImporter, item.KeyExists ? item.RequestedKeyId.Value : null, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(item.RequestedKeyId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(itemImporter, item.Algorithm, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(StoredText.VerificationStatus.ToText(item.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(item.DocumentSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(item.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(item.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await itemImporter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // One round trip: for each tenant, set the row-level security setting for this transaction and move its rows.
+    private static async Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LogRows rows, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var tenantId in rows.Tenants)
+        {
+            batch.BatchCommands.Add(Command($"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true)", tenantId));
+            if (rows.HasRecords(tenantId))
+            {
+                batch.BatchCommands.Add(Command($"INSERT INTO verification_records ({RecordColumns}) SELECT {RecordColumns} FROM keyinfra_stage_records WHERE tenant_id = $1", tenantId));
+            }
+
+            if (rows.HasBatches(tenantId))
+            {
+                batch.BatchCommands.Add(Command($"INSERT INTO batch_verifications ({BatchColumns}) SELECT {BatchColumns} FROM keyinfra_stage_batches WHERE tenant_id = $1", tenantId));
+                batch.BatchCommands.Add(Command(
+                    $"INSERT INTO batch_verification_items ({ItemColumns}) SELECT i.{ItemColumns.Replace(", ", ", i.", StringComparison.Ordinal)} " +
+                    "FROM keyinfra_stage_items i JOIN keyinfra_stage_batches b ON b.id = i.batch_id WHERE b.tenant_id = $1",
+                    tenantId));
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        static NpgsqlBatchCommand Command(string sql, Guid tenantId)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId, NpgsqlDbType = NpgsqlDbType.Uuid });
+            return command;
+        }
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : class
+        => value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, Guid? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        => value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+
+    private enum WriteStage
+    {
+        Connecting,
+        Writing,
+        Committing,
+    }
+}

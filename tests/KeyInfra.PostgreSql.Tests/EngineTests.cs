@@ -1,0 +1,180 @@
+using KeyInfra.Encryption;
+using KeyInfra.Keys;
+using KeyInfra.PostgreSql.Notifications;
+using KeyInfra.PostgreSql.Partitions;
+using KeyInfra.PostgreSql.Storage;
+using KeyInfra.Signing;
+using KeyInfra.Storage;
+using KeyInfra.Tenancy;
+using KeyInfra.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KeyInfra.PostgreSql.Tests;
+
+/// <summary>KeyInfra end to end on PostgreSQL, as the application role: registration, signing, the durable log, re-encryption.</summary>
+[TestClass]
+public sealed class EngineTests
+{
+    private static readonly byte[] s_document = "engine test document"u8.ToArray();
+
+    [TestMethod]
+    public async Task Registration_EveryServiceResolvesWithScopeValidation()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyInfrastructure()
+            .UsePostgreSql("Host=localhost;Database=keyinfra")
+            .UseEnvironmentMasterKey(o => o.MasterKey = PostgreSqlTestHost.NewMasterKey());
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+
+        await using var scope = provider.CreateAsyncScope();
+        foreach (var descriptor in services.Where(d => !d.ServiceType.IsGenericTypeDefinition))
+        {
+            Assert.IsNotNull(scope.ServiceProvider.GetService(descriptor.ServiceType), descriptor.ServiceType.FullName);
+        }
+
+        Assert.IsInstanceOfType<PostgreSqlKeyRepository>(provider.GetRequiredService<IKeyRepository>());
+        Assert.IsInstanceOfType<PostgreSqlVerificationLogRepository>(provider.GetRequiredService<IVerificationLogRepository>());
+    }
+
+    [TestMethod]
+    public void UsePostgreSql_CalledTwice_LastCallWinsAndServicesAreNotDuplicated()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddKeyInfrastructure();
+
+        builder.UsePostgreSql("Host=first;Database=a").UsePostgreSql("Host=second;Database=b", pg => pg.ListenForKeyChanges = false);
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Contains("Host=second", provider.GetRequiredService<PostgreSqlStorage>().Connection.ConnectionString);
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(IKeyRepository)));
+        Assert.AreEqual(1, services.Count(d => d.ImplementationType == typeof(PartitionMaintenanceService)));
+        Assert.AreEqual(1, services.Count(d => d.ImplementationType == typeof(KeyChangeListenerHost)));
+        Assert.IsNull(provider.GetService<KeyChangeListener>());
+    }
+
+    [TestMethod]
+    public void UsePostgreSql_HostRegisteredItsOwnTenantContext_TheirsWins()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ITenantContext, TestTenantContext>();
+
+        services.AddKeyInfrastructure().UsePostgreSql("Host=localhost");
+
+        using var provider = services.BuildServiceProvider();
+        Assert.IsInstanceOfType<TestTenantContext>(provider.GetRequiredService<ITenantContext>());
+    }
+
+    [TestMethod]
+    public async Task SignVerifyAndBatch_DurableLog_RecordedThroughCopy()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
+        var keys = host.Get<IKeyStore>();
+        var verifier = host.Get<IVerifier>();
+
+        var results = new List<VerificationResult>();
+        foreach (var spec in KeySpec.All)
+        {
+            var key = await keys.CreateAsync(new CreateKeyRequest(spec, spec.Name) { Metadata = new Dictionary<string, string> { ["spec"] = spec.Name } });
+            var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
+            results.Add(await verifier.VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature) { Caller = "engine" }));
+            results.Add(await verifier.VerifyAsync(new VerificationRequest(key.Id, "other"u8.ToArray(), signature.Signature) { Caller = "engine" }));
+        }
+
+        var first = (await keys.ListAsync(new KeyQuery { PageSize = 1 })).Items[0];
+        var firstSignature = await host.Get<ISigner>().SignAsync(new SignRequest(first.Id, s_document));
+        var batch = await verifier.VerifyBatchAsync(
+            [new VerificationRequest(first.Id, s_document, firstSignature.Signature), new VerificationRequest(KeyId.New(), s_document, firstSignature.Signature)],
+            caller: "engine batch");
+
+        Assert.AreEqual(KeySpec.All.Count, results.Count(r => r.IsValid));
+        Assert.AreEqual(KeySpec.All.Count, results.Count(r => r.Status == VerificationStatus.InvalidSignature));
+        foreach (var result in results)
+        {
+            Assert.AreEqual(1L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE id = $1 AND caller = 'engine'", result.RecordId!.Value));
+        }
+
+        var storedBatch = await host.Get<IVerificationLog>().GetBatchAsync(batch.BatchId!.Value);
+        Assert.IsNotNull(storedBatch);
+        Assert.AreEqual("engine batch", storedBatch.Caller);
+        Assert.AreEqual(VerificationStatus.Valid, storedBatch.Items[0].Status);
+        Assert.AreEqual(VerificationStatus.KeyNotFound, storedBatch.Items[1].Status);
+        Assert.AreEqual("ed25519", await database.AdminScalarAsync<string>("SELECT metadata ->> 'spec' FROM public_keys WHERE name = 'ed25519'"));
+    }
+
+    [TestMethod]
+    public async Task Reencrypt_KeysOfSeveralTenantsUnderRowLevelSecurity_AllRewrapped()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        var oldKey = PostgreSqlTestHost.NewMasterKey();
+        var newKey = PostgreSqlTestHost.NewMasterKey();
+        var tenants = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        await using (var before = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, oldKey, services: s => s.AddSingleton<ITenantContext, TestTenantContext>()))
+        {
+            foreach (var tenant in tenants)
+            {
+                using (TestTenantContext.Use(tenant))
+                {
+                    await before.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "to rewrap"));
+                    await before.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "to rewrap too"));
+                }
+            }
+        }
+
+        var oldIds = await database.AdminScalarAsync<string[]>("SELECT array_agg(DISTINCT master_key_id) FROM private_keys");
+        await using var after = await PostgreSqlTestHost.StartAsync(
+            database.AppConnectionString,
+            newKey,
+            services: s => s.AddSingleton<ITenantContext, TestTenantContext>(),
+            masterKeyOptions: o => o.PreviousMasterKeys = oldKey);
+
+        var summary = await after.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+
+        var newIds = await database.AdminScalarAsync<string[]>("SELECT array_agg(DISTINCT master_key_id) FROM private_keys");
+        Assert.AreEqual(6, summary.Rewrapped);
+        Assert.HasCount(1, oldIds);
+        Assert.HasCount(1, newIds);
+        Assert.AreNotEqual(oldIds[0], newIds[0]);
+        using (TestTenantContext.Use(tenants[2]))
+        {
+            var key = (await after.Get<IKeyStore>().ListAsync(new KeyQuery())).Items[0];
+            var signature = await after.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
+            Assert.IsTrue((await after.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature))).IsValid);
+        }
+    }
+
+    [TestMethod]
+    public async Task Delete_UsedKey_IsRefusedAndUnusedKeyGoes()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
+        var keys = host.Get<IKeyStore>();
+        var used = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "used"));
+        var unused = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "unused"));
+        await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(used.Id, s_document, new byte[64]));
+
+        await Assert.ThrowsExactlyAsync<Errors.KeyInUseException>(() => keys.DeleteAsync(used.Id));
+        Assert.IsTrue(await keys.DeleteAsync(unused.Id));
+
+        Assert.AreEqual(0L, await database.AdminScalarAsync<long>("SELECT count(*) FROM private_keys WHERE key_id = $1", unused.Id.Value));
+        Assert.IsNotNull(await keys.GetAsync(used.Id));
+    }
+
+    [TestMethod]
+    public async Task Host_Stopped_FlushesBufferedRecords()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.VerificationLog.Mode = LogMode.Buffered);
+        var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "buffered"));
+        var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
+        for (var i = 0; i < 200; i++)
+        {
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature));
+        }
+
+        await host.DisposeAsync();
+
+        Assert.AreEqual(200L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records"));
+    }
+}
