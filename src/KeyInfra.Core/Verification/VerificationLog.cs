@@ -180,16 +180,15 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
                 }
             }
 
-            await CommitAsync(pending, records, batches).ConfigureAwait(false);
+            await CommitAsync(pending, records, batches, rows).ConfigureAwait(false);
             pending.Clear();
             records.Clear();
             batches.Clear();
         }
     }
 
-    private async Task CommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches)
+    private async Task CommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
     {
-        var rowCount = records.Count + batches.Sum(b => b.Items.Count + 1);
         var failure = rowCount == 0 ? null : await TryCommitAsync(pending, records, batches, rowCount).ConfigureAwait(false);
         if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
         {
