@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using KeyInfra.Encryption;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
+using KeyInfra.Sqlite;
 using KeyInfra.Verification;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,15 +51,15 @@ public sealed class BenchmarkHost : IDisposable
 
     /// <summary>Builds and starts a host; <paramref name="configure"/> sets KeyInfra's options.</summary>
     /// <param name="configure">Adjusts the options (log mode, cache lifetimes).</param>
-    /// <param name="folder">An existing folder to put the database in (to share it), or <c>null</c> for a new one.</param>
-    public static BenchmarkHost Start(Action<KeyInfraOptions>? configure = null, string? folder = null)
+    /// <param name="sqlite">Adjusts the SQLite tuning (synchronous mode).</param>
+    public static BenchmarkHost Start(Action<KeyInfraOptions>? configure = null, Action<SqliteStorageOptions>? sqlite = null)
     {
-        folder ??= Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "keyinfra-benchmarks", Guid.NewGuid().ToString("N"))).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "keyinfra-benchmarks", Guid.NewGuid().ToString("N"))).FullName;
         var databasePath = Path.Combine(folder, "keyinfra.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddKeyInfrastructure(o => configure?.Invoke(o))
-            .UseSqlite($"Data Source={databasePath}")
+            .UseSqlite($"Data Source={databasePath}", o => sqlite?.Invoke(o))
             .UseEnvironmentMasterKey(o =>
             {
                 o.MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes));

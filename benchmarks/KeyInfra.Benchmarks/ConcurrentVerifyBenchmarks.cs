@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using KeyInfra.Keys;
+using KeyInfra.Sqlite;
 using KeyInfra.Verification;
 
 namespace KeyInfra.Benchmarks;
@@ -28,12 +29,15 @@ public abstract class ConcurrentVerifyBenchmarks : IDisposable
     /// <summary>The log mode of the host.</summary>
     protected abstract LogMode Mode { get; }
 
+    /// <summary>SQLite's synchronous mode (<see cref="SqliteSynchronousMode.Full"/>, the default, syncs every commit to disk).</summary>
+    protected virtual SqliteSynchronousMode Synchronous => SqliteSynchronousMode.Full;
+
     /// <summary>Starts a host in <see cref="Mode"/>, creates and signs with a P-256 key, warms the cache.</summary>
     [GlobalSetup]
     public void Setup()
     {
         new Random(42).NextBytes(_message);
-        _host = BenchmarkHost.Start(o => o.VerificationLog.Mode = Mode);
+        _host = BenchmarkHost.Start(o => o.VerificationLog.Mode = Mode, o => o.Synchronous = Synchronous);
         var (key, signature) = _host.CreateSignedKey(KeySpec.EcdsaP256, _message);
         _signature = signature;
         _raw = new RawKey(key);
