@@ -45,7 +45,7 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
             AllowSynchronousContinuations = false,
         });
 
-        _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : Task.Run(WriteLoopAsync);
+        _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : StartWriterThread();
         if (_options.Mode != LogMode.Durable)
         {
             Log.LogModeWarning(logger, _options.Mode.ToString(), _options.Mode == LogMode.Off
@@ -152,17 +152,44 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         }
     }
 
-    private async Task WriteLoopAsync()
+    // The writer has a thread of its own rather than the thread pool's: SQLite's ADO.NET provider does its I/O
+    // synchronously even in its async methods, so a commit holds its thread for the whole fsync. On the pool
+    // that takes a worker from the verifications (half the pool on a 2-core machine); on its own thread it
+    // waits without stealing one. With a truly asynchronous provider the thread simply waits for the I/O.
+    private Task StartWriterThread()
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                WriteLoop();
+                completion.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                completion.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "KeyInfra verification log writer",
+        };
+        thread.Start();
+        return completion.Task;
+    }
+
+    private void WriteLoop()
     {
         var reader = _channel.Reader;
         var pending = new List<PendingLogEntry>(_options.MaxBatchSize);
         var records = new List<VerificationRecord>(_options.MaxBatchSize);
         var batches = new List<BatchVerificationRecord>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             if (_options.MaxBatchDelay > TimeSpan.Zero && reader.Count < _options.MaxBatchSize)
             {
-                await Task.Delay(_options.MaxBatchDelay).ConfigureAwait(false);
+                Thread.Sleep(_options.MaxBatchDelay);
             }
 
             var rows = 0;
@@ -180,22 +207,27 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
                 }
             }
 
-            await CommitAsync(pending, records, batches).ConfigureAwait(false);
+            Commit(pending, records, batches, rows);
             pending.Clear();
             records.Clear();
             batches.Clear();
         }
     }
 
-    private async Task CommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches)
+    private static bool WaitToRead(ChannelReader<PendingLogEntry> reader)
     {
-        var rowCount = records.Count + batches.Sum(b => b.Items.Count + 1);
-        var failure = rowCount == 0 ? null : await TryCommitAsync(pending, records, batches, rowCount).ConfigureAwait(false);
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void Commit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
+    {
+        var failure = rowCount == 0 ? null : TryCommit(pending, records, batches, rowCount);
         if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
         {
             // One bad entry (say, a record for a key deleted while it was being verified) must not fail every
             // caller in its group: commit the entries one at a time so only the bad one fails.
-            await CommitOneByOneAsync(pending, failure).ConfigureAwait(false);
+            CommitOneByOne(pending, failure);
             return;
         }
 
@@ -212,7 +244,7 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         }
     }
 
-    private async Task CommitOneByOneAsync(List<PendingLogEntry> pending, VerificationLogException groupFailure)
+    private void CommitOneByOne(List<PendingLogEntry> pending, VerificationLogException groupFailure)
     {
         var consecutiveFailures = 0;
         foreach (var entry in pending)
@@ -222,11 +254,11 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
             VerificationLogException? failure = groupFailure;
             if (entry.RowCount > 0 && consecutiveFailures < MaxConsecutiveSingleFailures)
             {
-                failure = await TryCommitAsync(
+                failure = TryCommit(
                     [entry],
                     entry.Record is { } record ? [record] : [],
                     entry.Batch is { } batch ? [batch] : [],
-                    entry.RowCount).ConfigureAwait(false);
+                    entry.RowCount);
                 consecutiveFailures = failure is null ? 0 : consecutiveFailures + 1;
             }
             else if (entry.RowCount == 0)
@@ -246,14 +278,15 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     }
 
     /// <summary>Commits the rows in one transaction; returns the error to hand the callers, or <c>null</c>.</summary>
-    private async Task<VerificationLogException?> TryCommitAsync(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
+    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
     {
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _repository.AppendAsync(records, batches, CancellationToken.None).ConfigureAwait(false);
+                // Blocking is safe here: this is the writer's own thread, with no synchronization context.
+                _repository.AppendAsync(records, batches, CancellationToken.None).GetAwaiter().GetResult();
                 Log.LogBatchCommitted(_logger, rowCount);
                 return null;
             }
@@ -261,7 +294,7 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
             {
                 // Only buffered records are in this batch: nobody can be told, so try again before giving up.
                 Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+                Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
             }
             catch (Exception ex)
             {

@@ -27,9 +27,15 @@ internal sealed class Verifier(
         CheckSizes(request);
         var tenantId = tenant.TenantId;
         var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        if (!LogsRecords)
+        {
+            // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
+            return new VerificationResult(request.KeyId, CheckOnly(request, key, time.GetUtcNow()), null);
+        }
+
         var record = Verify(request, key, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
-        return new VerificationResult(request.KeyId, record.Status, LogsRecords ? record.Id : null);
+        return new VerificationResult(request.KeyId, record.Status, record.Id);
     }
 
     public async Task<BatchVerificationResult> VerifyBatchAsync(
@@ -109,7 +115,7 @@ internal sealed class Verifier(
         var signature = request.Signature.Span;
 
         Span<byte> documentSha256 = stackalloc byte[32];
-        var status = Check(request, key, now, input, isHash, signature, documentSha256);
+        var status = Check(request, key, now, input, isHash, signature, documentSha256, fingerprint: true);
 
         return new VerificationRecord
         {
@@ -126,19 +132,26 @@ internal sealed class Verifier(
         };
     }
 
-    // Fills documentSha256 (the log's fingerprint of the document) on every path, and reuses it as the
-    // signed hash when the key signs SHA-256 hashes, so the data is hashed once.
+    private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, DateTimeOffset now)
+    {
+        Span<byte> documentSha256 = stackalloc byte[32];
+        return Check(request, key, now, (request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, documentSha256, fingerprint: false);
+    }
+
+    // With fingerprint, fills documentSha256 (the log's fingerprint of the document) on every path, and
+    // reuses it as the signed hash when the key signs SHA-256 hashes, so the data is hashed once. Without
+    // (log Off), the buffer is only the signed hash's, and data is hashed only when the algorithm needs it.
     private static VerificationStatus Check(
         VerificationRequest request, ResolvedKey? key, DateTimeOffset now,
-        ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256)
+        ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256, bool fingerprint)
     {
         var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : request.Options?.HashAlgorithm ?? key.Info.Spec.DefaultHashAlgorithm;
-        if (isHash && hashAlgorithm == HashAlgorithmName.SHA256 && input.Length == 32)
+        if (fingerprint && isHash && hashAlgorithm == HashAlgorithmName.SHA256 && input.Length == 32)
         {
             // The caller's SHA-256 is the document's SHA-256.
             input.CopyTo(documentSha256);
         }
-        else
+        else if (fingerprint)
         {
             SHA256.HashData(input, documentSha256);
         }
@@ -174,6 +187,11 @@ internal sealed class Verifier(
 
         if (hashAlgorithm == HashAlgorithmName.SHA256)
         {
+            if (!fingerprint)
+            {
+                SHA256.HashData(input, documentSha256);
+            }
+
             return key.VerificationKey.Verify(documentSha256, inputIsHash: true, signature, parameters);
         }
 

@@ -1,6 +1,8 @@
+using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
+using Microsoft.Data.Sqlite;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
@@ -129,5 +131,54 @@ public sealed class VerificationLogModeTests
         {
             KeyInfraTestHost.DeleteFolder(host.Folder);
         }
+    }
+
+    [TestMethod]
+    public async Task Durable_CommitFails_WaitingCallersGetTheErrorAndTheHostKeepsRunning()
+    {
+        await using var host = await KeyInfraTestHost.StartAsync();
+        try
+        {
+            var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "fault"));
+            var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document));
+            var verifier = host.Get<IVerifier>();
+            var log = host.Get<IVerificationLog>();
+            var request = new VerificationRequest(key.Id, Document, signature.Signature);
+            Assert.IsTrue((await verifier.VerifyAsync(request)).IsValid);
+
+            // A fault only the database knows about: every insert into the log aborts (root ignores file modes,
+            // so a trigger stands in for a read-only file). Made through a connection of its own.
+            ExecuteOnOwnConnection(host.DatabasePath, "CREATE TRIGGER inject_fault BEFORE INSERT ON verification_records BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
+
+            var failing = Enumerable.Range(0, 20).Select(_ => Task.Run(() => verifier.VerifyAsync(request))).ToList();
+            var errors = new List<VerificationLogException>();
+            foreach (var call in failing)
+            {
+                errors.Add(await Assert.ThrowsExactlyAsync<VerificationLogException>(() => call));
+            }
+
+            ExecuteOnOwnConnection(host.DatabasePath, "DROP TRIGGER inject_fault;");
+            var after = await verifier.VerifyAsync(request);
+
+            Assert.IsTrue(errors.TrueForAll(e => e.ErrorCode == ErrorCodes.VerificationLogWriteFailed && e.InnerException is not null), "Every waiting caller gets KI3101 with the cause.");
+            Assert.AreEqual(VerificationStatus.Valid, after.Status);
+            Assert.IsNotNull(after.RecordId);
+            var records = await log.QueryAsync(new VerificationLogQuery { KeyId = key.Id, PageSize = 100 });
+            Assert.HasCount(2, records.Items, "The record before the fault and the one after it; none of the failed calls.");
+            CollectionAssert.Contains(records.Items.Select(r => r.Id).ToList(), after.RecordId.Value);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    private static void ExecuteOnOwnConnection(string databasePath, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }

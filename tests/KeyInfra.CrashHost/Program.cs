@@ -1,0 +1,59 @@
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Usage: KeyInfra.CrashHost <database path> <callers>
+// The master key comes from KEYINFRA_MASTER_KEY. Runs KeyInfra with the Durable log on the SQLite file, creates a
+// key, prints "key <id>", then has <callers> concurrent callers verify in a loop, printing "ack <record id>" as
+// each VerifyAsync returns (that is, once its record is committed), until the process is killed. The crash test
+// kills it with SIGKILL and checks that every printed record id is in the log.
+if (args.Length != 2 || !int.TryParse(args[1], out var callers) || callers < 1)
+{
+    Console.Error.WriteLine("Usage: KeyInfra.CrashHost <database path> <callers>");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddKeyInfrastructure(o => o.VerificationLog.Mode = LogMode.Durable)
+    .UseSqlite($"Data Source={args[0]}")
+    .UseEnvironmentMasterKey();
+using var host = builder.Build();
+await host.StartAsync();
+
+var key = await host.Services.GetRequiredService<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "crash"));
+var document = "crash test"u8.ToArray();
+var signature = (await host.Services.GetRequiredService<ISigner>().SignAsync(new SignRequest(key.Id, document))).Signature;
+var verifier = host.Services.GetRequiredService<IVerifier>();
+
+// One writer for stdout, so lines never interleave; each line is flushed before the next call starts.
+var output = Console.Out;
+lock (output)
+{
+    output.WriteLine($"key {key.Id}");
+    output.Flush();
+}
+
+var loops = new Task[callers];
+for (var i = 0; i < callers; i++)
+{
+    loops[i] = Task.Run(async () =>
+    {
+        var request = new VerificationRequest(key.Id, document, signature);
+        while (true)
+        {
+            var result = await verifier.VerifyAsync(request);
+            lock (output)
+            {
+                output.WriteLine($"ack {result.RecordId}");
+                output.Flush();
+            }
+        }
+    });
+}
+
+await Task.WhenAll(loops);
+return 0;
