@@ -8,13 +8,17 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
 /// <summary>
-/// The EF Core <see cref="IVerificationLogRepository"/>. Appends bypass change tracking: prepared, reused
-/// inserts in one transaction per call (see <see cref="PreparedInsert"/>); providers may replace it with a
-/// bulk path of their own (PostgreSQL COPY).
+/// The EF Core <see cref="IVerificationLogRepository"/>. Appends bypass change tracking: one transaction per call
+/// on a connection kept open for the log writer, with inserts prepared once (see <see cref="LogWriterSession"/>);
+/// providers may replace it with a bulk path of their own (PostgreSQL COPY).
 /// </summary>
-internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository
+internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository, IAsyncDisposable, IDisposable
 {
     private const int MaxPageSize = 1000;
+
+    // Appends are serialized on one long-lived session; the log writer is the only caller in practice.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private LogWriterSession? _session;
 
     public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
     {
@@ -40,38 +44,49 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
             batchEntities.Add(ToEntity(batch));
         }
 
-        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var connection = context.Database.GetDbConnection();
-        var dbTransaction = transaction.GetDbTransaction();
-
-        // One prepared command per table, reused for every row; one transaction for everything: all of it
-        // commits, or none. Disposing the transaction without committing rolls back.
-        if (recordEntities.Count > 0)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var insertRecord = PreparedInsert.Create(context, connection, dbTransaction, typeof(VerificationRecordEntity));
-            foreach (var entity in recordEntities)
+            _session ??= await LogWriterSession.OpenAsync(contextFactory, cancellationToken).ConfigureAwait(false);
+            try
             {
-                await insertRecord.InsertAsync(entity, cancellationToken).ConfigureAwait(false);
+                await _session.WriteAsync(recordEntities, batchEntities, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Whatever failed (the connection, the schema under a prepared statement), start afresh next time.
+                await DropSessionAsync().ConfigureAwait(false);
+                throw;
             }
         }
-
-        if (batchEntities.Count > 0)
+        finally
         {
-            using var insertBatch = PreparedInsert.Create(context, connection, dbTransaction, typeof(BatchVerificationEntity));
-            using var insertItem = PreparedInsert.Create(context, connection, dbTransaction, typeof(BatchVerificationItemEntity));
-            foreach (var batch in batchEntities)
-            {
-                await insertBatch.InsertAsync(batch, cancellationToken).ConfigureAwait(false);
-                foreach (var item in batch.Items)
-                {
-                    await insertItem.InsertAsync(item, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            _gate.Release();
         }
+    }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await DropSessionAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task DropSessionAsync()
+    {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)

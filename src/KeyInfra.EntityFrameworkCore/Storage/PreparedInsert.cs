@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
 /// <summary>
-/// One prepared <c>INSERT</c> for an entity's table, reused for every row of a batch inside one transaction:
-/// the hot path of the verification log, where change tracking would cost more than the insert.
+/// One prepared <c>INSERT</c> for an entity's table, reused for every row of every group commit on the log
+/// writer's connection: the hot path of the verification log, where change tracking would cost more than the insert.
 /// </summary>
 /// <remarks>
 /// Table, columns, parameter types and value conversions all come from the EF model, so a row written here
@@ -27,14 +27,13 @@ internal sealed class PreparedInsert : IDisposable
         _columns = columns;
     }
 
-    public static PreparedInsert Create(DbContext context, DbConnection connection, DbTransaction transaction, Type entityClrType)
+    public static PreparedInsert Create(DbContext context, DbConnection connection, Type entityClrType)
     {
         var entityType = context.Model.FindEntityType(entityClrType)
             ?? throw new InvalidOperationException($"{entityClrType.Name} is not part of the KeyInfra model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = context.GetService<ISqlGenerationHelper>();
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
 
         var columns = new List<Column>();
         var names = new StringBuilder();
@@ -60,6 +59,9 @@ internal sealed class PreparedInsert : IDisposable
         command.Prepare();
         return new PreparedInsert(command, [.. columns]);
     }
+
+    /// <summary>Runs the next inserts in <paramref name="transaction"/>.</summary>
+    public void Enlist(DbTransaction transaction) => _command.Transaction = transaction;
 
     public async Task InsertAsync(object entity, CancellationToken cancellationToken)
     {

@@ -1,0 +1,87 @@
+using System.Data.Common;
+using KeyInfra.EntityFrameworkCore.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace KeyInfra.EntityFrameworkCore.Storage;
+
+/// <summary>
+/// The verification log writer's own connection, kept open between group commits with its three inserts
+/// prepared once: a commit then costs the rows and the transaction, not a context, a connection open (and its
+/// per-connection setup) and three statement compilations.
+/// </summary>
+/// <remarks>Not thread-safe: its owner serializes the calls. Any failure discards the session; the next commit opens a new one.</remarks>
+internal sealed class LogWriterSession : IAsyncDisposable
+{
+    private readonly KeyInfraDbContext _context;
+    private readonly DbConnection _connection;
+    private PreparedInsert? _insertRecord;
+    private PreparedInsert? _insertBatch;
+    private PreparedInsert? _insertItem;
+
+    private LogWriterSession(KeyInfraDbContext context, DbConnection connection)
+    {
+        _context = context;
+        _connection = connection;
+    }
+
+    public static async Task<LogWriterSession> OpenAsync(IDbContextFactory<KeyInfraDbContext> contextFactory, CancellationToken cancellationToken)
+    {
+        var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return new LogWriterSession(context, context.Database.GetDbConnection());
+        }
+        catch
+        {
+            await context.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Writes every row in one transaction: all of it commits, or none.</summary>
+    public async Task WriteAsync(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, CancellationToken cancellationToken)
+    {
+        var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            if (records.Count > 0)
+            {
+                var insertRecord = _insertRecord ??= PreparedInsert.Create(_context, _connection, typeof(VerificationRecordEntity));
+                insertRecord.Enlist(transaction);
+                foreach (var entity in records)
+                {
+                    await insertRecord.InsertAsync(entity, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (batches.Count > 0)
+            {
+                var insertBatch = _insertBatch ??= PreparedInsert.Create(_context, _connection, typeof(BatchVerificationEntity));
+                var insertItem = _insertItem ??= PreparedInsert.Create(_context, _connection, typeof(BatchVerificationItemEntity));
+                insertBatch.Enlist(transaction);
+                insertItem.Enlist(transaction);
+                foreach (var batch in batches)
+                {
+                    await insertBatch.InsertAsync(batch, cancellationToken).ConfigureAwait(false);
+                    foreach (var item in batch.Items)
+                    {
+                        await insertItem.InsertAsync(item, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            // Disposing the transaction without this commit rolls everything back.
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _insertRecord?.Dispose();
+        _insertBatch?.Dispose();
+        _insertItem?.Dispose();
+        await _context.Database.CloseConnectionAsync().ConfigureAwait(false);
+        await _context.DisposeAsync().ConfigureAwait(false);
+    }
+}
