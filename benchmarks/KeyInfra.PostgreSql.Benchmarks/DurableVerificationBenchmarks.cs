@@ -15,7 +15,7 @@ namespace KeyInfra.PostgreSql.Benchmarks;
 
 /// <summary>
 /// ECDSA P-256 verification with a durable record on PostgreSQL, by <see cref="Callers"/> concurrent callers:
-/// KeyInfra (warm key cache, group commit through binary COPY) against the floor (the platform's verify, in
+/// KeyInfra (warm key cache, group commit: one array INSERT round trip, or binary COPY for large groups) against the floor (the platform's verify, in
 /// parallel, recording nothing) and the naive way (per call: an EF query for the key, a key import, a verify and a
 /// <c>SaveChanges</c> of the record). Each invocation is <see cref="Operations"/> verifications in all.
 /// </summary>
@@ -94,7 +94,7 @@ public class DurableVerificationBenchmarks : IAsyncDisposable
         return Task.CompletedTask;
     });
 
-    /// <summary>KeyInfra: warm cache, Durable log, group commit through binary COPY.</summary>
+    /// <summary>KeyInfra: warm cache, Durable log, group commit (array INSERT, or COPY for large groups).</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public Task KeyInfraDurableCopy() => RunAsync(async () =>
     {

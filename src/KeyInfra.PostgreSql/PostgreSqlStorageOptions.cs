@@ -132,6 +132,13 @@ public sealed class PostgreSqlStorageOptions
         set => _notificationReconnectDelay = InRange(value, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), "The reconnect delay");
     }
 
+    /// <summary>
+    /// The smallest group commit (records + batches + items) the verification log writes through binary COPY; smaller
+    /// groups go as one array <c>INSERT</c> per table, which costs fewer round trips (see docs/postgresql.md for the
+    /// measurements). Internal: tests set it to force either path.
+    /// </summary>
+    internal int LogCopyThreshold { get; set; } = 2048;
+
     internal PostgreSqlStorageOptions Clone() => (PostgreSqlStorageOptions)MemberwiseClone();
 
     internal void Validate()

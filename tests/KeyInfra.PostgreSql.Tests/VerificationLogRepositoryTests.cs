@@ -12,7 +12,9 @@ public sealed class VerificationLogRepositoryTests
 {
     private static PostgreSqlTestDatabase s_database = null!;
     private static ServiceProvider s_services = null!;
+    private static ServiceProvider s_copyServices = null!;
 
+    // The default writer: groups below the COPY threshold go as array INSERTs.
     private static IVerificationLogRepository Log => s_services.GetRequiredService<IVerificationLogRepository>();
 
     private static IKeyRepository Keys => s_services.GetRequiredService<IKeyRepository>();
@@ -21,13 +23,18 @@ public sealed class VerificationLogRepositoryTests
     public static async Task ClassInitialize(TestContext context)
     {
         s_database = await PostgreSqlTestDatabase.CreateAsync();
-        s_services = s_database.BuildServices();
+        s_services = s_database.BuildServices(configure: pg => pg.LogCopyThreshold = int.MaxValue);
+        s_copyServices = s_database.BuildServices(configure: pg => pg.LogCopyThreshold = 0);
     }
+
+    // Every group through binary COPY (copy: true) or through array INSERTs (copy: false).
+    private static IVerificationLogRepository Writer(bool copy) => (copy ? s_copyServices : s_services).GetRequiredService<IVerificationLogRepository>();
 
     [ClassCleanup]
     public static async Task ClassCleanup()
     {
         await s_services.DisposeAsync();
+        await s_copyServices.DisposeAsync();
         await s_database.DisposeAsync();
     }
 
@@ -39,7 +46,9 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_RecordsAndBatch_CommitsEveryRowWithItsValues()
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_RecordsAndBatch_CommitsEveryRowWithItsValues(bool copy)
     {
         var tenantId = Guid.NewGuid();
         var key = TestData.Key(tenantId);
@@ -60,7 +69,7 @@ public sealed class VerificationLogRepositoryTests
             Items = [TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id, status: VerificationStatus.MalformedSignature)],
         };
 
-        await Log.AppendAsync(records, [batch]);
+        await Writer(copy).AppendAsync(records, [batch]);
 
         var stored = await Log.QueryAsync(tenantId, new VerificationLogQuery { PageSize = 10 });
         Assert.HasCount(3, stored);
@@ -86,7 +95,9 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_SeveralTenantsInOneCall_EachRowKeepsItsTenant()
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_SeveralTenantsInOneCall_EachRowKeepsItsTenant(bool copy)
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
@@ -95,7 +106,7 @@ public sealed class VerificationLogRepositoryTests
         await Keys.AddAsync(keyA);
         await Keys.AddAsync(keyB);
 
-        await Log.AppendAsync([TestData.Record(tenantA, keyA.Id), TestData.Record(tenantB, keyB.Id), TestData.Record(tenantB, keyB.Id)], []);
+        await Writer(copy).AppendAsync([TestData.Record(tenantA, keyA.Id), TestData.Record(tenantB, keyB.Id), TestData.Record(tenantB, keyB.Id)], []);
 
         Assert.HasCount(1, await Log.QueryAsync(tenantA, new VerificationLogQuery { PageSize = 10 }));
         Assert.HasCount(2, await Log.QueryAsync(tenantB, new VerificationLogQuery { PageSize = 10 }));
@@ -103,16 +114,18 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_MonthWithoutPartition_CreatesThePartitionFirst()
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_MonthWithoutPartition_CreatesThePartitionFirst(bool copy)
     {
         var tenantId = Guid.NewGuid();
         var key = TestData.Key(tenantId);
         await Keys.AddAsync(key);
-        var record = TestData.Record(tenantId, key.Id, verifiedAt: new DateTimeOffset(2041, 5, 31, 23, 59, 59, TimeSpan.Zero));
+        var record = TestData.Record(tenantId, key.Id, verifiedAt: new DateTimeOffset(2041, copy ? 6 : 5, 30, 23, 59, 59, TimeSpan.Zero));
 
-        await Log.AppendAsync([record], []);
+        await Writer(copy).AppendAsync([record], []);
 
-        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records_p2041_05 WHERE id = $1", record.Id));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>($"SELECT count(*) FROM verification_records_p2041_0{(copy ? 6 : 5)} WHERE id = $1", record.Id));
     }
 
     [TestMethod]
@@ -130,7 +143,9 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_RecordOfAMissingKey_RollsBackTheWholeCall()
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_RecordOfAMissingKey_RollsBackTheWholeCall(bool copy)
     {
         var tenantId = Guid.NewGuid();
         var key = TestData.Key(tenantId);
@@ -138,25 +153,133 @@ public sealed class VerificationLogRepositoryTests
         var good = TestData.Record(tenantId, key.Id);
         var orphan = TestData.Record(tenantId, KeyId.New(), keyExists: true);
 
-        var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => Log.AppendAsync([good, orphan], []));
+        var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => Writer(copy).AppendAsync([good, orphan], []));
 
         Assert.AreEqual(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
         Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
 
         // The writer's connection is still usable.
-        await Log.AppendAsync([good], []);
+        await Writer(copy).AppendAsync([good], []);
         Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
     }
 
     [TestMethod]
-    public async Task AppendAsync_ConcurrentCallers_AllRowsCommitted()
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_ConcurrentCallers_AllRowsCommitted(bool copy)
     {
         var tenantId = Guid.NewGuid();
         var key = TestData.Key(tenantId);
         await Keys.AddAsync(key);
 
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Log.AppendAsync(Enumerable.Range(0, 25).Select(_ => TestData.Record(tenantId, key.Id)).ToArray(), [])));
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Writer(copy).AppendAsync(Enumerable.Range(0, 25).Select(_ => TestData.Record(tenantId, key.Id)).ToArray(), [])));
 
         Assert.AreEqual(400L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
     }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_BatchesOfSeveralTenantsWithNullFields_EachRowKeepsItsTenantAndValues(bool copy)
+    {
+        var tenantA = Guid.NewGuid();
+        var tenantB = Guid.NewGuid();
+        var keyA = TestData.Key(tenantA);
+        var keyB = TestData.Key(tenantB);
+        await Keys.AddAsync(keyA);
+        await Keys.AddAsync(keyB);
+        var batchA = Batch(tenantA, "caller-a", TestData.Record(tenantA, keyA.Id), TestData.Record(tenantA, KeyId.New(), keyExists: false, status: VerificationStatus.KeyNotFound, caller: null));
+        var batchB = Batch(tenantB, null, TestData.Record(tenantB, keyB.Id, status: VerificationStatus.InvalidSignature));
+        var emptyBatch = Batch(tenantB, "empty");
+        var orphanRecord = TestData.Record(tenantA, KeyId.New(), keyExists: false, status: VerificationStatus.KeyNotFound, caller: null);
+
+        await Writer(copy).AppendAsync([orphanRecord, TestData.Record(tenantB, keyB.Id)], [batchA, batchB, emptyBatch]);
+
+        var storedA = await Log.GetBatchAsync(tenantA, batchA.Id);
+        Assert.IsNotNull(storedA);
+        Assert.HasCount(2, storedA.Items);
+        Assert.IsFalse(storedA.Items[1].KeyExists);
+        Assert.IsNull(storedA.Items[1].Algorithm);
+        Assert.AreEqual(VerificationStatus.KeyNotFound, storedA.Items[1].Status);
+        var storedB = await Log.GetBatchAsync(tenantB, batchB.Id);
+        Assert.IsNotNull(storedB);
+        Assert.IsNull(storedB.Caller);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, storedB.Items.Single().Status);
+        Assert.IsEmpty((await Log.GetBatchAsync(tenantB, emptyBatch.Id))!.Items);
+        Assert.IsNull(await Log.GetBatchAsync(tenantA, batchB.Id), "A tenant does not see another's batch.");
+        var record = (await Log.QueryAsync(tenantA, new VerificationLogQuery { PageSize = 10 })).Single();
+        Assert.AreEqual(orphanRecord.Id, record.Id);
+        Assert.IsNull(record.Caller);
+        Assert.IsNull(record.Algorithm);
+        Assert.IsFalse(record.KeyExists);
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantB));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1 AND key_id IS NULL AND algorithm IS NULL AND caller IS NULL", tenantA));
+        Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantB));
+        Assert.AreEqual(1, await s_database.AdminScalarAsync<int>("SELECT valid_count FROM batch_verifications WHERE id = $1", batchA.Id));
+        Assert.AreEqual(2, await s_database.AdminScalarAsync<int>("SELECT total_count FROM batch_verifications WHERE id = $1", batchA.Id));
+        Assert.AreEqual(1, await s_database.AdminScalarAsync<int>("SELECT item_index FROM batch_verification_items WHERE id = $1", batchA.Items[1].Id));
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_RowRefusedByARowLevelSecurityPolicy_WritesNothingAndTheWriterGoesOn(bool copy)
+    {
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var marker = "rls-denied-" + (copy ? "copy" : "arrays");
+        var policy = "deny_" + (copy ? "copy" : "arrays");
+
+        // A restrictive policy refuses one caller's rows: the writer's inserts must pass every policy, like any
+        // other statement of the application role.
+        await s_database.AdminExecuteAsync($"CREATE POLICY {policy} ON verification_records AS RESTRICTIVE FOR INSERT TO keyinfra_app WITH CHECK (caller IS DISTINCT FROM '{marker}')");
+        try
+        {
+            var good = TestData.Record(tenantId, key.Id);
+            var refused = TestData.Record(tenantId, key.Id, caller: marker);
+            var batch = Batch(tenantId, "batch", TestData.Record(tenantId, key.Id));
+
+            var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => Writer(copy).AppendAsync([good, refused], [batch]));
+
+            Assert.AreEqual(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+            Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+            Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
+
+            await Writer(copy).AppendAsync([good], [batch]);
+            Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+            Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verification_items WHERE batch_id = $1", batch.Id));
+        }
+        finally
+        {
+            await s_database.AdminExecuteAsync($"DROP POLICY {policy} ON verification_records");
+        }
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_WriterConnectionKilledWhileIdle_WritesTheGroupOnceOnANewConnection(bool copy)
+    {
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        await Writer(copy).AppendAsync([TestData.Record(tenantId, key.Id)], []);
+
+        await s_database.AdminExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'keyinfra_app' AND datname = current_database()");
+        await Writer(copy).AppendAsync([TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id)], [Batch(tenantId, "after", TestData.Record(tenantId, key.Id))]);
+
+        Assert.AreEqual(3L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
+    }
+
+    private static BatchVerificationRecord Batch(Guid tenantId, string? caller, params VerificationRecord[] items) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        TenantId = tenantId,
+        Caller = caller,
+        StartedAt = DateTimeOffset.UtcNow,
+        CompletedAt = DateTimeOffset.UtcNow,
+        Items = items,
+    };
 }

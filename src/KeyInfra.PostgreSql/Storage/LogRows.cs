@@ -19,6 +19,9 @@ internal sealed class LogRows
 
     public IReadOnlyList<BatchVerificationRecord> Batches { get; }
 
+    /// <summary>The rows this group writes: records, batches and their items.</summary>
+    public int RowCount { get; private set; }
+
     /// <summary>The months (year × 12 + month − 1, UTC) of the records' times: each needs a partition.</summary>
     public IReadOnlySet<int> Months => _months;
 
@@ -60,7 +63,10 @@ internal sealed class LogRows
             }
 
             rows._batchTenants.Add(batch.TenantId);
+            rows.RowCount += batch.Items.Count + 1;
         }
+
+        rows.RowCount += records.Count;
 
         return rows;
     }

@@ -13,15 +13,19 @@ using NpgsqlTypes;
 namespace KeyInfra.PostgreSql.Storage;
 
 /// <summary>
-/// The PostgreSQL <see cref="IVerificationLogRepository"/>. Each group commit streams its rows with binary COPY into
-/// session temp tables and moves them into the log tables with one <c>INSERT … SELECT</c> per tenant, all in one
-/// transaction: COPY cannot write to tables under row-level security, and this way every row still passes the
-/// tenant policy's check. Reads are the shared EF Core queries.
+/// The PostgreSQL <see cref="IVerificationLogRepository"/>. Each group commit is one transaction. A large group streams
+/// its rows with binary COPY into session temp tables and moves them into the log tables with one
+/// <c>INSERT … SELECT</c> per tenant: COPY cannot write to tables under row-level security, and this way every row
+/// still passes the tenant policy's check. A small group skips the staging: one <c>INSERT … SELECT FROM unnest(…)</c>
+/// per tenant and table, with the rows as array parameters, sent with <c>BEGIN</c> and <c>COMMIT</c> in one round trip.
+/// Reads are the shared EF Core queries.
 /// </summary>
 /// <remarks>
 /// Appends are serialized on one dedicated connection, which keeps the temp tables; the log writer is the only
-/// caller in practice. A connection found broken before the commit was sent is replaced and the batch written again;
-/// a failure during the commit is reported, never retried (it may have committed).
+/// caller in practice. A connection found broken before the commit could have run (the server refused a statement
+/// before <c>COMMIT</c>, or the connection failed before the last round trip) is replaced and the group written
+/// again; a failure in the round trip that carries <c>COMMIT</c> without the server saying which statement failed is
+/// reported, never retried (it may have committed).
 /// </remarks>
 internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepository, IAsyncDisposable
 {
@@ -29,18 +33,38 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     private const string BatchColumns = "id, tenant_id, caller, started_at, completed_at, total_count, valid_count";
     private const string ItemColumns = "id, batch_id, item_index, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at";
 
+    // ON COMMIT DELETE ROWS empties the tables at the end of a transaction that used them (PostgreSQL skips the
+    // truncation in transactions that touched no temp table, so the array path does not pay for it).
     private const string CreateStagingTables =
         "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_records (LIKE verification_records) ON COMMIT DELETE ROWS;" +
         "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_batches (LIKE batch_verifications) ON COMMIT DELETE ROWS;" +
         "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_items (LIKE batch_verification_items) ON COMMIT DELETE ROWS;";
 
+    private const string SetTenant = $"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true)";
+
+    private const string InsertRecordArrays =
+        $"INSERT INTO verification_records ({RecordColumns}) " +
+        "SELECT r.id, $1, r.key_id, r.requested_key_id, r.algorithm, r.result, r.document_sha256, r.signature_sha256, r.verified_at, r.caller " +
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS r(id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller)";
+
+    private const string InsertBatchArrays =
+        $"INSERT INTO batch_verifications ({BatchColumns}) " +
+        "SELECT b.id, $1, b.caller, b.started_at, b.completed_at, b.total_count, b.valid_count " +
+        "FROM unnest($2, $3, $4, $5, $6, $7) AS b(id, caller, started_at, completed_at, total_count, valid_count)";
+
+    private const string InsertItemArrays =
+        $"INSERT INTO batch_verification_items ({ItemColumns}) " +
+        "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
     private readonly PostgreSqlDataSource _dataSource;
     private readonly EfVerificationLogRepository _reads;
     private readonly TransientRetry _retry;
     private readonly ILogger _logger;
+    private readonly int _copyThreshold;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<int> _knownMonths = [];
     private NpgsqlConnection? _connection;
+    private bool _staging;
 
     public PostgreSqlVerificationLogRepository(
         IDbContextFactory<KeyInfraDbContext> contextFactory,
@@ -52,6 +76,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         _reads = new EfVerificationLogRepository(contextFactory);
         _retry = new TransientRetry(storage.Options, logger);
         _logger = logger;
+        _copyThreshold = storage.Options.LogCopyThreshold;
     }
 
     public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
@@ -65,6 +90,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
 
         // Everything is checked before anything is sent: a bad argument fails the call and writes nothing.
         var rows = LogRows.Create(records, batches);
+        var copy = rows.RowCount >= _copyThreshold;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -78,19 +104,48 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
                     stage = WriteStage.Writing;
                     await EnsurePartitionsAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-                    await MoveAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+                    await using var batch = new NpgsqlBatch(connection);
+                    if (copy)
+                    {
+                        await BeginAndCopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+                        AddMoves(batch, rows);
+                    }
+                    else
+                    {
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                        AddArrayInserts(batch, rows);
+                    }
+
+                    var commit = new NpgsqlBatchCommand("COMMIT");
+                    batch.BatchCommands.Add(commit);
+
+                    // Prepared once per connection (the texts do not change with the rows), which saves the server
+                    // parsing and planning them at every commit.
+                    await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+
+                    // This round trip carries the COMMIT, so a failure in it may come after the commit, unless the
+                    // server answered with an error before COMMIT's own completion: the server answers in order, and
+                    // after an error it skips the rest of the batch (after a FATAL one, the session is gone).
                     stage = WriteStage.Committing;
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException) when (commit.StatementType == StatementType.Unknown)
+                    {
+                        stage = WriteStage.Writing;
+                        throw;
+                    }
+
                     return;
                 }
                 catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && IsMissingPartition(ex))
                 {
                     // Retention dropped a month this writer thought it had: look again.
                     _knownMonths.Clear();
+                    await RollBackAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && reused && TransientRetry.IsTransient(ex))
+                catch (Exception ex) when (stage != WriteStage.Committing && attempt == 1 && reused && (TransientRetry.IsTransient(ex) || !IsOpen(_connection)))
                 {
                     // The pooled connection died while idle (a server restart, a network blip): nothing was committed.
                     // Its idle siblings in the pool died with it; drop them too so the next one is fresh.
@@ -100,11 +155,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 }
                 catch
                 {
-                    if (_connection is { } connection && connection.FullState != System.Data.ConnectionState.Open)
-                    {
-                        await DropConnectionAsync().ConfigureAwait(false);
-                    }
-
+                    await RollBackAsync().ConfigureAwait(false);
                     throw;
                 }
             }
@@ -145,20 +196,31 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         }
 
         await DropConnectionAsync().ConfigureAwait(false);
-        var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
+        _connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _staging = false;
+        return _connection;
+    }
+
+    private static bool IsOpen(NpgsqlConnection? connection) => connection is { FullState: System.Data.ConnectionState.Open };
+
+    // After a failure the connection may be inside a failed transaction: end it, or drop a connection that cannot.
+    private async Task RollBackAsync()
+    {
+        if (!IsOpen(_connection))
         {
-            await using var command = new NpgsqlCommand(CreateStagingTables, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            await DropConnectionAsync().ConfigureAwait(false);
+            return;
         }
 
-        _connection = connection;
-        return connection;
+        try
+        {
+            await using var command = new NpgsqlCommand("ROLLBACK", _connection);
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task DropConnectionAsync()
@@ -166,6 +228,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         if (_connection is { } connection)
         {
             _connection = null;
+            _staging = false;
             try
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -193,6 +256,19 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _knownMonths.Add(month);
         }
+    }
+
+    // The staging tables are made on first use on each connection; the transaction starts before the COPY so that the
+    // staged rows live only as long as it does.
+    private async Task BeginAndCopyAsync(NpgsqlConnection connection, LogRows rows, CancellationToken cancellationToken)
+    {
+        await using (var begin = new NpgsqlCommand(_staging ? "BEGIN" : CreateStagingTables + "BEGIN", connection))
+        {
+            await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _staging = true;
+        await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task CopyAsync(NpgsqlConnection connection, LogRows rows, CancellationToken cancellationToken)
@@ -270,37 +346,92 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         }
     }
 
-    // One round trip: for each tenant, set the row-level security setting for this transaction and move its rows.
-    private static async Task MoveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LogRows rows, CancellationToken cancellationToken)
+    // For each tenant, set the row-level security setting for this transaction and move its staged rows.
+    private static void AddMoves(NpgsqlBatch batch, LogRows rows)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var tenantId in rows.Tenants)
         {
-            batch.BatchCommands.Add(Command($"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true)", tenantId));
+            batch.BatchCommands.Add(TenantCommand(SetTenant, tenantId));
             if (rows.HasRecords(tenantId))
             {
-                batch.BatchCommands.Add(Command($"INSERT INTO verification_records ({RecordColumns}) SELECT {RecordColumns} FROM keyinfra_stage_records WHERE tenant_id = $1", tenantId));
+                batch.BatchCommands.Add(TenantCommand($"INSERT INTO verification_records ({RecordColumns}) SELECT {RecordColumns} FROM keyinfra_stage_records WHERE tenant_id = $1", tenantId));
             }
 
             if (rows.HasBatches(tenantId))
             {
-                batch.BatchCommands.Add(Command($"INSERT INTO batch_verifications ({BatchColumns}) SELECT {BatchColumns} FROM keyinfra_stage_batches WHERE tenant_id = $1", tenantId));
-                batch.BatchCommands.Add(Command(
+                batch.BatchCommands.Add(TenantCommand($"INSERT INTO batch_verifications ({BatchColumns}) SELECT {BatchColumns} FROM keyinfra_stage_batches WHERE tenant_id = $1", tenantId));
+                batch.BatchCommands.Add(TenantCommand(
                     $"INSERT INTO batch_verification_items ({ItemColumns}) SELECT i.{ItemColumns.Replace(", ", ", i.", StringComparison.Ordinal)} " +
                     "FROM keyinfra_stage_items i JOIN keyinfra_stage_batches b ON b.id = i.batch_id WHERE b.tenant_id = $1",
                     tenantId));
             }
         }
+    }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-        static NpgsqlBatchCommand Command(string sql, Guid tenantId)
+    // For each tenant, set the row-level security setting for this transaction and insert its rows from arrays.
+    private static void AddArrayInserts(NpgsqlBatch batch, LogRows rows)
+    {
+        foreach (var tenantId in rows.Tenants)
         {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId, NpgsqlDbType = NpgsqlDbType.Uuid });
-            return command;
+            batch.BatchCommands.Add(TenantCommand(SetTenant, tenantId));
+            if (rows.HasRecords(tenantId))
+            {
+                var records = rows.Records.Where(r => r.TenantId == tenantId).ToList();
+                var command = TenantCommand(InsertRecordArrays, tenantId);
+                AddArray(command, records.Select(r => r.Id), NpgsqlDbType.Uuid);
+                AddArray(command, records.Select(r => r.KeyExists ? r.RequestedKeyId.Value : (Guid?)null), NpgsqlDbType.Uuid);
+                AddArray(command, records.Select(r => r.RequestedKeyId.Value), NpgsqlDbType.Uuid);
+                AddArray(command, records.Select(r => r.Algorithm), NpgsqlDbType.Varchar);
+                AddArray(command, records.Select(r => StoredText.VerificationStatus.ToText(r.Status)), NpgsqlDbType.Varchar);
+                AddArray(command, records.Select(r => r.DocumentSha256), NpgsqlDbType.Bytea);
+                AddArray(command, records.Select(r => r.SignatureSha256), NpgsqlDbType.Bytea);
+                AddArray(command, records.Select(r => r.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+                AddArray(command, records.Select(r => r.Caller), NpgsqlDbType.Varchar);
+                batch.BatchCommands.Add(command);
+            }
+
+            if (rows.HasBatches(tenantId))
+            {
+                var batches = rows.Batches.Where(b => b.TenantId == tenantId).ToList();
+                var command = TenantCommand(InsertBatchArrays, tenantId);
+                AddArray(command, batches.Select(b => b.Id), NpgsqlDbType.Uuid);
+                AddArray(command, batches.Select(b => b.Caller), NpgsqlDbType.Varchar);
+                AddArray(command, batches.Select(b => b.StartedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+                AddArray(command, batches.Select(b => b.CompletedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+                AddArray(command, batches.Select(b => b.Items.Count), NpgsqlDbType.Integer);
+                AddArray(command, batches.Select(b => b.Items.Count(i => i.Status == VerificationStatus.Valid)), NpgsqlDbType.Integer);
+                batch.BatchCommands.Add(command);
+
+                // Items after their batches: the items' policy admits an item whose batch this transaction can see.
+                var items = batches.SelectMany(b => b.Items.Select((item, index) => (Batch: b.Id, Index: index, Item: item))).ToList();
+                if (items.Count > 0)
+                {
+                    var itemCommand = new NpgsqlBatchCommand(InsertItemArrays);
+                    AddArray(itemCommand, items.Select(i => i.Item.Id), NpgsqlDbType.Uuid);
+                    AddArray(itemCommand, items.Select(i => i.Batch), NpgsqlDbType.Uuid);
+                    AddArray(itemCommand, items.Select(i => i.Index), NpgsqlDbType.Integer);
+                    AddArray(itemCommand, items.Select(i => i.Item.KeyExists ? i.Item.RequestedKeyId.Value : (Guid?)null), NpgsqlDbType.Uuid);
+                    AddArray(itemCommand, items.Select(i => i.Item.RequestedKeyId.Value), NpgsqlDbType.Uuid);
+                    AddArray(itemCommand, items.Select(i => i.Item.Algorithm), NpgsqlDbType.Varchar);
+                    AddArray(itemCommand, items.Select(i => StoredText.VerificationStatus.ToText(i.Item.Status)), NpgsqlDbType.Varchar);
+                    AddArray(itemCommand, items.Select(i => i.Item.DocumentSha256), NpgsqlDbType.Bytea);
+                    AddArray(itemCommand, items.Select(i => i.Item.SignatureSha256), NpgsqlDbType.Bytea);
+                    AddArray(itemCommand, items.Select(i => i.Item.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+                    batch.BatchCommands.Add(itemCommand);
+                }
+            }
         }
     }
+
+    private static NpgsqlBatchCommand TenantCommand(string sql, Guid tenantId)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return command;
+    }
+
+    private static void AddArray<T>(NpgsqlBatchCommand command, IEnumerable<T> values, NpgsqlDbType elementType)
+        => command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType });
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : class
