@@ -181,6 +181,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     public async ValueTask DisposeAsync()
     {
         await DropConnectionAsync().ConfigureAwait(false);
+        await _reads.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
     }
 
