@@ -13,7 +13,8 @@ source tests/provision-postgresql.sh
 # The test server is stopped and its folder removed however the run ends (failed tests, a failed build, Ctrl-C).
 cleanup() { keyinfra_pg_stop; rm -rf "$results"; }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -36,8 +37,9 @@ dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \
 passed=0 failed=0 skipped=0
 shopt -s nullglob
 for trx in "$results"/*.trx; do
-    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-    value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    # A report without counters (a test host that died) adds nothing here; the exit status below catches it.
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)
+    value() { local n; n=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${n:-0}"; }
     passed=$((passed + $(value passed)))
     failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
     skipped=$((skipped + $(value notExecuted) + $(value inconclusive)))
@@ -52,6 +54,11 @@ fi
 if [[ $passed -eq 0 && $failed -eq 0 ]]; then
     echo "No test ran." >&2
     status=1
+fi
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+    # dotnet test failed without a failed test in any report: a test host crashed or a project did not run.
+    echo "The test run failed (exit code $status) without reporting a failed test; counted as one failure." >&2
+    failed=1
 fi
 
 summary="$passed passed, $failed failed"

@@ -15,6 +15,7 @@
 # `dotnet test --project tests/KeyInfra.PostgreSql.Tests`; `keyinfra_pg_stop` ends it.
 
 keyinfra_pg_dir=""
+keyinfra_pg_policy=""   # a policy-rc.d this script wrote, removed again even if the install is interrupted
 
 keyinfra_pg_bindir() {
     local dir
@@ -28,17 +29,23 @@ keyinfra_pg_install() {
     [[ $(id -u) -ne 0 ]] && sudo="sudo -n"
     # A policy-rc.d that says "no" keeps the package from starting the distribution's own cluster: this script
     # runs a throwaway one of its own. An existing policy is left alone.
-    local policy=""
     if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        policy=/usr/sbin/policy-rc.d
-        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy"
+        keyinfra_pg_policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$keyinfra_pg_policy" >/dev/null && $sudo chmod 755 "$keyinfra_pg_policy"
     fi
     local status=0
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
         && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql openssl >/dev/null \
         || status=$?
-    [[ -n "$policy" ]] && $sudo rm -f "$policy"
+    keyinfra_pg_remove_policy
     return $status
+}
+
+keyinfra_pg_remove_policy() {
+    if [[ -n "$keyinfra_pg_policy" ]]; then
+        if [[ $(id -u) -eq 0 ]]; then rm -f "$keyinfra_pg_policy"; else sudo -n rm -f "$keyinfra_pg_policy"; fi
+        keyinfra_pg_policy=""
+    fi
 }
 
 # Runs a command as the server's user: initdb and postgres refuse to run as root.
@@ -155,6 +162,7 @@ EOF
 }
 
 keyinfra_pg_stop() {
+    keyinfra_pg_remove_policy
     [[ -n "$keyinfra_pg_dir" && -d "$keyinfra_pg_dir" ]] || return 0
     if [[ -f "$keyinfra_pg_dir/data/postmaster.pid" ]]; then
         "$keyinfra_pg_dir/pg_ctl.sh" stop -m immediate >/dev/null 2>&1 || true

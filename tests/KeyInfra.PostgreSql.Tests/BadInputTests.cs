@@ -41,8 +41,8 @@ public sealed class BadInputTests
     [ClassCleanup]
     public static async Task ClassCleanup()
     {
-        await s_host.DisposeAsync();
-        await s_database.DisposeAsync();
+        await (s_host?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     [TestMethod]

@@ -18,7 +18,7 @@ public sealed class ConnectionTests
     public static async Task ClassInitialize(TestContext context) => s_database = await PostgreSqlTestDatabase.CreateAsync();
 
     [ClassCleanup]
-    public static async Task ClassCleanup() => await s_database.DisposeAsync();
+    public static async Task ClassCleanup() => await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [TestMethod]
     public async Task Connect_Disable_IsPlainText()

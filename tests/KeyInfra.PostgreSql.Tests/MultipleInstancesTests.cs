@@ -43,9 +43,9 @@ public sealed class MultipleInstancesTests
     [ClassCleanup]
     public static async Task ClassCleanup()
     {
-        await s_a.DisposeAsync();
-        await s_b.DisposeAsync();
-        await s_database.DisposeAsync();
+        await (s_a?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_b?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     [TestMethod]

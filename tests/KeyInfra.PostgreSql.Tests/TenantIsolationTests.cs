@@ -40,8 +40,8 @@ public sealed class TenantIsolationTests
     [ClassCleanup]
     public static async Task ClassCleanup()
     {
-        await s_services.DisposeAsync();
-        await s_database.DisposeAsync();
+        await (s_services?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     [TestMethod]

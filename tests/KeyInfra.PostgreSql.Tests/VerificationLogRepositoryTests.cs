@@ -33,9 +33,9 @@ public sealed class VerificationLogRepositoryTests
     [ClassCleanup]
     public static async Task ClassCleanup()
     {
-        await s_services.DisposeAsync();
-        await s_copyServices.DisposeAsync();
-        await s_database.DisposeAsync();
+        await (s_services?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_copyServices?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     [TestMethod]

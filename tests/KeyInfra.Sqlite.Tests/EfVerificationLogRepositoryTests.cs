@@ -52,6 +52,23 @@ public sealed class EfVerificationLogRepositoryTests
     }
 
     [TestMethod]
+    public async Task AppendAsync_SameRowsTwice_StoresThemOnceWithoutError()
+    {
+        // The log writer appends again after a failure whose commit may have happened: the repeat must succeed.
+        var tenant = Guid.NewGuid();
+        var key = await AddKeyAsync(tenant);
+        var record = TestData.Record(tenant, key);
+        var batch = Batch(tenant, key, 2);
+        await Log.AppendAsync([record], [batch]);
+
+        await Log.AppendAsync([record], [batch]);
+
+        Assert.HasCount(1, await Log.QueryAsync(tenant, new VerificationLogQuery()));
+        Assert.HasCount(2, (await Log.GetBatchAsync(tenant, batch.Id))!.Items);
+        Assert.AreEqual(1L, await s_database.CountAsync($"SELECT COUNT(*) FROM batch_verifications WHERE id = '{batch.Id.ToString().ToUpperInvariant()}'"));
+    }
+
+    [TestMethod]
     public async Task AppendAsync_RecordForMissingKey_CommitsNothingFromThatCall()
     {
         var tenant = Guid.NewGuid();

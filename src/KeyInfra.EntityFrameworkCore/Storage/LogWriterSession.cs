@@ -47,7 +47,7 @@ internal sealed class LogWriterSession : IAsyncDisposable
         {
             if (records.Count > 0)
             {
-                var insertRecord = _insertRecord ??= PreparedInsert.Create(_context, _connection, typeof(VerificationRecordEntity));
+                var insertRecord = _insertRecord ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(VerificationRecordEntity), cancellationToken).ConfigureAwait(false);
                 insertRecord.Enlist(transaction);
                 foreach (var entity in records)
                 {
@@ -57,8 +57,8 @@ internal sealed class LogWriterSession : IAsyncDisposable
 
             if (batches.Count > 0)
             {
-                var insertBatch = _insertBatch ??= PreparedInsert.Create(_context, _connection, typeof(BatchVerificationEntity));
-                var insertItem = _insertItem ??= PreparedInsert.Create(_context, _connection, typeof(BatchVerificationItemEntity));
+                var insertBatch = _insertBatch ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(BatchVerificationEntity), cancellationToken).ConfigureAwait(false);
+                var insertItem = _insertItem ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(BatchVerificationItemEntity), cancellationToken).ConfigureAwait(false);
                 insertBatch.Enlist(transaction);
                 insertItem.Enlist(transaction);
                 foreach (var batch in batches)

@@ -27,7 +27,7 @@ internal sealed class PreparedInsert : IDisposable
         _columns = columns;
     }
 
-    public static PreparedInsert Create(DbContext context, DbConnection connection, Type entityClrType)
+    public static async Task<PreparedInsert> CreateAsync(DbContext context, DbConnection connection, Type entityClrType, CancellationToken cancellationToken)
     {
         var entityType = context.Model.FindEntityType(entityClrType)
             ?? throw new InvalidOperationException($"{entityClrType.Name} is not part of the KeyInfra model.");
@@ -55,8 +55,21 @@ internal sealed class PreparedInsert : IDisposable
             values.Append(values.Length == 0 ? string.Empty : ", ").Append(sql.GenerateParameterNamePlaceholder(parameterName));
         }
 
-        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values})";
-        command.Prepare();
+        // Idempotent: after a failure whose commit may or may not have happened, the log writer appends the same
+        // rows again (same ids); rows already there are skipped instead of failing the retry. ON CONFLICT DO
+        // NOTHING is the syntax of both providers KeyInfra ships (SQLite, PostgreSQL). Foreign-key and other
+        // errors still fail the insert.
+        command.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values}) ON CONFLICT DO NOTHING";
+        try
+        {
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return new PreparedInsert(command, [.. columns]);
     }
 
