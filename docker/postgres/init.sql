@@ -4,3 +4,5 @@ CREATE ROLE keyinfra_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS P
 CREATE DATABASE keyinfra OWNER keyinfra_owner;
 \connect keyinfra
 ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;
+-- PostgreSQL 14 and older let every role create in public; the image may be one of them.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
