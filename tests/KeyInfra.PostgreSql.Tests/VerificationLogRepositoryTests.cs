@@ -276,6 +276,57 @@ public sealed class VerificationLogRepositoryTests
         Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
     }
 
+    [TestMethod]
+    public async Task AppendAsync_FirstCopyGroupOfAFreshWriterRefused_NextCopyGroupCommits()
+    {
+        await using var services = s_database.BuildServices(configure: pg => pg.LogCopyThreshold = 0);
+        var writer = services.GetRequiredService<IVerificationLogRepository>();
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var orphan = TestData.Record(tenantId, KeyId.New(), keyExists: true);
+
+        var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => writer.AppendAsync([orphan], []));
+        await writer.AppendAsync([TestData.Record(tenantId, key.Id)], []);
+
+        Assert.AreEqual(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_SameRowsTwice_StoresThemOnce(bool copy)
+    {
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var records = new[] { TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id) };
+        var batch = Batch(tenantId, "caller", TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id));
+
+        await Writer(copy).AppendAsync(records, [batch]);
+        await Writer(copy).AppendAsync(records, [batch]);
+        await Writer(!copy).AppendAsync([records[0]], [batch]);
+
+        Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
+        Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verification_items WHERE batch_id = $1", batch.Id));
+    }
+
+    [TestMethod]
+    public async Task Dispose_SynchronousContainerAfterAnAppend_ClosesTheWriter()
+    {
+        var services = s_database.BuildServices();
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await services.GetRequiredService<IKeyRepository>().AddAsync(key);
+        await services.GetRequiredService<IVerificationLogRepository>().AppendAsync([TestData.Record(tenantId, key.Id)], []);
+
+        services.Dispose();
+
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+    }
+
     private static BatchVerificationRecord Batch(Guid tenantId, string? caller, params VerificationRecord[] items) => new()
     {
         Id = Guid.CreateVersion7(),
