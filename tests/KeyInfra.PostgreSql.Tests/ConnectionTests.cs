@@ -100,6 +100,31 @@ public sealed class ConnectionTests
     }
 
     [TestMethod]
+    public void ToString_ConnectionStringWithAPassword_DoesNotShowIt()
+    {
+        var settings = PostgreSqlConnectionSettings.Parse("Host=db;Username=app;Password=hunter2-secret", new PostgreSqlStorageOptions(), "cs");
+
+        var text = settings.ToString();
+
+        Assert.DoesNotContain("hunter2-secret", text);
+        Assert.DoesNotContain("Host=db", text);
+        StringAssert.Contains(text, "VerifyFull");
+    }
+
+    [TestMethod]
+    [DataRow("Host=db;Multiplexing=true")]
+    [DataRow("Host=db;Multiplexing=True;Password=hunter2-secret")]
+    public void UsePostgreSql_MultiplexingOn_IsRefused(string connectionString)
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => services.AddKeyInfrastructure().UsePostgreSql(connectionString));
+
+        StringAssert.Contains(error.Message, "Multiplexing=true is not supported");
+        Assert.DoesNotContain("hunter2-secret", error.Message);
+    }
+
+    [TestMethod]
     [DataRow("Host=db;SSL Mode=Prefer")]
     [DataRow("Host=db;SslMode=Allow")]
     public void Parse_ModeThatFallsBackToPlainText_IsRefused(string connectionString)

@@ -41,7 +41,7 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
 
         await ExecuteAsync(
             database.AdminConnectionString,
-            "ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;");
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC; ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;");
         if (migrate)
         {
             await using var owner = database.BuildServices(database.OwnerConnectionString);

@@ -121,11 +121,14 @@ public sealed class VerificationLogRepositoryTests
         var tenantId = Guid.NewGuid();
         var key = TestData.Key(tenantId);
         await Keys.AddAsync(key);
-        var record = TestData.Record(tenantId, key.Id, verifiedAt: new DateTimeOffset(2041, copy ? 6 : 5, 30, 23, 59, 59, TimeSpan.Zero));
+        // The migration made this month's partition and the next ones; the application may add the two before.
+        var now = DateTime.UtcNow;
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(copy ? -2 : -1);
+        var record = TestData.Record(tenantId, key.Id, verifiedAt: monthStart.AddMonths(1).AddSeconds(-1));
 
         await Writer(copy).AppendAsync([record], []);
 
-        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>($"SELECT count(*) FROM verification_records_p2041_0{(copy ? 6 : 5)} WHERE id = $1", record.Id));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>($"SELECT count(*) FROM verification_records_p{monthStart:yyyy_MM} WHERE id = $1", record.Id));
     }
 
     [TestMethod]
@@ -271,6 +274,57 @@ public sealed class VerificationLogRepositoryTests
 
         Assert.AreEqual(3L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
         Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
+    }
+
+    [TestMethod]
+    public async Task AppendAsync_FirstCopyGroupOfAFreshWriterRefused_NextCopyGroupCommits()
+    {
+        await using var services = s_database.BuildServices(configure: pg => pg.LogCopyThreshold = 0);
+        var writer = services.GetRequiredService<IVerificationLogRepository>();
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var orphan = TestData.Record(tenantId, KeyId.New(), keyExists: true);
+
+        var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => writer.AppendAsync([orphan], []));
+        await writer.AppendAsync([TestData.Record(tenantId, key.Id)], []);
+
+        Assert.AreEqual(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_SameRowsTwice_StoresThemOnce(bool copy)
+    {
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var records = new[] { TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id) };
+        var batch = Batch(tenantId, "caller", TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id));
+
+        await Writer(copy).AppendAsync(records, [batch]);
+        await Writer(copy).AppendAsync(records, [batch]);
+        await Writer(!copy).AppendAsync([records[0]], [batch]);
+
+        Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verifications WHERE tenant_id = $1", tenantId));
+        Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM batch_verification_items WHERE batch_id = $1", batch.Id));
+    }
+
+    [TestMethod]
+    public async Task Dispose_SynchronousContainerAfterAnAppend_ClosesTheWriter()
+    {
+        var services = s_database.BuildServices();
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await services.GetRequiredService<IKeyRepository>().AddAsync(key);
+        await services.GetRequiredService<IVerificationLogRepository>().AppendAsync([TestData.Record(tenantId, key.Id)], []);
+
+        services.Dispose();
+
+        Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
     }
 
     private static BatchVerificationRecord Batch(Guid tenantId, string? caller, params VerificationRecord[] items) => new()

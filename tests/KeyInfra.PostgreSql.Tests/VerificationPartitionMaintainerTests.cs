@@ -45,6 +45,12 @@ public sealed class VerificationPartitionMaintainerTests
         var expired = new DateTimeOffset(now.Year, now.Month, 15, 0, 0, 0, TimeSpan.Zero).AddMonths(-30);
         var lastExpired = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-24).AddTicks(-10);
         var kept = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-24);
+        // Months this old only the owner may add (the application only appends to them).
+        foreach (var month in new[] { expired, lastExpired, kept })
+        {
+            await PostgreSqlTestDatabase.ExecuteAsync(database.OwnerConnectionString, "SELECT keyinfra_create_verification_partitions($1, 1)", month);
+        }
+
         await services.GetRequiredService<IVerificationLogRepository>().AppendAsync(
             [TestData.Record(tenantId, keyId, verifiedAt: expired), TestData.Record(tenantId, keyId, verifiedAt: lastExpired), TestData.Record(tenantId, keyId, verifiedAt: kept)], []);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Npgsql;
 
 namespace KeyInfra.PostgreSql.Connection;
@@ -36,6 +37,15 @@ internal sealed record PostgreSqlConnectionSettings(string ConnectionString, Pos
             throw new ArgumentException($"The PostgreSQL connection string names no server (Host). Pass one such as {Example}.", paramName);
         }
 
+        if (builder.Multiplexing)
+        {
+            // The tenant is a session setting made when a connection is opened; multiplexing sends one connection's
+            // commands over a physical connection another tenant's setting may be on.
+            throw new ArgumentException(
+                "Multiplexing=true is not supported: KeyInfra sets the tenant for row-level security on each connection it opens, and multiplexing shares physical connections between them. Remove Multiplexing from the connection string (and do not put a transaction-mode pooler such as PgBouncer's pool_mode=transaction in front of the server).",
+                paramName);
+        }
+
         var sslMode = options.SslMode ?? FromConnectionString(raw, builder.SslMode, paramName) ?? PostgreSqlSslMode.VerifyFull;
         builder.SslMode = sslMode switch
         {
@@ -60,6 +70,13 @@ internal sealed record PostgreSqlConnectionSettings(string ConnectionString, Pos
         }
 
         return new PostgreSqlConnectionSettings(builder.ConnectionString, sslMode);
+    }
+
+    // The connection string holds the password: the generated ToString would print it.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("SslMode = ").Append(SslMode);
+        return true;
     }
 
     private static PostgreSqlSslMode? FromConnectionString(DbConnectionStringBuilder raw, SslMode parsed, string paramName)

@@ -25,26 +25,11 @@ internal static class PostgreSqlMigrationSql
         DROP INDEX ix_verification_records_tenant_id_verified_at;
         """;
 
-    public const string PartitionUp = $$"""
-        -- The row-level security setting, read by every tenant policy; a missing or empty setting matches no row.
-        CREATE FUNCTION keyinfra_current_tenant() RETURNS uuid
-            LANGUAGE sql STABLE PARALLEL SAFE
-            AS $fn$ SELECT NULLIF(current_setting('keyinfra.tenant_id', true), '')::uuid $fn$;
+    // The SECURITY DEFINER functions as the first migrations made them ("CREATE " or "CREATE OR REPLACE " goes
+    // before them); SecureDefinerFunctions replaces them and its Down puts these back.
 
-        ALTER TABLE verification_records RENAME TO verification_records_unpartitioned;
-        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT pk_verification_records;
-        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT fk_verification_records_key_id;
-        {{DropRecordIndexes}}
-
-        -- One partition per calendar month (UTC) of verified_at; the primary key includes the partition column.
-        CREATE TABLE verification_records (LIKE verification_records_unpartitioned) PARTITION BY RANGE (verified_at);
-        {{RecordConstraints}}
-        {{RecordIndexes}}
-
-        -- Creates the partitions of month_count months from first_month's month, skipping those that exist. Runs as
-        -- the schema owner (SECURITY DEFINER), so the application role needs no CREATE right; it only ever adds
-        -- empty partitions. Partitions can be queried by name, so each gets the tenant policy of its own.
-        CREATE FUNCTION keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
+    private const string CreatePartitionsFunctionV1 = """
+        FUNCTION keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
             LANGUAGE plpgsql SECURITY DEFINER
             SET search_path FROM CURRENT
             SET "TimeZone" = 'UTC'
@@ -73,10 +58,10 @@ internal static class PostgreSqlMigrationSql
             RETURN created;
         END
         $fn$;
+        """;
 
-        -- Drops the partitions whose month ended at or before older_than, newest data last month at the latest.
-        -- Not granted to PUBLIC: the DBA grants it to the role that runs retention.
-        CREATE FUNCTION keyinfra_drop_verification_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
+    private const string DropPartitionsFunctionV1 = """
+        FUNCTION keyinfra_drop_verification_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
             LANGUAGE plpgsql SECURITY DEFINER
             SET search_path FROM CURRENT
             SET "TimeZone" = 'UTC'
@@ -104,6 +89,44 @@ internal static class PostgreSqlMigrationSql
             END LOOP;
         END
         $fn$;
+        """;
+
+    private const string MasterKeyIdsFunctionV1 = """
+        FUNCTION keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+            AS $fn$ SELECT DISTINCT p.master_key_id::text FROM private_keys p WHERE p.master_key_id IS NOT NULL $fn$;
+        """;
+
+    private const string PrivateKeyTenantsFunctionV1 = """
+        FUNCTION keyinfra_private_key_tenants() RETURNS TABLE (tenant_id uuid)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
+            AS $fn$ SELECT DISTINCT p.tenant_id FROM private_keys p $fn$;
+        """;
+
+    public const string PartitionUp = $$"""
+        -- The row-level security setting, read by every tenant policy; a missing or empty setting matches no row.
+        CREATE FUNCTION keyinfra_current_tenant() RETURNS uuid
+            LANGUAGE sql STABLE PARALLEL SAFE
+            AS $fn$ SELECT NULLIF(current_setting('keyinfra.tenant_id', true), '')::uuid $fn$;
+
+        ALTER TABLE verification_records RENAME TO verification_records_unpartitioned;
+        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT pk_verification_records;
+        ALTER TABLE verification_records_unpartitioned DROP CONSTRAINT fk_verification_records_key_id;
+        {{DropRecordIndexes}}
+
+        -- One partition per calendar month (UTC) of verified_at; the primary key includes the partition column.
+        CREATE TABLE verification_records (LIKE verification_records_unpartitioned) PARTITION BY RANGE (verified_at);
+        {{RecordConstraints}}
+        {{RecordIndexes}}
+
+        -- Creates the partitions of month_count months from first_month's month, skipping those that exist. Runs as
+        -- the schema owner (SECURITY DEFINER), so the application role needs no CREATE right; it only ever adds
+        -- empty partitions. Partitions can be queried by name, so each gets the tenant policy of its own.
+        CREATE {{CreatePartitionsFunctionV1}}
+
+        -- Drops the partitions whose month ended at or before older_than, newest data last month at the latest.
+        -- Not granted to PUBLIC: the DBA grants it to the role that runs retention.
+        CREATE {{DropPartitionsFunctionV1}}
         REVOKE EXECUTE ON FUNCTION keyinfra_drop_verification_partitions(timestamptz) FROM PUBLIC;
 
         -- Existing rows move into partitions of their months; the coming months get theirs now.
@@ -141,27 +164,23 @@ internal static class PostgreSqlMigrationSql
     /// application connects as its own role, the owner migrates. The owner is exempt so the SECURITY DEFINER
     /// functions below can answer the few questions that span tenants without exposing any tenant's rows.
     /// </remarks>
-    public const string RowLevelSecurityUp = $$"""
+    public const string RowLevelSecurityUp = $$$"""
         ALTER TABLE public_keys ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON public_keys {{TenantPolicy}};
+        CREATE POLICY tenant_isolation ON public_keys {{{TenantPolicy}}};
         ALTER TABLE private_keys ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON private_keys {{TenantPolicy}};
+        CREATE POLICY tenant_isolation ON private_keys {{{TenantPolicy}}};
         ALTER TABLE verification_records ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON verification_records {{TenantPolicy}};
+        CREATE POLICY tenant_isolation ON verification_records {{{TenantPolicy}}};
         ALTER TABLE batch_verifications ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON batch_verifications {{TenantPolicy}};
+        CREATE POLICY tenant_isolation ON batch_verifications {{{TenantPolicy}}};
         ALTER TABLE batch_verification_items ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY tenant_isolation ON batch_verification_items {{ItemPolicy}};
+        CREATE POLICY tenant_isolation ON batch_verification_items {{{ItemPolicy}}};
 
         -- Which master keys wrapped stored private keys (checked at start): ids only, no key material.
-        CREATE FUNCTION keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
-            AS $fn$ SELECT DISTINCT p.master_key_id::text FROM private_keys p WHERE p.master_key_id IS NOT NULL $fn$;
+        CREATE {{{MasterKeyIdsFunctionV1}}}
 
         -- Which tenants hold private keys (re-encryption then reads each tenant under its own setting): ids only.
-        CREATE FUNCTION keyinfra_private_key_tenants() RETURNS TABLE (tenant_id uuid)
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT
-            AS $fn$ SELECT DISTINCT p.tenant_id FROM private_keys p $fn$;
+        CREATE {{{PrivateKeyTenantsFunctionV1}}}
         """;
 
     public const string RowLevelSecurityDown = """
@@ -216,5 +235,134 @@ internal static class PostgreSqlMigrationSql
         DROP TRIGGER keyinfra_public_key_changed ON public_keys;
         DROP FUNCTION keyinfra_notify_private_key_change();
         DROP FUNCTION keyinfra_notify_public_key_change();
+        """;
+
+    // ---- SecureDefinerFunctions ------------------------------------------------------------------------------
+
+    // The SECURITY DEFINER functions run as the owner, so nothing they name may be resolved through a path another
+    // role can write to: search_path is pg_catalog then pg_temp (pg_temp last, so a session's temporary table cannot
+    // shadow a KeyInfra table; functions are never looked up there), and every KeyInfra object is qualified with the
+    // schema the migration runs in (@schema@ and @schema_name@, filled in by the DO block below, which alone knows it).
+    private const string SecureFunctions = """
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            this_month timestamptz := pg_catalog.date_trunc('month', pg_catalog.now());
+            month_start timestamptz := pg_catalog.date_trunc('month', first_month);
+            part_name text;
+            created integer := 0;
+        BEGIN
+            IF first_month IS NULL OR month_count IS NULL OR month_count < 1 OR month_count > 120 THEN
+                RAISE EXCEPTION 'first_month must be given and month_count be between 1 and 120' USING ERRCODE = '22023';
+            END IF;
+            -- Instances creating the same month at once would collide.
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_verification_partitions'));
+            FOR i IN 1 .. month_count LOOP
+                part_name := 'verification_records_p' || pg_catalog.to_char(month_start, 'YYYY_MM');
+                IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', '@schema_name@', part_name)) IS NULL THEN
+                    -- Any role but the owner (the application) may add only months from 2 before to 25 after the
+                    -- current one (the most PartitionsAhead asks for), so it cannot fill the catalog with partitions;
+                    -- the owner (migrations, a DBA loading old records) may add any month.
+                    IF (month_start < this_month - interval '2 months' OR month_start > this_month + interval '25 months')
+                            AND NOT pg_catalog.pg_has_role(session_user, current_user, 'MEMBER') THEN
+                        RAISE EXCEPTION 'Only the owner may create the verification log partition of %: it is more than 2 months before or 25 months after the current month',
+                            pg_catalog.to_char(month_start, 'YYYY-MM') USING ERRCODE = '22023';
+                    END IF;
+                    EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.verification_records FOR VALUES FROM (%L) TO (%L)',
+                        '@schema_name@', part_name, '@schema_name@', month_start, month_start + interval '1 month');
+                    EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '@schema_name@', part_name);
+                    EXECUTE pg_catalog.format('CREATE POLICY tenant_isolation ON %I.%I USING (tenant_id = %I.keyinfra_current_tenant()) WITH CHECK (tenant_id = %I.keyinfra_current_tenant())',
+                        '@schema_name@', part_name, '@schema_name@', '@schema_name@');
+                    created := created + 1;
+                END IF;
+                month_start := month_start + interval '1 month';
+            END LOOP;
+            RETURN created;
+        END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            part record;
+            upper_bound timestamptz;
+        BEGIN
+            IF older_than IS NULL OR older_than > pg_catalog.date_trunc('month', pg_catalog.now()) - interval '1 month' THEN
+                RAISE EXCEPTION 'Refusing to drop verification records of the current or the last month' USING ERRCODE = '22023';
+            END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_verification_partitions'));
+            FOR part IN
+                SELECT c.oid::pg_catalog.regclass AS rel, c.relname::text AS relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+                FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.verification_records', '@schema_name@'))
+                ORDER BY c.relname
+            LOOP
+                upper_bound := pg_catalog.substring(part.bound, 'TO \(''([^'']+)''\)')::timestamptz;
+                IF upper_bound IS NOT NULL AND upper_bound <= older_than THEN
+                    -- By oid: regclass prints the name schema-qualified, the schema not being on this search_path.
+                    EXECUTE pg_catalog.format('DROP TABLE %s', part.rel);
+                    partition_name := part.relname;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+            AS $fn$ SELECT DISTINCT p.master_key_id::text FROM @schema@.private_keys p WHERE p.master_key_id IS NOT NULL $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_private_key_tenants() RETURNS TABLE (tenant_id uuid)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+            AS $fn$ SELECT DISTINCT p.tenant_id FROM @schema@.private_keys p $fn$;
+        """;
+
+    private const string AppFunctions = "%1$I.keyinfra_create_verification_partitions(timestamptz, integer), %1$I.keyinfra_private_key_tenants(), %1$I.keyinfra_master_key_ids_in_use()";
+
+    /// <remarks>
+    /// Also takes EXECUTE on the three functions the application calls away from PUBLIC (a function is callable by
+    /// every role by default) and grants it to the roles that may insert into <c>public_keys</c>, other than the
+    /// owner: the application roles the DBA granted the tables to. A role granted the tables later needs the EXECUTE
+    /// grants too (docs/postgresql.md).
+    /// </remarks>
+    public const string SecureDefinerFunctionsUp = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            -- The name goes into string literals of the function bodies as well as into identifiers.
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 OR pg_catalog.strpos(schema_name, '@') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.replace(pg_catalog.replace($sql$
+        {{{SecureFunctions}}}
+        $sql$, '@schema_name@', schema_name), '@schema@', pg_catalog.quote_ident(schema_name));
+
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION {{{AppFunctions}}} FROM PUBLIC', schema_name);
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION {{{AppFunctions}}} TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    public const string SecureDefinerFunctionsDown = $$"""
+        CREATE OR REPLACE {{CreatePartitionsFunctionV1}}
+        CREATE OR REPLACE {{DropPartitionsFunctionV1}}
+        CREATE OR REPLACE {{MasterKeyIdsFunctionV1}}
+        CREATE OR REPLACE {{PrivateKeyTenantsFunctionV1}}
+        GRANT EXECUTE ON FUNCTION keyinfra_create_verification_partitions(timestamptz, integer), keyinfra_private_key_tenants(), keyinfra_master_key_ids_in_use() TO PUBLIC;
         """;
 }

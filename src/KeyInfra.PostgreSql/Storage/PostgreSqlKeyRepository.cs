@@ -110,7 +110,21 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
     public async Task<DeleteKeyOutcome> DeleteAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
     {
         using var scope = TenantScope.Enter(tenantId);
-        return await _retry.ExecuteAsync(() => _inner.DeleteAsync(tenantId, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var attempted = false;
+        return await _retry.ExecuteAsync(
+            async () =>
+            {
+                // The first attempt may have committed before its connection dropped: the key being gone then means
+                // it was deleted (by that attempt, or by someone else meanwhile), not that there was none.
+                if (attempted && await _inner.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return DeleteKeyOutcome.Deleted;
+                }
+
+                attempted = true;
+                return await _inner.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

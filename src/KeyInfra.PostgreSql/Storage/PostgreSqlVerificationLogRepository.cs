@@ -27,7 +27,7 @@ namespace KeyInfra.PostgreSql.Storage;
 /// again; a failure in the round trip that carries <c>COMMIT</c> without the server saying which statement failed is
 /// reported, never retried (it may have committed).
 /// </remarks>
-internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepository, IAsyncDisposable
+internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepository, IAsyncDisposable, IDisposable
 {
     private const string RecordColumns = "id, tenant_id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller";
     private const string BatchColumns = "id, tenant_id, caller, started_at, completed_at, total_count, valid_count";
@@ -40,21 +40,28 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_batches (LIKE batch_verifications) ON COMMIT DELETE ROWS;" +
         "CREATE TEMP TABLE IF NOT EXISTS keyinfra_stage_items (LIKE batch_verification_items) ON COMMIT DELETE ROWS;";
 
+    // The log appends the same rows again after a failure it cannot tell from a commit (a retried group, or its
+    // rows one by one after the group failed): a row already stored is skipped, not an error.
+    private const string OnConflict = "ON CONFLICT DO NOTHING";
+
     private const string SetTenant = $"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true)";
 
     private const string InsertRecordArrays =
         $"INSERT INTO verification_records ({RecordColumns}) " +
         "SELECT r.id, $1, r.key_id, r.requested_key_id, r.algorithm, r.result, r.document_sha256, r.signature_sha256, r.verified_at, r.caller " +
-        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS r(id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller)";
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS r(id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller) " +
+        OnConflict;
 
     private const string InsertBatchArrays =
         $"INSERT INTO batch_verifications ({BatchColumns}) " +
         "SELECT b.id, $1, b.caller, b.started_at, b.completed_at, b.total_count, b.valid_count " +
-        "FROM unnest($2, $3, $4, $5, $6, $7) AS b(id, caller, started_at, completed_at, total_count, valid_count)";
+        "FROM unnest($2, $3, $4, $5, $6, $7) AS b(id, caller, started_at, completed_at, total_count, valid_count) " +
+        OnConflict;
 
     private const string InsertItemArrays =
         $"INSERT INTO batch_verification_items ({ItemColumns}) " +
-        "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) " +
+        OnConflict;
 
     private readonly PostgreSqlDataSource _dataSource;
     private readonly EfVerificationLogRepository _reads;
@@ -65,6 +72,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     private readonly HashSet<int> _knownMonths = [];
     private NpgsqlConnection? _connection;
     private bool _staging;
+    private bool _disposed;
 
     public PostgreSqlVerificationLogRepository(
         IDbContextFactory<KeyInfraDbContext> contextFactory,
@@ -180,14 +188,37 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
 
     public async ValueTask DisposeAsync()
     {
-        await DropConnectionAsync().ConfigureAwait(false);
-        await _reads.DisposeAsync().ConfigureAwait(false);
-        _gate.Dispose();
+        if (_disposed)
+        {
+            return;
+        }
+
+        // After an append in progress, never under it: the connection is the append's.
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await DropConnectionAsync().ConfigureAwait(false);
+            await _reads.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
+    // A container disposed synchronously (ServiceProvider.Dispose) calls this, as it does for the EF repository.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    // "no partition of relation … found for row" is a check violation that names no constraint (a CHECK constraint's
+    // violation always names it); the message text itself is translated with lc_messages.
     private static bool IsMissingPartition(Exception ex)
-        => ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation } postgres
-           && postgres.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal);
+        => ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation, ConstraintName: null };
 
     private async Task<NpgsqlConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
@@ -259,16 +290,23 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         }
     }
 
-    // The staging tables are made on first use on each connection; the transaction starts before the COPY so that the
-    // staged rows live only as long as it does.
+    // The staging tables are made on first use on each connection, committed on their own: made inside the group's
+    // transaction, they would vanish with a rolled-back group while the connection still counts them as made. The
+    // transaction starts before the COPY so that the staged rows live only as long as it does.
     private async Task BeginAndCopyAsync(NpgsqlConnection connection, LogRows rows, CancellationToken cancellationToken)
     {
-        await using (var begin = new NpgsqlCommand(_staging ? "BEGIN" : CreateStagingTables + "BEGIN", connection))
+        if (!_staging)
+        {
+            await using var create = new NpgsqlCommand(CreateStagingTables, connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _staging = true;
+        }
+
+        await using (var begin = new NpgsqlCommand("BEGIN", connection))
         {
             await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _staging = true;
         await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -355,15 +393,15 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
             batch.BatchCommands.Add(TenantCommand(SetTenant, tenantId));
             if (rows.HasRecords(tenantId))
             {
-                batch.BatchCommands.Add(TenantCommand($"INSERT INTO verification_records ({RecordColumns}) SELECT {RecordColumns} FROM keyinfra_stage_records WHERE tenant_id = $1", tenantId));
+                batch.BatchCommands.Add(TenantCommand($"INSERT INTO verification_records ({RecordColumns}) SELECT {RecordColumns} FROM keyinfra_stage_records WHERE tenant_id = $1 {OnConflict}", tenantId));
             }
 
             if (rows.HasBatches(tenantId))
             {
-                batch.BatchCommands.Add(TenantCommand($"INSERT INTO batch_verifications ({BatchColumns}) SELECT {BatchColumns} FROM keyinfra_stage_batches WHERE tenant_id = $1", tenantId));
+                batch.BatchCommands.Add(TenantCommand($"INSERT INTO batch_verifications ({BatchColumns}) SELECT {BatchColumns} FROM keyinfra_stage_batches WHERE tenant_id = $1 {OnConflict}", tenantId));
                 batch.BatchCommands.Add(TenantCommand(
                     $"INSERT INTO batch_verification_items ({ItemColumns}) SELECT i.{ItemColumns.Replace(", ", ", i.", StringComparison.Ordinal)} " +
-                    "FROM keyinfra_stage_items i JOIN keyinfra_stage_batches b ON b.id = i.batch_id WHERE b.tenant_id = $1",
+                    $"FROM keyinfra_stage_items i JOIN keyinfra_stage_batches b ON b.id = i.batch_id WHERE b.tenant_id = $1 {OnConflict}",
                     tenantId));
             }
         }

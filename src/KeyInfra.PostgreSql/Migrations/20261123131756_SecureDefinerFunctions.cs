@@ -1,0 +1,24 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KeyInfra.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class SecureDefinerFunctions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            ArgumentNullException.ThrowIfNull(migrationBuilder);
+            migrationBuilder.Sql(PostgreSqlMigrationSql.SecureDefinerFunctionsUp);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            ArgumentNullException.ThrowIfNull(migrationBuilder);
+            migrationBuilder.Sql(PostgreSqlMigrationSql.SecureDefinerFunctionsDown);
+        }
+    }
+}
