@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KeyInfra.Keys;
+using KeyInfra.Sample.Hosting;
 using KeyInfra.Sample.Output;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
@@ -30,7 +31,7 @@ internal static class DemoCommand
         var surprises = new List<string>();
 
         var stamp = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-        output.WriteLine($"KeyInfra demo on {context.DatabasePath}");
+        output.WriteLine($"KeyInfra demo on {SampleHost.DescribeStore(context.DatabasePath)}");
         output.WriteLine();
 
         // 1. Keys.
@@ -129,7 +130,7 @@ internal static class DemoCommand
         {
             JsonOutput.Write(context.Output, new
             {
-                database = context.DatabasePath,
+                database = SampleHost.DescribeStore(context.DatabasePath),
                 keys = keys.Select(k => new { id = k.Id, type = k.Spec.Name, name = k.Name }),
                 signatures = signRows,
                 revoked = new { keyId = revoked.Id, status = afterRevocation },

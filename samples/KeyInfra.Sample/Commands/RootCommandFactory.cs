@@ -9,7 +9,7 @@ internal static class RootCommandFactory
     {
         var root = new RootCommand(
             "KeyInfra sample: keys of every algorithm, signing, verification and its log on a local SQLite file. " +
-            "Without a command it runs the demo.")
+            "Without a command it runs the demo. With KEYINFRA_POSTGRES set to a connection string, it runs on PostgreSQL instead.")
         {
             session.DatabaseOption,
             session.JsonOption,

@@ -23,6 +23,36 @@ internal static class SampleHost
     /// <summary>The environment variables that, when either is set, supply the master key (UseEnvironmentMasterKey's defaults).</summary>
     public static readonly string[] MasterKeyVariables = [EnvironmentMasterKeyOptions.MasterKeyVariable, EnvironmentMasterKeyOptions.MasterSecretVariable];
 
+    /// <summary>
+    /// The variable that switches the sample to PostgreSQL: a full Npgsql connection string (with TLS settings and
+    /// a role that may migrate). It is read from the environment, never from the command line, where a password
+    /// would show in the process list and the shell history.
+    /// </summary>
+    public const string PostgreSqlVariable = "KEYINFRA_POSTGRES";
+
+    /// <summary>The PostgreSQL connection string when <see cref="PostgreSqlVariable"/> is set; otherwise <c>null</c> (SQLite).</summary>
+    public static string? PostgreSqlConnectionString()
+        => Environment.GetEnvironmentVariable(PostgreSqlVariable) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Where the data lives, for humans: the SQLite file, or the PostgreSQL server and database (never the password).</summary>
+    public static string DescribeStore(string databasePath)
+    {
+        if (PostgreSqlConnectionString() is not { } connectionString)
+        {
+            return databasePath;
+        }
+
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
+        }
+        catch (ArgumentException)
+        {
+            return "PostgreSQL (the connection string in " + PostgreSqlVariable + " is malformed)";
+        }
+    }
+
     public static string DefaultDatabasePath(string workingDirectory)
         => Path.Combine(workingDirectory, DataDirectoryName, DatabaseFileName);
 
@@ -62,7 +92,6 @@ internal static class SampleHost
         builder.Logging.AddProvider(new TextWriterLoggerProvider(error));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString();
         var keyInfra = builder.Services
             .AddKeyInfrastructure(options =>
             {
@@ -70,8 +99,16 @@ internal static class SampleHost
                 {
                     options.MigrateOnStartup = false;
                 }
-            })
-            .UseSqlite(connectionString);
+            });
+
+        if (PostgreSqlConnectionString() is { } postgres)
+        {
+            keyInfra.UsePostgreSql(postgres);
+        }
+        else
+        {
+            keyInfra.UseSqlite(new SqliteConnectionStringBuilder { DataSource = databasePath }.ToString());
+        }
 
         if (developmentKey is null)
         {

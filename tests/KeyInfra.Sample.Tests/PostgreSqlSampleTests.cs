@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace KeyInfra.Sample.Tests;
+
+/// <summary>
+/// The sample on PostgreSQL (KEYINFRA_POSTGRES), against the server ./test.sh provisions. The variable is process-wide,
+/// so this class runs alone.
+/// </summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class PostgreSqlSampleTests
+{
+    private const string Variable = "KEYINFRA_POSTGRES";
+
+    [TestMethod]
+    public async Task Demo_OnPostgreSql_RunsTwiceAndKeepsItsKeys()
+    {
+        // Arrange: a fresh database owned by the owner role, which may migrate it.
+        var admin = RequireVariable("KEYINFRA_TEST_PG_ADMIN");
+        var owner = RequireVariable("KEYINFRA_TEST_PG_OWNER");
+        var database = "keyinfra_sample_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(admin, $"CREATE DATABASE {database} OWNER keyinfra_owner");
+        var saved = Environment.GetEnvironmentVariable(Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Variable, new NpgsqlConnectionStringBuilder(owner) { Database = database }.ConnectionString);
+            using var workspace = new SampleWorkspace();
+
+            // Act
+            var first = await workspace.RunAsync();
+            var second = await workspace.RunAsync();
+            var list = await workspace.RunAsync("keys", "list", "--json");
+
+            // Assert
+            Assert.AreEqual(0, first.ExitCode, first.Error);
+            Assert.AreEqual(0, second.ExitCode, second.Error);
+            StringAssert.Contains(first.Output, $"PostgreSQL database '{database}'");
+            Assert.DoesNotContain("Password", first.Output + first.Error, StringComparison.OrdinalIgnoreCase);
+            Assert.IsFalse(File.Exists(Path.Combine(workspace.DataDirectory, "keyinfra.db")), "Nothing should go to the SQLite file.");
+            using var keys = JsonDocument.Parse(list.Output);
+            Assert.IsGreaterThanOrEqualTo(2 * KeyInfra.Keys.KeySpec.All.Count, CountKeys(keys.RootElement), list.Output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Variable, saved);
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static int CountKeys(JsonElement root)
+        => root.ValueKind == JsonValueKind.Array ? root.GetArrayLength()
+            : root.TryGetProperty("items", out var items) ? items.GetArrayLength()
+            : root.TryGetProperty("keys", out var keys) ? keys.GetArrayLength()
+            : 0;
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // In CI a test that cannot reach its server fails; elsewhere it is inconclusive, saying why.
+    private static string RequireVariable(string variable)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrEmpty(value))
+        {
+            return value;
+        }
+
+        var message = $"{variable} is not set: no PostgreSQL server to run the sample against. Run ./test.sh, which provisions one.";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Inconclusive(message);
+        return string.Empty;
+    }
+}
