@@ -233,14 +233,7 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
 
         foreach (var entry in pending)
         {
-            if (failure is null || entry.RowCount == 0)
-            {
-                entry.Completion?.TrySetResult();
-            }
-            else
-            {
-                entry.Completion?.TrySetException(failure);
-            }
+            Complete(entry, entry.RowCount == 0 ? null : failure);
         }
     }
 
@@ -249,31 +242,31 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         var consecutiveFailures = 0;
         foreach (var entry in pending)
         {
-            // Several failures in a row mean the database itself is failing, not one entry: stop paying a
-            // round trip (or a connection timeout) per entry and fail the rest with the group's error.
-            VerificationLogException? failure = groupFailure;
-            if (entry.RowCount > 0 && consecutiveFailures < MaxConsecutiveSingleFailures)
+            VerificationLogException? failure = null;
+            if (entry.RowCount > 0)
             {
-                failure = TryCommit(
-                    [entry],
-                    entry.Record is { } record ? [record] : [],
-                    entry.Batch is { } batch ? [batch] : [],
-                    entry.RowCount);
+                // Several failures in a row mean the database itself is failing, not one entry: stop paying a
+                // round trip (or a connection timeout) per entry and fail the rest with the group's error.
+                failure = consecutiveFailures < MaxConsecutiveSingleFailures
+                    ? TryCommit([entry], entry.Record is { } record ? [record] : [], entry.Batch is { } batch ? [batch] : [], entry.RowCount)
+                    : groupFailure;
                 consecutiveFailures = failure is null ? 0 : consecutiveFailures + 1;
             }
-            else if (entry.RowCount == 0)
-            {
-                failure = null;
-            }
 
-            if (failure is null)
-            {
-                entry.Completion?.TrySetResult();
-            }
-            else
-            {
-                entry.Completion?.TrySetException(failure);
-            }
+            Complete(entry, failure);
+        }
+    }
+
+    /// <summary>Tells a waiting caller (Durable, or a flush) how its entry ended.</summary>
+    private static void Complete(PendingLogEntry entry, VerificationLogException? failure)
+    {
+        if (failure is null)
+        {
+            entry.Completion?.TrySetResult();
+        }
+        else
+        {
+            entry.Completion?.TrySetException(failure);
         }
     }
 

@@ -3,7 +3,6 @@ using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
@@ -79,15 +78,6 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    private async Task DropSessionAsync()
-    {
-        if (_session is { } session)
-        {
-            _session = null;
-            await session.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
     {
@@ -168,6 +158,15 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
             CompletedAt = batch.CompletedAt,
             Items = batch.Items.ConvertAll(i => ToRecord(batch, i)),
         };
+    }
+
+    private async Task DropSessionAsync()
+    {
+        if (_session is { } session)
+        {
+            _session = null;
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private static VerificationRecordEntity ToEntity(VerificationRecord record)
