@@ -36,10 +36,10 @@ dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \
 # Totals over every test project, from the TRX reports.
 passed=0 failed=0 skipped=0
 shopt -s nullglob
+value() { local n; n=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${n:-0}"; }
 for trx in "$results"/*.trx; do
     # A report without counters (a test host that died) adds nothing here; the exit status below catches it.
     counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)
-    value() { local n; n=$(echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"); echo "${n:-0}"; }
     passed=$((passed + $(value passed)))
     failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
     skipped=$((skipped + $(value notExecuted) + $(value inconclusive)))
