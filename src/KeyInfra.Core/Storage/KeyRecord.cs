@@ -60,6 +60,24 @@ public sealed record KeyRecord
     /// <summary>The default RSA padding.</summary>
     public RsaPadding DefaultRsaPadding { get; init; } = RsaPadding.Pss;
 
+    /// <summary>
+    /// The RSA-PSS salt length in bytes this key uses by default; <c>null</c> for the hash length (RFC 8017's
+    /// recommendation). Ignored by other algorithms.
+    /// </summary>
+    public int? DefaultPssSaltLength { get; init; }
+
+    /// <summary>SHA-256 of the DER SubjectPublicKeyInfo (32 bytes): finds a key by its public key.</summary>
+    public byte[]? SpkiSha256 { get; init; }
+
+    /// <summary>The RFC 7638 JWK thumbprint (SHA-256, Base64url without padding).</summary>
+    public string? JwkThumbprint { get; init; }
+
+    /// <summary>
+    /// The row's update counter: 1 when added, incremented by the store on every change, so a stale copy of the key
+    /// (in another cache layer) can be told from the current one.
+    /// </summary>
+    public long Version { get; init; } = 1;
+
     /// <summary>The protected private key, or <c>null</c> for a verification-only key.</summary>
     public PrivateKeyRecord? PrivateKey { get; init; }
 }

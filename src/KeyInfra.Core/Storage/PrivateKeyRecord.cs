@@ -6,6 +6,9 @@ namespace KeyInfra.Storage;
 /// <param name="MasterKeyId">The master key that wrapped the data key (<see cref="PrivateKeyProtection.Envelope"/> only).</param>
 public sealed record PrivateKeyRecord(PrivateKeyProtection Protection, byte[] Material, string? MasterKeyId)
 {
+    /// <summary>The name of the private-key backend that holds the key; <c>software</c> for keys KeyInfra encrypts itself.</summary>
+    public string Backend { get; init; } = "software";
+
     /// <summary>Never prints the material.</summary>
-    public override string ToString() => $"PrivateKeyRecord({Protection}, {Material.Length} bytes, master key {MasterKeyId ?? "-"})";
+    public override string ToString() => $"PrivateKeyRecord({Backend}, {Protection}, {Material.Length} bytes, master key {MasterKeyId ?? "-"})";
 }

@@ -9,8 +9,11 @@ public sealed record BatchVerificationRecord
     /// <summary>The tenant the batch ran in.</summary>
     public required Guid TenantId { get; init; }
 
-    /// <summary>Who asked.</summary>
+    /// <summary>Who asked, free text.</summary>
     public string? Caller { get; init; }
+
+    /// <summary>The stable id of the caller (from the caller context); up to 200 characters.</summary>
+    public string? CallerId { get; init; }
 
     /// <summary>When the batch started (UTC).</summary>
     public required DateTimeOffset StartedAt { get; init; }

@@ -34,6 +34,12 @@ public sealed record VerificationRecord
     /// <summary>When the verification ran (UTC).</summary>
     public required DateTimeOffset VerifiedAt { get; init; }
 
-    /// <summary>Who asked.</summary>
+    /// <summary>Who asked, free text (the request's caller, or the caller context's display name).</summary>
     public string? Caller { get; init; }
+
+    /// <summary>The stable id of the caller (from the caller context), such as <c>user:…</c> or <c>app:…</c>; up to 200 characters.</summary>
+    public string? CallerId { get; init; }
+
+    /// <summary>A short reason for a refusal, such as "64-byte P1363 expected; 71 bytes that parse as DER"; up to 200 characters.</summary>
+    public string? Detail { get; init; }
 }
