@@ -1,4 +1,3 @@
-using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,8 +33,7 @@ public static class KeyInfraSqliteBuilderExtensions
             options.Configure(configure);
         }
 
-        return KeyInfraEntityFrameworkCoreRegistration.AddKeyInfraEntityFrameworkCore(
-            builder,
+        return builder.UseEntityFrameworkCore(
             (provider, dbContextOptions) => SqliteDbContextOptions.Configure(dbContextOptions, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
     }
 }
