@@ -54,7 +54,6 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                Volatile.Write(ref _isListening, false);
                 invalidator.InvalidateAll();
                 var delay = _reconnectDelay;
                 Log.ListenerDisconnected(logger, (long)delay.TotalMilliseconds, ex);
