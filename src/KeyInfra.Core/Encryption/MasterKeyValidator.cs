@@ -29,8 +29,13 @@ internal sealed class MasterKeyValidator(
     private readonly IKeyRepository _keys = keys;
     private readonly TimeProvider _timeProvider = timeProvider;
     private readonly ILogger<MasterKeyValidator> _logger = logger;
+    private const int MaxRemembered = 16;
+
     private readonly Lock _lock = new();
-    private Validation? _validation;
+
+    // The latest run per current key id: while a refresh is under way, operations on the old and the new ring
+    // both find their own key's run instead of taking turns to start new ones.
+    private readonly Dictionary<string, Validation> _validations = new(StringComparer.Ordinal);
 
     /// <summary>Completes when the source's current ring is validated; throws if it is not.</summary>
     /// <exception cref="MasterKeyException">KI2001–KI2005: see the message for what to do.</exception>
@@ -72,7 +77,7 @@ internal sealed class MasterKeyValidator(
         Task validation;
         lock (_lock)
         {
-            if (_validation is { } last && !last.Task.IsFaulted && !last.Task.IsCanceled && last.IsFor(current.Id, checkValue))
+            if (_validations.TryGetValue(current.Id, out var last) && !last.Task.IsFaulted && !last.Task.IsCanceled && last.Matches(checkValue))
             {
                 validation = last.Task;
             }
@@ -81,8 +86,13 @@ internal sealed class MasterKeyValidator(
                 // The run holds a lease of its own: it is shared, and must not lose its keys when the caller that
                 // started it gives up. Not tied to one caller's token either, for the same reason.
                 var lease = ring.TryLease() ?? throw new ObjectDisposedException(nameof(MasterKeyRing), "The master key ring was released; validate while holding a lease on it.");
+                if (_validations.Count >= MaxRemembered)
+                {
+                    _validations.Clear();
+                }
+
                 validation = ValidateAsync(lease);
-                _validation = new Validation(current.Id, checkValue, validation);
+                _validations[current.Id] = new Validation(checkValue, validation);
             }
         }
 
@@ -174,10 +184,9 @@ internal sealed class MasterKeyValidator(
                "KEYINFRA_MASTER_KEY. Then run 'reencrypt' to re-wrap everything under the current key. Nothing was written.";
     }
 
-    /// <summary>A validation run and the current key it checks (by id and check value, so new bytes under an old id count as a change).</summary>
-    private sealed record Validation(string KeyId, byte[] CheckValue, Task Task)
+    /// <summary>A validation run and the check value of the current key it checks (new bytes under an old id count as a change).</summary>
+    private sealed record Validation(byte[] CheckValue, Task Task)
     {
-        public bool IsFor(string keyId, byte[] checkValue)
-            => string.Equals(KeyId, keyId, StringComparison.Ordinal) && CryptographicOperations.FixedTimeEquals(CheckValue, checkValue);
+        public bool Matches(byte[] checkValue) => CryptographicOperations.FixedTimeEquals(CheckValue, checkValue);
     }
 }
