@@ -44,17 +44,16 @@ public sealed class MasterKeyRing : IDisposable
     {
         ArgumentNullException.ThrowIfNull(current);
         var given = new List<MasterKey> { current };
-        if (previous is not null)
-        {
-            given.AddRange(previous);
-        }
-
         var byId = new Dictionary<string, MasterKey>(StringComparer.Ordinal);
-        var owned = new List<MasterKey>(given.Count);
-        var next = 0;
+        var owned = new List<MasterKey>();
         try
         {
-            for (; next < given.Count; next++)
+            if (previous is not null)
+            {
+                given.AddRange(previous);
+            }
+
+            for (var next = 0; next < given.Count; next++)
             {
                 var key = given[next] ?? throw new ArgumentException("A master key passed to the ring is null.", nameof(previous));
                 if (byId.TryGetValue(key.Id, out var existing) && ReferenceEquals(existing, key))
@@ -95,10 +94,10 @@ public sealed class MasterKeyRing : IDisposable
                 key.Zero();
             }
 
-            // Keys not reached yet were handed over too; Dispose leaves a key that another ring owns alone.
-            for (next++; next < given.Count; next++)
+            // Keys not reached yet were handed over too. Dispose does nothing to a key a ring owns (another ring's).
+            foreach (var key in given)
             {
-                given[next]?.Dispose();
+                key?.Dispose();
             }
 
             throw;

@@ -64,6 +64,17 @@ public sealed class MasterKeyRingTests
     }
 
     [TestMethod]
+    public void Constructor_PreviousKeysFailToEnumerate_ZeroesTheCurrentKey()
+    {
+        var current = new MasterKey(TestMasterKeys.NewKey());
+        var first = new MasterKey(TestMasterKeys.NewKey());
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => new MasterKeyRing(current, Failing(first)));
+
+        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(current));
+    }
+
+    [TestMethod]
     public void Constructor_DisposedKey_ThrowsArgument()
     {
         var disposed = new MasterKey(TestMasterKeys.NewKey());
@@ -106,5 +117,11 @@ public sealed class MasterKeyRingTests
         Assert.Contains("prod-1", text);
         Assert.DoesNotContain(Convert.ToBase64String(bytes)[..8], text);
         Assert.DoesNotContain(Convert.ToHexString(bytes)[..8], text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static IEnumerable<MasterKey> Failing(MasterKey first)
+    {
+        yield return first;
+        throw new InvalidOperationException("The source of previous keys failed.");
     }
 }
