@@ -7,6 +7,7 @@ using KeyInfra.Storage;
 using KeyInfra.Verification;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
@@ -217,6 +218,39 @@ public sealed class MasterKeyLifecycleTests
                 var signature = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
                 Assert.AreEqual(VerificationStatus.Valid, (await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature.Signature))).Status);
             }
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task CurrentKeyUnchanged_ManyWrites_ValidatedOncePerCurrentKey()
+    {
+        var collector = new LogCapture();
+        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        await using var host = await KeyInfraTestHost.StartAsync(services: s => s
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(collector))
+            .AddKeyInfrastructure().UseMasterKeySource(_ => source));
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            for (var i = 0; i < 3; i++)
+            {
+                await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"first-{i}"));
+            }
+
+            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            for (var i = 0; i < 3; i++)
+            {
+                await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"second-{i}"));
+            }
+
+            var validated = collector.Entries.Where(e => e.EventId.Id == 2000).Select(e => e.Text).ToList();
+            Assert.HasCount(2, validated);
+            StringAssert.StartsWith(validated[0], "Master key first validated");
+            StringAssert.StartsWith(validated[1], "Master key second validated");
         }
         finally
         {
