@@ -135,7 +135,8 @@ internal sealed class KeyStore(
             return KeyRecordMapper.ToInfo(record);
         }
 
-        var revoked = record with { Status = KeyStatus.Revoked, RevokedAt = time.GetUtcNow(), RevocationReason = reason };
+        // The store counts the update (Version + 1).
+        var revoked = record with { Status = KeyStatus.Revoked, RevokedAt = time.GetUtcNow(), RevocationReason = reason, Version = record.Version + 1 };
         await UpdateAsync(revoked, KeyChangeKind.Revoked, cancellationToken).ConfigureAwait(false);
         Log.KeyRevoked(logger, id, record.TenantId, reason);
         return KeyRecordMapper.ToInfo(revoked);
@@ -150,7 +151,7 @@ internal sealed class KeyStore(
         }
 
         var now = time.GetUtcNow();
-        var expired = record with { Status = KeyStatus.Expired, ExpiresAt = record.ExpiresAt is { } e && e < now ? e : now };
+        var expired = record with { Status = KeyStatus.Expired, ExpiresAt = record.ExpiresAt is { } e && e < now ? e : now, Version = record.Version + 1 };
         await UpdateAsync(expired, KeyChangeKind.Expired, cancellationToken).ConfigureAwait(false);
         Log.KeyExpired(logger, id, record.TenantId);
         return KeyRecordMapper.ToInfo(expired);
