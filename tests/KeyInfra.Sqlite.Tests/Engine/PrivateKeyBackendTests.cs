@@ -1,4 +1,5 @@
 using System.Text;
+using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.PrivateKeys;
@@ -43,7 +44,7 @@ public sealed class PrivateKeyBackendTests
             Assert.AreEqual(VerificationStatus.Valid, result.Status);
             Assert.IsTrue(key.HasPrivateKey);
             Assert.AreEqual(ProcessLocalPrivateKeyBackend.BackendName, stored.Backend);
-            Assert.AreEqual(PrivateKeyProtection.Hsm, stored.Protection);
+            Assert.AreEqual(PrivateKeyProtection.None, stored.Protection);
             Assert.IsNull(stored.MasterKeyId);
             Assert.IsTrue(backend.Holds(Encoding.ASCII.GetString(stored.Material)));
             var context = backend.Generated.Single();
@@ -137,6 +138,33 @@ public sealed class PrivateKeyBackendTests
             Assert.AreEqual(3, singleUseDisposals);
             Assert.AreEqual(4, backend.Opens, "A cacheable handle is opened once and kept.");
             Assert.AreEqual(3, backend.Disposals, "The cached handle stays open.");
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task ReencryptAllAsync_KeyOnSecondBackend_LeftAsItIsAndStillSigns()
+    {
+        var backend = new ProcessLocalPrivateKeyBackend();
+        await using var host = await StartAsync(backend);
+        try
+        {
+            var key = await host.Get<IKeyStore>().CreateAsync(OnBackend("not re-encrypted"));
+            var before = (await host.Get<IKeyRepository>().FindAsync(key.TenantId, key.Id))!.PrivateKey!;
+
+            var summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
+            var after = (await host.Get<IKeyRepository>().FindAsync(key.TenantId, key.Id))!.PrivateKey!;
+            var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document));
+
+            Assert.AreEqual(0, summary.Encrypted + summary.Rewrapped);
+            Assert.AreEqual(1, summary.Unchanged);
+            Assert.AreEqual(before.Protection, after.Protection);
+            CollectionAssert.AreEqual(before.Material, after.Material);
+            Assert.AreEqual(VerificationStatus.Valid, (await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, Document, signature.Signature))).Status);
         }
         finally
         {

@@ -53,8 +53,9 @@ internal sealed class ProcessLocalPrivateKeyBackend : IPrivateKeyBackend
         _keys[reference] = new Held(key, cacheable);
         _generated.Enqueue(context);
 
-        // The backend name is left to the key store, which stamps its own name on the record.
-        var record = new PrivateKeyRecord(PrivateKeyProtection.Hsm, Encoding.ASCII.GetBytes(reference), null) { Backend = "set by the key store" };
+        // The reference is no secret, so it is stored unprotected (re-encryption must leave it alone). The backend
+        // name is left to the key store, which stamps its own name on the record.
+        var record = new PrivateKeyRecord(PrivateKeyProtection.None, Encoding.ASCII.GetBytes(reference), null) { Backend = "set by the key store" };
         return Task.FromResult(new GeneratedPrivateKey(key.ExportSubjectPublicKeyInfo(), record));
     }
 
