@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace KeyInfra.Caching;
 /// Evicted key objects are not disposed: a concurrent verification may still hold them, and public keys
 /// are not secret, so the finalizer may free them.
 /// </remarks>
-internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptions> options, TimeProvider time)
+internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
 {
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Task<ResolvedKey?>> _loads = new();
@@ -33,9 +34,11 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
         var now = time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now)
         {
+            metrics.CacheHit(KeyInfraInstruments.PublicKeyCache);
             return ValueTask.FromResult(entry.Key);
         }
 
+        metrics.CacheMiss(KeyInfraInstruments.PublicKeyCache);
         return new ValueTask<ResolvedKey?>(JoinLoad((tenantId, keyId)).WaitAsync(cancellationToken));
     }
 
@@ -81,6 +84,7 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
         {
             var generation = Volatile.Read(ref _generation);
             var record = await reader.ReadAsync(key.TenantId, key.KeyId, KeyReadPurpose.Verification, CancellationToken.None).ConfigureAwait(false);
+            metrics.CacheLoaded(KeyInfraInstruments.PublicKeyCache);
             ResolvedKey? resolved = null;
             TimeSpan ttl;
             if (record is null)

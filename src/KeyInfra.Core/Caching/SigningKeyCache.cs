@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.PrivateKeys;
@@ -20,13 +21,15 @@ internal sealed class SigningKeyCache : IDisposable
     private readonly IKeyReader _reader;
     private readonly PrivateKeyBackendRegistry _backends;
     private readonly TimeProvider _time;
+    private readonly KeyInfraMetrics _metrics;
     private readonly TimeSpan _ttl;
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
     private long _generation;
 
-    public SigningKeyCache(IKeyReader reader, PrivateKeyBackendRegistry backends, IOptions<KeyInfraOptions> options, TimeProvider time)
+    public SigningKeyCache(IKeyReader reader, PrivateKeyBackendRegistry backends, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
     {
+        _metrics = metrics;
         _reader = reader;
         _backends = backends;
         _time = time;
@@ -49,11 +52,14 @@ internal sealed class SigningKeyCache : IDisposable
         var now = _time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now && entry.Lease.TryAcquire())
         {
+            _metrics.CacheHit(KeyInfraInstruments.SigningKeyCache);
             return entry.Lease;
         }
 
+        _metrics.CacheMiss(KeyInfraInstruments.SigningKeyCache);
         var generation = Volatile.Read(ref _generation);
         var record = await _reader.ReadAsync(tenantId, keyId, KeyReadPurpose.Signing, cancellationToken).ConfigureAwait(false);
+        _metrics.CacheLoaded(KeyInfraInstruments.SigningKeyCache);
         if (record is null)
         {
             return null;

@@ -1,5 +1,6 @@
 using KeyInfra;
 using KeyInfra.Caching;
+using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Hosting;
 using KeyInfra.Keys;
@@ -42,6 +43,8 @@ public static class KeyInfraServiceCollectionExtensions
         }
 
         services.AddLogging();
+        services.AddMetrics();
+        services.TryAddSingleton<KeyInfraMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
 

@@ -94,13 +94,19 @@ public static class ErrorCodes
     public const string NoStorageProvider = "KI4002";
 
     /// <summary>
+    /// The storage provider is set up in a way that breaks KeyInfra's guarantees: for example a PostgreSQL data source
+    /// that can fall back to plain text or multiplexes connections.
+    /// </summary>
+    public const string StorageMisconfigured = "KI4003";
+
+    /// <summary>
     /// No private-key backend with the requested name is registered: a <see cref="Keys.CreateKeyRequest.Backend"/> that
     /// names none, or a stored key held by a backend whose package is not registered in this host.
     /// </summary>
-    public const string UnknownPrivateKeyBackend = "KI4003";
+    public const string UnknownPrivateKeyBackend = "KI4004";
 
     /// <summary>Two registered private-key backends have the same <see cref="PrivateKeys.IPrivateKeyBackend.Name"/>.</summary>
-    public const string DuplicatePrivateKeyBackend = "KI4004";
+    public const string DuplicatePrivateKeyBackend = "KI4005";
 
     /// <summary>
     /// A row read from storage holds a value KeyInfra does not know (written by a newer version, or edited

@@ -28,7 +28,7 @@ public sealed record CreateKeyRequest(KeySpec Spec, string Name)
     /// <summary>
     /// The private-key backend that generates and holds the key (<see cref="PrivateKeys.IPrivateKeyBackend.Name"/>):
     /// <see cref="PrivateKeys.PrivateKeyBackendNames.Software"/> (the default) keeps it encrypted under the master key;
-    /// packages add others, such as <c>pkcs11</c>. A name no registered backend has fails with KI4003.
+    /// packages add others, such as <c>pkcs11</c>. A name no registered backend has fails with KI4004.
     /// The key's ring versions created by rotation stay with the same backend.
     /// </summary>
     public string Backend { get; init; } = PrivateKeys.PrivateKeyBackendNames.Software;

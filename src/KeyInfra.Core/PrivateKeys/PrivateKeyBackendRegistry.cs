@@ -19,7 +19,7 @@ internal sealed class PrivateKeyBackendRegistry
     }
 
     /// <summary>The backend named <paramref name="name"/>.</summary>
-    /// <exception cref="KeyInfraException">KI4003: no backend has that name.</exception>
+    /// <exception cref="KeyInfraException">KI4004: no backend has that name.</exception>
     public IPrivateKeyBackend Get(string name)
     {
         if (!_backends.TryGetValue(name, out var backend))

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KeyInfra.Caching;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Tenancy;
@@ -11,9 +12,24 @@ namespace KeyInfra.Signing;
 /// Signs with the key's private-key backend, through handles opened (and, where they allow it, kept for a bounded
 /// time) by <see cref="SigningKeyCache"/>.
 /// </summary>
-internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptions<KeyInfraOptions> options, TimeProvider time) : ISigner
+internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
 {
     public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await SignCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            metrics.Signed(result.Spec);
+            return result;
+        }
+        catch (Exception e)
+        {
+            metrics.SignFailed(e);
+            throw;
+        }
+    }
+
+    private async Task<SignResult> SignCoreAsync(SignRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var input = request.Data ?? request.Hash ?? default;
