@@ -51,6 +51,38 @@ public sealed class KeyReaderTests
     }
 
     [TestMethod]
+    public async Task VerifyAsync_SharedLoadFails_EveryWaiterGetsTheErrorAndTheNextCallReadsAgain()
+    {
+        await using var host = await StartAsync();
+        try
+        {
+            var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "failing load"));
+            var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
+            var repository = Repository(host);
+            var verifier = host.Get<IVerifier>();
+            repository.Clear();
+            repository.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            var waiting = Enumerable.Range(0, 3).Select(_ => verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature))).ToList();
+            repository.Gate.SetException(new TimeoutException("storage timed out"));
+            foreach (var verification in waiting)
+            {
+                await Assert.ThrowsExactlyAsync<TimeoutException>(() => verification);
+            }
+
+            repository.Gate = null;
+            var retried = await verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature));
+
+            CollectionAssert.AreEqual(new[] { "Find(public)", "Find(public)" }, repository.Reads.ToArray(), "One shared read, then a new one: a failure is not cached.");
+            Assert.AreEqual(VerificationStatus.Valid, retried.Status);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
     public async Task VerifyAsync_KeyInvalidatedWhileItLoads_LaterCallerReadsAgain()
     {
         await using var host = await StartAsync();
