@@ -220,7 +220,23 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
                 }
             }
 
-            Commit(pending, records, batches, rows);
+            try
+            {
+                Commit(pending, records, batches, rows);
+            }
+            catch (Exception ex)
+            {
+                // Something other than the repository failed while committing (a logging provider that throws, say).
+                // The writer must outlive it: a dead writer would leave every Durable caller, now and later, waiting
+                // forever. This group's callers are told; the next group starts afresh.
+                var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
+                    $"The verification log writer failed while committing a batch of {rows} records, so this verification may not have been recorded. The cause is in the inner exception.", ex);
+                foreach (var entry in pending)
+                {
+                    Complete(entry, entry.RowCount == 0 ? null : failure);
+                }
+            }
+
             pending.Clear();
             records.Clear();
             batches.Clear();
