@@ -1,4 +1,5 @@
 using KeyInfra;
+using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Encryption;
 using KeyInfra.Hosting;
@@ -42,6 +43,10 @@ public static class KeyInfraServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
+        services.TryAddSingleton<AsyncLocalCallerContext>();
+        services.TryAddSingleton<ICallerContext>(sp => sp.GetRequiredService<AsyncLocalCallerContext>());
+        services.TryAddSingleton<IKeyInfraAuthorizer, AllowAllAuthorizer>();
+        services.TryAddSingleton<AccessGuard>();
 
         services.TryAddSingleton<ImportedKeyCache>();
         services.TryAddSingleton<SigningKeyCache>();
@@ -49,7 +54,9 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IKeyStore, KeyStore>();
         services.TryAddSingleton<ISigner, Signer>();
         services.TryAddSingleton<IVerifier, Verifier>();
-        services.TryAddSingleton<IVerificationLog, VerificationLog>();
+        services.TryAddSingleton<VerificationLog>();
+        services.TryAddSingleton<IVerificationLog>(sp => sp.GetRequiredService<VerificationLog>());
+        services.TryAddSingleton<IVerificationLogWriter>(sp => sp.GetRequiredService<VerificationLog>());
 
         services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();
         services.TryAddSingleton<MasterKeyValidator>();
