@@ -38,13 +38,14 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
             return AwaitCheckAsync(request, pending);
         }
 
+        // A fresh ValueTask: the authorizer's may wrap a pooled source, which must be consumed once.
         var decision = pending.Result;
         if (!decision.IsAllowed)
         {
             LogDenied(request, decision);
         }
 
-        return pending;
+        return new ValueTask<AuthorizationDecision>(decision);
     }
 
     private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
