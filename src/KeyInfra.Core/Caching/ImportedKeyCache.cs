@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace KeyInfra.Caching;
 /// Evicted key objects are not disposed: a concurrent verification may still hold them, and public keys
 /// are not secret, so the finalizer may free them.
 /// </remarks>
-internal sealed class ImportedKeyCache(IKeyRepository repository, IOptions<KeyInfraOptions> options, TimeProvider time)
+internal sealed class ImportedKeyCache(IKeyRepository repository, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
 {
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
     private readonly KeyCacheOptions _options = options.Value.KeyCache;
@@ -29,11 +30,14 @@ internal sealed class ImportedKeyCache(IKeyRepository repository, IOptions<KeyIn
         var now = time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now)
         {
+            metrics.CacheHit(KeyInfraInstruments.PublicKeyCache);
             return entry.Key;
         }
 
+        metrics.CacheMiss(KeyInfraInstruments.PublicKeyCache);
         var generation = Volatile.Read(ref _generation);
         var record = await repository.FindAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false);
+        metrics.CacheLoaded(KeyInfraInstruments.PublicKeyCache);
         ResolvedKey? resolved = null;
         TimeSpan ttl;
         if (record is null)

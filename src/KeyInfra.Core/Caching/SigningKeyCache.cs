@@ -24,13 +24,15 @@ internal sealed class SigningKeyCache : IDisposable
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly KeyInfraMetrics _metrics;
     private readonly TimeSpan _ttl;
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
     private long _generation;
 
-    public SigningKeyCache(IKeyRepository repository, IServiceProvider services, IOptions<KeyInfraOptions> options, TimeProvider time, ILogger<SigningKeyCache> logger)
+    public SigningKeyCache(IKeyRepository repository, IServiceProvider services, IOptions<KeyInfraOptions> options, TimeProvider time, ILogger<SigningKeyCache> logger, KeyInfraMetrics metrics)
     {
+        _metrics = metrics;
         _repository = repository;
         _services = services;
         _time = time;
@@ -54,11 +56,14 @@ internal sealed class SigningKeyCache : IDisposable
         var now = _time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now && entry.Lease.TryAcquire())
         {
+            _metrics.CacheHit(KeyInfraInstruments.SigningKeyCache);
             return entry.Lease;
         }
 
+        _metrics.CacheMiss(KeyInfraInstruments.SigningKeyCache);
         var generation = Volatile.Read(ref _generation);
         var record = await _repository.FindAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false);
+        _metrics.CacheLoaded(KeyInfraInstruments.SigningKeyCache);
         if (record is null)
         {
             return null;

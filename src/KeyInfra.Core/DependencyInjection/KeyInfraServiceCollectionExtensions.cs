@@ -1,6 +1,7 @@
 using KeyInfra;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
+using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Hosting;
 using KeyInfra.Keys;
@@ -41,6 +42,8 @@ public static class KeyInfraServiceCollectionExtensions
         }
 
         services.AddLogging();
+        services.AddMetrics();
+        services.TryAddSingleton<KeyInfraMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
         services.TryAddSingleton<AsyncLocalCallerContext>();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Tenancy;
@@ -10,9 +11,24 @@ using Microsoft.Extensions.Options;
 namespace KeyInfra.Signing;
 
 /// <summary>Signs with software keys, decrypted once and kept for a bounded time by <see cref="SigningKeyCache"/>.</summary>
-internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, TimeProvider time) : ISigner
+internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
 {
     public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await SignCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            metrics.Signed(result.Spec);
+            return result;
+        }
+        catch (Exception e)
+        {
+            metrics.SignFailed(e);
+            throw;
+        }
+    }
+
+    private async Task<SignResult> SignCoreAsync(SignRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var input = request.Data ?? request.Hash ?? default;

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Tenancy;
@@ -19,13 +21,15 @@ internal sealed class Verifier(
     ITenantContext tenant,
     AccessGuard access,
     IOptions<KeyInfraOptions> options,
-    TimeProvider time) : IVerifier
+    TimeProvider time,
+    KeyInfraMetrics metrics) : IVerifier
 {
     private readonly KeyInfraOptions _options = options.Value;
 
     public async Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var startedAt = Stopwatch.GetTimestamp();
         CheckSizes(request);
         var tenantId = tenant.TenantId;
         var caller = access.Caller;
@@ -34,11 +38,14 @@ internal sealed class Verifier(
         if (!LogsRecords)
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
-            return new VerificationResult(request.KeyId, CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow()), null);
+            var status = CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow());
+            metrics.Verified(status, key?.Info.Spec, startedAt);
+            return new VerificationResult(request.KeyId, status, null);
         }
 
         var record = Verify(request, key, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        metrics.Verified(record.Status, key?.Info.Spec, startedAt);
         return new VerificationResult(request.KeyId, record.Status, record.Id);
     }
 
@@ -86,6 +93,7 @@ internal sealed class Verifier(
         {
             var request = requests[i];
             items[i] = Verify(request, resolved[request.KeyId], decisions[request.KeyId], current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            metrics.Verified(items[i].Status, resolved[request.KeyId]?.Info.Spec);
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
             {

@@ -7,13 +7,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
-/// <summary>The EF Core <see cref="IKeyRepository"/>: a context per call, no tracking on reads.</summary>
-internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider) : IKeyRepository
+/// <summary>
+/// The EF Core <see cref="IKeyRepository"/>: a context per call, no tracking on reads. Registered by
+/// <c>UseEntityFrameworkCore</c>; a provider package may wrap it (PostgreSQL adds retries and row-level security).
+/// </summary>
+/// <remarks>Thread-safe: every call creates its own context from the factory.</remarks>
+/// <param name="contextFactory">The factory of KeyInfra contexts.</param>
+/// <param name="timeProvider">The clock for the rows' <c>updated_at</c>.</param>
+public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider) : IKeyRepository
 {
     // Re-encryption reads private keys in pages, so no reader stays open (and no snapshot is held)
     // while the caller writes them back.
     private const int PrivateKeyPageSize = 256;
 
+    /// <inheritdoc />
     public async Task<bool> AddAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -39,6 +46,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
+    /// <inheritdoc />
     public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -50,6 +58,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entity is null ? null : KeyRecordMapping.ToRecord(entity);
     }
 
+    /// <inheritdoc />
     public async Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ringName);
@@ -65,6 +74,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entity is null ? null : KeyRecordMapping.ToRecord(entity);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -104,6 +114,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entities.ConvertAll(KeyRecordMapping.ToRecord);
     }
 
+    /// <inheritdoc />
     public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -116,12 +127,14 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
                     .SetProperty(k => k.ExpiresAt, key.ExpiresAt)
                     .SetProperty(k => k.RevokedAt, key.RevokedAt)
                     .SetProperty(k => k.RevocationReason, key.RevocationReason)
-                    .SetProperty(k => k.UpdatedAt, now),
+                    .SetProperty(k => k.UpdatedAt, now)
+                    .SetProperty(k => k.Version, k => k.Version + 1),
                 cancellationToken)
             .ConfigureAwait(false);
         return updated > 0;
     }
 
+    /// <inheritdoc />
     public async Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(privateKey);
@@ -132,7 +145,8 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         var updated = await context.PrivateKeys
             .Where(p => p.TenantId == tenantId && p.KeyId == id.Value)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(p => p.Protection, privateKey.Protection)
+                s => s.SetProperty(p => p.Backend, privateKey.Backend)
+                    .SetProperty(p => p.Protection, privateKey.Protection)
                     .SetProperty(p => p.KeyMaterial, privateKey.Material)
                     .SetProperty(p => p.MasterKeyId, privateKey.MasterKeyId)
                     .SetProperty(p => p.UpdatedAt, now),
@@ -158,6 +172,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return true;
     }
 
+    /// <inheritdoc />
     public async Task<DeleteKeyOutcome> DeleteAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -197,26 +212,16 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Guid? after = null;
+        KeyId? after = null;
         while (true)
         {
-            List<PrivateKeyEntity> page;
-            await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+            var page = await ListPrivateKeysPageAsync(null, after, PrivateKeyPageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page)
             {
-                var query = context.PrivateKeys.AsNoTracking();
-                if (after is { } afterId)
-                {
-                    query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
-                }
-
-                page = await query.OrderBy(p => p.KeyId).Take(PrivateKeyPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var entity in page)
-            {
-                yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity));
+                yield return key;
             }
 
             if (page.Count < PrivateKeyPageSize)
@@ -228,6 +233,37 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
+    /// <summary>
+    /// One page of stored private keys in key id order: those of <paramref name="tenantId"/> (or of every tenant the
+    /// connection can see, when <c>null</c>) whose key id comes after <paramref name="after"/>.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <c>null</c> for all.</param>
+    /// <param name="after">The last key id of the previous page, or <c>null</c> for the first page.</param>
+    /// <param name="limit">The most keys returned (1–1,000).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>At most <paramref name="limit"/> keys; fewer means there are no more.</returns>
+    public async Task<IReadOnlyList<StoredPrivateKey>> ListPrivateKeysPageAsync(Guid? tenantId, KeyId? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var query = context.PrivateKeys.AsNoTracking();
+        if (tenantId is { } tenant)
+        {
+            query = query.Where(p => p.TenantId == tenant);
+        }
+
+        if (after is { } afterKey)
+        {
+            var afterId = afterKey.Value;
+            query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
+        }
+
+        var page = await query.OrderBy(p => p.KeyId).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return page.ConvertAll(entity => new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity)));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

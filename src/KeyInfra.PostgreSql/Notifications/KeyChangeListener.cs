@@ -28,8 +28,12 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
     /// <summary>Completed once the first LISTEN is in place (tests wait for it).</summary>
     public Task Listening => _listening.Task;
 
+    /// <summary>Whether LISTEN is in place now: false before the first connection, while reconnecting, and once stopped.</summary>
+    public bool IsListening => Volatile.Read(ref _isListening);
+
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan _reconnectDelay;
+    private bool _isListening;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,9 +91,17 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
             _reconnectDelay = services.GetRequiredService<PostgreSqlStorage>().Options.NotificationReconnectDelay;
             Log.Listening(logger, Channel);
             _listening.TrySetResult();
-            while (true)
+            Volatile.Write(ref _isListening, true);
+            try
             {
-                await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _isListening, false);
             }
         }
     }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using KeyInfra.EntityFrameworkCore;
-using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Tenancy;
@@ -142,18 +141,18 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
 
         foreach (var tenantId in tenants)
         {
-            Guid? after = null;
+            KeyId? after = null;
             while (true)
             {
-                List<PrivateKeyEntity> page;
+                IReadOnlyList<StoredPrivateKey> page;
                 using (TenantScope.Enter(tenantId))
                 {
-                    page = await _retry.ExecuteAsync(() => ReadPrivateKeyPageAsync(tenantId, after, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    page = await _retry.ExecuteAsync(() => _inner.ListPrivateKeysPageAsync(tenantId, after, PrivateKeyPageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
-                foreach (var entity in page)
+                foreach (var key in page)
                 {
-                    yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), new PrivateKeyRecord(entity.Protection, entity.KeyMaterial, entity.MasterKeyId));
+                    yield return key;
                 }
 
                 if (page.Count < PrivateKeyPageSize)
@@ -178,17 +177,5 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
                     .ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<PrivateKeyEntity>> ReadPrivateKeyPageAsync(Guid tenantId, Guid? after, CancellationToken cancellationToken)
-    {
-        await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = context.PrivateKeys.AsNoTracking().Where(p => p.TenantId == tenantId);
-        if (after is { } afterId)
-        {
-            query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
-        }
-
-        return await query.OrderBy(p => p.KeyId).Take(PrivateKeyPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 }
