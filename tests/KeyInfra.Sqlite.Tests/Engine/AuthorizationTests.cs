@@ -139,6 +139,8 @@ public sealed class AuthorizationTests
         Assert.AreEqual(VerificationStatus.AccessDenied, record.Status);
         Assert.IsTrue(record.KeyExists);
         Assert.AreEqual("Mallory", record.Caller);
+        Assert.AreEqual("user:mallory-verify", record.CallerId);
+        Assert.AreEqual("not a relying party of this key", record.Detail);
         CollectionAssert.AreEqual(SHA256.HashData(Document), record.DocumentSha256);
         var denied = await Log.QueryAsync(new VerificationLogQuery { KeyId = key.Id, Status = VerificationStatus.AccessDenied });
         Assert.AreEqual(1, denied.Items.Count);
@@ -194,6 +196,10 @@ public sealed class AuthorizationTests
         Assert.IsNotNull(stored);
         CollectionAssert.AreEqual(expected, stored.Items.Select(i => i.Status).ToArray());
         Assert.AreEqual("Batch job", stored.Caller);
+        Assert.AreEqual("app:batcher", stored.CallerId);
+        Assert.AreEqual("not this key", stored.Items[1].Detail);
+        Assert.IsNull(stored.Items[0].Detail);
+        Assert.IsTrue(stored.Items.All(i => i.CallerId == "app:batcher"));
         var asked = s_authorizer.SeenFor(batcher.StableId).ToList();
         Assert.AreEqual(2, asked.Count, "Asked once per distinct key, not once per item.");
         Assert.IsTrue(asked.All(r => r.Operation == KeyInfraOperation.Verify && r.Key is not null));
@@ -310,6 +316,7 @@ public sealed class AuthorizationTests
         var record = (await Log.QueryAsync(new VerificationLogQuery { KeyId = key.Id })).Items.Single();
         Assert.AreEqual(result.RecordId, record.Id);
         Assert.AreEqual("Inner", record.Caller);
+        Assert.AreEqual("user:inner-flow", record.CallerId);
         Assert.AreSame(inner, s_authorizer.SeenFor(inner.StableId).Single().Caller);
     }
 
@@ -347,6 +354,8 @@ public sealed class AuthorizationTests
         var records = (await Log.QueryAsync(new VerificationLogQuery { KeyId = key.Id })).Items.ToDictionary(r => r.Id);
         Assert.AreEqual("Alice", records[aliceResult.RecordId!.Value].Caller);
         Assert.AreEqual("Bob", records[bobResult.RecordId!.Value].Caller);
+        Assert.AreEqual("user:alice-parallel", records[aliceResult.RecordId!.Value].CallerId);
+        Assert.AreEqual("user:bob-parallel", records[bobResult.RecordId!.Value].CallerId);
         Assert.AreSame(alice, s_authorizer.SeenFor(alice.StableId).Single().Caller);
         Assert.AreSame(bob, s_authorizer.SeenFor(bob.StableId).Single().Caller);
     }
@@ -369,11 +378,21 @@ public sealed class AuthorizationTests
             unnamedBatch = await Verifier.VerifyBatchAsync([request]);
         }
 
+        var anonymous = await Verifier.VerifyAsync(request);
+
         var records = (await Log.QueryAsync(new VerificationLogQuery { KeyId = key.Id })).Items.ToDictionary(r => r.Id);
         Assert.AreEqual("From the request", records[named.RecordId!.Value].Caller);
         Assert.AreEqual("From the context", records[unnamed.RecordId!.Value].Caller);
-        Assert.AreEqual("From the batch", (await Log.GetBatchAsync(namedBatch.BatchId!.Value))!.Caller);
-        Assert.AreEqual("From the context", (await Log.GetBatchAsync(unnamedBatch.BatchId!.Value))!.Caller);
+        Assert.AreEqual("app:override", records[named.RecordId!.Value].CallerId, "The stable id is recorded whatever the free text says.");
+        Assert.AreEqual("app:override", records[unnamed.RecordId!.Value].CallerId);
+        Assert.IsNull(records[anonymous.RecordId!.Value].Caller);
+        Assert.IsNull(records[anonymous.RecordId!.Value].CallerId, "No caller set, none recorded.");
+        var storedNamedBatch = await Log.GetBatchAsync(namedBatch.BatchId!.Value);
+        var storedUnnamedBatch = await Log.GetBatchAsync(unnamedBatch.BatchId!.Value);
+        Assert.AreEqual("From the batch", storedNamedBatch!.Caller);
+        Assert.AreEqual("From the context", storedUnnamedBatch!.Caller);
+        Assert.AreEqual("app:override", storedNamedBatch.CallerId);
+        Assert.AreEqual("app:override", storedUnnamedBatch.CallerId);
     }
 
     [TestMethod]

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using KeyInfra.Authorization;
 using KeyInfra.Keys;
 
-namespace KeyInfra.Sqlite.Tests.Engine;
+namespace KeyInfra.Tests;
 
 /// <summary>
 /// A real second authorizer for the tests: denies by caller id and operation, or by caller id and key, and allows the
-/// rest. Keeps every request it was asked, so tests can see what the engine handed it. With
+/// rest. Shared by the test projects (linked like LogCapture.cs). Keeps every request it was asked, so tests can see what the engine handed it. With
 /// <see cref="Asynchronous"/> it answers after a yield, so the engine's awaiting path runs too.
 /// </summary>
 internal sealed class RuleAuthorizer : IKeyInfraAuthorizer
