@@ -309,6 +309,20 @@ public sealed class EfVerificationLogRepositoryTests
         Assert.AreEqual(caller, (await Log.GetBatchAsync(tenant, batch.Id))!.Caller);
     }
 
+    [TestMethod]
+    public async Task AppendAsync_AccessDeniedRecordAndItem_ReadBackAsAccessDenied()
+    {
+        var tenant = Guid.NewGuid();
+        var key = await AddKeyAsync(tenant);
+        var record = TestData.Record(tenant, key, status: VerificationStatus.AccessDenied);
+        var batch = Batch(tenant, key, 1) with { Items = [TestData.Record(tenant, key, status: VerificationStatus.AccessDenied)] };
+
+        await Log.AppendAsync([record], [batch]);
+
+        Assert.AreEqual(VerificationStatus.AccessDenied, (await Log.QueryAsync(tenant, new VerificationLogQuery { Status = VerificationStatus.AccessDenied })).Single().Status);
+        Assert.AreEqual(VerificationStatus.AccessDenied, (await Log.GetBatchAsync(tenant, batch.Id))!.Items.Single().Status);
+    }
+
     private static async Task<KeyId> AddKeyAsync(Guid tenant)
     {
         var key = TestData.Key(tenant);
