@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KeyInfra.Tests.Conformance;
 
@@ -650,6 +652,30 @@ public abstract class KeyRepositoryConformanceTests
         var ex = await Assert.ThrowsExactlyAsync<Errors.KeyInfraException>(() => Keys.FindLatestInRingAsync(tenant, "unreadable"));
 
         Assert.AreEqual(Errors.ErrorCodes.StoredDataInvalid, ex.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task FindAsync_KeyCreatedByAHostUsingThisStorage_IsFound()
+    {
+        // UseStorage points a whole KeyInfra host at the fixture's database (the engine suite builds on it). A
+        // database of its own: the host's new master key must not meet the other tests' master key ids.
+        await using var database = await Storage.CreateAnotherAsync();
+        var services = new ServiceCollection();
+        database.UseStorage(services.AddKeyInfrastructure()).UseEnvironmentMasterKey(o =>
+        {
+            o.MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            o.MasterSecret = null;
+            o.PreviousMasterKeys = null;
+        });
+        await using var host = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var created = await host.GetRequiredService<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "created by a host"));
+
+        var found = await database.Keys.FindAsync(created.TenantId, created.Id);
+
+        Assert.IsNotNull(found);
+        Assert.AreEqual("created by a host", found.Name);
+        Assert.AreEqual(PrivateKeyProtection.Envelope, found.PrivateKey!.Protection);
+        Assert.HasCount(1, await database.MasterKeys.ListAsync());
     }
 
     private static void AssertSameKey(KeyRecord expected, KeyRecord actual)
