@@ -15,14 +15,16 @@ namespace KeyInfra.PostgreSql.Tests;
 internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
 {
     private readonly PostgreSqlTestDatabase _database;
+    private readonly Action<PostgreSqlStorageOptions>? _configure;
     private readonly ServiceProvider _owner;
     private ServiceProvider _application;
 
-    private PostgreSqlConformanceStorage(PostgreSqlTestDatabase database)
+    private PostgreSqlConformanceStorage(PostgreSqlTestDatabase database, Action<PostgreSqlStorageOptions>? configure)
     {
         _database = database;
+        _configure = configure;
         _owner = database.BuildServices(database.OwnerConnectionString);
-        _application = database.BuildServices();
+        _application = database.BuildServices(configure: configure);
     }
 
     public override string ProviderName => "PostgreSQL";
@@ -41,23 +43,24 @@ internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
 
     public override TimeSpan TimeResolution => TimeSpan.FromMicroseconds(1);
 
-    public static async Task<PostgreSqlConformanceStorage> CreateAsync(bool migrate = true)
-        => new(await PostgreSqlTestDatabase.CreateAsync(migrate));
+    /// <summary>A fresh database; <paramref name="configure"/> sets the application's storage options.</summary>
+    public static async Task<PostgreSqlConformanceStorage> CreateAsync(bool migrate = true, Action<PostgreSqlStorageOptions>? configure = null)
+        => new(await PostgreSqlTestDatabase.CreateAsync(migrate), configure);
 
     public override IKeyInfrastructureBuilder UseStorage(IKeyInfrastructureBuilder builder)
     {
         // The owner migrated the database; the application role could not.
         builder.Services.Configure<KeyInfraOptions>(o => o.MigrateOnStartup = false);
-        return builder.UsePostgreSql(_database.AppConnectionString);
+        return builder.UsePostgreSql(_database.AppConnectionString, _configure);
     }
 
-    public override async Task<ConformanceStorage> CreateAnotherAsync(bool migrate = true) => await CreateAsync(migrate);
+    public override async Task<ConformanceStorage> CreateAnotherAsync(bool migrate = true) => await CreateAsync(migrate, _configure);
 
     public override async Task RestartAsync()
     {
         await _application.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        _application = _database.BuildServices();
+        _application = _database.BuildServices(configure: _configure);
     }
 
     public override async Task<int> ExecuteAsync(string sql, params object?[] parameters)
