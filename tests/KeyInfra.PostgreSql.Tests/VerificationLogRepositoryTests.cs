@@ -138,20 +138,6 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_MalformedHash_WritesNothing()
-    {
-        var tenantId = Guid.NewGuid();
-        var key = TestData.Key(tenantId);
-        await Keys.AddAsync(key);
-        var good = TestData.Record(tenantId, key.Id);
-        var bad = TestData.Record(tenantId, key.Id) with { DocumentSha256 = new byte[31] };
-
-        await Assert.ThrowsExactlyAsync<ArgumentException>(() => Log.AppendAsync([good, bad], []));
-
-        Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
-    }
-
-    [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
     public async Task AppendAsync_RecordOfAMissingKey_RollsBackTheWholeCall(bool copy)

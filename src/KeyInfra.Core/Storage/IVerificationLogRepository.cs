@@ -25,8 +25,9 @@ public interface IVerificationLogRepository
 {
     /// <summary>
     /// Commits records and batches (with their items) in one transaction, skipping those already stored by id.
-    /// A malformed record (hashes not 32 bytes, a batch item of another tenant than its batch) throws an
-    /// <see cref="ArgumentException"/> before anything is written.
+    /// The engine checks every record once before it is queued (32-byte hashes, text within its column's length and
+    /// free of NUL, batch items of their batch's tenant), so an implementation stores what it is given without
+    /// checking it again.
     /// </summary>
     Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default);
 

@@ -75,17 +75,25 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     public ValueTask AppendAsync(VerificationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return _options.Mode == LogMode.Off
-            ? ValueTask.CompletedTask
-            : EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
+        if (_options.Mode == LogMode.Off)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        LogRecordValidator.Validate(record, nameof(record));
+        return EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public ValueTask AppendBatchAsync(BatchVerificationRecord batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return _options.Mode == LogMode.Off
-            ? ValueTask.CompletedTask
-            : EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
+        if (_options.Mode == LogMode.Off)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        LogRecordValidator.Validate(batch, nameof(batch));
+        return EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)

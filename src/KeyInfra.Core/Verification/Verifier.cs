@@ -251,5 +251,10 @@ internal sealed class Verifier(
         {
             throw new ArgumentException("The caller name is over 200 characters.", nameof(caller));
         }
+
+        if (caller is not null && caller.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The caller name holds a NUL character (U+0000); remove it.", nameof(caller));
+        }
     }
 }
