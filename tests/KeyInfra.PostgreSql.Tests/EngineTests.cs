@@ -15,7 +15,11 @@ using Microsoft.Extensions.Hosting;
 
 namespace KeyInfra.PostgreSql.Tests;
 
-/// <summary>KeyInfra end to end on PostgreSQL, as the application role: registration, signing, the durable log, re-encryption.</summary>
+/// <summary>
+/// KeyInfra end to end on PostgreSQL, as the application role, where PostgreSQL adds to the engine contract: registration,
+/// row-level security across tenants, caller ids through both log writers, shutdown flush. The contract itself is
+/// <see cref="PostgreSqlEngineTests"/>.
+/// </summary>
 [TestClass]
 public sealed class EngineTests
 {
