@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The packages as a new user gets them: packs every package under src/ into a local folder feed, creates a fresh
+# console app outside the repository that references them from that feed, builds the README's C# quick start as
+# its Program.cs and runs it (it must print "Valid"), then builds every C# sample of docs/ against the same packages.
+# Exits non-zero, saying which step failed, if anything does. ./test.sh runs it after the test projects (it expects
+# the solution to be built in $1, default Release); it can also be run alone after a build.
+#
+# Doc samples: every ```csharp block of README.md and docs/*.md is compiled. A block that uses `args` is a whole
+# program; any other block is a fragment that may use these names, as a host's code would have them:
+#   services (IServiceCollection), builder (HostApplicationBuilder), host (IHost), keyStore (IKeyStore),
+#   signer (ISigner), verifier (IVerifier), cancellationToken (CancellationToken)
+# `using` directives at the top of a block are kept; each block is compiled as the body of its own method.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+configuration="${1:-${CONFIGURATION:-Release}}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/keyinfra-package-smoke.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+feed="$work/feed"
+mkdir -p "$feed"
+
+step() { echo "package smoke: $*"; }
+fail() { echo "package smoke FAILED: $*" >&2; exit 1; }
+
+# A version of its own, so no copy of an earlier pack in a NuGet cache can stand in for these packages.
+version="0.0.0-smoke.$(date -u +%Y%m%d%H%M%S).$$"
+pinned() { sed -n "s/.*PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*/\1/p" "$repo/Directory.Packages.props"; }
+hosting_version="$(pinned Microsoft.Extensions.Hosting)"
+[[ -n "$hosting_version" ]] || fail "Directory.Packages.props pins no Microsoft.Extensions.Hosting version"
+
+step "packing src/* as $version"
+for project in "$repo"/src/*/*.csproj; do
+    dotnet pack "$project" -c "$configuration" --no-build -nologo -v:q -o "$feed" -p:PackageVersion="$version" >"$work/pack.log" 2>&1 \
+        || { cat "$work/pack.log" >&2; fail "dotnet pack $(basename "$project") (is the solution built in $configuration?)"; }
+done
+
+# The app's own nuget.config: the repository's sources, plus the local feed that alone serves KeyInfra.*. Restores
+# come from the global packages folder where they can (offline), into a packages folder of the run's own so the
+# smoke packages do not stay behind.
+global_packages="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')"
+sed -e "s#<clear />#<clear />\n    <add key=\"keyinfra-local\" value=\"$feed\" />#" \
+    -e "s#<packageSourceMapping>#<packageSourceMapping>\n    <packageSource key=\"keyinfra-local\"><package pattern=\"KeyInfra.*\" /></packageSource>#" \
+    -e "s#</configuration>#  <config><add key=\"globalPackagesFolder\" value=\"$work/packages\" /></config>\n  <fallbackPackageFolders><add key=\"cache\" value=\"$global_packages\" /></fallbackPackageFolders>\n</configuration>#" \
+    "$repo/nuget.config" >"$work/nuget.config"
+grep -q keyinfra-local "$work/nuget.config" || fail "could not add the local feed to a copy of nuget.config"
+
+# The number of ```csharp blocks in a Markdown file, and block $2 (from 1) of file $1.
+csharp_block_count() { grep -c '^[[:space:]]*```csharp[[:space:]]*$' "$1" || true; }
+csharp_block() {
+    awk -v want="$2" '/^[ \t]*```csharp[ \t]*$/ { n++; inside = 1; next }
+        inside && /^[ \t]*```[ \t]*$/ { inside = 0; next }
+        inside && n == want { print }' "$1"
+}
+
+# A new console app ($1) referencing the KeyInfra packages named after it from the feed, and the generic host.
+new_app() {
+    local dir="$1"
+    shift
+    dotnet new console -o "$dir" --no-restore >"$work/new.log" 2>&1 || { cat "$work/new.log" >&2; fail "dotnet new console"; }
+    for package in "$@"; do
+        dotnet add "$dir" package "$package" --version "$version" --no-restore >/dev/null || fail "dotnet add package $package"
+    done
+    dotnet add "$dir" package Microsoft.Extensions.Hosting --version "$hosting_version" --no-restore >/dev/null \
+        || fail "dotnet add package Microsoft.Extensions.Hosting"
+}
+
+# 1. The README's quick start, built and run as a new user would.
+step "building the README quick start in a fresh console app"
+app="$work/QuickStart"
+new_app "$app" KeyInfra.Core KeyInfra.Sqlite
+csharp_block "$repo/README.md" 1 >"$app/Program.cs"
+[[ -s "$app/Program.cs" ]] || fail "README.md has no csharp block"
+dotnet build "$app" -nologo -v:q -clp:ErrorsOnly >"$work/build.log" 2>&1 \
+    || { cat "$work/build.log" >&2; fail "the README quick start does not build from the packed packages"; }
+
+step "running it"
+output="$(cd "$app" && KEYINFRA_MASTER_KEY="$(head -c 32 /dev/urandom | base64)" dotnet run --no-build 2>&1)" \
+    || { echo "$output" >&2; fail "the README quick start exited with an error"; }
+grep -qx Valid <<<"$output" || { echo "$output" >&2; fail "the README quick start did not print Valid"; }
+
+step "the README quick start built and printed Valid"
