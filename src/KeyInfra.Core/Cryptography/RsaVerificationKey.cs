@@ -56,5 +56,36 @@ internal sealed class RsaVerificationKey : VerificationKey
         }
     }
 
+    public override string? Diagnose(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters, VerificationStatus status)
+    {
+        if (status == VerificationStatus.MalformedSignature)
+        {
+            return $"A {_modulusBytes}-byte signature expected (the {Spec.Name} modulus); got {signature.Length} bytes.";
+        }
+
+        if (status != VerificationStatus.InvalidSignature)
+        {
+            return base.Diagnose(input, inputIsHash, signature, parameters, status);
+        }
+
+        // The other padding first (the usual mix-up: PKCS#1 from OpenSSL or X.509 against a PSS default), then other hashes.
+        var other = parameters.Padding == RsaPadding.Pss ? RsaPadding.Pkcs1 : RsaPadding.Pss;
+        var expected = parameters.Padding == RsaPadding.Pss ? "PSS" : "PKCS#1 v1.5";
+        var otherName = other == RsaPadding.Pss ? "PSS" : "PKCS#1 v1.5";
+        if (Verify(input, inputIsHash, signature, parameters with { Padding = other }) == VerificationStatus.Valid)
+        {
+            return $"{expected} expected; the signature verifies as {otherName} (RsaPadding.{other}).";
+        }
+
+        if (OtherHashThatVerifies(input, inputIsHash, signature, parameters) is { } hash)
+        {
+            return $"{parameters.Hash.Name} expected; the signature verifies with {hash.Name} (SignatureOptions.HashAlgorithm).";
+        }
+
+        return OtherHashThatVerifies(input, inputIsHash, signature, parameters with { Padding = other }) is { } otherHash
+            ? $"{expected} with {parameters.Hash.Name} expected; the signature verifies as {otherName} with {otherHash.Name}."
+            : null;
+    }
+
     public override void Dispose() => _rsa.Dispose();
 }

@@ -30,12 +30,13 @@ internal sealed class Verifier(
         if (!LogsRecords)
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
-            return new VerificationResult(request.KeyId, CheckOnly(request, key, time.GetUtcNow()), null);
+            var status = CheckOnly(request, key, time.GetUtcNow());
+            return new VerificationResult(request.KeyId, status, null) { Detail = Diagnose(request, key, status) };
         }
 
         var record = Verify(request, key, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
-        return new VerificationResult(request.KeyId, record.Status, record.Id);
+        return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
     }
 
     public async Task<BatchVerificationResult> VerifyBatchAsync(
@@ -100,7 +101,7 @@ internal sealed class Verifier(
         var results = new VerificationResult[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            results[i] = new VerificationResult(requests[i].KeyId, items[i].Status, logs ? items[i].Id : null);
+            results[i] = new VerificationResult(requests[i].KeyId, items[i].Status, logs ? items[i].Id : null) { Detail = items[i].Detail };
         }
 
         return new BatchVerificationResult(logs ? batch.Id : null, results);
@@ -129,7 +130,29 @@ internal sealed class Verifier(
             SignatureSha256 = SHA256.HashData(signature),
             VerifiedAt = now,
             Caller = request.Caller,
+            Detail = Diagnose(request, key, status),
         };
+    }
+
+    // Why a refused signature was refused, when there is more to say than the status. Never reached on the Valid path.
+    private static string? Diagnose(VerificationRequest request, ResolvedKey? key, VerificationStatus status)
+    {
+        if (key is null || status is VerificationStatus.Valid or VerificationStatus.KeyNotFound or VerificationStatus.KeyRevoked or VerificationStatus.KeyExpired)
+        {
+            return null;
+        }
+
+        var info = key.Info;
+        if (request.ExpectedAlgorithm is { } expected && expected != info.Spec.Algorithm)
+        {
+            return $"{expected} expected; the key is {info.Spec.Name}.";
+        }
+
+        var parameters = new SignatureParameters(
+            request.Options?.HashAlgorithm ?? info.Spec.DefaultHashAlgorithm,
+            request.Options?.Encoding ?? info.DefaultSignatureEncoding,
+            request.Options?.RsaPadding ?? info.DefaultRsaPadding);
+        return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
     }
 
     private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, DateTimeOffset now)
