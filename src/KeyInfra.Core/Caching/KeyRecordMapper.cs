@@ -29,6 +29,7 @@ internal static class KeyRecordMapper
         Metadata = record.Metadata,
         DefaultSignatureEncoding = record.DefaultSignatureEncoding,
         DefaultRsaPadding = record.DefaultRsaPadding,
+        DefaultPssSaltLength = record.DefaultPssSaltLength,
     };
 
     /// <summary>

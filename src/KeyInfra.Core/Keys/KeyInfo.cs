@@ -60,6 +60,9 @@ public sealed record KeyInfo
     /// <summary>The RSA padding used when a request names none.</summary>
     public Signing.RsaPadding DefaultRsaPadding { get; init; } = Signing.RsaPadding.Pss;
 
+    /// <summary>The RSA-PSS salt length in bytes used when a request names none; <c>null</c> for the hash length.</summary>
+    public int? DefaultPssSaltLength { get; init; }
+
     /// <summary>The status at <paramref name="now"/>: <see cref="KeyStatus.Expired"/> once <see cref="ExpiresAt"/> has passed.</summary>
     public KeyStatus EffectiveStatus(DateTimeOffset now)
         => Status == KeyStatus.Active && ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired : Status;

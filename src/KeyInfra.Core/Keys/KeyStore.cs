@@ -33,8 +33,9 @@ internal sealed class KeyStore(
         var now = time.GetUtcNow();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
+        CheckPssSalt(request.Spec, request.PssSaltLength);
         var key = await GenerateAsync(request.Spec, request.Name, request.Owner, request.RingName, request.Metadata,
-            request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, now, cancellationToken).ConfigureAwait(false);
+            request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, RsaOnly(request.Spec, request.PssSaltLength), now, cancellationToken).ConfigureAwait(false);
         Log.KeyCreated(logger, key.Id, key.Spec.Name, key.TenantId);
         return key;
     }
@@ -51,6 +52,7 @@ internal sealed class KeyStore(
         }
 
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
+        CheckPssSalt(decoded.Spec, request.PssSaltLength);
         var tenantId = tenant.TenantId;
         var record = new KeyRecord
         {
@@ -67,6 +69,7 @@ internal sealed class KeyStore(
             Metadata = Copy(request.Metadata),
             DefaultSignatureEncoding = request.SignatureEncoding,
             DefaultRsaPadding = request.RsaPadding,
+            DefaultPssSaltLength = RsaOnly(decoded.Spec, request.PssSaltLength),
         };
 
         record = await AddAsync(record, request.RingName, cancellationToken).ConfigureAwait(false);
@@ -112,7 +115,7 @@ internal sealed class KeyStore(
         var now = time.GetUtcNow();
         DateTimeOffset? expiresAt = latest.ExpiresAt is { } expires && expires > latest.CreatedAt ? now + (expires - latest.CreatedAt) : null;
         var key = await GenerateAsync(latest.Spec, latest.Name, latest.Owner, ringName, latest.Metadata, expiresAt,
-            latest.DefaultSignatureEncoding, latest.DefaultRsaPadding, now, cancellationToken).ConfigureAwait(false);
+            latest.DefaultSignatureEncoding, latest.DefaultRsaPadding, latest.DefaultPssSaltLength, now, cancellationToken).ConfigureAwait(false);
         Log.KeyRotated(logger, ringName, key.RingVersion ?? 0, key.Id, key.TenantId);
         return key;
     }
@@ -183,7 +186,7 @@ internal sealed class KeyStore(
 
     private async Task<KeyInfo> GenerateAsync(
         KeySpec spec, string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata,
-        DateTimeOffset? expiresAt, SignatureEncoding encoding, RsaPadding padding, DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset? expiresAt, SignatureEncoding encoding, RsaPadding padding, int? pssSaltLength, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The encryptor needs a key source; without one, say so rather than fail in the container.
         if (services.GetService<IEncryptionKeyProvider>() is null)
@@ -229,6 +232,7 @@ internal sealed class KeyStore(
             Metadata = Copy(metadata),
             DefaultSignatureEncoding = encoding,
             DefaultRsaPadding = padding,
+            DefaultPssSaltLength = pssSaltLength,
             PrivateKey = new PrivateKeyRecord(PrivateKeyProtection.Envelope, ciphertext, encryptor.GetMasterKeyId(ciphertext)),
         };
 
@@ -302,6 +306,24 @@ internal sealed class KeyStore(
             throw new ArgumentException("The default signature encoding or RSA padding is not a defined value.");
         }
     }
+
+    // The salt must fit the key with its default hash; a request naming a longer hash is checked when it signs or verifies.
+    private static void CheckPssSalt(KeySpec spec, int? saltLength)
+    {
+        if (saltLength is not { } salt || spec.Algorithm != KeyAlgorithm.Rsa)
+        {
+            return;
+        }
+
+        var hash = spec.DefaultHashAlgorithm;
+        var max = RsaPss.MaxSaltLength(spec.KeySizeBits, SignatureHash.GetSize(hash));
+        if (salt > max)
+        {
+            throw new ArgumentException($"A PSS salt of {salt} bytes does not fit {spec.Name} with {hash.Name}: use 0 to {max} bytes, or leave PssSaltLength null for the hash length.", nameof(saltLength));
+        }
+    }
+
+    private static int? RsaOnly(KeySpec spec, int? pssSaltLength) => spec.Algorithm == KeyAlgorithm.Rsa ? pssSaltLength : null;
 
     private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string>? metadata)
         => metadata is null ? [] : new Dictionary<string, string>(metadata, StringComparer.Ordinal);

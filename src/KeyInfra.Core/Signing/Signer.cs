@@ -43,7 +43,8 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptio
             var parameters = new SignatureParameters(
                 request.Options?.HashAlgorithm ?? spec.DefaultHashAlgorithm,
                 request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-                request.Options?.RsaPadding ?? info.DefaultRsaPadding);
+                request.Options?.RsaPadding ?? info.DefaultRsaPadding,
+                request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
             if (spec.Algorithm != KeyAlgorithm.EdDsa && !IsSupportedHash(parameters.Hash))
             {
                 ThrowHelper.SignRequestInvalid($"The hash algorithm '{parameters.Hash.Name}' is not supported; use SHA256, SHA384 or SHA512.", nameof(request));
@@ -56,7 +57,12 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptio
                 signature,
                 spec.Algorithm == KeyAlgorithm.Ecdsa ? parameters.Encoding : null,
                 spec.Algorithm == KeyAlgorithm.EdDsa ? null : parameters.Hash.Name,
-                spec.Algorithm == KeyAlgorithm.Rsa ? parameters.Padding : null);
+                spec.Algorithm == KeyAlgorithm.Rsa ? parameters.Padding : null)
+            {
+                PssSaltLength = spec.Algorithm == KeyAlgorithm.Rsa && parameters.Padding == RsaPadding.Pss
+                    ? parameters.PssSaltLength ?? SignatureHash.GetSize(parameters.Hash)
+                    : null,
+            };
         }
         finally
         {

@@ -151,7 +151,8 @@ internal sealed class Verifier(
         var parameters = new SignatureParameters(
             request.Options?.HashAlgorithm ?? info.Spec.DefaultHashAlgorithm,
             request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-            request.Options?.RsaPadding ?? info.DefaultRsaPadding);
+            request.Options?.RsaPadding ?? info.DefaultRsaPadding,
+            request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
         return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
     }
 
@@ -201,7 +202,8 @@ internal sealed class Verifier(
         var parameters = new SignatureParameters(
             hashAlgorithm,
             request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-            request.Options?.RsaPadding ?? info.DefaultRsaPadding);
+            request.Options?.RsaPadding ?? info.DefaultRsaPadding,
+            request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
 
         if (isHash || info.Spec.Algorithm == KeyAlgorithm.EdDsa)
         {

@@ -103,6 +103,66 @@ public sealed class KeyStoreTests
     }
 
     [TestMethod]
+    public async Task ImportAsync_RawEd25519WithoutExpectedSpec_ImportsAndVerifies()
+    {
+        var source = await Keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "ed25519 source"));
+        var raw = await Keys.ExportPublicKeyAsync(source.Id, KeyFormat.Raw);
+        var document = "raw Ed25519"u8.ToArray();
+        var signature = await s_host.Get<Signing.ISigner>().SignAsync(new Signing.SignRequest(source.Id, document));
+
+        var imported = await Keys.ImportAsync(new ImportKeyRequest("ed25519 raw", raw, KeyFormat.Raw));
+        var stored = await Keys.GetAsync(imported.Id);
+        var result = await s_host.Get<IVerifier>().VerifyAsync(new VerificationRequest(imported.Id, document, signature.Signature));
+
+        Assert.AreEqual(KeySpec.Ed25519, imported.Spec);
+        Assert.IsNotNull(stored);
+        Assert.AreEqual(KeySpec.Ed25519, stored.Spec);
+        CollectionAssert.AreEqual(source.PublicKeySpki.ToArray(), stored.PublicKeySpki.ToArray());
+        Assert.AreEqual(VerificationStatus.Valid, result.Status);
+    }
+
+    [TestMethod]
+    public async Task ImportAsync_RawEcPointWithoutExpectedSpec_ThrowsRawKeyNeedsSpecAndStoresNothing()
+    {
+        var source = await Keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "p256 source"));
+        var raw = await Keys.ExportPublicKeyAsync(source.Id, KeyFormat.Raw);
+        var before = await CountAsync();
+
+        var ex = await Assert.ThrowsExactlyAsync<KeyFormatException>(() => Keys.ImportAsync(new ImportKeyRequest("p256 raw", raw, KeyFormat.Raw)));
+
+        Assert.AreEqual(ErrorCodes.RawKeyNeedsSpec, ex.ErrorCode);
+        Assert.AreEqual(before, await CountAsync());
+    }
+
+    [TestMethod]
+    public async Task CreateAsync_PssSaltTooLongForKey_ThrowsArgumentExceptionAndStoresNothing()
+    {
+        var before = await CountAsync();
+
+        // rsa-2048 with SHA-256 fits at most 256 − 32 − 2 = 222 salt bytes.
+        var ex = await Assert.ThrowsExactlyAsync<ArgumentException>(() => Keys.CreateAsync(new CreateKeyRequest(KeySpec.Rsa2048, "salt") { PssSaltLength = 223 }));
+
+        StringAssert.Contains(ex.Message, "0 to 222 bytes");
+        Assert.AreEqual(before, await CountAsync());
+    }
+
+    [TestMethod]
+    public async Task SignAsync_PssSaltPerRequest_SignsAndVerifiesWithThatSalt()
+    {
+        var key = await Keys.CreateAsync(new CreateKeyRequest(KeySpec.Rsa3072, "salt per request"));
+        var document = "salted"u8.ToArray();
+        var options = new Signing.SignatureOptions { PssSaltLength = 0 };
+
+        var signature = await s_host.Get<Signing.ISigner>().SignAsync(new Signing.SignRequest(key.Id, document) { Options = options });
+        var withSalt = await s_host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, document, signature.Signature) { Options = options });
+        var withDefault = await s_host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, document, signature.Signature));
+
+        Assert.AreEqual(0, signature.PssSaltLength);
+        Assert.AreEqual(VerificationStatus.Valid, withSalt.Status);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, withDefault.Status);
+    }
+
+    [TestMethod]
     public async Task ImportAsync_MalformedPem_ThrowsKeyFormatExceptionAndStoresNothing()
     {
         var before = await CountAsync();

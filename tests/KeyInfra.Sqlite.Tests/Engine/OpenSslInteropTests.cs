@@ -112,6 +112,30 @@ public sealed class OpenSslInteropTests
     }
 
     [TestMethod]
+    [DataRow("0")]
+    [DataRow("max", DisplayName = "max (OpenSSL: the longest salt that fits)")]
+    public async Task Verify_OpenSslRsaPssSignatureWithSaltLength_ValidWithThatSaltOnly(string opensslSalt)
+    {
+        // Arrange: a 2048-bit key with SHA-256 fits 256 − 32 − 2 = 222 salt bytes.
+        var salt = opensslSalt == "0" ? 0 : 222;
+        var (pem, signature) = MakeKeyAndSign("rsa-pss-" + opensslSalt, ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+            "-sha256", ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:" + opensslSalt]);
+        var key = await Keys.ImportAsync(ImportKeyRequest.FromPem("openssl-rsa-pss-" + opensslSalt, pem));
+
+        // Act
+        var withSalt = await Verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature)
+        {
+            Options = new SignatureOptions { PssSaltLength = salt },
+        });
+        var withDefault = await Verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature));
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.Valid, withSalt.Status);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, withDefault.Status);
+        Assert.AreEqual($"PSS with a 32-byte salt expected; the signature verifies with a {salt}-byte salt (PssSaltLength).", withDefault.Detail);
+    }
+
+    [TestMethod]
     public async Task Verify_TamperedOpenSslSignature_InvalidWithoutDetail()
     {
         // Arrange: a forgery is told apart from a mix-up of options: no detail to give.
@@ -130,14 +154,14 @@ public sealed class OpenSslInteropTests
     private static byte[] Document => File.ReadAllBytes(s_document);
 
     // openssl genpkey + pkey -pubout, then openssl dgst -sign over the document, as docs/getting-started.md shows.
-    private static (string PublicKeyPem, byte[] Signature) MakeKeyAndSign(string name, string[] genpkeyArguments, string digest = "-sha256")
+    private static (string PublicKeyPem, byte[] Signature) MakeKeyAndSign(string name, string[] genpkeyArguments, string digest = "-sha256", string[]? signOptions = null)
     {
         var privateKey = Path.Combine(s_folder, name + ".key.pem");
         var publicKey = Path.Combine(s_folder, name + ".pub.pem");
         var signature = Path.Combine(s_folder, name + ".sig");
         OpenSsl(["genpkey", .. genpkeyArguments, "-out", privateKey]);
         OpenSsl(["pkey", "-in", privateKey, "-pubout", "-out", publicKey]);
-        OpenSsl(["dgst", digest, "-sign", privateKey, "-out", signature, s_document]);
+        OpenSsl(["dgst", digest, "-sign", privateKey, .. signOptions ?? [], "-out", signature, s_document]);
         return (File.ReadAllText(publicKey), File.ReadAllBytes(signature));
     }
 
