@@ -16,7 +16,8 @@ configuration="${1:-${CONFIGURATION:-Release}}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/keyinfra-package-smoke.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# KEYINFRA_SMOKE_KEEP=1 keeps the apps and the feed for a look after a failure.
+if [[ "${KEYINFRA_SMOKE_KEEP:-}" == "1" ]]; then trap 'echo "package smoke: kept $work" >&2' EXIT; else trap 'rm -rf "$work"' EXIT; fi
 feed="$work/feed"
 mkdir -p "$feed"
 
@@ -80,3 +81,49 @@ output="$(cd "$app" && KEYINFRA_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
 grep -qx Valid <<<"$output" || { echo "$output" >&2; fail "the README quick start did not print Valid"; }
 
 step "the README quick start built and printed Valid"
+
+# 2. Every C# sample of the documentation, compiled against the same packages. Each block becomes a method in a file
+# of its own (its usings first), with #line pointing compiler errors at the Markdown file and line.
+step "building the C# samples of README.md, docs/ and the package READMEs"
+samples="$work/DocSamples"
+new_app "$samples" KeyInfra.Core KeyInfra.Sqlite KeyInfra.PostgreSql
+count=0
+for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
+    relative="${markdown#"$repo"/}"
+    blocks="$(csharp_block_count "$markdown")"
+    for ((n = 1; n <= blocks; n++)); do
+        count=$((count + 1))
+        # The block's first line in the Markdown file, for #line.
+        first="$(awk -v want="$n" '/^[ \t]*```csharp[ \t]*$/ { if (++k == want) { print NR + 1; exit } }' "$markdown")"
+        block="$(csharp_block "$markdown" "$n")"
+        usings="$(awk '!done && /^using [A-Za-z0-9_.= ]+;[ \t]*(\/\/.*)?$/ { print; next } !done && /^[ \t]*$/ { next } { done = 1 }' <<<"$block")"
+        skipped="$(awk '!done && (/^using [A-Za-z0-9_.= ]+;[ \t]*(\/\/.*)?$/ || /^[ \t]*$/) { n++; next } { done = 1 } END { print n + 0 }' <<<"$block")"
+        body="$(tail -n +"$((skipped + 1))" <<<"$block")"
+        if grep -qw args <<<"$body"; then
+            parameters="string[] args"
+        else
+            parameters="IServiceCollection services, HostApplicationBuilder builder, IHost host, KeyInfra.Keys.IKeyStore keyStore, KeyInfra.Signing.ISigner signer, KeyInfra.Verification.IVerifier verifier, CancellationToken cancellationToken"
+        fi
+        {
+            echo "$usings"
+            echo "using Microsoft.Extensions.Configuration;"
+            echo "using Microsoft.Extensions.DependencyInjection;"
+            echo "using Microsoft.Extensions.Hosting;"
+            echo "#pragma warning disable CS1998, CS0168, CS0219, CS8321"
+            echo "internal static partial class DocSamples"
+            echo "{"
+            echo "    // $relative, C# block $n"
+            echo "    public static async Task Sample$count($parameters)"
+            echo "    {"
+            echo "#line $((first + skipped)) \"$relative\""
+            echo "$body"
+            echo "#line default"
+            echo "    }"
+            echo "}"
+        } >"$samples/Sample$count.cs"
+    done
+done
+(( count > 0 )) || fail "no C# samples found"
+dotnet build "$samples" -nologo -v:q -clp:ErrorsOnly >"$work/samples.log" 2>&1 \
+    || { grep -E 'error' "$work/samples.log" | sort -u >&2; fail "a C# sample of the documentation does not build from the packed packages (file and line above)"; }
+step "$count C# samples of the documentation built"

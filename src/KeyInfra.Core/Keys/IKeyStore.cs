@@ -15,7 +15,11 @@ public interface IKeyStore
     Task<KeyInfo> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Records an existing public key for verification.</summary>
-    /// <exception cref="Errors.KeyFormatException">The key data is malformed, unsupported or does not match <see cref="ImportKeyRequest.ExpectedSpec"/>.</exception>
+    /// <exception cref="Errors.KeyFormatException">
+    /// The key data is malformed, unsupported or does not match <see cref="ImportKeyRequest.ExpectedSpec"/>; or the format
+    /// cannot be imported (<see cref="KeyFormat.Jwk"/>, an undefined value: KI1011).
+    /// </exception>
+    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past, a PSS salt that does not fit the key).</exception>
     Task<KeyInfo> ImportAsync(ImportKeyRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a key by id; <c>null</c> if there is none (in this tenant).</summary>

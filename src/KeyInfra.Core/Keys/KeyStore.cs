@@ -46,11 +46,7 @@ internal sealed class KeyStore(
         var now = time.GetUtcNow();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
-        if (request.Format == KeyFormat.Jwk || !Enum.IsDefined(request.Format))
-        {
-            throw new ArgumentException($"Public keys are imported as PEM, DER or raw; {request.Format} is not supported for import.", nameof(request));
-        }
-
+        // JWK and undefined formats are refused by the codec (KI1011), like every other key format error.
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
         CheckPssSalt(decoded.Spec, request.PssSaltLength);
         var tenantId = tenant.TenantId;

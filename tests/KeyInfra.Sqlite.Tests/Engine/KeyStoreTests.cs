@@ -187,9 +187,17 @@ public sealed class KeyStoreTests
     }
 
     [TestMethod]
-    public async Task ImportAsync_Jwk_ThrowsArgumentException()
+    [DataRow(KeyFormat.Jwk)]
+    [DataRow((KeyFormat)0)]
+    [DataRow((KeyFormat)99)]
+    public async Task ImportAsync_JwkOrUndefinedFormat_ThrowsUnsupportedKeyFormatAndStoresNothing(KeyFormat format)
     {
-        await Assert.ThrowsExactlyAsync<ArgumentException>(() => Keys.ImportAsync(new ImportKeyRequest("jwk", Encoding.UTF8.GetBytes("{}"), KeyFormat.Jwk)));
+        var before = await CountAsync();
+
+        var ex = await Assert.ThrowsExactlyAsync<KeyFormatException>(() => Keys.ImportAsync(new ImportKeyRequest("jwk", Encoding.UTF8.GetBytes("{}"), format)));
+
+        Assert.AreEqual(ErrorCodes.UnsupportedKeyFormat, ex.ErrorCode);
+        Assert.AreEqual(before, await CountAsync());
     }
 
     [TestMethod]
