@@ -1,12 +1,22 @@
 namespace KeyInfra.PostgreSql;
 
-/// <summary>How KeyInfra connects to PostgreSQL and maintains its tables. Set through <c>UsePostgreSql(connectionString, pg => …)</c>.</summary>
+/// <summary>
+/// How KeyInfra connects to PostgreSQL and maintains its tables. Bound from the <c>KeyInfra:PostgreSql</c>
+/// configuration section, then set by the delegate given to <c>UsePostgreSql(…, pg => …)</c>, and validated when
+/// the host starts.
+/// </summary>
 /// <remarks>
-/// These settings win over the same settings in the connection string (SSL mode, root certificate, pool sizes).
-/// The connection string is never logged and never appears in exception messages. Not thread-safe: set it up once.
+/// These settings win over the same settings in the connection string (SSL mode, root certificate, pool sizes). With
+/// a data source the host built (<c>UsePostgreSql(provider => dataSource)</c>) the connection settings
+/// (<see cref="SslMode"/>, <see cref="RootCertificatePath"/>, <see cref="MinPoolSize"/>, <see cref="MaxPoolSize"/>)
+/// are the data source's and these are ignored. The connection string is never logged and never appears in exception
+/// messages. Not thread-safe: set it up once.
 /// </remarks>
 public sealed class PostgreSqlStorageOptions
 {
+    /// <summary>The configuration section these options are bound from: <c>KeyInfra:PostgreSql</c>.</summary>
+    public const string SectionName = "KeyInfra:PostgreSql";
+
     /// <summary>The largest pool KeyInfra accepts: 1,000 connections.</summary>
     public const int MaxPoolSizeLimit = 1000;
 
@@ -138,21 +148,6 @@ public sealed class PostgreSqlStorageOptions
     /// measurements). Internal: tests set it to force either path.
     /// </summary>
     internal int LogCopyThreshold { get; set; } = 2048;
-
-    internal PostgreSqlStorageOptions Clone() => (PostgreSqlStorageOptions)MemberwiseClone();
-
-    internal void Validate()
-    {
-        if (MinPoolSize > MaxPoolSize)
-        {
-            throw new ArgumentException($"The minimum pool size ({MinPoolSize}) is above the maximum ({MaxPoolSize}). Lower MinPoolSize or raise MaxPoolSize.");
-        }
-
-        if (RootCertificatePath is { } path && !File.Exists(path))
-        {
-            throw new ArgumentException($"The root certificate file '{path}' does not exist. Give the path of the PEM file of the CA that signed the server's certificate.");
-        }
-    }
 
     private static int InRange(int value, int min, int max, string what)
         => value < min || value > max

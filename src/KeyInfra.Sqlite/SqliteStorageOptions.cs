@@ -1,12 +1,18 @@
 namespace KeyInfra.Sqlite;
 
-/// <summary>How KeyInfra tunes its SQLite connections. Applied to every connection when it opens.</summary>
+/// <summary>
+/// How KeyInfra tunes its SQLite connections, applied to every connection when it opens. Bound from the
+/// <c>KeyInfra:Sqlite</c> configuration section, then set by the delegate given to <c>UseSqlite(…, sqlite => …)</c>.
+/// </summary>
 /// <remarks>
 /// Every connection also gets <c>PRAGMA journal_mode=WAL</c> (readers and the writer do not block each
 /// other) and <c>PRAGMA foreign_keys=ON</c> (the database keeps referential integrity); those are not options.
 /// </remarks>
 public sealed class SqliteStorageOptions
 {
+    /// <summary>The configuration section these options are bound from: <c>KeyInfra:Sqlite</c>.</summary>
+    public const string SectionName = "KeyInfra:Sqlite";
+
     /// <summary>The longest <see cref="BusyTimeout"/>: one hour.</summary>
     public static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromHours(1);
 
@@ -51,6 +57,4 @@ public sealed class SqliteStorageOptions
             _synchronous = value;
         }
     }
-
-    internal SqliteStorageOptions Clone() => new() { BusyTimeout = BusyTimeout, Synchronous = Synchronous };
 }

@@ -4,6 +4,7 @@ using KeyInfra.PostgreSql.Connection;
 using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace KeyInfra.PostgreSql.Tests;
@@ -151,16 +152,24 @@ public sealed class ConnectionTests
     }
 
     [TestMethod]
-    public void UsePostgreSql_MinimumPoolAboveMaximum_Throws()
+    public void UsePostgreSql_ContradictorySettings_FailValidation()
     {
-        var services = new ServiceCollection();
-
-        Assert.ThrowsExactly<ArgumentException>(() => services.AddKeyInfrastructure().UsePostgreSql("Host=db", pg =>
+        var poolServices = new ServiceCollection();
+        poolServices.AddKeyInfrastructure().UsePostgreSql("Host=db", pg =>
         {
             pg.MinPoolSize = 30;
             pg.MaxPoolSize = 20;
-        }));
-        Assert.ThrowsExactly<ArgumentException>(() => services.AddKeyInfrastructure().UsePostgreSql("Host=db", pg => pg.RootCertificatePath = "/nonexistent/ca.crt"));
+        });
+        var certificateServices = new ServiceCollection();
+        certificateServices.AddKeyInfrastructure().UsePostgreSql("Host=db", pg => pg.RootCertificatePath = "/nonexistent/ca.crt");
+        using var poolProvider = poolServices.BuildServiceProvider();
+        using var certificateProvider = certificateServices.BuildServiceProvider();
+
+        var poolError = Assert.ThrowsExactly<OptionsValidationException>(() => poolProvider.GetRequiredService<IOptions<PostgreSqlStorageOptions>>().Value);
+        var certificateError = Assert.ThrowsExactly<OptionsValidationException>(() => certificateProvider.GetRequiredService<IOptions<PostgreSqlStorageOptions>>().Value);
+
+        StringAssert.Contains(poolError.Message, "minimum pool size (30) is above the maximum (20)");
+        StringAssert.Contains(certificateError.Message, "/nonexistent/ca.crt");
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PostgreSqlStorageOptions().MaxPoolSize = 0);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PostgreSqlStorageOptions().SslMode = (PostgreSqlSslMode)42);
     }

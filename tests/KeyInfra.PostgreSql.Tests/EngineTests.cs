@@ -46,11 +46,11 @@ public sealed class EngineTests
         builder.UsePostgreSql("Host=first;Database=a").UsePostgreSql("Host=second;Database=b", pg => pg.ListenForKeyChanges = false);
 
         using var provider = services.BuildServiceProvider();
-        Assert.Contains("Host=second", provider.GetRequiredService<PostgreSqlStorage>().Connection.ConnectionString);
+        Assert.Contains("Host=second", provider.GetRequiredService<KeyInfra.PostgreSql.Connection.PostgreSqlConnectionSource>().ConnectionString!);
         Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(IKeyRepository)));
         Assert.AreEqual(1, services.Count(d => d.ImplementationType == typeof(PartitionMaintenanceService)));
         Assert.AreEqual(1, services.Count(d => d.ImplementationType == typeof(KeyChangeListenerHost)));
-        Assert.IsNull(provider.GetService<KeyChangeListener>());
+        Assert.IsFalse(provider.GetRequiredService<PostgreSqlStorage>().Options.ListenForKeyChanges);
     }
 
     [TestMethod]

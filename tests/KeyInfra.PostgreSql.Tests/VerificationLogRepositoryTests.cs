@@ -55,8 +55,8 @@ public sealed class VerificationLogRepositoryTests
         await Keys.AddAsync(key);
         var records = new[]
         {
-            TestData.Record(tenantId, key.Id),
-            TestData.Record(tenantId, key.Id, status: VerificationStatus.InvalidSignature, caller: null),
+            TestData.Record(tenantId, key.Id) with { CallerId = "app:orders" },
+            TestData.Record(tenantId, key.Id, status: VerificationStatus.InvalidSignature, caller: null) with { Detail = "PSS expected" },
             TestData.Record(tenantId, KeyId.New(), keyExists: false, status: VerificationStatus.KeyNotFound),
         };
         var batch = new BatchVerificationRecord
@@ -64,9 +64,10 @@ public sealed class VerificationLogRepositoryTests
             Id = Guid.CreateVersion7(),
             TenantId = tenantId,
             Caller = "batch-caller",
+            CallerId = "user:7",
             StartedAt = DateTimeOffset.UtcNow,
             CompletedAt = DateTimeOffset.UtcNow,
-            Items = [TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id, status: VerificationStatus.MalformedSignature)],
+            Items = [TestData.Record(tenantId, key.Id), TestData.Record(tenantId, key.Id, status: VerificationStatus.MalformedSignature) with { Detail = "71 bytes" }],
         };
 
         await Writer(copy).AppendAsync(records, [batch]);
@@ -81,6 +82,8 @@ public sealed class VerificationLogRepositoryTests
             Assert.AreEqual(record.RequestedKeyId, match.RequestedKeyId);
             Assert.AreEqual(record.Algorithm, match.Algorithm);
             Assert.AreEqual(record.Caller, match.Caller);
+            Assert.AreEqual(record.CallerId, match.CallerId);
+            Assert.AreEqual(record.Detail, match.Detail);
             Assert.AreEqual(record.VerifiedAt.UtcTicks / 10, match.VerifiedAt.UtcTicks / 10);
             CollectionAssert.AreEqual(record.DocumentSha256, match.DocumentSha256);
             CollectionAssert.AreEqual(record.SignatureSha256, match.SignatureSha256);
@@ -89,6 +92,9 @@ public sealed class VerificationLogRepositoryTests
         var storedBatch = await Log.GetBatchAsync(tenantId, batch.Id);
         Assert.IsNotNull(storedBatch);
         Assert.AreEqual("batch-caller", storedBatch.Caller);
+        Assert.AreEqual("user:7", storedBatch.CallerId);
+        Assert.IsNull(storedBatch.Items[0].Detail);
+        Assert.AreEqual("71 bytes", storedBatch.Items[1].Detail);
         CollectionAssert.AreEqual(batch.Items.Select(i => i.Id).ToArray(), storedBatch.Items.Select(i => i.Id).ToArray());
         Assert.AreEqual(VerificationStatus.MalformedSignature, storedBatch.Items[1].Status);
         Assert.AreEqual(1, await s_database.AdminScalarAsync<int>("SELECT valid_count FROM batch_verifications WHERE id = $1", batch.Id));

@@ -41,7 +41,12 @@ public sealed class EfKeyRepositoryTests
             ExpiresAt = new DateTimeOffset(2027, 3, 1, 14, 0, 0, TimeSpan.FromHours(2)),
             DefaultSignatureEncoding = SignatureEncoding.Der,
             DefaultRsaPadding = RsaPadding.Pkcs1,
+            DefaultPssSaltLength = 20,
+            SpkiSha256 = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray(),
+            JwkThumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+            Version = 7,
         };
+        key = key with { PrivateKey = key.PrivateKey! with { Backend = "test-backend" } };
 
         Assert.IsTrue(await Keys.AddAsync(key));
         var found = await Keys.FindAsync(tenant, key.Id);
@@ -263,6 +268,38 @@ public sealed class EfKeyRepositoryTests
         Assert.AreEqual(RevocationReason.KeyCompromise, found.RevocationReason);
         Assert.AreEqual(revokedAt.AddDays(1), found.ExpiresAt);
         Assert.AreEqual("keep this name", found.Name);
+    }
+
+    [TestMethod]
+    public async Task UpdateLifecycleAsync_EachUpdate_IncrementsVersion()
+    {
+        var tenant = Guid.NewGuid();
+        var key = TestData.Key(tenant);
+        await Keys.AddAsync(key);
+
+        await Keys.UpdateLifecycleAsync(key with { Status = KeyStatus.Expired, ExpiresAt = TestData.Epoch });
+        var afterFirst = await Keys.FindAsync(tenant, key.Id);
+        await Keys.UpdateLifecycleAsync(afterFirst! with { Status = KeyStatus.Revoked, RevokedAt = TestData.Epoch, RevocationReason = RevocationReason.Superseded });
+        var afterSecond = await Keys.FindAsync(tenant, key.Id);
+
+        Assert.AreEqual(1L, key.Version);
+        Assert.AreEqual(2L, afterFirst!.Version);
+        Assert.AreEqual(3L, afterSecond!.Version);
+    }
+
+    [TestMethod]
+    public async Task UpdatePrivateKeyAsync_OtherBackend_StoresBackendName()
+    {
+        var tenant = Guid.NewGuid();
+        var key = TestData.Key(tenant);
+        await Keys.AddAsync(key);
+
+        var replaced = await Keys.UpdatePrivateKeyAsync(tenant, key.Id, new PrivateKeyRecord(PrivateKeyProtection.Hsm, [1, 2, 3], null) { Backend = "hsm-test" });
+        var found = await Keys.FindAsync(tenant, key.Id);
+
+        Assert.IsTrue(replaced);
+        Assert.AreEqual("hsm-test", found!.PrivateKey!.Backend);
+        Assert.AreEqual(PrivateKeyProtection.Hsm, found.PrivateKey.Protection);
     }
 
     [TestMethod]
@@ -561,6 +598,11 @@ public sealed class EfKeyRepositoryTests
         CollectionAssert.AreEquivalent(expected.Metadata.ToList(), actual.Metadata.ToList());
         Assert.AreEqual(expected.DefaultSignatureEncoding, actual.DefaultSignatureEncoding);
         Assert.AreEqual(expected.DefaultRsaPadding, actual.DefaultRsaPadding);
+        Assert.AreEqual(expected.DefaultPssSaltLength, actual.DefaultPssSaltLength);
+        CollectionAssert.AreEqual(expected.SpkiSha256, actual.SpkiSha256);
+        Assert.AreEqual(expected.JwkThumbprint, actual.JwkThumbprint);
+        Assert.AreEqual(expected.Version, actual.Version);
+        Assert.AreEqual(expected.PrivateKey!.Backend, actual.PrivateKey!.Backend);
         Assert.AreEqual(expected.PrivateKey!.Protection, actual.PrivateKey!.Protection);
         CollectionAssert.AreEqual(expected.PrivateKey.Material, actual.PrivateKey.Material);
         Assert.AreEqual(expected.PrivateKey.MasterKeyId, actual.PrivateKey.MasterKeyId);

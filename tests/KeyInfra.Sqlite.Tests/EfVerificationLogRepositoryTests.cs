@@ -257,6 +257,30 @@ public sealed class EfVerificationLogRepositoryTests
     }
 
     [TestMethod]
+    public async Task AppendAsync_CallerIdAndDetail_RoundTripOnRecordsBatchesAndItems()
+    {
+        var tenant = Guid.NewGuid();
+        var key = await AddKeyAsync(tenant);
+        var record = TestData.Record(tenant, key, status: VerificationStatus.MalformedSignature) with
+        {
+            CallerId = "app:billing",
+            Detail = "64-byte P1363 expected; 71 bytes that parse as DER",
+        };
+        var batch = Batch(tenant, key, 2) with { CallerId = "user:42" };
+        batch = batch with { Items = [batch.Items[0] with { Detail = "item detail" }, batch.Items[1]] };
+
+        await Log.AppendAsync([record], [batch]);
+        var readRecord = (await Log.QueryAsync(tenant, new VerificationLogQuery())).Single();
+        var readBatch = await Log.GetBatchAsync(tenant, batch.Id);
+
+        AssertSameRecord(record, readRecord);
+        Assert.AreEqual("user:42", readBatch!.CallerId);
+        Assert.AreEqual("item detail", readBatch.Items[0].Detail);
+        Assert.IsNull(readBatch.Items[1].Detail);
+        Assert.IsTrue(readBatch.Items.All(i => i.CallerId == "user:42"));
+    }
+
+    [TestMethod]
     public async Task GetBatchAsync_OtherTenantOrUnknownId_ReturnsNull()
     {
         var tenant = Guid.NewGuid();
@@ -314,5 +338,7 @@ public sealed class EfVerificationLogRepositoryTests
         CollectionAssert.AreEqual(expected.SignatureSha256, actual.SignatureSha256);
         Assert.AreEqual(expected.VerifiedAt, actual.VerifiedAt);
         Assert.AreEqual(expected.Caller, actual.Caller);
+        Assert.AreEqual(expected.CallerId, actual.CallerId);
+        Assert.AreEqual(expected.Detail, actual.Detail);
     }
 }

@@ -1,7 +1,9 @@
 using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace KeyInfra.Sqlite.Tests;
 
@@ -62,11 +64,39 @@ public sealed class KeyInfraSqliteBuilderExtensionsTests
     }
 
     [TestMethod]
-    public void UseSqlite_ConfigureThrows_ExceptionSurfacesAtRegistration()
+    public void UseSqlite_ConfigureThrows_ExceptionSurfacesWhenTheOptionsAreBuilt()
     {
-        var builder = new ServiceCollection().AddKeyInfrastructure();
+        var services = new ServiceCollection();
+        services.AddKeyInfrastructure().UseSqlite("Data Source=x.db", o => o.BusyTimeout = TimeSpan.FromDays(2));
+        using var provider = services.BuildServiceProvider();
 
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => builder.UseSqlite("Data Source=x.db", o => o.BusyTimeout = TimeSpan.FromDays(2)));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value);
+    }
+
+    [TestMethod]
+    public async Task UseSqlite_ConfigurationSection_TunesTheConnectionsAndCodeWinsOverIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyInfra:Sqlite:BusyTimeout"] = "00:00:03",
+            ["KeyInfra:Sqlite:Synchronous"] = "Normal",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddKeyInfrastructure().UseSqlite($"Data Source={Path.Combine(s_directory, "configured.db")}", o => o.BusyTimeout = TimeSpan.FromMilliseconds(1234));
+        await using var provider = services.BuildServiceProvider();
+
+        var factory = provider.GetRequiredService<IDbContextFactory<KeyInfraDbContext>>();
+        await using var context = await factory.CreateDbContextAsync();
+        await context.Database.OpenConnectionAsync();
+        await using var command = context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout";
+        var busyTimeout = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "PRAGMA synchronous";
+        var synchronous = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.AreEqual(1234L, busyTimeout);
+        Assert.AreEqual(1L, synchronous, "PRAGMA synchronous=NORMAL is 1.");
     }
 
     [TestMethod]

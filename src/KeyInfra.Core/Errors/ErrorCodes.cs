@@ -94,6 +94,12 @@ public static class ErrorCodes
     public const string NoStorageProvider = "KI4002";
 
     /// <summary>
+    /// The storage provider is set up in a way that breaks KeyInfra's guarantees: for example a PostgreSQL data source
+    /// that can fall back to plain text or multiplexes connections.
+    /// </summary>
+    public const string StorageMisconfigured = "KI4003";
+
+    /// <summary>
     /// A row read from storage holds a value KeyInfra does not know (written by a newer version, or edited
     /// by hand): an unknown status, algorithm, curve or format, or metadata that is not a JSON object of strings.
     /// </summary>

@@ -15,6 +15,7 @@ internal sealed class BatchVerificationConfiguration : IEntityTypeConfiguration<
         builder.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
         builder.Property(e => e.TenantId).HasColumnName("tenant_id");
         builder.Property(e => e.Caller).HasColumnName("caller").HasMaxLength(ColumnLengths.ShortText);
+        builder.Property(e => e.CallerId).HasColumnName("caller_id").HasMaxLength(ColumnLengths.ShortText);
         builder.Property(e => e.StartedAt).HasColumnName("started_at").IsUtc();
         builder.Property(e => e.CompletedAt).HasColumnName("completed_at").IsUtc();
         builder.Property(e => e.TotalCount).HasColumnName("total_count");

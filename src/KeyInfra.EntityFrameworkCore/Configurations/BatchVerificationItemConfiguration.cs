@@ -22,6 +22,7 @@ internal sealed class BatchVerificationItemConfiguration : IEntityTypeConfigurat
         builder.Property(e => e.DocumentSha256).HasColumnName("document_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
         builder.Property(e => e.SignatureSha256).HasColumnName("signature_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
         builder.Property(e => e.VerifiedAt).HasColumnName("verified_at").IsUtc();
+        builder.Property(e => e.Detail).HasColumnName("detail").HasMaxLength(ColumnLengths.ShortText);
 
         builder.HasOne<PublicKeyEntity>().WithMany().HasForeignKey(e => e.KeyId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_batch_verification_items_key_id");
 

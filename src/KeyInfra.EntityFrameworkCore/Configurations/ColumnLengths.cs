@@ -21,6 +21,12 @@ internal static class ColumnLengths
     /// </summary>
     public const int Metadata = 512 * 1024;
 
+    /// <summary>A private-key backend name (<c>software</c>, <c>pkcs11</c>).</summary>
+    public const int BackendName = 64;
+
+    /// <summary>An RFC 7638 SHA-256 thumbprint in Base64url without padding.</summary>
+    public const int JwkThumbprint = 43;
+
     /// <summary>A SHA-256 hash, in bytes.</summary>
     public const int Sha256 = 32;
 }

@@ -14,6 +14,7 @@ internal sealed class PrivateKeyConfiguration : IEntityTypeConfiguration<Private
         builder.HasKey(e => e.KeyId).HasName("pk_private_keys");
         builder.Property(e => e.KeyId).HasColumnName("key_id").ValueGeneratedNever();
         builder.Property(e => e.TenantId).HasColumnName("tenant_id");
+        builder.Property(e => e.Backend).HasColumnName("backend").HasMaxLength(ColumnLengths.BackendName).IsRequired().HasDefaultValue("software");
         builder.Property(e => e.Protection).HasColumnName("protection").IsText(StoredText.Protection);
         builder.Property(e => e.KeyMaterial).HasColumnName("key_material").IsRequired();
         builder.Property(e => e.MasterKeyId).HasColumnName("master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);

@@ -32,6 +32,10 @@ internal sealed class PublicKeyConfiguration : IEntityTypeConfiguration<PublicKe
         builder.Property(e => e.Metadata).HasColumnName("metadata").HasMaxLength(ColumnLengths.Metadata).IsRequired();
         builder.Property(e => e.DefaultSignatureEncoding).HasColumnName("default_signature_encoding").IsText(StoredText.SignatureEncoding);
         builder.Property(e => e.DefaultRsaPadding).HasColumnName("default_rsa_padding").IsText(StoredText.RsaPadding);
+        builder.Property(e => e.DefaultPssSaltLength).HasColumnName("default_pss_salt_length");
+        builder.Property(e => e.SpkiSha256).HasColumnName("spki_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
+        builder.Property(e => e.JwkThumbprint).HasColumnName("jwk_thumbprint").HasMaxLength(ColumnLengths.JwkThumbprint);
+        builder.Property(e => e.Version).HasColumnName("version").HasDefaultValue(1L);
 
         builder.HasOne<AlgorithmEntity>().WithMany().HasForeignKey(e => e.AlgorithmId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_algorithm_id");
         builder.HasOne<CurveEntity>().WithMany().HasForeignKey(e => e.CurveId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_curve_id");
@@ -49,6 +53,10 @@ internal sealed class PublicKeyConfiguration : IEntityTypeConfiguration<PublicKe
             .IsUnique()
             .HasFilter("ring_name IS NOT NULL")
             .HasDatabaseName("ux_public_keys_tenant_id_ring_name_ring_version");
+
+        // Finding a key by its public key (and an import that returns the existing key instead of a duplicate).
+        builder.HasIndex(e => new { e.TenantId, e.SpkiSha256 }).HasDatabaseName("ix_public_keys_tenant_id_spki_sha256");
+        builder.HasIndex(e => new { e.TenantId, e.JwkThumbprint }).HasDatabaseName("ix_public_keys_tenant_id_jwk_thumbprint");
 
         builder.HasIndex(e => e.AlgorithmId).HasDatabaseName("ix_public_keys_algorithm_id");
         builder.HasIndex(e => e.CurveId).HasDatabaseName("ix_public_keys_curve_id");

@@ -22,6 +22,8 @@ internal sealed class VerificationRecordConfiguration : IEntityTypeConfiguration
         builder.Property(e => e.SignatureSha256).HasColumnName("signature_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
         builder.Property(e => e.VerifiedAt).HasColumnName("verified_at").IsUtc();
         builder.Property(e => e.Caller).HasColumnName("caller").HasMaxLength(ColumnLengths.ShortText);
+        builder.Property(e => e.CallerId).HasColumnName("caller_id").HasMaxLength(ColumnLengths.ShortText);
+        builder.Property(e => e.Detail).HasColumnName("detail").HasMaxLength(ColumnLengths.ShortText);
 
         // A used key cannot be deleted: its records must stay explainable.
         builder.HasOne<PublicKeyEntity>().WithMany().HasForeignKey(e => e.KeyId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_verification_records_key_id");

@@ -9,6 +9,8 @@ internal sealed class BatchVerificationEntity
 
     public string? Caller { get; set; }
 
+    public string? CallerId { get; set; }
+
     public DateTimeOffset StartedAt { get; set; }
 
     public DateTimeOffset CompletedAt { get; set; }

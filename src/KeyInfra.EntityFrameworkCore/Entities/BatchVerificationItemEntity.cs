@@ -24,4 +24,6 @@ internal sealed class BatchVerificationItemEntity
     public byte[] SignatureSha256 { get; set; } = [];
 
     public DateTimeOffset VerifiedAt { get; set; }
+
+    public string? Detail { get; set; }
 }

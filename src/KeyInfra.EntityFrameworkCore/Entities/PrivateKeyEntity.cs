@@ -9,6 +9,9 @@ internal sealed class PrivateKeyEntity
 
     public Guid TenantId { get; set; }
 
+    /// <summary>The private-key backend that holds the key (<c>software</c> for envelope-encrypted keys).</summary>
+    public string Backend { get; set; } = "software";
+
     public PrivateKeyProtection Protection { get; set; }
 
     public byte[] KeyMaterial { get; set; } = [];

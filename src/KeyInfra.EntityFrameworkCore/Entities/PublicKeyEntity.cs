@@ -48,5 +48,17 @@ internal sealed class PublicKeyEntity
 
     public RsaPadding DefaultRsaPadding { get; set; }
 
+    /// <summary><c>null</c>: the salt is as long as the hash.</summary>
+    public int? DefaultPssSaltLength { get; set; }
+
+    /// <summary>SHA-256 of the DER SPKI; <c>null</c> on rows written before it was stored.</summary>
+    public byte[]? SpkiSha256 { get; set; }
+
+    /// <summary>The RFC 7638 thumbprint, Base64url; <c>null</c> on rows written before it was stored.</summary>
+    public string? JwkThumbprint { get; set; }
+
+    /// <summary>The update counter: 1 on insert, incremented by every update.</summary>
+    public long Version { get; set; } = 1;
+
     public PrivateKeyEntity? PrivateKey { get; set; }
 }

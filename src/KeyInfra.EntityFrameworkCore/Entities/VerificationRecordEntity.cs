@@ -25,4 +25,8 @@ internal sealed class VerificationRecordEntity
     public DateTimeOffset VerifiedAt { get; set; }
 
     public string? Caller { get; set; }
+
+    public string? CallerId { get; set; }
+
+    public string? Detail { get; set; }
 }

@@ -116,7 +116,8 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
                     .SetProperty(k => k.ExpiresAt, key.ExpiresAt)
                     .SetProperty(k => k.RevokedAt, key.RevokedAt)
                     .SetProperty(k => k.RevocationReason, key.RevocationReason)
-                    .SetProperty(k => k.UpdatedAt, now),
+                    .SetProperty(k => k.UpdatedAt, now)
+                    .SetProperty(k => k.Version, k => k.Version + 1),
                 cancellationToken)
             .ConfigureAwait(false);
         return updated > 0;
@@ -132,7 +133,8 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         var updated = await context.PrivateKeys
             .Where(p => p.TenantId == tenantId && p.KeyId == id.Value)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(p => p.Protection, privateKey.Protection)
+                s => s.SetProperty(p => p.Backend, privateKey.Backend)
+                    .SetProperty(p => p.Protection, privateKey.Protection)
                     .SetProperty(p => p.KeyMaterial, privateKey.Material)
                     .SetProperty(p => p.MasterKeyId, privateKey.MasterKeyId)
                     .SetProperty(p => p.UpdatedAt, now),

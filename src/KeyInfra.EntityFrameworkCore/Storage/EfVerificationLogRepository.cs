@@ -154,6 +154,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
             Id = batch.Id,
             TenantId = batch.TenantId,
             Caller = batch.Caller,
+            CallerId = batch.CallerId,
             StartedAt = batch.StartedAt,
             CompletedAt = batch.CompletedAt,
             Items = batch.Items.ConvertAll(i => ToRecord(batch, i)),
@@ -184,6 +185,8 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
             SignatureSha256 = record.SignatureSha256,
             VerifiedAt = record.VerifiedAt,
             Caller = record.Caller,
+            CallerId = record.CallerId,
+            Detail = record.Detail,
         };
     }
 
@@ -220,6 +223,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
                 DocumentSha256 = item.DocumentSha256,
                 SignatureSha256 = item.SignatureSha256,
                 VerifiedAt = item.VerifiedAt,
+                Detail = item.Detail,
             });
         }
 
@@ -228,6 +232,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
             Id = batch.Id,
             TenantId = batch.TenantId,
             Caller = batch.Caller,
+            CallerId = batch.CallerId,
             StartedAt = batch.StartedAt,
             CompletedAt = batch.CompletedAt,
             TotalCount = items.Count,
@@ -256,6 +261,8 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         SignatureSha256 = entity.SignatureSha256,
         VerifiedAt = entity.VerifiedAt,
         Caller = entity.Caller,
+        CallerId = entity.CallerId,
+        Detail = entity.Detail,
     };
 
     private static VerificationRecord ToRecord(BatchVerificationEntity batch, BatchVerificationItemEntity item) => new()
@@ -270,5 +277,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         SignatureSha256 = item.SignatureSha256,
         VerifiedAt = item.VerifiedAt,
         Caller = batch.Caller,
+        CallerId = batch.CallerId,
+        Detail = item.Detail,
     };
 }

@@ -32,6 +32,10 @@ internal static class KeyRecordMapping
             Metadata = MetadataJson.Write(key.Metadata),
             DefaultSignatureEncoding = key.DefaultSignatureEncoding,
             DefaultRsaPadding = key.DefaultRsaPadding,
+            DefaultPssSaltLength = key.DefaultPssSaltLength,
+            SpkiSha256 = key.SpkiSha256,
+            JwkThumbprint = key.JwkThumbprint,
+            Version = key.Version,
         };
 
         if (key.PrivateKey is { } privateKey)
@@ -46,6 +50,7 @@ internal static class KeyRecordMapping
     {
         KeyId = keyId.Value,
         TenantId = tenantId,
+        Backend = privateKey.Backend,
         Protection = privateKey.Protection,
         KeyMaterial = privateKey.Material,
         MasterKeyId = privateKey.MasterKeyId,
@@ -72,11 +77,15 @@ internal static class KeyRecordMapping
         Metadata = MetadataJson.Read(entity.Metadata, entity.Id),
         DefaultSignatureEncoding = entity.DefaultSignatureEncoding,
         DefaultRsaPadding = entity.DefaultRsaPadding,
+        DefaultPssSaltLength = entity.DefaultPssSaltLength,
+        SpkiSha256 = entity.SpkiSha256,
+        JwkThumbprint = entity.JwkThumbprint,
+        Version = entity.Version,
         PrivateKey = entity.PrivateKey is { } privateKey ? ToRecord(privateKey) : null,
     };
 
     public static PrivateKeyRecord ToRecord(PrivateKeyEntity entity)
-        => new(entity.Protection, entity.KeyMaterial, entity.MasterKeyId);
+        => new(entity.Protection, entity.KeyMaterial, entity.MasterKeyId) { Backend = entity.Backend };
 
     private static KeySpec ToSpec(PublicKeyEntity entity)
     {

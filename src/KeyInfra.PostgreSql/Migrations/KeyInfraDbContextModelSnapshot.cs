@@ -72,6 +72,11 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("caller");
 
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("caller_id");
+
                     b.Property<DateTime>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -115,6 +120,11 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("uuid")
                         .HasColumnName("batch_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("detail");
 
                     b.Property<byte[]>("DocumentSha256")
                         .IsRequired()
@@ -254,6 +264,14 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("key_id");
 
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("software")
+                        .HasColumnName("backend");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -309,6 +327,10 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("curve_id");
 
+                    b.Property<int?>("DefaultPssSaltLength")
+                        .HasColumnType("integer")
+                        .HasColumnName("default_pss_salt_length");
+
                     b.Property<string>("DefaultRsaPadding")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -324,6 +346,11 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("JwkThumbprint")
+                        .HasMaxLength(43)
+                        .HasColumnType("character varying(43)")
+                        .HasColumnName("jwk_thumbprint");
 
                     b.Property<byte[]>("KeyData")
                         .IsRequired()
@@ -375,6 +402,12 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ring_version");
 
+                    b.Property<byte[]>("SpkiSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("spki_sha256")
+                        .IsFixedLength();
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -389,6 +422,12 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_public_keys");
 
@@ -400,6 +439,12 @@ namespace KeyInfra.PostgreSql.Migrations
 
                     b.HasIndex("TenantId", "Id")
                         .HasDatabaseName("ix_public_keys_tenant_id_id");
+
+                    b.HasIndex("TenantId", "JwkThumbprint")
+                        .HasDatabaseName("ix_public_keys_tenant_id_jwk_thumbprint");
+
+                    b.HasIndex("TenantId", "SpkiSha256")
+                        .HasDatabaseName("ix_public_keys_tenant_id_spki_sha256");
 
                     b.HasIndex("TenantId", "RingName", "RingVersion")
                         .IsUnique()
@@ -434,6 +479,16 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("caller");
+
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("caller_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("detail");
 
                     b.Property<byte[]>("DocumentSha256")
                         .IsRequired()

@@ -49,6 +49,7 @@ internal sealed class LogRows
             ArgumentNullException.ThrowIfNull(batch, nameof(batches));
             ArgumentNullException.ThrowIfNull(batch.Items, nameof(batches));
             PostgreSqlText.Check(batch.Caller, nameof(batches));
+            PostgreSqlText.Check(batch.CallerId, nameof(batches));
             for (var index = 0; index < batch.Items.Count; index++)
             {
                 var item = batch.Items[index];
@@ -81,6 +82,8 @@ internal sealed class LogRows
         }
 
         PostgreSqlText.Check(record.Caller, paramName);
+        PostgreSqlText.Check(record.CallerId, paramName);
+        PostgreSqlText.Check(record.Detail, paramName);
         PostgreSqlText.Check(record.Algorithm, paramName);
     }
 }

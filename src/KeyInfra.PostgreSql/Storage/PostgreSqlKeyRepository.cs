@@ -153,7 +153,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
 
                 foreach (var entity in page)
                 {
-                    yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), new PrivateKeyRecord(entity.Protection, entity.KeyMaterial, entity.MasterKeyId));
+                    yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity));
                 }
 
                 if (page.Count < PrivateKeyPageSize)

@@ -1,11 +1,9 @@
-using KeyInfra.PostgreSql.Connection;
+using Microsoft.Extensions.Options;
 
 namespace KeyInfra.PostgreSql.Storage;
 
-/// <summary>The storage settings of the last <c>UsePostgreSql</c> call, as one service.</summary>
-internal sealed class PostgreSqlStorage(PostgreSqlConnectionSettings connection, PostgreSqlStorageOptions options)
+/// <summary>The PostgreSQL storage settings as one service: the bound and validated <see cref="PostgreSqlStorageOptions"/>.</summary>
+internal sealed class PostgreSqlStorage(IOptions<PostgreSqlStorageOptions> options)
 {
-    public PostgreSqlConnectionSettings Connection { get; } = connection;
-
-    public PostgreSqlStorageOptions Options { get; } = options;
+    public PostgreSqlStorageOptions Options => options.Value;
 }

@@ -29,9 +29,9 @@ namespace KeyInfra.PostgreSql.Storage;
 /// </remarks>
 internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepository, IAsyncDisposable, IDisposable
 {
-    private const string RecordColumns = "id, tenant_id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller";
-    private const string BatchColumns = "id, tenant_id, caller, started_at, completed_at, total_count, valid_count";
-    private const string ItemColumns = "id, batch_id, item_index, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at";
+    private const string RecordColumns = "id, tenant_id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller, caller_id, detail";
+    private const string BatchColumns = "id, tenant_id, caller, caller_id, started_at, completed_at, total_count, valid_count";
+    private const string ItemColumns = "id, batch_id, item_index, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, detail";
 
     // ON COMMIT DELETE ROWS empties the tables at the end of a transaction that used them (PostgreSQL skips the
     // truncation in transactions that touched no temp table, so the array path does not pay for it).
@@ -48,19 +48,19 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
 
     private const string InsertRecordArrays =
         $"INSERT INTO verification_records ({RecordColumns}) " +
-        "SELECT r.id, $1, r.key_id, r.requested_key_id, r.algorithm, r.result, r.document_sha256, r.signature_sha256, r.verified_at, r.caller " +
-        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10) AS r(id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller) " +
+        "SELECT r.id, $1, r.key_id, r.requested_key_id, r.algorithm, r.result, r.document_sha256, r.signature_sha256, r.verified_at, r.caller, r.caller_id, r.detail " +
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS r(id, key_id, requested_key_id, algorithm, result, document_sha256, signature_sha256, verified_at, caller, caller_id, detail) " +
         OnConflict;
 
     private const string InsertBatchArrays =
         $"INSERT INTO batch_verifications ({BatchColumns}) " +
-        "SELECT b.id, $1, b.caller, b.started_at, b.completed_at, b.total_count, b.valid_count " +
-        "FROM unnest($2, $3, $4, $5, $6, $7) AS b(id, caller, started_at, completed_at, total_count, valid_count) " +
+        "SELECT b.id, $1, b.caller, b.caller_id, b.started_at, b.completed_at, b.total_count, b.valid_count " +
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8) AS b(id, caller, caller_id, started_at, completed_at, total_count, valid_count) " +
         OnConflict;
 
     private const string InsertItemArrays =
         $"INSERT INTO batch_verification_items ({ItemColumns}) " +
-        "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) " +
+        "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) " +
         OnConflict;
 
     private readonly PostgreSqlDataSource _dataSource;
@@ -330,6 +330,8 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     await importer.WriteAsync(record.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await importer.WriteAsync(record.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                     await WriteNullableAsync(importer, record.Caller, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(importer, record.CallerId, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(importer, record.Detail, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
                 }
 
                 await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -350,6 +352,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 await batchImporter.WriteAsync(batch.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                 await batchImporter.WriteAsync(batch.TenantId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                 await WriteNullableAsync(batchImporter, batch.Caller, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(batchImporter, batch.CallerId, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
                 await batchImporter.WriteAsync(batch.StartedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                 await batchImporter.WriteAsync(batch.CompletedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                 await batchImporter.WriteAsync(batch.Items.Count, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
@@ -378,6 +381,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     await itemImporter.WriteAsync(item.DocumentSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                    await WriteNullableAsync(itemImporter, item.Detail, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -426,6 +430,8 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 AddArray(command, records.Select(r => r.SignatureSha256), NpgsqlDbType.Bytea);
                 AddArray(command, records.Select(r => r.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
                 AddArray(command, records.Select(r => r.Caller), NpgsqlDbType.Varchar);
+                AddArray(command, records.Select(r => r.CallerId), NpgsqlDbType.Varchar);
+                AddArray(command, records.Select(r => r.Detail), NpgsqlDbType.Varchar);
                 batch.BatchCommands.Add(command);
             }
 
@@ -435,6 +441,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 var command = TenantCommand(InsertBatchArrays, tenantId);
                 AddArray(command, batches.Select(b => b.Id), NpgsqlDbType.Uuid);
                 AddArray(command, batches.Select(b => b.Caller), NpgsqlDbType.Varchar);
+                AddArray(command, batches.Select(b => b.CallerId), NpgsqlDbType.Varchar);
                 AddArray(command, batches.Select(b => b.StartedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
                 AddArray(command, batches.Select(b => b.CompletedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
                 AddArray(command, batches.Select(b => b.Items.Count), NpgsqlDbType.Integer);
@@ -456,6 +463,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     AddArray(itemCommand, items.Select(i => i.Item.DocumentSha256), NpgsqlDbType.Bytea);
                     AddArray(itemCommand, items.Select(i => i.Item.SignatureSha256), NpgsqlDbType.Bytea);
                     AddArray(itemCommand, items.Select(i => i.Item.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+                    AddArray(itemCommand, items.Select(i => i.Item.Detail), NpgsqlDbType.Varchar);
                     batch.BatchCommands.Add(itemCommand);
                 }
             }

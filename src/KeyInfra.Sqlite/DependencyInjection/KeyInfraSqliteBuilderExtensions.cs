@@ -1,5 +1,7 @@
 using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,11 +10,14 @@ public static class KeyInfraSqliteBuilderExtensions
 {
     /// <summary>
     /// Stores keys, master key checks and the verification log in a SQLite database file, through EF Core.
-    /// Every connection runs in WAL mode with foreign keys on; <paramref name="configure"/> tunes the rest.
+    /// Every connection runs in WAL mode with foreign keys on; <see cref="SqliteStorageOptions"/> tunes the rest.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddKeyInfrastructure</c>.</param>
     /// <param name="connectionString">A SQLite connection string naming a file, such as <c>Data Source=keyinfra.db</c>. The file's folder is created when the first connection opens.</param>
-    /// <param name="configure">Sets <see cref="SqliteStorageOptions"/>; runs once, now.</param>
+    /// <param name="configure">
+    /// Sets <see cref="SqliteStorageOptions"/>. It runs when the options are first needed (at the latest when the host
+    /// starts), after the <c>KeyInfra:Sqlite</c> configuration section is bound, so code wins over configuration.
+    /// </param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentException">The connection string is empty, malformed, names no file, or names an in-memory database.</exception>
     /// <remarks>Calling a <c>Use…</c> storage method again replaces this store: the last call wins.</remarks>
@@ -21,12 +26,16 @@ public static class KeyInfraSqliteBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var location = SqliteDatabaseLocation.Parse(connectionString, nameof(connectionString));
 
-        var options = new SqliteStorageOptions();
-        configure?.Invoke(options);
-        var storageOptions = options.Clone();
+        var services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SqliteStorageOptions>, ConfigureSqliteStorageOptionsFromConfiguration>());
+        var options = services.AddOptions<SqliteStorageOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
 
         return KeyInfraEntityFrameworkCoreRegistration.AddKeyInfraEntityFrameworkCore(
             builder,
-            (_, dbContextOptions) => SqliteDbContextOptions.Configure(dbContextOptions, location, storageOptions));
+            (provider, dbContextOptions) => SqliteDbContextOptions.Configure(dbContextOptions, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
     }
 }

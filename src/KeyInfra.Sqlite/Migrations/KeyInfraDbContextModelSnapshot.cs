@@ -67,6 +67,11 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("caller");
 
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("caller_id");
+
                     b.Property<DateTime>("CompletedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
@@ -110,6 +115,11 @@ namespace KeyInfra.Sqlite.Migrations
                     b.Property<Guid>("BatchId")
                         .HasColumnType("TEXT")
                         .HasColumnName("batch_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
 
                     b.Property<byte[]>("DocumentSha256")
                         .IsRequired()
@@ -249,6 +259,14 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("key_id");
 
+                    b.Property<string>("Backend")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("software")
+                        .HasColumnName("backend");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -304,6 +322,10 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("curve_id");
 
+                    b.Property<int?>("DefaultPssSaltLength")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("default_pss_salt_length");
+
                     b.Property<string>("DefaultRsaPadding")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -319,6 +341,11 @@ namespace KeyInfra.Sqlite.Migrations
                     b.Property<DateTime?>("ExpiresAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("expires_at");
+
+                    b.Property<string>("JwkThumbprint")
+                        .HasMaxLength(43)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("jwk_thumbprint");
 
                     b.Property<byte[]>("KeyData")
                         .IsRequired()
@@ -370,6 +397,12 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("ring_version");
 
+                    b.Property<byte[]>("SpkiSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("spki_sha256")
+                        .IsFixedLength();
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -384,6 +417,12 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_public_keys");
 
@@ -395,6 +434,12 @@ namespace KeyInfra.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "Id")
                         .HasDatabaseName("ix_public_keys_tenant_id_id");
+
+                    b.HasIndex("TenantId", "JwkThumbprint")
+                        .HasDatabaseName("ix_public_keys_tenant_id_jwk_thumbprint");
+
+                    b.HasIndex("TenantId", "SpkiSha256")
+                        .HasDatabaseName("ix_public_keys_tenant_id_spki_sha256");
 
                     b.HasIndex("TenantId", "RingName", "RingVersion")
                         .IsUnique()
@@ -422,6 +467,16 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("caller");
+
+                    b.Property<string>("CallerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("caller_id");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
 
                     b.Property<byte[]>("DocumentSha256")
                         .IsRequired()
