@@ -25,6 +25,14 @@ public interface IKeyStore
     /// <summary>Finds a key by id; <c>null</c> if there is none (in this tenant).</summary>
     Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds the keys of this tenant with a public key: by its SPKI SHA-256 fingerprint, by its RFC 7638 JWK thumbprint,
+    /// or by the key itself (<see cref="PublicKeyLookup.ForPublicKey"/>). Oldest first, whatever their status (check
+    /// <see cref="KeyInfo.EffectiveStatus"/>); at most <see cref="PublicKeyLookup.MaxMatches"/>. Empty when there is none.
+    /// </summary>
+    /// <remarks>Each match is checked against its stored public key, so a row whose fingerprint was altered is refused (KI4101), never returned.</remarks>
+    Task<IReadOnlyList<KeyInfo>> FindByPublicKeyAsync(PublicKeyLookup lookup, CancellationToken cancellationToken = default);
+
     /// <summary>Lists keys, oldest first, one page at a time.</summary>
     Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default);
 

@@ -45,6 +45,14 @@ public sealed record ImportKeyRequest(string Name, ReadOnlyMemory<byte> KeyData,
         init => field = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(PssSaltLength), value, "A PSS salt length is 0 or more bytes.") : value;
     }
 
+    /// <summary>
+    /// When this tenant already has a key with the same public key (the same SPKI), return that key (the oldest, whatever
+    /// its status) instead of adding a duplicate; the request's name, ring, expiry and defaults are then not applied.
+    /// Default <c>false</c>: every import adds a key.
+    /// </summary>
+    /// <remarks>Not atomic across writers: two imports of the same key at the same moment may both add one.</remarks>
+    public bool ReturnExisting { get; init; }
+
     /// <summary>Creates a request from PEM text.</summary>
     public static ImportKeyRequest FromPem(string name, string pem)
     {

@@ -50,6 +50,17 @@ internal sealed class KeyStore(
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
         CheckPssSalt(decoded.Spec, request.PssSaltLength);
         var tenantId = tenant.TenantId;
+        var spkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki);
+        if (request.ReturnExisting)
+        {
+            var existing = await FindCheckedAsync(PublicKeyLookup.BySpkiSha256(spkiSha256), 1, cancellationToken).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                Log.KeyImportReturnedExisting(logger, existing[0].Id, tenantId);
+                return existing[0];
+            }
+        }
+
         var record = new KeyRecord
         {
             Id = KeyId.New(),
@@ -66,6 +77,8 @@ internal sealed class KeyStore(
             DefaultSignatureEncoding = request.SignatureEncoding,
             DefaultRsaPadding = request.RsaPadding,
             DefaultPssSaltLength = RsaOnly(decoded.Spec, request.PssSaltLength),
+            SpkiSha256 = spkiSha256,
+            JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(decoded.Spki),
         };
 
         record = await AddAsync(record, request.RingName, cancellationToken).ConfigureAwait(false);
@@ -77,6 +90,12 @@ internal sealed class KeyStore(
     {
         var record = await repository.FindAsync(tenant.TenantId, id, cancellationToken).ConfigureAwait(false);
         return record is null ? null : KeyRecordMapper.ToInfo(record);
+    }
+
+    public Task<IReadOnlyList<KeyInfo>> FindByPublicKeyAsync(PublicKeyLookup lookup, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        return FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken);
     }
 
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
@@ -229,6 +248,8 @@ internal sealed class KeyStore(
             DefaultSignatureEncoding = encoding,
             DefaultRsaPadding = padding,
             DefaultPssSaltLength = pssSaltLength,
+            SpkiSha256 = PublicKeyFingerprint.SpkiSha256(spki),
+            JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(spki),
             PrivateKey = new PrivateKeyRecord(PrivateKeyProtection.Envelope, ciphertext, encryptor.GetMasterKeyId(ciphertext)),
         };
 
@@ -263,6 +284,29 @@ internal sealed class KeyStore(
 
         ThrowHelper.RingVersionConflict(ringName);
         return record;
+    }
+
+    // The stored fingerprints only narrow the search: each match is checked against its own stored public key, so a
+    // row whose fingerprint column was altered cannot pass for another key (DESIGN 3b: the database is not trusted).
+    private async Task<IReadOnlyList<KeyInfo>> FindCheckedAsync(PublicKeyLookup lookup, int limit, CancellationToken cancellationToken)
+    {
+        var records = await repository.FindByPublicKeyAsync(tenant.TenantId, lookup, limit, cancellationToken).ConfigureAwait(false);
+        var keys = new List<KeyInfo>(records.Count);
+        foreach (var record in records)
+        {
+            var decoded = KeyRecordMapper.Decode(record);
+            var matches = lookup.SpkiSha256 is { } sha256
+                ? PublicKeyFingerprint.SpkiSha256(decoded.Spki).AsSpan().SequenceEqual(sha256.Span)
+                : PublicKeyFingerprint.JwkThumbprint(decoded.Spki) == lookup.JwkThumbprint;
+            if (!matches)
+            {
+                ThrowHelper.StoredFingerprintMismatch(record.Id);
+            }
+
+            keys.Add(KeyRecordMapper.ToInfo(record, decoded));
+        }
+
+        return keys;
     }
 
     private async Task<KeyRecord> FindOrThrowAsync(KeyId id, CancellationToken cancellationToken)

@@ -22,6 +22,13 @@ public interface IKeyRepository
     /// <summary>The newest version of a ring in a tenant, or <c>null</c> if the ring has no keys.</summary>
     Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The keys of a tenant whose stored SPKI SHA-256 (<see cref="KeyRecord.SpkiSha256"/>) or JWK thumbprint
+    /// (<see cref="KeyRecord.JwkThumbprint"/>) equals the lookup's, in id order, at most <paramref name="limit"/>.
+    /// </summary>
+    /// <remarks>The caller checks every returned record against its public key; a provider only compares the stored values.</remarks>
+    Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Lists keys of a tenant in id order after <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default);
 

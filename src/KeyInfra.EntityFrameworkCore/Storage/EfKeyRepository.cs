@@ -65,6 +65,29 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entity is null ? null : KeyRecordMapping.ToRecord(entity);
     }
 
+    public async Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var keys = context.PublicKeys.AsNoTracking().Include(k => k.PrivateKey).Where(k => k.TenantId == tenantId);
+        if (lookup.SpkiSha256 is { } spkiSha256)
+        {
+            // The (tenant_id, spki_sha256) index; both providers compare the bytes.
+            var sha256 = spkiSha256.ToArray();
+            keys = keys.Where(k => k.SpkiSha256 == sha256);
+        }
+        else
+        {
+            var thumbprint = lookup.JwkThumbprint;
+            keys = keys.Where(k => k.JwkThumbprint == thumbprint);
+        }
+
+        var entities = await keys.OrderBy(k => k.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return entities.ConvertAll(KeyRecordMapping.ToRecord);
+    }
+
     public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
