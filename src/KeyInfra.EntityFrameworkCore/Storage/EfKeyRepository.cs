@@ -4,11 +4,12 @@ using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
 /// <summary>The EF Core <see cref="IKeyRepository"/>: a context per call, no tracking on reads.</summary>
-internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider) : IKeyRepository
+internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, ILogger<EfKeyRepository> logger) : IKeyRepository
 {
     // Re-encryption reads private keys in pages, so no reader stays open (and no snapshot is held)
     // while the caller writes them back.
@@ -21,21 +22,32 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.PublicKeys.Add(entity);
+
+        // A ring version another writer took first fails the insert; that is handled here (false: try the next
+        // version), so the failed command is not logged as an error; anything else is, below.
+        var expected = key.RingName is null ? null : CommandFailureInterceptor.ExpectFailure();
         try
         {
             // One SaveChanges: the public and private key rows commit in one transaction.
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (DbUpdateException) when (key.RingName is not null)
+        catch (DbUpdateException e) when (key.RingName is not null)
         {
+            expected?.Dispose();
+
             // Providers report the violated constraint differently, so look for the ring version instead.
             if (await RingVersionExistsAsync(key.TenantId, key.RingName, key.RingVersion, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
 
+            Log.RingKeyInsertFailed(logger, key.Id.Value, key.RingVersion, key.RingName, e);
             throw;
+        }
+        finally
+        {
+            expected?.Dispose();
         }
     }
 

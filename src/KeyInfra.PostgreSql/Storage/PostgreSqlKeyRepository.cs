@@ -24,10 +24,11 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
     private readonly EfKeyRepository _inner;
     private readonly TransientRetry _retry;
 
-    public PostgreSqlKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, PostgreSqlStorage storage, ILogger<PostgreSqlKeyRepository> logger)
+    public PostgreSqlKeyRepository(
+        IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, PostgreSqlStorage storage, ILogger<PostgreSqlKeyRepository> logger, ILogger<EfKeyRepository> innerLogger)
     {
         _contextFactory = contextFactory;
-        _inner = new EfKeyRepository(contextFactory, timeProvider);
+        _inner = new EfKeyRepository(contextFactory, timeProvider, innerLogger);
         _retry = new TransientRetry(storage.Options, logger);
     }
 

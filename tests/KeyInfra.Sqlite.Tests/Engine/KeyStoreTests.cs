@@ -5,7 +5,9 @@ using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Tenancy;
 using KeyInfra.Verification;
+using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
@@ -555,6 +557,65 @@ public sealed class KeyStoreTests
         Assert.IsNotNull(result.Detail);
         StringAssert.Contains(result.Detail, "parse as DER");
         Assert.AreEqual(result.Detail, record.Detail);
+    }
+
+    [TestMethod]
+    public async Task RotateAsync_ConcurrentRotationsTakingTheSameVersion_RetriedAndNothingLoggedAtError()
+    {
+        var capture = new LogCapture();
+        GatedKeyRepository gated = null!;
+        var host = await KeyInfraTestHost.StartAsync(services: s =>
+        {
+            s.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(capture));
+            GatedKeyRepository.Register(s, r => gated = r);
+        });
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "race") { RingName = "race" });
+            gated.HoldNextAdds(2);
+            capture.Clear();
+
+            // Both read version 1 as the newest, both insert version 2 together: one is refused and retries as 3.
+            var rotated = await Task.WhenAll(keys.RotateAsync("race"), keys.RotateAsync("race"));
+
+            CollectionAssert.AreEquivalent(new int?[] { 2, 3 }, rotated.Select(k => k.RingVersion).ToArray());
+            Assert.AreEqual(1, gated.Refused, "the two rotations clashed once");
+            var errors = capture.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+            Assert.AreEqual(0, errors.Count, string.Join(Environment.NewLine, errors.Select(e => $"{e.Category} {e.EventId}: {e.Text}")));
+            Assert.IsTrue(capture.Entries.Any(e => e.EventId.Id == 3011 && e.Level == LogLevel.Debug), "the handled failure is still visible at Debug");
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task AddAsync_FailureKeyInfraDoesNotHandle_LoggedAtErrorOnce()
+    {
+        var capture = new LogCapture();
+        var host = await KeyInfraTestHost.StartAsync(services: s => s.AddLogging(b => b.AddProvider(capture)));
+        try
+        {
+            var repository = host.Get<IKeyRepository>();
+            var record = TestData.Key(Guid.NewGuid());
+            await repository.AddAsync(record);
+            capture.Clear();
+
+            await Assert.ThrowsExactlyAsync<Microsoft.EntityFrameworkCore.DbUpdateException>(() => repository.AddAsync(record with { Name = "same id" }));
+
+            var errors = capture.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
+            Assert.AreEqual(1, errors.Count, string.Join(Environment.NewLine, errors.Select(e => $"{e.Category} {e.EventId}: {e.Text}")));
+            Assert.AreEqual(3010, errors[0].EventId.Id);
+            Assert.IsFalse(errors[0].Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
     }
 
     private sealed class SwitchableTenant : ITenantContext
