@@ -9,6 +9,7 @@ using KeyInfra.Tenancy;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.PostgreSql.Tests;
 
@@ -139,6 +140,32 @@ public sealed class EngineTests
         Assert.AreEqual(0, inB.Count);
         Assert.AreNotEqual(key.Id, addedInB.Id);
         Assert.AreEqual(2L, await database.AdminScalarAsync<long>("SELECT count(*) FROM public_keys WHERE spki_sha256 = $1", System.Security.Cryptography.SHA256.HashData(der)));
+    }
+
+    [TestMethod]
+    public async Task Rotate_ConcurrentRotationsTakingTheSameVersion_RetriedAndNothingLoggedAtError()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        var capture = new LogCapture();
+        GatedKeyRepository gated = null!;
+        await using var host = await PostgreSqlTestHost.StartAsync(
+            database.AppConnectionString,
+            PostgreSqlTestHost.NewMasterKey(),
+            services: s => GatedKeyRepository.Register(s, r => gated = r),
+            logging: b => b.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(capture));
+        var keys = host.Get<IKeyStore>();
+        await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "race") { RingName = "race" });
+        gated.HoldNextAdds(2);
+        capture.Clear();
+
+        // Both read version 1 as the newest, both insert version 2 together: one is refused and retries as 3.
+        var rotated = await Task.WhenAll(keys.RotateAsync("race"), keys.RotateAsync("race"));
+
+        CollectionAssert.AreEquivalent(new int?[] { 2, 3 }, rotated.Select(k => k.RingVersion).ToArray());
+        Assert.AreEqual(1, gated.Refused, "the two rotations clashed once");
+        var errors = capture.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).ToList();
+        Assert.AreEqual(0, errors.Count, string.Join(Environment.NewLine, errors.Select(e => $"{e.Category} {e.EventId}: {e.Text}")));
+        Assert.IsTrue(capture.Entries.Any(e => e.EventId.Id == 3011), "the handled failure is still visible at Debug");
     }
 
     [TestMethod]

@@ -2,11 +2,12 @@ using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KeyInfra.Sqlite.Tests.Engine;
+namespace KeyInfra.Tests;
 
 /// <summary>
 /// The real repository with a gate in front of <see cref="AddAsync"/>: once armed, the next adds wait until all of them
 /// have arrived, so writers that read the same ring version insert it together (a deterministic ring-version race).
+/// Shared by the test projects (linked like LogCapture.cs).
 /// </summary>
 internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
 {
