@@ -11,7 +11,7 @@ namespace KeyInfra.Keys;
 public interface IKeyStore
 {
     /// <summary>Generates a key pair in software; the private key is stored encrypted under the master key.</summary>
-    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past).</exception>
+    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past, a PSS salt that does not fit the key).</exception>
     Task<KeyInfo> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Records an existing public key for verification.</summary>
