@@ -11,7 +11,8 @@ namespace KeyInfra.Encryption;
 /// </summary>
 /// <remarks>
 /// Runs only after <see cref="MasterKeyValidator"/> passed. Each key is updated on its own, so an interrupted
-/// run loses nothing and a second run finishes the work. Keys held in an HSM are left alone.
+/// run loses nothing and a second run finishes the work. Keys held in an HSM, or by any
+/// backend other than the software one, are left alone.
 /// </remarks>
 internal sealed class PrivateKeyReencryptor(
     IKeyRepository keys,
@@ -35,6 +36,13 @@ internal sealed class PrivateKeyReencryptor(
         await foreach (var stored in _keys.ListPrivateKeysAsync(cancellationToken).ConfigureAwait(false))
         {
             var record = stored.PrivateKey;
+            if (!string.Equals(record.Backend, PrivateKeys.PrivateKeyBackendNames.Software, StringComparison.Ordinal))
+            {
+                // Another backend's material is its own (a reference, or its own ciphertext): never rewritten here.
+                unchanged++;
+                continue;
+            }
+
             switch (record.Protection)
             {
                 case PrivateKeyProtection.None:

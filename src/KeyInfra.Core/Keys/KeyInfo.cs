@@ -60,6 +60,12 @@ public sealed record KeyInfo
     /// <summary>The RSA padding used when a request names none.</summary>
     public Signing.RsaPadding DefaultRsaPadding { get; init; } = Signing.RsaPadding.Pss;
 
+    /// <summary>
+    /// The stored row's update counter (1 when added, higher after each change), so a copy of the key held in another
+    /// cache layer can be told stale.
+    /// </summary>
+    public long Version { get; init; } = 1;
+
     /// <summary>The status at <paramref name="now"/>: <see cref="KeyStatus.Expired"/> once <see cref="ExpiresAt"/> has passed.</summary>
     public KeyStatus EffectiveStatus(DateTimeOffset now)
         => Status == KeyStatus.Active && ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired : Status;

@@ -153,7 +153,8 @@ internal sealed class Verifier(
         VerificationRequest request, ResolvedKey? key, DateTimeOffset now,
         ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256, bool fingerprint)
     {
-        var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : request.Options?.HashAlgorithm ?? key.Info.Spec.DefaultHashAlgorithm;
+        var parameters = key is null ? default : SignatureParameterResolver.Resolve(key.Info, request.Options);
+        var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : parameters.Hash;
         if (fingerprint && isHash && hashAlgorithm == HashAlgorithmName.SHA256 && input.Length == 32)
         {
             // The caller's SHA-256 is the document's SHA-256.
@@ -182,11 +183,6 @@ internal sealed class Verifier(
         {
             return VerificationStatus.AlgorithmMismatch;
         }
-
-        var parameters = new SignatureParameters(
-            hashAlgorithm,
-            request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-            request.Options?.RsaPadding ?? info.DefaultRsaPadding);
 
         if (isHash || info.Spec.Algorithm == KeyAlgorithm.EdDsa)
         {

@@ -47,15 +47,22 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
     }
 
     /// <inheritdoc />
-    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+        => FindAsync(tenantId, id, includePrivateKey: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await context.PublicKeys
-            .AsNoTracking()
-            .Include(k => k.PrivateKey)
-            .FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == id.Value, cancellationToken)
-            .ConfigureAwait(false);
-        return entity is null ? null : KeyRecordMapping.ToRecord(entity);
+        var keys = context.PublicKeys.AsNoTracking().Where(k => k.TenantId == tenantId && k.Id == id.Value);
+        if (includePrivateKey)
+        {
+            var entity = await keys.Include(k => k.PrivateKey).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return entity is null ? null : KeyRecordMapping.ToRecord(entity);
+        }
+
+        var found = await WithoutPrivateKey(context, keys).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return found is null ? null : ToRecord(found);
     }
 
     /// <inheritdoc />
@@ -75,13 +82,17 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+        => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var keys = context.PublicKeys.AsNoTracking().Include(k => k.PrivateKey).Where(k => k.TenantId == tenantId);
+        var keys = context.PublicKeys.AsNoTracking().Where(k => k.TenantId == tenantId);
         if (query.Status is { } status)
         {
             keys = keys.Where(k => k.Status == status);
@@ -110,8 +121,15 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             keys = keys.Where(k => k.Id.CompareTo(afterId) > 0);
         }
 
-        var entities = await keys.OrderBy(k => k.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return entities.ConvertAll(KeyRecordMapping.ToRecord);
+        keys = keys.OrderBy(k => k.Id).Take(limit);
+        if (includePrivateKey)
+        {
+            var entities = await keys.Include(k => k.PrivateKey).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return entities.ConvertAll(KeyRecordMapping.ToRecord);
+        }
+
+        var found = await WithoutPrivateKey(context, keys).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return found.ConvertAll(ToRecord);
     }
 
     /// <inheritdoc />
@@ -276,6 +294,12 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .ConfigureAwait(false);
     }
 
+    // The public key row and whether a private key exists (an EXISTS on private_keys): no private key material is read.
+    private static IQueryable<PublicKeyRow> WithoutPrivateKey(KeyInfraDbContext context, IQueryable<PublicKeyEntity> keys)
+        => keys.Select(k => new PublicKeyRow(k, context.PrivateKeys.Any(p => p.TenantId == k.TenantId && p.KeyId == k.Id)));
+
+    private static KeyRecord ToRecord(PublicKeyRow row) => KeyRecordMapping.ToRecord(row.Key) with { HasPrivateKey = row.HasPrivateKey };
+
     private async Task<bool> RingVersionExistsAsync(Guid tenantId, string ringName, int? ringVersion, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -290,4 +314,6 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         return await context.VerificationRecords.AnyAsync(r => r.KeyId == keyId, cancellationToken).ConfigureAwait(false)
             || await context.BatchVerificationItems.AnyAsync(i => i.KeyId == keyId, cancellationToken).ConfigureAwait(false);
     }
+
+    private sealed record PublicKeyRow(PublicKeyEntity Key, bool HasPrivateKey);
 }

@@ -91,6 +91,8 @@ public static class KeyInfraPostgreSqlBuilderExtensions
 
         services.RemoveAll<IKeyRepository>();
         services.AddSingleton<IKeyRepository, PostgreSqlKeyRepository>();
+        services.RemoveAll<KeyInfraStorageSelection>();
+        services.AddSingleton(new KeyInfraStorageSelection(PostgreSqlStorage.ProviderName));
         services.RemoveAll<IVerificationLogRepository>();
         services.AddSingleton<IVerificationLogRepository, PostgreSqlVerificationLogRepository>();
 

@@ -15,6 +15,8 @@ namespace KeyInfra.PostgreSql.Notifications;
 /// rotated or deleted by another instance stops verifying here at once.
 /// </summary>
 /// <remarks>
+/// The listener only drops local copies (<see cref="IKeyCacheInvalidator"/>); it never announces what it hears to
+/// <see cref="IKeyChangeNotifier"/>s, so a change is not echoed back to other instances.
 /// When the connection drops, notifications may have been missed: every cached key is dropped, and the listener
 /// reconnects with a growing delay. On every (re)connect it drops everything again once it is listening.
 /// </remarks>
@@ -37,7 +39,8 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<IKeyRepository>() is not PostgreSqlKeyRepository)
+        // Another storage provider selected after UsePostgreSql; a decorated repository still counts as PostgreSQL.
+        if (services.GetService<KeyInfraStorageSelection>()?.Is(PostgreSqlStorage.ProviderName) != true)
         {
             return;
         }

@@ -49,7 +49,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             async () =>
             {
                 // The first attempt may have committed before its connection dropped; the id says whether it did.
-                if (attempted && await _inner.FindAsync(key.TenantId, key.Id, cancellationToken).ConfigureAwait(false) is not null)
+                if (attempted && await _inner.FindAsync(key.TenantId, key.Id, includePrivateKey: false, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return true;
                 }
@@ -60,10 +60,13 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+        => FindAsync(tenantId, id, includePrivateKey: true, cancellationToken);
+
+    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         using var scope = TenantScope.Enter(tenantId);
-        return await _retry.ExecuteAsync(() => _inner.FindAsync(tenantId, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await _retry.ExecuteAsync(() => _inner.FindAsync(tenantId, id, includePrivateKey, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
@@ -78,7 +81,10 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         return await _retry.ExecuteAsync(() => _inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+        => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
+
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!PostgreSqlText.IsStorable(query.RingName) || !PostgreSqlText.IsStorable(query.Owner))
@@ -88,7 +94,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         }
 
         using var scope = TenantScope.Enter(tenantId);
-        return await _retry.ExecuteAsync(() => _inner.ListAsync(tenantId, query, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await _retry.ExecuteAsync(() => _inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
@@ -115,7 +121,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             {
                 // The first attempt may have committed before its connection dropped: the key being gone then means
                 // it was deleted (by that attempt, or by someone else meanwhile), not that there was none.
-                if (attempted && await _inner.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
+                if (attempted && await _inner.FindAsync(tenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false) is null)
                 {
                     return DeleteKeyOutcome.Deleted;
                 }
