@@ -74,11 +74,15 @@ internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
 
     public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default) => inner.FindAsync(tenantId, id, cancellationToken);
 
+    public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default) => inner.FindAsync(tenantId, id, includePrivateKey, cancellationToken);
+
     public Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default) => inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken);
 
     public Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default) => inner.FindByPublicKeyAsync(tenantId, lookup, limit, cancellationToken);
 
     public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default) => inner.ListAsync(tenantId, query, limit, cancellationToken);
+
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default) => inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken);
 
     public Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default) => inner.UpdateLifecycleAsync(key, cancellationToken);
 

@@ -1,4 +1,3 @@
-using KeyInfra.EntityFrameworkCore.Configurations;
 using KeyInfra.EntityFrameworkCore.Entities;
 using Microsoft.EntityFrameworkCore;
 

@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "A KeyInfra storage command failed after {ElapsedMs} ms, as it may when another writer was first; the caller handles it: {CommandText}")]
     public static partial void CommandFailedAsExpected(ILogger logger, double elapsedMs, string commandText, Exception exception);
-
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Adding key {KeyId} as version {RingVersion} of ring {RingName} failed, and not because another writer took that version.")]
-    public static partial void RingKeyInsertFailed(ILogger logger, Guid keyId, int? ringVersion, string ringName, Exception exception);
 }

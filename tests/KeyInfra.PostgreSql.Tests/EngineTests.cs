@@ -267,4 +267,30 @@ public sealed class EngineTests
 
         Assert.AreEqual(200L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records"));
     }
+
+    [TestMethod]
+    public async Task ReadsWithoutPrivateKey_UnderRowLevelSecurity_NoMaterialButSayWhichKeysHaveOne()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
+        var keys = host.Get<IKeyStore>();
+        var created = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "with private key"));
+        using var external = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var imported = await keys.ImportAsync(new ImportKeyRequest("public only", external.ExportSubjectPublicKeyInfo(), KeyFormat.Der));
+        var repository = host.Get<IKeyRepository>();
+
+        var found = await repository.FindAsync(created.TenantId, created.Id, includePrivateKey: false);
+        var listed = await repository.ListAsync(created.TenantId, new KeyQuery(), 10, includePrivateKey: false);
+        var page = await keys.ListAsync(new KeyQuery());
+        var revoked = await keys.RevokeAsync(created.Id, RevocationReason.Superseded);
+
+        Assert.IsNull(found!.PrivateKey);
+        Assert.IsTrue(found.HasPrivateKey);
+        Assert.IsTrue(listed.All(k => k.PrivateKey is null));
+        Assert.IsTrue(listed.Single(k => k.Id == created.Id).HasPrivateKey);
+        Assert.IsFalse(listed.Single(k => k.Id == imported.Id).HasPrivateKey);
+        Assert.IsTrue(page.Items.Single(k => k.Id == created.Id).HasPrivateKey);
+        Assert.AreEqual(2L, revoked.Version);
+        Assert.AreEqual(2L, (await keys.GetAsync(created.Id))!.Version);
+    }
 }

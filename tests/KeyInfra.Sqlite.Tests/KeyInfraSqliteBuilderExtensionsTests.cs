@@ -130,6 +130,21 @@ public sealed class KeyInfraSqliteBuilderExtensionsTests
     }
 
     [TestMethod]
+    public void UseSqlite_AfterAnotherStorageSelection_SelectsSqliteOnce()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddKeyInfrastructure();
+        services.AddSingleton(new KeyInfraStorageSelection("PostgreSql"));
+
+        builder.UseSqlite("Data Source=first.db").UseSqlite("Data Source=second.db");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(KeyInfraStorageSelection)));
+        Assert.IsTrue(provider.GetRequiredService<KeyInfraStorageSelection>().Is("Sqlite"));
+        Assert.IsFalse(provider.GetRequiredService<KeyInfraStorageSelection>().Is("PostgreSql"));
+    }
+
+    [TestMethod]
     public async Task UseSqlite_CalledTwice_LastDatabaseWins()
     {
         var first = Path.Combine(s_directory, "twice-first.db");

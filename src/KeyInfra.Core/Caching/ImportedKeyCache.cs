@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Options;
@@ -12,67 +13,116 @@ namespace KeyInfra.Caching;
 /// <remarks>
 /// Entries live for <see cref="KeyCacheOptions.TimeToLive"/>; unknown ids are remembered for
 /// <see cref="KeyCacheOptions.NegativeTimeToLive"/> so a flood of unknown ids cannot hammer the database.
-/// A generation counter, bumped by every invalidation, keeps a load that raced an invalidation from
-/// re-inserting the stale key. Status and expiry are checked by the caller on every use, against the clock.
+/// A missing key is loaded once for all concurrent callers (single flight): the first starts the read, the others
+/// await it. The stored public key is parsed once and imported into the platform once. A generation counter, bumped
+/// by every invalidation, keeps a load that raced an invalidation from re-inserting the stale key, and an
+/// invalidation detaches the load in flight so later callers read again. Keys are read for verification, so no
+/// private key material is loaded. Status and expiry are checked by the caller on every use, against the clock.
 /// Evicted key objects are not disposed: a concurrent verification may still hold them, and public keys
 /// are not secret, so the finalizer may free them.
 /// </remarks>
-internal sealed class ImportedKeyCache(IKeyRepository repository, IOptions<KeyInfraOptions> options, TimeProvider time)
+internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
 {
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
+    private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Task<ResolvedKey?>> _loads = new();
     private readonly KeyCacheOptions _options = options.Value.KeyCache;
     private long _generation;
 
     /// <summary>Returns the key, or <c>null</c> if it does not exist in the tenant.</summary>
-    public async ValueTask<ResolvedKey?> GetAsync(Guid tenantId, KeyId keyId, CancellationToken cancellationToken)
+    public ValueTask<ResolvedKey?> GetAsync(Guid tenantId, KeyId keyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now)
         {
-            return entry.Key;
+            metrics.CacheHit(KeyInfraInstruments.PublicKeyCache);
+            return ValueTask.FromResult(entry.Key);
         }
 
-        var generation = Volatile.Read(ref _generation);
-        var record = await repository.FindAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false);
-        ResolvedKey? resolved = null;
-        TimeSpan ttl;
-        if (record is null)
-        {
-            ttl = _options.NegativeTimeToLive;
-        }
-        else
-        {
-            var decoded = KeyRecordMapper.Decode(record);
-            resolved = new ResolvedKey(KeyRecordMapper.ToInfo(record, decoded), VerificationKey.Create(decoded.Spec, decoded.Spki));
-            ttl = _options.TimeToLive;
-        }
-
-        if (ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation)
-        {
-            if (_entries.Count >= _options.MaxEntries)
-            {
-                Trim(now);
-            }
-
-            _entries[(tenantId, keyId)] = new Entry(resolved, now + ttl.Ticks);
-        }
-
-        return resolved;
+        metrics.CacheMiss(KeyInfraInstruments.PublicKeyCache);
+        return new ValueTask<ResolvedKey?>(JoinLoad((tenantId, keyId)).WaitAsync(cancellationToken));
     }
 
     public void Invalidate(Guid tenantId, KeyId keyId)
     {
         Interlocked.Increment(ref _generation);
+        _loads.TryRemove((tenantId, keyId), out _);
         _entries.TryRemove((tenantId, keyId), out _);
     }
 
     public void InvalidateAll()
     {
         Interlocked.Increment(ref _generation);
+        _loads.Clear();
         _entries.Clear();
     }
 
     public int Count => _entries.Count;
+
+    // Joins the load in flight for the key, or starts one. The load belongs to no caller: one that gives up (its
+    // token) stops waiting, never the others' shared read.
+    private Task<ResolvedKey?> JoinLoad((Guid TenantId, KeyId KeyId) key)
+    {
+        while (true)
+        {
+            if (_loads.TryGetValue(key, out var inFlight))
+            {
+                return inFlight;
+            }
+
+            var load = new TaskCompletionSource<ResolvedKey?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_loads.TryAdd(key, load.Task))
+            {
+                _ = LoadAsync(key, load);
+                return load.Task;
+            }
+        }
+    }
+
+    private async Task LoadAsync((Guid TenantId, KeyId KeyId) key, TaskCompletionSource<ResolvedKey?> load)
+    {
+        try
+        {
+            var generation = Volatile.Read(ref _generation);
+            var record = await reader.ReadAsync(key.TenantId, key.KeyId, KeyReadPurpose.Verification, CancellationToken.None).ConfigureAwait(false);
+            metrics.CacheLoaded(KeyInfraInstruments.PublicKeyCache);
+            ResolvedKey? resolved = null;
+            TimeSpan ttl;
+            if (record is null)
+            {
+                ttl = _options.NegativeTimeToLive;
+            }
+            else
+            {
+                // One strict parse, one platform import.
+                var material = KeyRecordMapper.ReadPublicKey(record);
+                var verificationKey = VerificationKey.Create(material);
+                resolved = new ResolvedKey(KeyRecordMapper.ToInfo(record, material.ToSpki()), verificationKey);
+                ttl = _options.TimeToLive;
+            }
+
+            if (ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation)
+            {
+                var now = time.GetUtcNow().UtcTicks;
+                if (_entries.Count >= _options.MaxEntries)
+                {
+                    Trim(now);
+                }
+
+                _entries[key] = new Entry(resolved, now + ttl.Ticks);
+            }
+
+            load.SetResult(resolved);
+        }
+        catch (Exception ex)
+        {
+            load.SetException(ex);
+        }
+        finally
+        {
+            // Only this load: an invalidation may have replaced it with a newer one.
+            _loads.TryRemove(new KeyValuePair<(Guid, KeyId), Task<ResolvedKey?>>(key, load.Task));
+        }
+    }
 
     // Drops expired entries first; if the cache is still full, drops about a tenth of it. Cheap and
     // bounded; an LRU is not worth its per-hit bookkeeping on the hot path.

@@ -4,21 +4,26 @@ using KeyInfra.Storage;
 
 namespace KeyInfra.Caching;
 
-/// <summary>Turns stored records into what callers see, decoding the stored public key strictly.</summary>
+/// <summary>
+/// Turns stored records into what callers see, parsing the stored public key strictly but without importing it into
+/// the platform (listing and reading keys need no platform key objects).
+/// </summary>
 internal static class KeyRecordMapper
 {
-    public static KeyInfo ToInfo(KeyRecord record) => ToInfo(record, Decode(record));
+    public static KeyInfo ToInfo(KeyRecord record) => ToInfo(record, ReadPublicKey(record).ToSpki());
 
-    public static KeyInfo ToInfo(KeyRecord record, DecodedPublicKey decoded) => new()
+    public static KeyInfo ToInfo(KeyRecord record, DecodedPublicKey decoded) => ToInfo(record, decoded.Spki);
+
+    public static KeyInfo ToInfo(KeyRecord record, byte[] spki) => new()
     {
         Id = record.Id,
         TenantId = record.TenantId,
         Name = record.Name,
         Spec = record.Spec,
-        PublicKeySpki = decoded.Spki,
+        PublicKeySpki = spki,
         ImportedFormat = record.PublicKeyFormat,
         Status = record.Status,
-        HasPrivateKey = record.PrivateKey is not null,
+        HasPrivateKey = record.HasPrivateKey,
         CreatedAt = record.CreatedAt,
         ExpiresAt = record.ExpiresAt,
         RevokedAt = record.RevokedAt,
@@ -30,6 +35,7 @@ internal static class KeyRecordMapper
         DefaultSignatureEncoding = record.DefaultSignatureEncoding,
         DefaultRsaPadding = record.DefaultRsaPadding,
         DefaultPssSaltLength = record.DefaultPssSaltLength,
+        Version = record.Version,
     };
 
     /// <summary>
@@ -38,4 +44,11 @@ internal static class KeyRecordMapper
     /// </summary>
     public static DecodedPublicKey Decode(KeyRecord record)
         => PublicKeyCodec.Decode(record.PublicKeyData, record.PublicKeyFormat, record.Spec);
+
+    /// <summary>
+    /// Parses the stored public key with the structural checks only (no platform import). Stored keys passed every
+    /// check on import, so a failure here means the row was altered outside KeyInfra: fail closed.
+    /// </summary>
+    public static PublicKeyMaterial ReadPublicKey(KeyRecord record)
+        => PublicKeyCodec.Read(record.PublicKeyData, record.PublicKeyFormat, record.Spec);
 }

@@ -1,40 +1,38 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
-using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
+using KeyInfra.PrivateKeys;
 using KeyInfra.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KeyInfra.Caching;
 
 /// <summary>
-/// Decrypted private keys kept for <see cref="KeyCacheOptions.SigningKeyTimeToLive"/>, so signing does not
-/// unwrap a data key on every call. Evicted keys are zeroed once no signature is using them.
+/// Opened private keys kept for <see cref="KeyCacheOptions.SigningKeyTimeToLive"/>, so signing does not unwrap a
+/// data key on every call. Keys are opened by the backend the stored private key names; only handles that say they
+/// may be cached are kept, the others are opened for one signature. Evicted handles are disposed (a software key
+/// zeroed) once no signature is using them.
 /// </summary>
 internal sealed class SigningKeyCache : IDisposable
 {
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
     private readonly Lock _gate = new();
-    private readonly IKeyRepository _repository;
-    private readonly IServiceProvider _services;
+    private readonly IKeyReader _reader;
+    private readonly PrivateKeyBackendRegistry _backends;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly KeyInfraMetrics _metrics;
     private readonly TimeSpan _ttl;
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
     private long _generation;
 
-    public SigningKeyCache(IKeyRepository repository, IServiceProvider services, IOptions<KeyInfraOptions> options, TimeProvider time, ILogger<SigningKeyCache> logger)
+    public SigningKeyCache(IKeyReader reader, PrivateKeyBackendRegistry backends, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
     {
-        _repository = repository;
-        _services = services;
+        _metrics = metrics;
+        _reader = reader;
+        _backends = backends;
         _time = time;
-        _logger = logger;
         _ttl = options.Value.KeyCache.SigningKeyTimeToLive;
         _maxEntries = options.Value.KeyCache.MaxEntries;
         if (_ttl > TimeSpan.Zero)
@@ -54,11 +52,14 @@ internal sealed class SigningKeyCache : IDisposable
         var now = _time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now && entry.Lease.TryAcquire())
         {
+            _metrics.CacheHit(KeyInfraInstruments.SigningKeyCache);
             return entry.Lease;
         }
 
+        _metrics.CacheMiss(KeyInfraInstruments.SigningKeyCache);
         var generation = Volatile.Read(ref _generation);
-        var record = await _repository.FindAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false);
+        var record = await _reader.ReadAsync(tenantId, keyId, KeyReadPurpose.Signing, cancellationToken).ConfigureAwait(false);
+        _metrics.CacheLoaded(KeyInfraInstruments.SigningKeyCache);
         if (record is null)
         {
             return null;
@@ -70,10 +71,10 @@ internal sealed class SigningKeyCache : IDisposable
             ThrowHelper.NoPrivateKey(keyId);
         }
 
-        var key = await DecryptAsync(record, record.PrivateKey, cancellationToken).ConfigureAwait(false);
+        var handle = await _backends.Get(record.PrivateKey.Backend).OpenAsync(record, cancellationToken).ConfigureAwait(false);
         // The new lease's one reference is the caller's; the cache takes a second one if it keeps the key.
-        var lease = new SigningKeyLease(info, key);
-        if (_ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation && _entries.Count < _maxEntries && lease.TryAcquire())
+        var lease = new SigningKeyLease(info, handle);
+        if (handle.IsCacheable && _ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation && _entries.Count < _maxEntries && lease.TryAcquire())
         {
             // Insertions are rare (misses only); a lock keeps a replaced lease released exactly once.
             lock (_gate)
@@ -126,37 +127,6 @@ internal sealed class SigningKeyCache : IDisposable
             {
                 pair.Value.Lease.Release();
             }
-        }
-    }
-
-    private async ValueTask<SigningKey> DecryptAsync(KeyRecord record, PrivateKeyRecord privateKey, CancellationToken cancellationToken)
-    {
-        byte[] pkcs8;
-        switch (privateKey.Protection)
-        {
-            case PrivateKeyProtection.None:
-                Log.PlaintextPrivateKey(_logger, record.Id);
-                pkcs8 = (byte[])privateKey.Material.Clone();
-                break;
-            case PrivateKeyProtection.Envelope:
-                if (_services.GetService<IEncryptionKeyProvider>() is null)
-                {
-                    ThrowHelper.NoMasterKeySource();
-                }
-
-                pkcs8 = await _services.GetRequiredService<IEnvelopeEncryptor>().DecryptAsync(privateKey.Material, EncryptionContexts.ForPrivateKey(record.TenantId, record.Id), cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                throw new NotSupportedException($"Key {record.Id} is held in an HSM; register KeyInfra.Pkcs11 (AddPkcs11) to sign with it.");
-        }
-
-        try
-        {
-            return SigningKey.ImportPkcs8(record.Spec, pkcs8);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
 

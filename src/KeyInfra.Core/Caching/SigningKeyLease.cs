@@ -1,26 +1,26 @@
-using KeyInfra.Cryptography;
 using KeyInfra.Keys;
+using KeyInfra.PrivateKeys;
 
 namespace KeyInfra.Caching;
 
 /// <summary>
-/// A reference-counted decrypted private key. The cache holds one reference; each signer holds one while it
-/// signs. The key is disposed (and zeroed) when the last reference goes, so eviction never pulls a key from
-/// under a running signature.
+/// A reference-counted opened private key (a backend's handle). The cache holds one reference; each signer holds one
+/// while it signs. The handle is disposed (and a software key zeroed) when the last reference goes, so eviction never
+/// pulls a key from under a running signature.
 /// </summary>
 internal sealed class SigningKeyLease
 {
     private int _references = 1;
 
-    public SigningKeyLease(KeyInfo info, SigningKey key)
+    public SigningKeyLease(KeyInfo info, IPrivateKeyHandle handle)
     {
         Info = info;
-        Key = key;
+        Handle = handle;
     }
 
     public KeyInfo Info { get; }
 
-    public SigningKey Key { get; }
+    public IPrivateKeyHandle Handle { get; }
 
     public bool TryAcquire()
     {
@@ -43,7 +43,7 @@ internal sealed class SigningKeyLease
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            Key.Dispose();
+            Handle.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using KeyInfra.Keys;
+using KeyInfra.Signing;
 using NSec.Cryptography;
 
 namespace KeyInfra.Cryptography;

@@ -29,6 +29,23 @@ internal static class PublicKeyCodec
         return new DecodedPublicKey(material.Spec, material.ToSpki());
     }
 
+    /// <summary>
+    /// Parses a stored public key strictly (<paramref name="spec"/> must match), without the platform import: enough
+    /// to describe the key; <see cref="VerificationKey.Create(PublicKeyMaterial)"/> imports it once when it verifies.
+    /// </summary>
+    /// <exception cref="Errors.KeyFormatException">Anything wrong, with the error code that says what.</exception>
+    public static PublicKeyMaterial Read(ReadOnlySpan<byte> data, KeyFormat format, KeySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var material = Parse(data, format, spec);
+        if (material.Spec != spec)
+        {
+            throw KeyFormatErrors.Mismatch(material.Spec.Name, spec.Name);
+        }
+
+        return material;
+    }
+
     /// <summary>Encodes a validated SPKI as PEM (UTF-8), DER, raw (uncompressed point or 32 bytes) or JWK (UTF-8 JSON).</summary>
     /// <exception cref="NotSupportedException">Raw for RSA.</exception>
     /// <exception cref="Errors.KeyFormatException">The SPKI is malformed or not of <paramref name="spec"/>.</exception>
@@ -51,7 +68,7 @@ internal static class PublicKeyCodec
         };
     }
 
-    /// <summary>Parses without the platform import: the structural checks only. Used by <see cref="VerificationKey.Create"/>.</summary>
+    /// <summary>Parses without the platform import: the structural checks only. Used by <see cref="VerificationKey.Create(KeySpec, ReadOnlySpan{byte})"/>.</summary>
     internal static PublicKeyMaterial ReadSpki(ReadOnlySpan<byte> spki)
     {
         if (spki.Length > MaxInputBytes)

@@ -28,7 +28,11 @@ internal sealed class RsaSigningKey : SigningKey
 
     public override byte[] Sign(ReadOnlySpan<byte> input, bool inputIsHash, SignatureParameters parameters)
     {
-        CheckHashInput(input, inputIsHash, parameters.Hash);
+        var hashSize = CheckHashInput(input, inputIsHash, parameters.Hash);
+        if (parameters.Padding == RsaPadding.Pss && parameters.PssSaltLength is { } saltLength && saltLength != hashSize)
+        {
+            throw new ArgumentException($"KI3001: This key signs RSA-PSS with a salt as long as the hash ({hashSize} bytes); a {saltLength}-byte salt is not supported.", nameof(parameters));
+        }
         var padding = parameters.Padding switch
         {
             RsaPadding.Pss => RSASignaturePadding.Pss,

@@ -31,7 +31,8 @@ internal sealed class RsaVerificationKey : VerificationKey
             RsaPadding.Pkcs1 => RSASignaturePadding.Pkcs1,
             _ => null,
         };
-        if (hashSize == 0 || padding is null || (inputIsHash && input.Length != hashSize))
+        if (hashSize == 0 || padding is null || (inputIsHash && input.Length != hashSize)
+            || (parameters.Padding == RsaPadding.Pss && parameters.PssSaltLength is { } saltLength && saltLength != hashSize))
         {
             return VerificationStatus.AlgorithmMismatch;
         }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KeyInfra.Keys;
+using KeyInfra.Signing;
 using NSec.Cryptography;
 
 namespace KeyInfra.Cryptography;

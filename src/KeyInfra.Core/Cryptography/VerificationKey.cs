@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KeyInfra.Keys;
+using KeyInfra.Signing;
 using KeyInfra.Verification;
 using NSec.Cryptography;
 
@@ -27,6 +28,15 @@ internal abstract class VerificationKey : IDisposable
             throw KeyFormatErrors.Mismatch(material.Spec.Name, spec.Name);
         }
 
+        return Create(material);
+    }
+
+    /// <summary>Imports key material that passed the structural checks into the platform: the one import of a stored key.</summary>
+    /// <exception cref="Errors.KeyFormatException">The platform rejects the key (a point not on the curve, an RSA key it refuses).</exception>
+    public static VerificationKey Create(PublicKeyMaterial material)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        var spec = material.Spec;
         return spec.Algorithm switch
         {
             KeyAlgorithm.Ecdsa => new EcdsaVerificationKey(spec, material.CreateEcdsa()),

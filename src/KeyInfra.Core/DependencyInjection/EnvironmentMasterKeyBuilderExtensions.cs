@@ -33,8 +33,6 @@ public static class EnvironmentMasterKeyBuilderExtensions
             options.Configure(configure);
         }
 
-        services.RemoveAll<IEncryptionKeyProvider>();
-        services.AddSingleton<IEncryptionKeyProvider, EnvironmentMasterKeyProvider>();
-        return builder;
+        return builder.UseMasterKeySource<EnvironmentMasterKeyProvider>();
     }
 }

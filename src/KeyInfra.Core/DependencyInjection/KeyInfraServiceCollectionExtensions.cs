@@ -1,9 +1,12 @@
 using KeyInfra;
 using KeyInfra.Caching;
+using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Hosting;
 using KeyInfra.Keys;
+using KeyInfra.PrivateKeys;
 using KeyInfra.Signing;
+using KeyInfra.Storage;
 using KeyInfra.Tenancy;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,12 +46,24 @@ public static class KeyInfraServiceCollectionExtensions
         }
 
         services.AddLogging();
+        services.AddMetrics();
+        services.TryAddSingleton<KeyInfraMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
 
+        services.TryAddSingleton<IKeyReader, RepositoryKeyReader>();
         services.TryAddSingleton<ImportedKeyCache>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<IKeyCacheInvalidator, KeyCacheInvalidator>();
+        services.TryAddSingleton<KeyChangePublisher>();
+        services.TryAddSingleton<PrivateKeyBackendRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrivateKeyBackend, SoftwarePrivateKeyBackend>());
+
+        // The software backend encrypts under the master key when the host registered a key source; without one it
+        // says so when asked to create a key (keys can still be imported and verified).
+        services.TryAddSingleton(static provider => provider.GetService<IEncryptionKeyProvider>() is null
+            ? new SoftwareKeyEncryption(null, null)
+            : new SoftwareKeyEncryption(provider.GetRequiredService<IEnvelopeEncryptor>(), provider.GetRequiredService<MasterKeyValidator>()));
         services.TryAddSingleton<IKeyStore, KeyStore>();
         services.TryAddSingleton<ISigner, Signer>();
         services.TryAddSingleton<IVerifier, Verifier>();

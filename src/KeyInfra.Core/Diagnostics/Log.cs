@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Warning, "Key {KeyId} has a plaintext private key left by an older version; run 'reencrypt' to encrypt it at rest.")]
     public static partial void PlaintextPrivateKey(ILogger logger, KeyId keyId);
 
+    [LoggerMessage(1051, LogLevel.Warning, "Key change notifier {Notifier} failed to announce {Kind} of key {KeyId} in tenant {TenantId}; the change is committed, and other instances see it when their cached copy expires.")]
+    public static partial void KeyChangeNotifierFailed(ILogger logger, string notifier, KeyChangeKind kind, KeyId keyId, Guid tenantId, Exception exception);
+
     [LoggerMessage(1101, LogLevel.Error, "The verification log could not commit {Count} records; their callers were given an error.")]
     public static partial void LogCommitFailed(ILogger logger, int count, Exception exception);
 

@@ -14,11 +14,16 @@ namespace KeyInfra.Encryption;
 /// Thread-safe and stateless: every call creates its own <see cref="AesGcm"/> instances. Random 96-bit nonces
 /// are safe because each data key encrypts exactly one message, and each wrap of a master key uses a fresh
 /// random nonce (far below the 2^32 messages per key NIST SP 800-38D allows for random nonces).
+/// Every call leases the key source's ring for its own length, so a ring the source replaces meanwhile is not
+/// zeroed under it. Before a data key is wrapped, the ring's current key must have passed
+/// <see cref="MasterKeyValidator"/> (when one is given, as in the engine): a current key that changed at run time
+/// is checked against the database before it wraps anything.
 /// </remarks>
-internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILogger<EnvelopeEncryptor> logger) : IEnvelopeEncryptor
+internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILogger<EnvelopeEncryptor> logger, MasterKeyValidator? validator = null) : IEnvelopeEncryptor
 {
     private readonly IEncryptionKeyProvider _keyProvider = keyProvider;
     private readonly ILogger<EnvelopeEncryptor> _logger = logger;
+    private readonly MasterKeyValidator? _validator = validator;
 
     public async ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
@@ -28,29 +33,32 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         }
 
         var encodedContext = EnvelopeFormat.EncodeContext(context);
-        var masterKey = await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
-        return Seal(plaintext.Span, masterKey, encodedContext);
+        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
+        return Seal(plaintext.Span, lease.Ring.Current, encodedContext);
     }
 
     public async ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
         var header = EnvelopeFormat.Parse(ciphertext.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
-        var masterKey = await GetMasterKeyAsync(header.MasterKeyId, cancellationToken).ConfigureAwait(false);
-        return Open(ciphertext.Span, header, masterKey, encodedContext, context);
+        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        return Open(ciphertext.Span, header, FindMasterKey(lease.Ring, header.MasterKeyId), encodedContext, context);
     }
 
     public async ValueTask<byte[]> RewrapAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
         var header = EnvelopeFormat.Parse(ciphertext.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
-        var current = await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        var current = lease.Ring.Current;
         if (string.Equals(header.MasterKeyId, current.Id, StringComparison.Ordinal))
         {
             return ciphertext.ToArray();
         }
 
-        var old = await GetMasterKeyAsync(header.MasterKeyId, cancellationToken).ConfigureAwait(false);
+        var old = FindMasterKey(lease.Ring, header.MasterKeyId);
+        await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
         return Rewrap(ciphertext.Span, header, old, current, encodedContext, context);
     }
 
@@ -175,10 +183,12 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
             EnvelopeFormat.DataKeyAssociatedData(ciphertext[0], ciphertext.Slice(EnvelopeHeader.IdOffset, header.IdLength), encodedContext));
     }
 
-    private async ValueTask<MasterKey> GetMasterKeyAsync(string masterKeyId, CancellationToken cancellationToken)
+    private Task EnsureValidatedAsync(MasterKeyRing ring, CancellationToken cancellationToken)
+        => _validator is null ? Task.CompletedTask : _validator.EnsureValidatedAsync(ring, cancellationToken);
+
+    private static MasterKey FindMasterKey(MasterKeyRing ring, string masterKeyId)
     {
-        var masterKey = await _keyProvider.GetKeyAsync(masterKeyId, cancellationToken).ConfigureAwait(false);
-        return masterKey ?? throw new EncryptedDataException(
+        return ring.Find(masterKeyId) ?? throw new EncryptedDataException(
             ErrorCodes.MasterKeyUnavailable,
             $"The data was encrypted under master key '{masterKeyId}', which the configured master key source does not provide. " +
             "Supply that key as a previous master key (for the environment source: add it to KEYINFRA_PREVIOUS_MASTER_KEYS, " +

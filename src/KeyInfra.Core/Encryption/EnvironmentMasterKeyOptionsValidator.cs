@@ -13,7 +13,7 @@ internal sealed class EnvironmentMasterKeyOptionsValidator : IValidateOptions<En
     {
         try
         {
-            // Parsed and dropped at once: the provider keeps its own copy, parsed on first use.
+            // Parsed into a ring that is never published and zeroed at once: the provider parses its own on first use.
             EnvironmentMasterKeyProvider.Load(options, out _).Dispose();
             return ValidateOptionsResult.Success;
         }

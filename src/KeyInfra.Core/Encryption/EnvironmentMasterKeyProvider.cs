@@ -8,10 +8,10 @@ namespace KeyInfra.Encryption;
 
 /// <summary>
 /// The master key source of <c>UseEnvironmentMasterKey()</c>: keys from <see cref="EnvironmentMasterKeyOptions"/>,
-/// which default to environment variables. The keys are parsed once, on first use, and held until disposal.
+/// which default to environment variables. The keys are parsed on first use into one ring, held until disposal.
 /// </summary>
 /// <remarks>Thread-safe. A configuration error is raised on every call (it cannot fix itself without a restart).</remarks>
-internal sealed class EnvironmentMasterKeyProvider : IEncryptionKeyProvider, IDisposable
+internal sealed class EnvironmentMasterKeyProvider : MasterKeySourceBase
 {
     private const int MaxPreviousKeys = 64;
     private const int MaxPreviousKeysLength = MaxPreviousKeys * (MasterKey.MaxIdLength + 1 + 64 + 2);
@@ -21,61 +21,32 @@ internal sealed class EnvironmentMasterKeyProvider : IEncryptionKeyProvider, IDi
     private static readonly string PreviousKeysSetting = $"{EnvironmentMasterKeyOptions.PreviousMasterKeysVariable} (EnvironmentMasterKeyOptions.PreviousMasterKeys)";
     private static readonly string MasterKeyIdSetting = $"{EnvironmentMasterKeyOptions.MasterKeyIdVariable} (EnvironmentMasterKeyOptions.MasterKeyId)";
 
-    private readonly Lazy<MasterKeySet> _keys;
-    private bool _disposed;
+    private readonly IOptions<EnvironmentMasterKeyOptions> _options;
+    private readonly ILogger<EnvironmentMasterKeyProvider> _logger;
 
     public EnvironmentMasterKeyProvider(IOptions<EnvironmentMasterKeyOptions> options, ILogger<EnvironmentMasterKeyProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        _keys = new Lazy<MasterKeySet>(
-            () =>
-            {
-                var keys = Load(options.Value, out var derived);
-                if (derived)
-                {
-                    Log.MasterKeyDerivedFromSecret(logger, keys.Current.Id);
-                }
-
-                Log.EnvironmentMasterKeysLoaded(logger, keys.Current.Id, keys.PreviousCount);
-                return keys;
-            },
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        _options = options;
+        _logger = logger;
     }
 
-    public ValueTask<MasterKey> GetCurrentKeyAsync(CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(Keys.Current);
-
-    public ValueTask<MasterKey?> GetKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    protected override ValueTask<MasterKeyRing> LoadRingAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keyId);
-        return ValueTask.FromResult(Keys.Find(keyId));
-    }
-
-    public void Dispose()
-    {
-        if (!_disposed)
+        var ring = Load(_options.Value, out var derived);
+        if (derived)
         {
-            _disposed = true;
-            if (_keys.IsValueCreated)
-            {
-                _keys.Value.Dispose();
-            }
+            Log.MasterKeyDerivedFromSecret(_logger, ring.Current.Id);
         }
+
+        Log.EnvironmentMasterKeysLoaded(_logger, ring.Current.Id, ring.PreviousCount);
+        return ValueTask.FromResult(ring);
     }
 
-    private MasterKeySet Keys
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _keys.Value;
-        }
-    }
-
-    /// <summary>Parses and checks the options into a key set (also used to validate the options at start).</summary>
+    /// <summary>Parses and checks the options into an unpublished ring (also used to validate the options at start).</summary>
     /// <exception cref="MasterKeyException">KI2001 nothing configured; KI2002 something malformed or ambiguous.</exception>
-    internal static MasterKeySet Load(EnvironmentMasterKeyOptions options, out bool derived)
+    internal static MasterKeyRing Load(EnvironmentMasterKeyOptions options, out bool derived)
     {
         ArgumentNullException.ThrowIfNull(options);
         var hasKey = !string.IsNullOrEmpty(options.MasterKey);
@@ -136,7 +107,7 @@ internal sealed class EnvironmentMasterKeyProvider : IEncryptionKeyProvider, IDi
             throw;
         }
 
-        return new MasterKeySet(current, previous);
+        return new MasterKeyRing(current, previous);
     }
 
     private static List<MasterKey> ParsePrevious(string? text)

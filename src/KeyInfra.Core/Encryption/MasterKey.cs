@@ -7,9 +7,19 @@ namespace KeyInfra.Encryption;
 /// A 256-bit master key and its id. The master key wraps data keys; it never encrypts data itself.
 /// </summary>
 /// <remarks>
-/// The key bytes are copied into a buffer this object owns and zeroed by <see cref="Dispose"/>.
+/// <para>
+/// The key bytes are copied into a pinned buffer this object owns and zeroed when the key is disposed.
 /// The id is public (it is written into every ciphertext); by default it is a fingerprint of the key.
-/// <see cref="ToString"/> shows the id only. Key sources own the instances they return.
+/// <see cref="ToString"/> shows the id only.
+/// </para>
+/// <para>
+/// Ownership: whoever creates a key owns it until it is passed to a <see cref="MasterKeyRing"/>; from then on
+/// the ring owns it, and zeroes it when the last <see cref="MasterKeyRingLease"/> on the ring is released after
+/// the ring was superseded (or its source disposed). <see cref="Dispose"/> on a key that a ring owns does
+/// nothing. A key belongs to at most one ring. Code that obtains a key from a ring uses it only while it holds
+/// the lease it got the ring from, and never keeps it beyond; after that the key may be zeroed at any time.
+/// </para>
+/// <para>Thread-safe for concurrent use while it is not being disposed.</para>
 /// </remarks>
 public sealed class MasterKey : IDisposable
 {
@@ -23,7 +33,8 @@ public sealed class MasterKey : IDisposable
     private static readonly byte[] CheckValueLabel = Encoding.ASCII.GetBytes("KeyInfra key check value v1");
 
     private readonly byte[] _key;
-    private bool _disposed;
+    private int _disposed;
+    private int _ringOwned;
 
     /// <summary>Creates a master key from 32 bytes; the id defaults to the key's fingerprint.</summary>
     /// <param name="key">The key: exactly 32 bytes. Copied; the caller should zero its own copy.</param>
@@ -53,7 +64,7 @@ public sealed class MasterKey : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             return _key;
         }
     }
@@ -99,13 +110,25 @@ public sealed class MasterKey : IDisposable
         return true;
     }
 
-    /// <summary>Zeroes the key bytes.</summary>
+    /// <summary>Zeroes the key bytes, unless a <see cref="MasterKeyRing"/> owns the key (then its ring zeroes it, and this does nothing).</summary>
     public void Dispose()
     {
-        if (!_disposed)
+        if (Volatile.Read(ref _ringOwned) == 0)
+        {
+            Zero();
+        }
+    }
+
+    /// <summary>Hands the key to a ring; <c>false</c> if another ring owns it already or it is disposed.</summary>
+    internal bool TryAttachToRing()
+        => Volatile.Read(ref _disposed) == 0 && Interlocked.CompareExchange(ref _ringOwned, 1, 0) == 0;
+
+    /// <summary>Zeroes the key bytes, whoever owns the key (its ring calls this when the last lease is released).</summary>
+    internal void Zero()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             CryptographicOperations.ZeroMemory(_key);
-            _disposed = true;
         }
     }
 

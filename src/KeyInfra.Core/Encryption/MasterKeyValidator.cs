@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Storage;
@@ -6,13 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace KeyInfra.Encryption;
 
 /// <summary>
-/// Checks, once per process, that the configured master keys fit the database: the current key matches its
-/// stored check value, and every master key that wrapped stored data is available and matches its check value.
-/// Only then is the current key's check value stored, if it is new. Nothing is written before that.
+/// Checks that the configured master keys fit the database: the current key matches its stored check value, and
+/// every master key that wrapped stored data is available and matches its check value. Only then is the current
+/// key's check value stored, if it is new. Nothing is written before that. The check runs again whenever the
+/// source's current key changes (another id, or other bytes under the same id).
 /// </summary>
 /// <remarks>
-/// Thread-safe. A successful run is cached; a failed or cancelled one is retried on the next call, so a host
-/// whose key source was briefly unreachable recovers. Logs key ids only.
+/// Thread-safe. A successful run is remembered for its current key; a failed or cancelled one is retried on the
+/// next call, so a host whose key source was briefly unreachable recovers. A run holds its own lease on the ring
+/// it checks. Logs key ids only.
 /// </remarks>
 internal sealed class MasterKeyValidator(
     IEncryptionKeyProvider keyProvider,
@@ -26,33 +29,84 @@ internal sealed class MasterKeyValidator(
     private readonly IKeyRepository _keys = keys;
     private readonly TimeProvider _timeProvider = timeProvider;
     private readonly ILogger<MasterKeyValidator> _logger = logger;
-    private readonly Lock _lock = new();
-    private Task? _validation;
+    private const int MaxRemembered = 16;
 
-    /// <summary>Completes when the master keys are validated; throws if they are not.</summary>
+    private readonly Lock _lock = new();
+
+    // The latest run per current key id: while a refresh is under way, operations on the old and the new ring
+    // both find their own key's run instead of taking turns to start new ones.
+    private readonly Dictionary<string, Validation> _validations = new(StringComparer.Ordinal);
+
+    /// <summary>Completes when the source's current ring is validated; throws if it is not.</summary>
     /// <exception cref="MasterKeyException">KI2001–KI2005: see the message for what to do.</exception>
-    public Task EnsureValidatedAsync(CancellationToken cancellationToken = default)
+    public async Task EnsureValidatedAsync(CancellationToken cancellationToken = default)
     {
+        MasterKeyRingLease lease;
+        try
+        {
+            lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (MasterKeyException e)
+        {
+            Log.MasterKeyValidationFailed(_logger, e.ErrorCode);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+        {
+            var failed = SourceFailed(e);
+            Log.MasterKeyValidationFailed(_logger, failed.ErrorCode);
+            throw failed;
+        }
+
+        using (lease)
+        {
+            await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Completes when <paramref name="ring"/>'s current key is validated; throws if it is not. The caller holds a
+    /// lease on the ring for the length of the call.
+    /// </summary>
+    /// <exception cref="MasterKeyException">KI2003–KI2004: see the message for what to do.</exception>
+    public Task EnsureValidatedAsync(MasterKeyRing ring, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var current = ring.Current;
+        var checkValue = current.ComputeCheckValue();
         Task validation;
         lock (_lock)
         {
-            if (_validation is null || _validation.IsFaulted || _validation.IsCanceled)
+            if (_validations.TryGetValue(current.Id, out var last) && !last.Task.IsFaulted && !last.Task.IsCanceled && last.Matches(checkValue))
             {
-                // Not tied to one caller's token: a caller that gives up must not fail the others' shared run.
-                _validation = ValidateAsync();
+                validation = last.Task;
             }
+            else
+            {
+                // The run holds a lease of its own: it is shared, and must not lose its keys when the caller that
+                // started it gives up. Not tied to one caller's token either, for the same reason.
+                var lease = ring.TryLease() ?? throw new ObjectDisposedException(nameof(MasterKeyRing), "The master key ring was released; validate while holding a lease on it.");
+                if (_validations.Count >= MaxRemembered)
+                {
+                    _validations.Clear();
+                }
 
-            validation = _validation;
+                validation = ValidateAsync(lease);
+                _validations[current.Id] = new Validation(checkValue, validation);
+            }
         }
 
         return validation.IsCompletedSuccessfully ? validation : validation.WaitAsync(cancellationToken);
     }
 
-    private async Task ValidateAsync()
+    private async Task ValidateAsync(MasterKeyRingLease lease)
     {
         try
         {
-            await ValidateCoreAsync().ConfigureAwait(false);
+            using (lease)
+            {
+                await ValidateCoreAsync(lease.Ring).ConfigureAwait(false);
+            }
         }
         catch (MasterKeyException e)
         {
@@ -61,9 +115,9 @@ internal sealed class MasterKeyValidator(
         }
     }
 
-    private async Task ValidateCoreAsync()
+    private async Task ValidateCoreAsync(MasterKeyRing ring)
     {
-        var current = await GetCurrentKeyAsync().ConfigureAwait(false);
+        var current = ring.Current;
         var checks = (await _masterKeys.ListAsync().ConfigureAwait(false))
             .ToDictionary(c => c.KeyId, StringComparer.Ordinal);
 
@@ -81,7 +135,7 @@ internal sealed class MasterKeyValidator(
         var mismatched = new List<string>();
         foreach (var id in idsInUse)
         {
-            var key = await GetKeyAsync(id).ConfigureAwait(false);
+            var key = ring.Find(id);
             if (key is null)
             {
                 missing.Add(id);
@@ -106,30 +160,6 @@ internal sealed class MasterKeyValidator(
         Log.MasterKeyValidated(_logger, current.Id, idsInUse.Count == 0 ? "none" : string.Join(", ", idsInUse));
     }
 
-    private async Task<MasterKey> GetCurrentKeyAsync()
-    {
-        try
-        {
-            return await _keyProvider.GetCurrentKeyAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not MasterKeyException and not OperationCanceledException)
-        {
-            throw SourceFailed(e);
-        }
-    }
-
-    private async Task<MasterKey?> GetKeyAsync(string id)
-    {
-        try
-        {
-            return await _keyProvider.GetKeyAsync(id).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not MasterKeyException and not OperationCanceledException)
-        {
-            throw SourceFailed(e);
-        }
-    }
-
     private static MasterKeyException SourceFailed(Exception inner) => new(
         ErrorCodes.MasterKeySourceFailed,
         $"The master key source ({inner.GetType().Name}) failed while loading the master keys; see the inner exception. " +
@@ -152,5 +182,11 @@ internal sealed class MasterKeyValidator(
         return message + $". The current key is '{currentId}'. Supply the original keys: for the environment source, add them to " +
                "KEYINFRA_PREVIOUS_MASTER_KEYS (comma-separated, each as 'id:key' if it had an explicit id), or put the original key back in " +
                "KEYINFRA_MASTER_KEY. Then run 'reencrypt' to re-wrap everything under the current key. Nothing was written.";
+    }
+
+    /// <summary>A validation run and the check value of the current key it checks (new bytes under an old id count as a change).</summary>
+    private sealed record Validation(byte[] CheckValue, Task Task)
+    {
+        public bool Matches(byte[] checkValue) => CryptographicOperations.FixedTimeEquals(CheckValue, checkValue);
     }
 }

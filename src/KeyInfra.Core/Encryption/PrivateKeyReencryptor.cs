@@ -11,7 +11,8 @@ namespace KeyInfra.Encryption;
 /// </summary>
 /// <remarks>
 /// Runs only after <see cref="MasterKeyValidator"/> passed. Each key is updated on its own, so an interrupted
-/// run loses nothing and a second run finishes the work. Keys held in an HSM are left alone.
+/// run loses nothing and a second run finishes the work. Keys held in an HSM, or by any
+/// backend other than the software one, are left alone.
 /// </remarks>
 internal sealed class PrivateKeyReencryptor(
     IKeyRepository keys,
@@ -29,12 +30,19 @@ internal sealed class PrivateKeyReencryptor(
     public async Task<ReencryptionSummary> ReencryptAllAsync(CancellationToken cancellationToken = default)
     {
         await _validator.EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);
-        var currentId = (await _keyProvider.GetCurrentKeyAsync(cancellationToken).ConfigureAwait(false)).Id;
+        var currentId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false);
 
         int encrypted = 0, rewrapped = 0, unchanged = 0;
         await foreach (var stored in _keys.ListPrivateKeysAsync(cancellationToken).ConfigureAwait(false))
         {
             var record = stored.PrivateKey;
+            if (!string.Equals(record.Backend, PrivateKeys.PrivateKeyBackendNames.Software, StringComparison.Ordinal))
+            {
+                // Another backend's material is its own (a reference, or its own ciphertext): never rewritten here.
+                unchanged++;
+                continue;
+            }
+
             switch (record.Protection)
             {
                 case PrivateKeyProtection.None:
@@ -47,6 +55,8 @@ internal sealed class PrivateKeyReencryptor(
                     break;
 
                 case PrivateKeyProtection.Envelope:
+                    // Read per key: a source that refreshes may make another key current during a long run.
+                    currentId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false);
                     var wrappedUnder = _encryptor.GetMasterKeyId(record.Material);
                     if (string.Equals(wrappedUnder, currentId, StringComparison.Ordinal)
                         && string.Equals(record.MasterKeyId, currentId, StringComparison.Ordinal))
@@ -69,6 +79,12 @@ internal sealed class PrivateKeyReencryptor(
 
         Log.ReencryptionCompleted(_logger, currentId, encrypted, rewrapped, unchanged);
         return new ReencryptionSummary(encrypted, rewrapped, unchanged);
+    }
+
+    private async Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken)
+    {
+        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        return lease.Ring.Current.Id;
     }
 
     /// <summary>Encrypts a plaintext private key; returns the master key id, or <c>null</c> if the key was deleted meanwhile.</summary>

@@ -100,6 +100,15 @@ public static class ErrorCodes
     public const string StorageMisconfigured = "KI4003";
 
     /// <summary>
+    /// No private-key backend with the requested name is registered: a <see cref="Keys.CreateKeyRequest.Backend"/> that
+    /// names none, or a stored key held by a backend whose package is not registered in this host.
+    /// </summary>
+    public const string UnknownPrivateKeyBackend = "KI4004";
+
+    /// <summary>Two registered private-key backends have the same <see cref="PrivateKeys.IPrivateKeyBackend.Name"/>.</summary>
+    public const string DuplicatePrivateKeyBackend = "KI4005";
+
+    /// <summary>
     /// A row read from storage holds a value KeyInfra does not know (written by a newer version, or edited
     /// by hand): an unknown status, algorithm, curve or format, or metadata that is not a JSON object of strings.
     /// </summary>

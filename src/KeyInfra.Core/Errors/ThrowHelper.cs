@@ -43,6 +43,14 @@ internal static class ThrowHelper
         => throw new MasterKeyException(ErrorCodes.MasterKeyMissing, "No master key source is configured, so private keys cannot be encrypted. Call UseEnvironmentMasterKey() (or UseVaultMasterKey(), …) when registering KeyInfra.");
 
     [DoesNotReturn]
+    public static void UnknownPrivateKeyBackend(string name, IEnumerable<string> registered)
+        => throw new KeyInfraException(ErrorCodes.UnknownPrivateKeyBackend, $"No private-key backend named '{name}' is registered; registered: {string.Join(", ", registered.Select(n => $"'{n}'"))}. Name one of them (CreateKeyRequest.Backend), or register the package that provides '{name}' (such as AddPkcs11()).");
+
+    [DoesNotReturn]
+    public static void DuplicatePrivateKeyBackend(string name)
+        => throw new KeyInfraException(ErrorCodes.DuplicatePrivateKeyBackend, $"Two private-key backends are registered under the name '{name}'. Register each backend once; backend names must be unique.");
+
+    [DoesNotReturn]
     public static void NoStorageProvider()
         => throw new KeyInfraException(ErrorCodes.NoStorageProvider, "No KeyInfra storage provider is registered. Call UseSqlite(...) or UsePostgreSql(...) after AddKeyInfrastructure().");
 

@@ -2,7 +2,7 @@ using KeyInfra.Signing;
 
 namespace KeyInfra.Keys;
 
-/// <summary>Asks the registry to generate a new key pair in software.</summary>
+/// <summary>Asks the registry to generate a new key pair, by default in software (see <see cref="Backend"/>).</summary>
 /// <param name="Spec">The key type.</param>
 /// <param name="Name">A human-readable name (1–200 characters).</param>
 public sealed record CreateKeyRequest(KeySpec Spec, string Name)
@@ -36,4 +36,20 @@ public sealed record CreateKeyRequest(KeySpec Spec, string Name)
         get;
         init => field = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(PssSaltLength), value, "A PSS salt length is 0 or more bytes.") : value;
     }
+
+    /// <summary>
+    /// The private-key backend that generates and holds the key (<see cref="PrivateKeys.IPrivateKeyBackend.Name"/>):
+    /// <see cref="PrivateKeys.PrivateKeyBackendNames.Software"/> (the default) keeps it encrypted under the master key;
+    /// packages add others, such as <c>pkcs11</c>. A name no registered backend has fails with KI4004.
+    /// The key's ring versions created by rotation stay with the same backend.
+    /// </summary>
+    public string Backend { get; init; } = PrivateKeys.PrivateKeyBackendNames.Software;
+
+    /// <summary>
+    /// Options for <see cref="Backend"/>, such as the HSM slot to generate in; their names and values are the backend's
+    /// (see its package's docs), and it refuses names it does not know. The software backend takes none.
+    /// At most 32 entries; names up to 100, values up to 1,000 characters. KeyInfra does not store them: what the
+    /// backend needs later it records in the key's private-key record. Put no secrets here.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? BackendOptions { get; init; }
 }

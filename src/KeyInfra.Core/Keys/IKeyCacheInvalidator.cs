@@ -1,11 +1,13 @@
 namespace KeyInfra.Keys;
 
 /// <summary>
-/// Drops keys from this process's caches of imported public keys and decrypted private keys.
+/// Drops keys from this process's caches of imported public keys and opened private keys. Local only: it announces
+/// nothing (announcing is <see cref="IKeyChangeNotifier"/>'s job).
 /// </summary>
 /// <remarks>
-/// <see cref="IKeyStore"/> calls it on every change it makes. Storage providers and caches that learn of
-/// changes made by other processes (PostgreSQL LISTEN/NOTIFY, Redis) call it too. Thread-safe.
+/// <see cref="IKeyStore"/> calls it for every change it makes, before the notifiers. Listeners that learn of changes
+/// made by other processes (PostgreSQL LISTEN/NOTIFY, a Redis subscription) call it and nothing else, so a received
+/// change is never announced again. Thread-safe.
 /// </remarks>
 public interface IKeyCacheInvalidator
 {

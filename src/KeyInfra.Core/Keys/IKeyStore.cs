@@ -10,7 +10,10 @@ namespace KeyInfra.Keys;
 /// </remarks>
 public interface IKeyStore
 {
-    /// <summary>Generates a key pair in software; the private key is stored encrypted under the master key.</summary>
+    /// <summary>
+    /// Generates a key pair with the private-key backend <see cref="CreateKeyRequest.Backend"/> names (by default in
+    /// software, the private key stored encrypted under the master key).
+    /// </summary>
     /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past, a PSS salt that does not fit the key).</exception>
     Task<KeyInfo> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken = default);
 

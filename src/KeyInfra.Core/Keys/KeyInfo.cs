@@ -63,6 +63,12 @@ public sealed record KeyInfo
     /// <summary>The RSA-PSS salt length in bytes used when a request names none; <c>null</c> for the hash length.</summary>
     public int? DefaultPssSaltLength { get; init; }
 
+    /// <summary>
+    /// The stored row's update counter (1 when added, higher after each change), so a copy of the key held in another
+    /// cache layer can be told stale.
+    /// </summary>
+    public long Version { get; init; } = 1;
+
     /// <summary>The status at <paramref name="now"/>: <see cref="KeyStatus.Expired"/> once <see cref="ExpiresAt"/> has passed.</summary>
     public KeyStatus EffectiveStatus(DateTimeOffset now)
         => Status == KeyStatus.Active && ExpiresAt is { } expires && expires <= now ? KeyStatus.Expired : Status;

@@ -50,6 +50,34 @@ internal static class KeyRequestValidator
         }
     }
 
+    public const int MaxBackendOptions = 32;
+
+    public static void Backend(string? backend, IReadOnlyDictionary<string, string>? options, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(backend) || backend.Length > MaxMetadataKeyLength)
+        {
+            throw new ArgumentException($"A private-key backend name is 1–{MaxMetadataKeyLength} characters and not only white space.", paramName);
+        }
+
+        if (options is null)
+        {
+            return;
+        }
+
+        if (options.Count > MaxBackendOptions)
+        {
+            throw new ArgumentException($"Backend options hold at most {MaxBackendOptions} entries; these have {options.Count}.", paramName);
+        }
+
+        foreach (var (name, value) in options)
+        {
+            if (string.IsNullOrEmpty(name) || name.Length > MaxMetadataKeyLength || value is null || value.Length > MaxMetadataValueLength)
+            {
+                throw new ArgumentException($"Backend option names are 1–{MaxMetadataKeyLength} characters and values at most {MaxMetadataValueLength}.", paramName);
+            }
+        }
+    }
+
     public static void Expiry(DateTimeOffset? expiresAt, DateTimeOffset now, string paramName)
     {
         if (expiresAt is { } expires && expires <= now)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Tenancy;
@@ -8,10 +9,28 @@ using Microsoft.Extensions.Options;
 
 namespace KeyInfra.Signing;
 
-/// <summary>Signs with software keys, decrypted once and kept for a bounded time by <see cref="SigningKeyCache"/>.</summary>
-internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptions<KeyInfraOptions> options, TimeProvider time) : ISigner
+/// <summary>
+/// Signs with the key's private-key backend, through handles opened (and, where they allow it, kept for a bounded
+/// time) by <see cref="SigningKeyCache"/>.
+/// </summary>
+internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
 {
     public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await SignCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            metrics.Signed(result.Spec);
+            return result;
+        }
+        catch (Exception e)
+        {
+            metrics.SignFailed(e);
+            throw;
+        }
+    }
+
+    private async Task<SignResult> SignCoreAsync(SignRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var input = request.Data ?? request.Hash ?? default;
@@ -40,17 +59,13 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptio
             }
 
             var spec = info.Spec;
-            var parameters = new SignatureParameters(
-                request.Options?.HashAlgorithm ?? spec.DefaultHashAlgorithm,
-                request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-                request.Options?.RsaPadding ?? info.DefaultRsaPadding,
-                request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
+            var parameters = SignatureParameterResolver.Resolve(info, request.Options);
             if (spec.Algorithm != KeyAlgorithm.EdDsa && !IsSupportedHash(parameters.Hash))
             {
                 ThrowHelper.SignRequestInvalid($"The hash algorithm '{parameters.Hash.Name}' is not supported; use SHA256, SHA384 or SHA512.", nameof(request));
             }
 
-            var signature = lease.Key.Sign(input.Span, request.Hash is not null, parameters);
+            var signature = await lease.Handle.SignAsync(input, request.Hash is not null, parameters, cancellationToken).ConfigureAwait(false);
             return new SignResult(
                 info.Id,
                 spec,

@@ -16,8 +16,14 @@ public interface IKeyRepository
     /// </summary>
     Task<bool> AddAsync(KeyRecord key, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds a key by id in a tenant.</summary>
+    /// <summary>Finds a key by id in a tenant, with its private key.</summary>
     Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds a key by id in a tenant; without <paramref name="includePrivateKey"/>, no private key material is read:
+    /// <see cref="KeyRecord.PrivateKey"/> is <c>null</c> and <see cref="KeyRecord.HasPrivateKey"/> says whether there is one.
+    /// </summary>
+    Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default);
 
     /// <summary>The newest version of a ring in a tenant, or <c>null</c> if the ring has no keys.</summary>
     Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default);
@@ -29,8 +35,15 @@ public interface IKeyRepository
     /// <remarks>The caller checks every returned record against its public key; a provider only compares the stored values.</remarks>
     Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists keys of a tenant in id order after <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.</summary>
+    /// <summary>Lists keys of a tenant, with their private keys, in id order after <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists keys as <see cref="ListAsync(Guid, KeyQuery, int, CancellationToken)"/> does; without
+    /// <paramref name="includePrivateKey"/>, no private key material is read (<see cref="KeyRecord.PrivateKey"/> is
+    /// <c>null</c>, <see cref="KeyRecord.HasPrivateKey"/> is set).
+    /// </summary>
+    Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default);
 
     /// <summary>Saves a key's lifecycle fields: status, expiry, revocation time and reason. Returns <c>false</c> if there is no such key.</summary>
     Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default);

@@ -78,6 +78,21 @@ public sealed record KeyRecord
     /// </summary>
     public long Version { get; init; } = 1;
 
-    /// <summary>The protected private key, or <c>null</c> for a verification-only key.</summary>
+    /// <summary>
+    /// The protected private key, or <c>null</c> for a verification-only key, and in a read that leaves private key
+    /// material out (<see cref="HasPrivateKey"/> then says whether there is one).
+    /// </summary>
     public PrivateKeyRecord? PrivateKey { get; init; }
+
+    /// <summary>
+    /// Whether the key has a private key: <c>true</c> when <see cref="PrivateKey"/> is set, and set by a read that
+    /// leaves the private key material out (for verification and listing) when the stored key has one.
+    /// </summary>
+    public bool HasPrivateKey
+    {
+        get => _hasPrivateKey || PrivateKey is not null;
+        init => _hasPrivateKey = value;
+    }
+
+    private readonly bool _hasPrivateKey;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
@@ -29,10 +30,12 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     private readonly ITenantContext _tenant;
     private readonly ILogger _logger;
     private readonly VerificationLogOptions _options;
+    private readonly KeyInfraMetrics _metrics;
     private readonly Task _writer;
 
-    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger)
+    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics)
     {
+        _metrics = metrics;
         _repository = repository;
         _tenant = tenant;
         _logger = logger;
@@ -44,6 +47,7 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
+        metrics.ObserveLogQueue(() => _channel.Reader.Count);
 
         _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : StartWriterThread();
         if (_options.Mode != LogMode.Durable)
@@ -55,6 +59,15 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     }
 
     public LogMode Mode => _options.Mode;
+
+    /// <summary>Records and batches waiting to be committed (the health check and the queue metric read it).</summary>
+    internal int QueueLength => _channel.Reader.Count;
+
+    /// <summary>How many entries the queue holds before callers wait (<see cref="VerificationLogOptions.BufferCapacity"/>).</summary>
+    internal int QueueCapacity => _options.BufferCapacity;
+
+    /// <summary>The writer's state: running, stopped (disposed, or never started in <see cref="LogMode.Off"/>), or faulted.</summary>
+    internal Task Writer => _writer;
 
     public ValueTask AppendAsync(VerificationRecord record, CancellationToken cancellationToken = default)
     {
@@ -207,7 +220,23 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
                 }
             }
 
-            Commit(pending, records, batches, rows);
+            try
+            {
+                Commit(pending, records, batches, rows);
+            }
+            catch (Exception ex)
+            {
+                // Something other than the repository failed while committing (a logging provider that throws, say).
+                // The writer must outlive it: a dead writer would leave every Durable caller, now and later, waiting
+                // forever. This group's callers are told; the next group starts afresh.
+                var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
+                    $"The verification log writer failed while committing a batch of {rows} records, so this verification may not have been recorded. The cause is in the inner exception.", ex);
+                foreach (var entry in pending)
+                {
+                    Complete(entry, entry.RowCount == 0 ? null : failure);
+                }
+            }
+
             pending.Clear();
             records.Clear();
             batches.Clear();
@@ -276,21 +305,25 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
         for (var attempt = 1; ; attempt++)
         {
+            var startedAt = Stopwatch.GetTimestamp();
             try
             {
                 // Blocking is safe here: this is the writer's own thread, with no synchronization context.
                 _repository.AppendAsync(records, batches, CancellationToken.None).GetAwaiter().GetResult();
+                _metrics.LogCommitted(rowCount, startedAt);
                 Log.LogBatchCommitted(_logger, rowCount);
                 return null;
             }
             catch (Exception ex) when (buffered && attempt < BufferedCommitAttempts)
             {
+                _metrics.LogCommitted(rowCount, startedAt, ex);
                 // Only buffered records are in this batch: nobody can be told, so try again before giving up.
                 Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
                 Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
             }
             catch (Exception ex)
             {
+                _metrics.LogCommitted(rowCount, startedAt, ex);
                 if (buffered)
                 {
                     Log.BufferedRecordsLost(_logger, rowCount, attempt, ex);

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Tenancy;
@@ -17,13 +19,15 @@ internal sealed class Verifier(
     IVerificationLog log,
     ITenantContext tenant,
     IOptions<KeyInfraOptions> options,
-    TimeProvider time) : IVerifier
+    TimeProvider time,
+    KeyInfraMetrics metrics) : IVerifier
 {
     private readonly KeyInfraOptions _options = options.Value;
 
     public async Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var startedAt = Stopwatch.GetTimestamp();
         CheckSizes(request);
         var tenantId = tenant.TenantId;
         var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
@@ -31,11 +35,13 @@ internal sealed class Verifier(
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
             var status = CheckOnly(request, key, time.GetUtcNow());
+            metrics.Verified(status, key?.Info.Spec, startedAt);
             return new VerificationResult(request.KeyId, status, null) { Detail = Diagnose(request, key, status) };
         }
 
         var record = Verify(request, key, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        metrics.Verified(record.Status, key?.Info.Spec, startedAt);
         return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
     }
 
@@ -79,6 +85,7 @@ internal sealed class Verifier(
         {
             var request = requests[i];
             items[i] = Verify(request, resolved[request.KeyId], tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            metrics.Verified(items[i].Status, resolved[request.KeyId]?.Info.Spec);
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
             {
@@ -148,11 +155,7 @@ internal sealed class Verifier(
             return $"{expected} expected; the key is {info.Spec.Name}.";
         }
 
-        var parameters = new SignatureParameters(
-            request.Options?.HashAlgorithm ?? info.Spec.DefaultHashAlgorithm,
-            request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-            request.Options?.RsaPadding ?? info.DefaultRsaPadding,
-            request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
+        var parameters = SignatureParameterResolver.Resolve(info, request.Options);
         return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
     }
 
@@ -169,7 +172,8 @@ internal sealed class Verifier(
         VerificationRequest request, ResolvedKey? key, DateTimeOffset now,
         ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256, bool fingerprint)
     {
-        var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : request.Options?.HashAlgorithm ?? key.Info.Spec.DefaultHashAlgorithm;
+        var parameters = key is null ? default : SignatureParameterResolver.Resolve(key.Info, request.Options);
+        var hashAlgorithm = key is null ? HashAlgorithmName.SHA256 : parameters.Hash;
         if (fingerprint && isHash && hashAlgorithm == HashAlgorithmName.SHA256 && input.Length == 32)
         {
             // The caller's SHA-256 is the document's SHA-256.
@@ -198,12 +202,6 @@ internal sealed class Verifier(
         {
             return VerificationStatus.AlgorithmMismatch;
         }
-
-        var parameters = new SignatureParameters(
-            hashAlgorithm,
-            request.Options?.Encoding ?? info.DefaultSignatureEncoding,
-            request.Options?.RsaPadding ?? info.DefaultRsaPadding,
-            request.Options?.PssSaltLength ?? info.DefaultPssSaltLength);
 
         if (isHash || info.Spec.Algorithm == KeyAlgorithm.EdDsa)
         {

@@ -4,17 +4,23 @@ using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
-/// <summary>The EF Core <see cref="IKeyRepository"/>: a context per call, no tracking on reads.</summary>
-internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, ILogger<EfKeyRepository> logger) : IKeyRepository
+/// <summary>
+/// The EF Core <see cref="IKeyRepository"/>: a context per call, no tracking on reads. Registered by
+/// <c>UseEntityFrameworkCore</c>; a provider package may wrap it (PostgreSQL adds retries and row-level security).
+/// </summary>
+/// <remarks>Thread-safe: every call creates its own context from the factory.</remarks>
+/// <param name="contextFactory">The factory of KeyInfra contexts.</param>
+/// <param name="timeProvider">The clock for the rows' <c>updated_at</c>.</param>
+public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider) : IKeyRepository
 {
     // Re-encryption reads private keys in pages, so no reader stays open (and no snapshot is held)
     // while the caller writes them back.
     private const int PrivateKeyPageSize = 256;
 
+    /// <inheritdoc />
     public async Task<bool> AddAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -32,8 +38,9 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
             await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (DbUpdateException e) when (key.RingName is not null)
+        catch (DbUpdateException) when (key.RingName is not null)
         {
+            // The check below is a command of its own: its failure is not an expected one.
             expected?.Dispose();
 
             // Providers report the violated constraint differently, so look for the ring version instead.
@@ -42,7 +49,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
                 return false;
             }
 
-            Log.RingKeyInsertFailed(logger, key.Id.Value, key.RingVersion, key.RingName, e);
+            expected?.NotHandled();
             throw;
         }
         finally
@@ -51,17 +58,26 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
-    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+        => FindAsync(tenantId, id, includePrivateKey: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var entity = await context.PublicKeys
-            .AsNoTracking()
-            .Include(k => k.PrivateKey)
-            .FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == id.Value, cancellationToken)
-            .ConfigureAwait(false);
-        return entity is null ? null : KeyRecordMapping.ToRecord(entity);
+        var keys = context.PublicKeys.AsNoTracking().Where(k => k.TenantId == tenantId && k.Id == id.Value);
+        if (includePrivateKey)
+        {
+            var entity = await keys.Include(k => k.PrivateKey).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return entity is null ? null : KeyRecordMapping.ToRecord(entity);
+        }
+
+        var found = await WithoutPrivateKey(context, keys).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return found is null ? null : ToRecord(found);
     }
 
+    /// <inheritdoc />
     public async Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ringName);
@@ -77,6 +93,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entity is null ? null : KeyRecordMapping.ToRecord(entity);
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lookup);
@@ -100,13 +117,18 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return entities.ConvertAll(KeyRecordMapping.ToRecord);
     }
 
-    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+        => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var keys = context.PublicKeys.AsNoTracking().Include(k => k.PrivateKey).Where(k => k.TenantId == tenantId);
+        var keys = context.PublicKeys.AsNoTracking().Where(k => k.TenantId == tenantId);
         if (query.Status is { } status)
         {
             keys = keys.Where(k => k.Status == status);
@@ -135,10 +157,18 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
             keys = keys.Where(k => k.Id.CompareTo(afterId) > 0);
         }
 
-        var entities = await keys.OrderBy(k => k.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return entities.ConvertAll(KeyRecordMapping.ToRecord);
+        keys = keys.OrderBy(k => k.Id).Take(limit);
+        if (includePrivateKey)
+        {
+            var entities = await keys.Include(k => k.PrivateKey).ToListAsync(cancellationToken).ConfigureAwait(false);
+            return entities.ConvertAll(KeyRecordMapping.ToRecord);
+        }
+
+        var found = await WithoutPrivateKey(context, keys).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return found.ConvertAll(ToRecord);
     }
 
+    /// <inheritdoc />
     public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -158,6 +188,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return updated > 0;
     }
 
+    /// <inheritdoc />
     public async Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(privateKey);
@@ -195,6 +226,7 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return true;
     }
 
+    /// <inheritdoc />
     public async Task<DeleteKeyOutcome> DeleteAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -234,26 +266,16 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
+    /// <inheritdoc />
     public async IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Guid? after = null;
+        KeyId? after = null;
         while (true)
         {
-            List<PrivateKeyEntity> page;
-            await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+            var page = await ListPrivateKeysPageAsync(null, after, PrivateKeyPageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page)
             {
-                var query = context.PrivateKeys.AsNoTracking();
-                if (after is { } afterId)
-                {
-                    query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
-                }
-
-                page = await query.OrderBy(p => p.KeyId).Take(PrivateKeyPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            foreach (var entity in page)
-            {
-                yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity));
+                yield return key;
             }
 
             if (page.Count < PrivateKeyPageSize)
@@ -265,6 +287,37 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         }
     }
 
+    /// <summary>
+    /// One page of stored private keys in key id order: those of <paramref name="tenantId"/> (or of every tenant the
+    /// connection can see, when <c>null</c>) whose key id comes after <paramref name="after"/>.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <c>null</c> for all.</param>
+    /// <param name="after">The last key id of the previous page, or <c>null</c> for the first page.</param>
+    /// <param name="limit">The most keys returned (1–1,000).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>At most <paramref name="limit"/> keys; fewer means there are no more.</returns>
+    public async Task<IReadOnlyList<StoredPrivateKey>> ListPrivateKeysPageAsync(Guid? tenantId, KeyId? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var query = context.PrivateKeys.AsNoTracking();
+        if (tenantId is { } tenant)
+        {
+            query = query.Where(p => p.TenantId == tenant);
+        }
+
+        if (after is { } afterKey)
+        {
+            var afterId = afterKey.Value;
+            query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
+        }
+
+        var page = await query.OrderBy(p => p.KeyId).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return page.ConvertAll(entity => new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity)));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -276,6 +329,12 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
     }
+
+    // The public key row and whether a private key exists (an EXISTS on private_keys): no private key material is read.
+    private static IQueryable<PublicKeyRow> WithoutPrivateKey(KeyInfraDbContext context, IQueryable<PublicKeyEntity> keys)
+        => keys.Select(k => new PublicKeyRow(k, context.PrivateKeys.Any(p => p.TenantId == k.TenantId && p.KeyId == k.Id)));
+
+    private static KeyRecord ToRecord(PublicKeyRow row) => KeyRecordMapping.ToRecord(row.Key) with { HasPrivateKey = row.HasPrivateKey };
 
     private async Task<bool> RingVersionExistsAsync(Guid tenantId, string ringName, int? ringVersion, CancellationToken cancellationToken)
     {
@@ -291,4 +350,6 @@ internal sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> conte
         return await context.VerificationRecords.AnyAsync(r => r.KeyId == keyId, cancellationToken).ConfigureAwait(false)
             || await context.BatchVerificationItems.AnyAsync(i => i.KeyId == keyId, cancellationToken).ConfigureAwait(false);
     }
+
+    private sealed record PublicKeyRow(PublicKeyEntity Key, bool HasPrivateKey);
 }

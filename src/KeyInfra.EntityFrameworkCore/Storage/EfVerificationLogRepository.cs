@@ -9,9 +9,11 @@ namespace KeyInfra.EntityFrameworkCore.Storage;
 /// <summary>
 /// The EF Core <see cref="IVerificationLogRepository"/>. Appends bypass change tracking: one transaction per call
 /// on a connection kept open for the log writer, with inserts prepared once (see <see cref="LogWriterSession"/>);
-/// providers may replace it with a bulk path of their own (PostgreSQL COPY).
+/// providers may replace it with a bulk path of their own (PostgreSQL COPY) and keep it for reads.
 /// </summary>
-internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository, IAsyncDisposable, IDisposable
+/// <remarks>Thread-safe: appends are serialized on one connection; reads create a context per call.</remarks>
+/// <param name="contextFactory">The factory of KeyInfra contexts.</param>
+public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbContext> contextFactory) : IVerificationLogRepository, IAsyncDisposable, IDisposable
 {
     private const int MaxPageSize = 1000;
 
@@ -19,6 +21,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
     private readonly SemaphoreSlim _gate = new(1, 1);
     private LogWriterSession? _session;
 
+    /// <inheritdoc />
     public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -64,6 +67,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -77,8 +81,10 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         }
     }
 
+    /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -136,6 +142,7 @@ internal sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCo
         return entities.ConvertAll(ToRecord);
     }
 
+    /// <inheritdoc />
     public async Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using KeyInfra.EntityFrameworkCore;
 using KeyInfra.PostgreSql;
 using KeyInfra.PostgreSql.Connection;
 using KeyInfra.PostgreSql.Notifications;
@@ -69,8 +68,7 @@ public static class KeyInfraPostgreSqlBuilderExtensions
 
     private static IKeyInfrastructureBuilder UsePostgreSql(IKeyInfrastructureBuilder builder, PostgreSqlConnectionSource source, Action<PostgreSqlStorageOptions>? configure)
     {
-        KeyInfraEntityFrameworkCoreRegistration.AddKeyInfraEntityFrameworkCore(
-            builder,
+        builder.UseEntityFrameworkCore(
             (provider, dbContextOptions) => PostgreSqlDbContextOptions.Configure(
                 dbContextOptions,
                 provider.GetRequiredService<PostgreSqlDataSource>().DataSource,
@@ -93,6 +91,8 @@ public static class KeyInfraPostgreSqlBuilderExtensions
 
         services.RemoveAll<IKeyRepository>();
         services.AddSingleton<IKeyRepository, PostgreSqlKeyRepository>();
+        services.RemoveAll<KeyInfraStorageSelection>();
+        services.AddSingleton(new KeyInfraStorageSelection(PostgreSqlStorage.ProviderName));
         services.RemoveAll<IVerificationLogRepository>();
         services.AddSingleton<IVerificationLogRepository, PostgreSqlVerificationLogRepository>();
 

@@ -5,7 +5,7 @@
 namespace KeyInfra.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class PartitionVerificationRecords : Migration
+    internal partial class PartitionVerificationRecords : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -5,7 +5,7 @@
 namespace KeyInfra.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class TenantRowLevelSecurity : Migration
+    internal partial class TenantRowLevelSecurity : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -5,7 +5,7 @@
 namespace KeyInfra.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class KeyChangeNotifications : Migration
+    internal partial class KeyChangeNotifications : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -5,7 +5,7 @@
 namespace KeyInfra.PostgreSql.Migrations
 {
     /// <inheritdoc />
-    public partial class SecureDefinerFunctions : Migration
+    internal partial class SecureDefinerFunctions : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -15,6 +15,8 @@ namespace KeyInfra.PostgreSql.Notifications;
 /// rotated or deleted by another instance stops verifying here at once.
 /// </summary>
 /// <remarks>
+/// The listener only drops local copies (<see cref="IKeyCacheInvalidator"/>); it never announces what it hears to
+/// <see cref="IKeyChangeNotifier"/>s, so a change is not echoed back to other instances.
 /// When the connection drops, notifications may have been missed: every cached key is dropped, and the listener
 /// reconnects with a growing delay. On every (re)connect it drops everything again once it is listening.
 /// </remarks>
@@ -28,12 +30,17 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
     /// <summary>Completed once the first LISTEN is in place (tests wait for it).</summary>
     public Task Listening => _listening.Task;
 
+    /// <summary>Whether LISTEN is in place now: false before the first connection, while reconnecting, and once stopped.</summary>
+    public bool IsListening => Volatile.Read(ref _isListening);
+
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan _reconnectDelay;
+    private bool _isListening;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<IKeyRepository>() is not PostgreSqlKeyRepository)
+        // Another storage provider selected after UsePostgreSql; a decorated repository still counts as PostgreSQL.
+        if (services.GetService<KeyInfraStorageSelection>()?.Is(PostgreSqlStorage.ProviderName) != true)
         {
             return;
         }
@@ -87,9 +94,17 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
             _reconnectDelay = services.GetRequiredService<PostgreSqlStorage>().Options.NotificationReconnectDelay;
             Log.Listening(logger, Channel);
             _listening.TrySetResult();
-            while (true)
+            Volatile.Write(ref _isListening, true);
+            try
             {
-                await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _isListening, false);
             }
         }
     }

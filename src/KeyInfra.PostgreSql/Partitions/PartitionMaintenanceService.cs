@@ -14,8 +14,8 @@ internal sealed class PartitionMaintenanceService(IServiceProvider services, ILo
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Another storage provider registered after UsePostgreSql replaced this one.
-        if (services.GetService<IKeyRepository>() is not PostgreSqlKeyRepository)
+        // Another storage provider selected after UsePostgreSql replaced this one (a decorated repository does not).
+        if (services.GetService<KeyInfraStorageSelection>()?.Is(PostgreSqlStorage.ProviderName) != true)
         {
             return;
         }

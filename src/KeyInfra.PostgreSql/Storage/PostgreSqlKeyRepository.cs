@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using KeyInfra.EntityFrameworkCore;
-using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Tenancy;
@@ -24,11 +23,10 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
     private readonly EfKeyRepository _inner;
     private readonly TransientRetry _retry;
 
-    public PostgreSqlKeyRepository(
-        IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, PostgreSqlStorage storage, ILogger<PostgreSqlKeyRepository> logger, ILogger<EfKeyRepository> innerLogger)
+    public PostgreSqlKeyRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, TimeProvider timeProvider, PostgreSqlStorage storage, ILogger<PostgreSqlKeyRepository> logger)
     {
         _contextFactory = contextFactory;
-        _inner = new EfKeyRepository(contextFactory, timeProvider, innerLogger);
+        _inner = new EfKeyRepository(contextFactory, timeProvider);
         _retry = new TransientRetry(storage.Options, logger);
     }
 
@@ -51,7 +49,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             async () =>
             {
                 // The first attempt may have committed before its connection dropped; the id says whether it did.
-                if (attempted && await _inner.FindAsync(key.TenantId, key.Id, cancellationToken).ConfigureAwait(false) is not null)
+                if (attempted && await _inner.FindAsync(key.TenantId, key.Id, includePrivateKey: false, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return true;
                 }
@@ -62,10 +60,13 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+    public Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default)
+        => FindAsync(tenantId, id, includePrivateKey: true, cancellationToken);
+
+    public async Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         using var scope = TenantScope.Enter(tenantId);
-        return await _retry.ExecuteAsync(() => _inner.FindAsync(tenantId, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await _retry.ExecuteAsync(() => _inner.FindAsync(tenantId, id, includePrivateKey, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
@@ -87,7 +88,10 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         return await _retry.ExecuteAsync(() => _inner.FindByPublicKeyAsync(tenantId, lookup, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
+        => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
+
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (!PostgreSqlText.IsStorable(query.RingName) || !PostgreSqlText.IsStorable(query.Owner))
@@ -97,7 +101,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         }
 
         using var scope = TenantScope.Enter(tenantId);
-        return await _retry.ExecuteAsync(() => _inner.ListAsync(tenantId, query, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await _retry.ExecuteAsync(() => _inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
@@ -124,7 +128,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             {
                 // The first attempt may have committed before its connection dropped: the key being gone then means
                 // it was deleted (by that attempt, or by someone else meanwhile), not that there was none.
-                if (attempted && await _inner.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
+                if (attempted && await _inner.FindAsync(tenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false) is null)
                 {
                     return DeleteKeyOutcome.Deleted;
                 }
@@ -150,18 +154,18 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
 
         foreach (var tenantId in tenants)
         {
-            Guid? after = null;
+            KeyId? after = null;
             while (true)
             {
-                List<PrivateKeyEntity> page;
+                IReadOnlyList<StoredPrivateKey> page;
                 using (TenantScope.Enter(tenantId))
                 {
-                    page = await _retry.ExecuteAsync(() => ReadPrivateKeyPageAsync(tenantId, after, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    page = await _retry.ExecuteAsync(() => _inner.ListPrivateKeysPageAsync(tenantId, after, PrivateKeyPageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
-                foreach (var entity in page)
+                foreach (var key in page)
                 {
-                    yield return new StoredPrivateKey(entity.TenantId, new KeyId(entity.KeyId), KeyRecordMapping.ToRecord(entity));
+                    yield return key;
                 }
 
                 if (page.Count < PrivateKeyPageSize)
@@ -186,17 +190,5 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
                     .ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<PrivateKeyEntity>> ReadPrivateKeyPageAsync(Guid tenantId, Guid? after, CancellationToken cancellationToken)
-    {
-        await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var query = context.PrivateKeys.AsNoTracking().Where(p => p.TenantId == tenantId);
-        if (after is { } afterId)
-        {
-            query = query.Where(p => p.KeyId.CompareTo(afterId) > 0);
-        }
-
-        return await query.OrderBy(p => p.KeyId).Take(PrivateKeyPageSize).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 }

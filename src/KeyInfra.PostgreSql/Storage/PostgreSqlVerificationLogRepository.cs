@@ -1,5 +1,4 @@
 using KeyInfra.EntityFrameworkCore;
-using KeyInfra.EntityFrameworkCore.Converters;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.PostgreSql.Connection;
 using KeyInfra.PostgreSql.Tenancy;
@@ -325,7 +324,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     await WriteNullableAsync(importer, record.KeyExists ? record.RequestedKeyId.Value : null, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                     await importer.WriteAsync(record.RequestedKeyId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                     await WriteNullableAsync(importer, record.Algorithm, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                    await importer.WriteAsync(StoredText.VerificationStatus.ToText(record.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await importer.WriteAsync(StoredValues.ToText(record.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
                     await importer.WriteAsync(record.DocumentSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await importer.WriteAsync(record.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await importer.WriteAsync(record.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
@@ -377,7 +376,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     await WriteNullableAsync(itemImporter, item.KeyExists ? item.RequestedKeyId.Value : null, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.RequestedKeyId.Value, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
                     await WriteNullableAsync(itemImporter, item.Algorithm, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                    await itemImporter.WriteAsync(StoredText.VerificationStatus.ToText(item.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                    await itemImporter.WriteAsync(StoredValues.ToText(item.Status), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.DocumentSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.SignatureSha256, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
                     await itemImporter.WriteAsync(item.VerifiedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
@@ -425,7 +424,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 AddArray(command, records.Select(r => r.KeyExists ? r.RequestedKeyId.Value : (Guid?)null), NpgsqlDbType.Uuid);
                 AddArray(command, records.Select(r => r.RequestedKeyId.Value), NpgsqlDbType.Uuid);
                 AddArray(command, records.Select(r => r.Algorithm), NpgsqlDbType.Varchar);
-                AddArray(command, records.Select(r => StoredText.VerificationStatus.ToText(r.Status)), NpgsqlDbType.Varchar);
+                AddArray(command, records.Select(r => StoredValues.ToText(r.Status)), NpgsqlDbType.Varchar);
                 AddArray(command, records.Select(r => r.DocumentSha256), NpgsqlDbType.Bytea);
                 AddArray(command, records.Select(r => r.SignatureSha256), NpgsqlDbType.Bytea);
                 AddArray(command, records.Select(r => r.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);
@@ -459,7 +458,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     AddArray(itemCommand, items.Select(i => i.Item.KeyExists ? i.Item.RequestedKeyId.Value : (Guid?)null), NpgsqlDbType.Uuid);
                     AddArray(itemCommand, items.Select(i => i.Item.RequestedKeyId.Value), NpgsqlDbType.Uuid);
                     AddArray(itemCommand, items.Select(i => i.Item.Algorithm), NpgsqlDbType.Varchar);
-                    AddArray(itemCommand, items.Select(i => StoredText.VerificationStatus.ToText(i.Item.Status)), NpgsqlDbType.Varchar);
+                    AddArray(itemCommand, items.Select(i => StoredValues.ToText(i.Item.Status)), NpgsqlDbType.Varchar);
                     AddArray(itemCommand, items.Select(i => i.Item.DocumentSha256), NpgsqlDbType.Bytea);
                     AddArray(itemCommand, items.Select(i => i.Item.SignatureSha256), NpgsqlDbType.Bytea);
                     AddArray(itemCommand, items.Select(i => i.Item.VerifiedAt.UtcDateTime), NpgsqlDbType.TimestampTz);

@@ -1,5 +1,5 @@
-using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Sqlite;
+using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Stores KeyInfra's data in SQLite.</summary>
 public static class KeyInfraSqliteBuilderExtensions
 {
+    // The name UseSqlite selects (KeyInfraStorageSelection).
+    private const string ProviderName = "Sqlite";
+
     /// <summary>
     /// Stores keys, master key checks and the verification log in a SQLite database file, through EF Core.
     /// Every connection runs in WAL mode with foreign keys on; <see cref="SqliteStorageOptions"/> tunes the rest.
@@ -20,7 +23,7 @@ public static class KeyInfraSqliteBuilderExtensions
     /// </param>
     /// <returns>The builder, for chaining.</returns>
     /// <exception cref="ArgumentException">The connection string is empty, malformed, names no file, or names an in-memory database.</exception>
-    /// <remarks>Calling a <c>Use…</c> storage method again replaces this store: the last call wins.</remarks>
+    /// <remarks>Calling a <c>Use…</c> storage method again replaces this store: the last call wins (it also replaces the <see cref="KeyInfraStorageSelection"/>, so another provider's hosted services stop).</remarks>
     public static IKeyInfrastructureBuilder UseSqlite(this IKeyInfrastructureBuilder builder, string connectionString, Action<SqliteStorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -34,8 +37,10 @@ public static class KeyInfraSqliteBuilderExtensions
             options.Configure(configure);
         }
 
-        return KeyInfraEntityFrameworkCoreRegistration.AddKeyInfraEntityFrameworkCore(
-            builder,
+        builder.UseEntityFrameworkCore(
             (provider, dbContextOptions) => SqliteDbContextOptions.Configure(dbContextOptions, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+        builder.Services.RemoveAll<KeyInfraStorageSelection>();
+        builder.Services.AddSingleton(new KeyInfraStorageSelection(ProviderName));
+        return builder;
     }
 }

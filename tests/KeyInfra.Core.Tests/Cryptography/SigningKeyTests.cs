@@ -315,7 +315,7 @@ public sealed class SigningKeyTests
         var spec = KeySpec.Parse(specName);
         var signer = For(spec);
         using var verifier = VerificationKey.Create(spec, signer.ExportSpki());
-        var parameters = new SignatureParameters(HashByName(hash), SignatureEncoding.P1363, RsaPadding.Pss, salt);
+        var parameters = new SignatureParameters(HashByName(hash), SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = salt };
         var message = Utf8("custom PSS salt");
 
         // Act
@@ -334,7 +334,7 @@ public sealed class SigningKeyTests
     {
         // Arrange
         var signer = For(KeySpec.Rsa2048);
-        var parameters = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss, 223);
+        var parameters = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 223 };
 
         // Act
         var e = Assert.ThrowsExactly<ArgumentException>(() => signer.Sign(Utf8("m"), inputIsHash: false, parameters));
@@ -350,7 +350,7 @@ public sealed class SigningKeyTests
         // Arrange: an explicit salt as long as the hash is the platform default.
         var signer = For(KeySpec.Rsa2048);
         using var verifier = VerificationKey.Create(KeySpec.Rsa2048, signer.ExportSpki());
-        var explicitSalt = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss, 32);
+        var explicitSalt = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 32 };
 
         // Act
         var signature = signer.Sign(Utf8("m"), inputIsHash: false, explicitSalt);

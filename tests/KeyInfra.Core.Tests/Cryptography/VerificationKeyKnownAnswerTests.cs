@@ -227,7 +227,7 @@ public sealed class VerificationKeyKnownAnswerTests
     {
         // Arrange
         using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
-        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss, PssSaltLength: 0);
+        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 0 };
         var sig = Hex(signature);
 
         // Act
@@ -252,7 +252,7 @@ public sealed class VerificationKeyKnownAnswerTests
     {
         // Arrange
         using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
-        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss, PssSaltLength: 0);
+        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 0 };
 
         // Act
         var status = key.Verify(Hex("313233343030"), inputIsHash: false, Hex(signature), salt0);
@@ -268,7 +268,7 @@ public sealed class VerificationKeyKnownAnswerTests
     {
         // Arrange
         using var key = VerificationKey.Create(KeySpec.Rsa4096, Hex(WycheproofRsa4096Spki));
-        var salt32 = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss, PssSaltLength: 32);
+        var salt32 = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 32 };
         var sig = Hex(signature);
 
         // Act
@@ -289,7 +289,7 @@ public sealed class VerificationKeyKnownAnswerTests
     {
         // Arrange: 2048 bits with SHA-512 leave room for 256 − 64 − 2 = 190 salt bytes.
         using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
-        var parameters = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss, PssSaltLength: 191);
+        var parameters = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 191 };
         var signature = new byte[256];
 
         // Act

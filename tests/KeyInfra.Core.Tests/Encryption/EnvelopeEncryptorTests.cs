@@ -1,6 +1,7 @@
 using System.Text;
 using KeyInfra.Encryption;
 using KeyInfra.Errors;
+using KeyInfra.Tests;
 
 namespace KeyInfra.Core.Tests.Encryption;
 
@@ -400,5 +401,96 @@ public sealed class EnvelopeEncryptorTests
         var e = Assert.ThrowsExactly<EncryptedDataException>(() => encryptor.GetMasterKeyId([0x01, 0x02, (byte)'a', (byte)'b']));
 
         Assert.AreEqual(ErrorCodes.CiphertextMalformed, e.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task EncryptAsync_SourceRefreshesBetweenAcquireAndWrap_WrapsUnderTheLeasedKeyIntactAndZeroesItAfter()
+    {
+        var oldBytes = TestMasterKeys.NewKey();
+        using var source = new RefreshingMasterKeySource("old", oldBytes);
+        var gate = new GatedKeyProvider(source);
+        var plaintext = Encoding.ASCII.GetBytes("wrapped while the ring was replaced");
+
+        // The encryption leases the old ring and waits at the gate; the source publishes a new ring meanwhile.
+        var encryption = TestMasterKeys.Encryptor(gate).EncryptAsync(plaintext, Context).AsTask();
+        await gate.Acquired;
+        source.Rotate();
+        var oldKey = source.Rings[0][0];
+        var zeroedWhileLeased = RefreshingMasterKeySource.IsZeroed(oldKey);
+        gate.Open();
+        var ciphertext = await encryption;
+
+        Assert.IsFalse(zeroedWhileLeased);
+        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(oldKey));
+        Assert.AreEqual("old", TestMasterKeys.Encryptor(source).GetMasterKeyId(ciphertext));
+        // Only the real old key bytes open it: the wrap was not made under zeroed or other bytes.
+        using var original = TestMasterKeys.Provider(oldBytes, id: "old");
+        CollectionAssert.AreEqual(plaintext, await TestMasterKeys.Encryptor(original).DecryptAsync(ciphertext, Context));
+        CollectionAssert.AreEqual(plaintext, await TestMasterKeys.Encryptor(source).DecryptAsync(ciphertext, Context));
+    }
+
+    [TestMethod]
+    public async Task DecryptAsync_SourceRefreshesBetweenAcquireAndUnwrap_OpensWithTheLeasedRing()
+    {
+        using var source = new RefreshingMasterKeySource("only", TestMasterKeys.NewKey());
+        var ciphertext = await TestMasterKeys.Encryptor(source).EncryptAsync(new byte[32], Context);
+        var gate = new GatedKeyProvider(source);
+
+        var decryption = TestMasterKeys.Encryptor(gate).DecryptAsync(ciphertext, Context).AsTask();
+        await gate.Acquired;
+        // The new ring drops the key entirely; the decryption still holds the ring that has it.
+        source.MakeCurrent("only", TestMasterKeys.NewKey());
+        gate.Open();
+
+        CollectionAssert.AreEqual(new byte[32], await decryption);
+        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(source.Rings[0][0]));
+    }
+
+    [TestMethod]
+    public async Task EncryptAndDecrypt_ManyInParallelWhileTheSourceRefreshesRepeatedly_AllRoundTrip()
+    {
+        const int Workers = 8;
+        const int OperationsPerWorker = 60;
+        using var source = new RefreshingMasterKeySource("gen-0", TestMasterKeys.NewKey());
+        var encryptor = TestMasterKeys.Encryptor(source);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var workers = Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
+        {
+            await start.Task;
+            var failures = new List<string>();
+            var earlier = new List<(byte[] Plaintext, byte[] Ciphertext)>();
+            for (var i = 0; i < OperationsPerWorker; i++)
+            {
+                var plaintext = Encoding.ASCII.GetBytes($"worker {worker} secret {i}");
+                var ciphertext = await encryptor.EncryptAsync(plaintext, Context);
+                earlier.Add((plaintext, ciphertext));
+
+                // Every worker refreshes the source every third operation, so rings are replaced under the others.
+                if (i % 3 == 0)
+                {
+                    source.Rotate();
+                }
+
+                // Decrypt something older too: its key is in the ring only as a previous key by now.
+                var (oldPlaintext, oldCiphertext) = earlier[i / 2];
+                if (!(await encryptor.DecryptAsync(ciphertext, Context)).AsSpan().SequenceEqual(plaintext)
+                    || !(await encryptor.DecryptAsync(oldCiphertext, Context)).AsSpan().SequenceEqual(oldPlaintext))
+                {
+                    failures.Add($"worker {worker}, operation {i}");
+                }
+            }
+
+            return failures;
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(workers);
+
+        Assert.IsEmpty(results.SelectMany(f => f));
+        Assert.AreEqual(1 + (Workers * (OperationsPerWorker / 3)), source.RingCount);
+        // No lease is left behind: every ring but the current one has been zeroed.
+        var rings = source.Rings;
+        Assert.IsTrue(rings.Take(rings.Count - 1).All(r => r.All(RefreshingMasterKeySource.IsZeroed)));
+        Assert.IsFalse(rings[^1].Any(RefreshingMasterKeySource.IsZeroed));
     }
 }

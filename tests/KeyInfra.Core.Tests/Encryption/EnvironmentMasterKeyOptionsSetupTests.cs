@@ -50,8 +50,9 @@ public sealed class EnvironmentMasterKeyOptionsSetupTests
 
         new EnvironmentMasterKeyOptionsSetup().Configure(options);
         using var provider = TestMasterKeys.Provider(options);
-        var key = await provider.GetCurrentKeyAsync();
-        var old = await provider.GetKeyAsync(MasterKey.Fingerprint(previous));
+        using var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
+        var old = lease.Ring.Find(MasterKey.Fingerprint(previous));
 
         Assert.AreEqual("from-env", key.Id);
         using var expected = new MasterKey(current);
@@ -103,7 +104,8 @@ public sealed class EnvironmentMasterKeyOptionsSetupTests
         }
 
         using var provider = TestMasterKeys.Provider(options);
-        var key = await provider.GetCurrentKeyAsync();
+        using var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
 
         Assert.AreEqual("from-code", key.Id);
     }

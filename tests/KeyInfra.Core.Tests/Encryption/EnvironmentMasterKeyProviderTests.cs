@@ -11,14 +11,14 @@ public sealed class EnvironmentMasterKeyProviderTests
     private static async Task<byte[]> CurrentKeyCheckValueAsync(EnvironmentMasterKeyOptions options)
     {
         using var provider = TestMasterKeys.Provider(options);
-        var key = await provider.GetCurrentKeyAsync();
-        return key.ComputeCheckValue();
+        using var lease = await provider.AcquireRingAsync();
+        return lease.Ring.Current.ComputeCheckValue();
     }
 
     private static async Task<MasterKeyException> LoadFailsAsync(EnvironmentMasterKeyOptions options)
     {
         using var provider = TestMasterKeys.Provider(options);
-        return await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.GetCurrentKeyAsync());
+        return await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.AcquireRingAsync());
     }
 
     private static byte[] CheckValueOf(byte[] key)
@@ -28,11 +28,12 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_Base64Key_DecodesItAndUsesTheFingerprintAsId()
+    public async Task AcquireRingAsync_Base64Key_DecodesItAndUsesTheFingerprintAsId()
     {
         using var provider = TestMasterKeys.Provider(new EnvironmentMasterKeyOptions { MasterKey = Convert.ToBase64String(SequentialKey) });
 
-        var key = await provider.GetCurrentKeyAsync();
+        using var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
 
         Assert.AreEqual("f006fe0db7318bd0", key.Id);
         CollectionAssert.AreEqual(SequentialKey, key.KeyBytes.ToArray());
@@ -41,7 +42,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
-    public async Task GetCurrentKeyAsync_HexKeyInEitherCase_DecodesTheSameKey(bool upper)
+    public async Task AcquireRingAsync_HexKeyInEitherCase_DecodesTheSameKey(bool upper)
     {
         var hex = upper ? Convert.ToHexString(SequentialKey) : Convert.ToHexStringLower(SequentialKey);
 
@@ -55,7 +56,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [DataRow(33)]
     [DataRow(16)]
     [DataRow(64)]
-    public async Task GetCurrentKeyAsync_Base64OfWrongLength_ThrowsMalformed(int length)
+    public async Task AcquireRingAsync_Base64OfWrongLength_ThrowsMalformed(int length)
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterKey = Convert.ToBase64String(new byte[length]) });
 
@@ -66,7 +67,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [TestMethod]
     [DataRow(31)]
     [DataRow(33)]
-    public async Task GetCurrentKeyAsync_HexOfWrongLength_ThrowsMalformed(int length)
+    public async Task AcquireRingAsync_HexOfWrongLength_ThrowsMalformed(int length)
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterKey = Convert.ToHexString(new byte[length]) });
 
@@ -80,7 +81,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [DataRow("base64", 5, '-')]
     [DataRow("base64", 5, '_')]
     [DataRow("base64", 20, '=')]
-    public async Task GetCurrentKeyAsync_BadCharacter_ThrowsMalformed(string form, int index, char bad)
+    public async Task AcquireRingAsync_BadCharacter_ThrowsMalformed(string form, int index, char bad)
     {
         var text = (form == "hex" ? Convert.ToHexString(SequentialKey) : Convert.ToBase64String(SequentialKey)).ToCharArray();
         text[index] = bad;
@@ -95,7 +96,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [DataRow("{0}\n")]
     [DataRow("{0}\r\n")]
     [DataRow("{0}\t")]
-    public async Task GetCurrentKeyAsync_WhitespaceAroundKey_ThrowsMalformedSayingWhitespace(string format)
+    public async Task AcquireRingAsync_WhitespaceAroundKey_ThrowsMalformedSayingWhitespace(string format)
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterKey = string.Format(null, format, Convert.ToBase64String(SequentialKey)) });
 
@@ -104,7 +105,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_WhitespaceInsideBase64_ThrowsMalformed()
+    public async Task AcquireRingAsync_WhitespaceInsideBase64_ThrowsMalformed()
     {
         var text = Convert.ToBase64String(SequentialKey);
 
@@ -114,7 +115,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_Base64WithUnusedBitsSet_ThrowsMalformed()
+    public async Task AcquireRingAsync_Base64WithUnusedBitsSet_ThrowsMalformed()
     {
         // 32 bytes end in a 2-byte group: 16 bits in three symbols, the last two bits of the third unused.
         const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -128,7 +129,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_Base64WithoutPadding_ThrowsMalformed()
+    public async Task AcquireRingAsync_Base64WithoutPadding_ThrowsMalformed()
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterKey = Convert.ToBase64String(SequentialKey).TrimEnd('=') });
 
@@ -136,7 +137,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_MalformedKey_MessageDoesNotEchoTheValue()
+    public async Task AcquireRingAsync_MalformedKey_MessageDoesNotEchoTheValue()
     {
         var value = Convert.ToHexString(TestMasterKeys.NewKey())[..63] + "z";
 
@@ -147,7 +148,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_KeyAndSecretBothSet_ThrowsMalformedNamingBoth()
+    public async Task AcquireRingAsync_KeyAndSecretBothSet_ThrowsMalformedNamingBoth()
     {
         var secret = "an-unmistakable-master-secret-value-0123456789";
 
@@ -161,7 +162,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_NothingSet_ThrowsMissingNamingTheVariablesAndHowToGenerate()
+    public async Task AcquireRingAsync_NothingSet_ThrowsMissingNamingTheVariablesAndHowToGenerate()
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { PreviousMasterKeys = Convert.ToBase64String(SequentialKey) });
 
@@ -173,19 +174,19 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_CalledAgainAfterAFailure_FailsAgainWithTheSameCode()
+    public async Task AcquireRingAsync_CalledAgainAfterAFailure_FailsAgainWithTheSameCode()
     {
         using var provider = TestMasterKeys.Provider(new EnvironmentMasterKeyOptions());
 
-        var first = await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.GetCurrentKeyAsync());
-        var second = await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.GetKeyAsync("any"));
+        var first = await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.AcquireRingAsync());
+        var second = await Assert.ThrowsExactlyAsync<MasterKeyException>(async () => await provider.AcquireRingAsync());
 
         Assert.AreEqual(ErrorCodes.MasterKeyMissing, first.ErrorCode);
         Assert.AreEqual(ErrorCodes.MasterKeyMissing, second.ErrorCode);
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_MasterSecret_DerivesTheHkdfKnownAnswer()
+    public async Task AcquireRingAsync_MasterSecret_DerivesTheHkdfKnownAnswer()
     {
         // openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt key:correct-horse-battery-staple-0123456789 \
         //   -kdfopt salt:KeyInfra/v1/master-secret-salt -kdfopt info:KeyInfra/v1/master-key HKDF
@@ -197,7 +198,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_MasterSecretShorterThan32Characters_ThrowsMalformed()
+    public async Task AcquireRingAsync_MasterSecretShorterThan32Characters_ThrowsMalformed()
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterSecret = new string('s', 31) });
 
@@ -207,11 +208,12 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_ExplicitId_UsesIt()
+    public async Task AcquireRingAsync_ExplicitId_UsesIt()
     {
         using var provider = TestMasterKeys.Provider(SequentialKey, id: "prod-2026.1");
 
-        var key = await provider.GetCurrentKeyAsync();
+        using var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
 
         Assert.AreEqual("prod-2026.1", key.Id);
     }
@@ -220,7 +222,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     [DataRow("has space")]
     [DataRow("slash/")]
     [DataRow("x12345678901234567890123456789012345678901234567890123456789012345")]
-    public async Task GetCurrentKeyAsync_InvalidExplicitId_ThrowsMalformed(string id)
+    public async Task AcquireRingAsync_InvalidExplicitId_ThrowsMalformed(string id)
     {
         var e = await LoadFailsAsync(new EnvironmentMasterKeyOptions { MasterKey = Convert.ToBase64String(SequentialKey), MasterKeyId = id });
 
@@ -229,16 +231,17 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetKeyAsync_PreviousKeysWithAndWithoutIds_FindsEachByItsId()
+    public async Task AcquireRingAsync_PreviousKeysWithAndWithoutIds_FindsEachByItsId()
     {
         var withId = TestMasterKeys.NewKey();
         var withoutId = TestMasterKeys.NewKey();
         var previous = $"{TestMasterKeys.Previous("2025-q1", withId)}, {Convert.ToHexString(withoutId)},";
         using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), previous: previous);
 
-        var first = await provider.GetKeyAsync("2025-q1");
-        var second = await provider.GetKeyAsync(MasterKey.Fingerprint(withoutId));
-        var unknown = await provider.GetKeyAsync("never-configured");
+        using var lease = await provider.AcquireRingAsync();
+        var first = lease.Ring.Find("2025-q1");
+        var second = lease.Ring.Find(MasterKey.Fingerprint(withoutId));
+        var unknown = lease.Ring.Find("never-configured");
 
         Assert.IsNotNull(first);
         Assert.IsNotNull(second);
@@ -248,18 +251,19 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetKeyAsync_CurrentKeyId_ReturnsTheCurrentKey()
+    public async Task AcquireRingAsync_CurrentKeyId_ReturnsTheCurrentKey()
     {
         using var provider = TestMasterKeys.Provider(SequentialKey);
 
-        var current = await provider.GetCurrentKeyAsync();
-        var byId = await provider.GetKeyAsync(current.Id);
+        using var lease = await provider.AcquireRingAsync();
+        var current = lease.Ring.Current;
+        var byId = lease.Ring.Find(current.Id);
 
         Assert.AreSame(current, byId);
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_MalformedPreviousEntry_ThrowsNamingTheEntryNotTheValue()
+    public async Task AcquireRingAsync_MalformedPreviousEntry_ThrowsNamingTheEntryNotTheValue()
     {
         var bad = Convert.ToBase64String(new byte[33]);
         var previous = $"{Convert.ToBase64String(TestMasterKeys.NewKey())},{bad}";
@@ -272,7 +276,7 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_TwoDifferentKeysWithOneId_ThrowsMalformed()
+    public async Task AcquireRingAsync_TwoDifferentKeysWithOneId_ThrowsMalformed()
     {
         var previous = TestMasterKeys.Previous("shared", TestMasterKeys.NewKey());
 
@@ -283,11 +287,12 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task GetCurrentKeyAsync_CurrentKeyAlsoListedAsPrevious_IsAccepted()
+    public async Task AcquireRingAsync_CurrentKeyAlsoListedAsPrevious_IsAccepted()
     {
         using var provider = TestMasterKeys.Provider(SequentialKey, previous: Convert.ToBase64String(SequentialKey));
 
-        var key = await provider.GetCurrentKeyAsync();
+        using var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
 
         Assert.AreEqual(MasterKey.Fingerprint(SequentialKey), key.Id);
     }
@@ -296,11 +301,41 @@ public sealed class EnvironmentMasterKeyProviderTests
     public async Task Dispose_AfterUse_ZeroesTheKeysAndRefusesFurtherCalls()
     {
         var provider = TestMasterKeys.Provider(SequentialKey);
-        var key = await provider.GetCurrentKeyAsync();
+        MasterKey key;
+        using (var lease = await provider.AcquireRingAsync())
+        {
+            key = lease.Ring.Current;
+        }
 
         provider.Dispose();
 
         Assert.ThrowsExactly<ObjectDisposedException>(() => key.ComputeCheckValue());
-        await Assert.ThrowsExactlyAsync<ObjectDisposedException>(async () => await provider.GetCurrentKeyAsync());
+        await Assert.ThrowsExactlyAsync<ObjectDisposedException>(async () => await provider.AcquireRingAsync());
+    }
+
+    [TestMethod]
+    public async Task Dispose_WhileALeaseIsHeld_ZeroesTheKeysOnlyWhenTheLeaseGoes()
+    {
+        var provider = TestMasterKeys.Provider(SequentialKey);
+        var lease = await provider.AcquireRingAsync();
+        var key = lease.Ring.Current;
+
+        provider.Dispose();
+        var checkWhileLeased = key.ComputeCheckValue();
+        lease.Dispose();
+
+        CollectionAssert.AreEqual(CheckValueOf(SequentialKey), checkWhileLeased);
+        Assert.ThrowsExactly<ObjectDisposedException>(() => key.ComputeCheckValue());
+    }
+
+    [TestMethod]
+    public async Task AcquireRingAsync_CalledTwice_LeasesTheSameRing()
+    {
+        using var provider = TestMasterKeys.Provider(SequentialKey);
+
+        using var first = await provider.AcquireRingAsync();
+        using var second = await provider.AcquireRingAsync();
+
+        Assert.AreSame(first.Ring, second.Ring);
     }
 }

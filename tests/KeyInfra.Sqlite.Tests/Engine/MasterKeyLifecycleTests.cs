@@ -6,6 +6,8 @@ using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
@@ -192,6 +194,134 @@ public sealed class MasterKeyLifecycleTests
         }
     }
 
+    [TestMethod]
+    public async Task CurrentKeyChanges_ToANewKey_IsValidatedAndItsCheckStoredBeforeItWraps()
+    {
+        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        await using var host = await StartAsync(source);
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            var before = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "before"));
+
+            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            var after = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "after"));
+
+            var checks = (await host.Get<IMasterKeyRepository>().ListAsync()).Select(c => c.KeyId).Order(StringComparer.Ordinal).ToList();
+            CollectionAssert.AreEqual(new[] { "first", "second" }, checks);
+            var repository = host.Get<IKeyRepository>();
+            Assert.AreEqual("first", (await repository.FindAsync(Guid.Empty, before.Id))!.PrivateKey!.MasterKeyId);
+            Assert.AreEqual("second", (await repository.FindAsync(Guid.Empty, after.Id))!.PrivateKey!.MasterKeyId);
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
+            foreach (var id in new[] { before.Id, after.Id })
+            {
+                var signature = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+                Assert.AreEqual(VerificationStatus.Valid, (await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature.Signature))).Status);
+            }
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task CurrentKeyUnchanged_ManyWrites_ValidatedOncePerCurrentKey()
+    {
+        var collector = new LogCapture();
+        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        await using var host = await KeyInfraTestHost.StartAsync(services: s => s
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(collector))
+            .AddKeyInfrastructure().UseMasterKeySource(_ => source));
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            for (var i = 0; i < 3; i++)
+            {
+                await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"first-{i}"));
+            }
+
+            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            for (var i = 0; i < 3; i++)
+            {
+                await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"second-{i}"));
+            }
+
+            var validated = collector.Entries.Where(e => e.EventId.Id == 2000).Select(e => e.Text).ToList();
+            Assert.HasCount(2, validated);
+            StringAssert.StartsWith(validated[0], "Master key first validated");
+            StringAssert.StartsWith(validated[1], "Master key second validated");
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task CurrentKeyChanges_ToAWrongKeyUnderAKnownId_RefusedWithKeyCheckFailedBeforeAnythingIsWritten()
+    {
+        var first = RefreshingMasterKeySource.NewKey();
+        using var source = new RefreshingMasterKeySource("first", first);
+        await using var host = await StartAsync(source);
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under-first"));
+            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under-second"));
+            var before = Snapshot(host.DatabasePath);
+
+            source.MakeCurrent("first", RefreshingMasterKeySource.NewKey());
+            var create = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "refused")));
+            var reencrypt = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync());
+
+            Assert.AreEqual(ErrorCodes.MasterKeyCheckFailed, create.ErrorCode);
+            Assert.AreEqual(ErrorCodes.MasterKeyCheckFailed, reencrypt.ErrorCode);
+            StringAssert.Contains(create.Message, "'first'");
+            StringAssert.Contains(create.Message, "Nothing was written");
+            Assert.AreEqual(before, Snapshot(host.DatabasePath));
+
+            // The right key back under that id: accepted again, without a restart.
+            source.MakeCurrent("first", first);
+            await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "accepted"));
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    [TestMethod]
+    public async Task CurrentKeyChanges_BetweenTheStoreCheckAndTheWrap_RefusedBeforeAnythingIsWritten()
+    {
+        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        var swapping = new SwapAfterNextAcquisition(source);
+        await using var host = await StartAsync(source, swapping);
+        try
+        {
+            var keys = host.Get<IKeyStore>();
+            await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under-first"));
+            var before = Snapshot(host.DatabasePath);
+
+            // The key store checks the ring it leases first; the ring turns wrong before the encryptor leases its own.
+            swapping.AfterNextAcquisition = () => source.MakeCurrent("first", RefreshingMasterKeySource.NewKey());
+            var e = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "refused")));
+
+            Assert.AreEqual(ErrorCodes.MasterKeyCheckFailed, e.ErrorCode);
+            Assert.IsNull(swapping.AfterNextAcquisition);
+            Assert.AreEqual(before, Snapshot(host.DatabasePath));
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(host.Folder);
+        }
+    }
+
+    /// <summary>A host whose master key source is <paramref name="source"/> (or <paramref name="provider"/> in front of it); the container disposes it with the host.</summary>
+    private static Task<KeyInfraTestHost> StartAsync(RefreshingMasterKeySource source, IEncryptionKeyProvider? provider = null)
+        => KeyInfraTestHost.StartAsync(services: s => s.AddKeyInfrastructure().UseMasterKeySource(_ => provider ?? source));
+
     private static string Snapshot(string databasePath)
     {
         SqliteConnection.ClearAllPools();
@@ -200,5 +330,24 @@ public sealed class MasterKeyLifecycleTests
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT group_concat(id || ':' || hex(check_value)) FROM master_keys) || '|' || (SELECT group_concat(key_id || ':' || hex(key_material)) FROM private_keys) || '|' || (SELECT count(*) FROM public_keys)";
         return (string)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Runs the armed action once, right after the next lease is acquired (before the caller uses it).</summary>
+    private sealed class SwapAfterNextAcquisition(IEncryptionKeyProvider inner) : IEncryptionKeyProvider
+    {
+        private Action? _afterNext;
+
+        public Action? AfterNextAcquisition
+        {
+            get => Volatile.Read(ref _afterNext);
+            set => Volatile.Write(ref _afterNext, value);
+        }
+
+        public async ValueTask<MasterKeyRingLease> AcquireRingAsync(CancellationToken cancellationToken = default)
+        {
+            var lease = await inner.AcquireRingAsync(cancellationToken);
+            Interlocked.Exchange(ref _afterNext, null)?.Invoke();
+            return lease;
+        }
     }
 }

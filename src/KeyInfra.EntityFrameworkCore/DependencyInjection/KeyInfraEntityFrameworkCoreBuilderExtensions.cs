@@ -1,27 +1,37 @@
+using KeyInfra.EntityFrameworkCore;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace KeyInfra.EntityFrameworkCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The registration shared by the EF Core storage providers (SQLite, PostgreSQL).</summary>
-internal static class KeyInfraEntityFrameworkCoreRegistration
+/// <summary>Stores KeyInfra's data through EF Core: the seam the storage provider packages are built on.</summary>
+public static class KeyInfraEntityFrameworkCoreBuilderExtensions
 {
     /// <summary>
-    /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="KeyInfraDbContext"/> configured
-    /// by <paramref name="configureDbContext"/>, and the EF Core repositories and migrator as singletons.
+    /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="KeyInfraDbContext"/> configured by
+    /// <paramref name="configureDbContext"/>, and the EF Core repositories (<see cref="EfKeyRepository"/>,
+    /// <see cref="EfVerificationLogRepository"/>, the master key checks) and migrator as singletons.
     /// </summary>
     /// <remarks>
-    /// Safe to call more than once: the last call's configuration and services win, so a second
-    /// <c>Use…</c> replaces the first store rather than mixing with it.
+    /// <para>
+    /// <c>UseSqlite</c> and <c>UsePostgreSql</c> call this with their provider, their migrations assembly and their
+    /// tuning; call it yourself only to run KeyInfra on another relational EF Core provider, with migrations of your
+    /// own (<c>MigrationsAssembly</c>) and that provider's tests.
+    /// </para>
+    /// <para>
+    /// Safe to call more than once: the last call's configuration and services win, so a second <c>Use…</c> replaces
+    /// the first store rather than mixing with it. EF Core's command log goes to Debug: at Information it would write a
+    /// line per verification into the host's log.
+    /// </para>
     /// </remarks>
-    public static IKeyInfrastructureBuilder AddKeyInfraEntityFrameworkCore(
-        IKeyInfrastructureBuilder builder,
-        Action<IServiceProvider, DbContextOptionsBuilder> configureDbContext)
+    /// <param name="builder">The builder returned by <c>AddKeyInfrastructure</c>.</param>
+    /// <param name="configureDbContext">Configures the context: the EF Core provider, its connection and its migrations.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseEntityFrameworkCore(this IKeyInfrastructureBuilder builder, Action<IServiceProvider, DbContextOptionsBuilder> configureDbContext)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configureDbContext);

@@ -1,0 +1,64 @@
+namespace KeyInfra.Diagnostics;
+
+/// <summary>
+/// The name of KeyInfra's <see cref="System.Diagnostics.Metrics.Meter"/>, of its instruments and of their tags,
+/// so a host can subscribe (OpenTelemetry: <c>AddMeter(KeyInfraInstruments.MeterName)</c>) and build dashboards.
+/// </summary>
+/// <remarks>
+/// Names follow OpenTelemetry's semantic-convention style: lowercase, dot-separated, units in UCUM
+/// (<c>s</c>, <c>{record}</c>). Tags carry no key ids, tenants or callers, so their cardinality stays bounded.
+/// docs/operations.md describes every instrument.
+/// </remarks>
+public static class KeyInfraInstruments
+{
+    /// <summary>The meter's name: <c>KeyInfra</c>.</summary>
+    public const string MeterName = "KeyInfra";
+
+    /// <summary>Counter of verifications (single and batch items), tagged by <see cref="VerificationResultTag"/> and <see cref="KeyAlgorithmTag"/>.</summary>
+    public const string Verifications = "keyinfra.verifications";
+
+    /// <summary>Histogram of the time a single verification took, recording included, in seconds; same tags as <see cref="Verifications"/>.</summary>
+    public const string VerificationDuration = "keyinfra.verification.duration";
+
+    /// <summary>Counter of signing calls, tagged by <see cref="SignatureOutcomeTag"/>, <see cref="KeyAlgorithmTag"/> (on success) and <see cref="ErrorTypeTag"/> (on failure).</summary>
+    public const string Signatures = "keyinfra.signatures";
+
+    /// <summary>Observable up-down counter: records waiting in the verification log's queue.</summary>
+    public const string VerificationLogQueueLength = "keyinfra.verification_log.queue.length";
+
+    /// <summary>Histogram of the records committed in one verification-log transaction.</summary>
+    public const string VerificationLogCommitBatchSize = "keyinfra.verification_log.commit.batch_size";
+
+    /// <summary>Histogram of the time one verification-log commit took, in seconds; tagged by <see cref="ErrorTypeTag"/> when it failed.</summary>
+    public const string VerificationLogCommitDuration = "keyinfra.verification_log.commit.duration";
+
+    /// <summary>Counter of key lookups answered from a cache, tagged by <see cref="KeyCacheTag"/>.</summary>
+    public const string KeyCacheHits = "keyinfra.key_cache.hits";
+
+    /// <summary>Counter of key lookups a cache could not answer, tagged by <see cref="KeyCacheTag"/>.</summary>
+    public const string KeyCacheMisses = "keyinfra.key_cache.misses";
+
+    /// <summary>Counter of keys read from storage into a cache, tagged by <see cref="KeyCacheTag"/>.</summary>
+    public const string KeyCacheLoads = "keyinfra.key_cache.loads";
+
+    /// <summary>Tag: the verification's result, the <c>VerificationStatus</c> in snake case (<c>valid</c>, <c>invalid_signature</c>, <c>key_not_found</c>, …).</summary>
+    public const string VerificationResultTag = "keyinfra.verification.result";
+
+    /// <summary>Tag: the key's spec name (<c>ecdsa-p256</c>, <c>ed25519</c>, <c>rsa-3072</c>, …); absent when the key was not found.</summary>
+    public const string KeyAlgorithmTag = "keyinfra.key.algorithm";
+
+    /// <summary>Tag: <c>success</c> or <c>failure</c>.</summary>
+    public const string SignatureOutcomeTag = "keyinfra.signature.outcome";
+
+    /// <summary>Tag (OpenTelemetry's <c>error.type</c>): the KeyInfra error code (<c>KI1001</c>) or the exception's type name.</summary>
+    public const string ErrorTypeTag = "error.type";
+
+    /// <summary>Tag: which cache, <see cref="PublicKeyCache"/> or <see cref="SigningKeyCache"/>.</summary>
+    public const string KeyCacheTag = "keyinfra.key_cache.name";
+
+    /// <summary>The value of <see cref="KeyCacheTag"/> for the cache of imported public keys verification uses.</summary>
+    public const string PublicKeyCache = "public_keys";
+
+    /// <summary>The value of <see cref="KeyCacheTag"/> for the cache of decrypted private keys signing uses.</summary>
+    public const string SigningKeyCache = "signing_keys";
+}
