@@ -7,8 +7,8 @@ namespace KeyInfra.Cryptography;
 
 /// <summary>
 /// RSA verification (PKCS#1 v1.5 or PSS with MGF1 over the same hash and a salt as long as the hash) with the
-/// platform's RSA; PSS with another salt length through <see cref="RsaPss"/>. Thread-safe for the same reason as <see cref="EcdsaVerificationKey"/>: each VerifyHash call
-/// gets its own OpenSSL context; the shared key object is only read.
+/// platform's RSA; PSS with another salt length through <see cref="RsaPss"/>. Thread-safe for the same reason as
+/// <see cref="EcdsaVerificationKey"/>: each VerifyHash call gets its own OpenSSL context; the shared key object is only read.
 /// </summary>
 internal sealed class RsaVerificationKey : VerificationKey
 {
@@ -31,8 +31,7 @@ internal sealed class RsaVerificationKey : VerificationKey
             RsaPadding.Pkcs1 => RSASignaturePadding.Pkcs1,
             _ => null,
         };
-        if (hashSize == 0 || padding is null || (inputIsHash && input.Length != hashSize)
-            || (parameters.Padding == RsaPadding.Pss && parameters.PssSaltLength is { } saltLength && saltLength != hashSize))
+        if (hashSize == 0 || padding is null || (inputIsHash && input.Length != hashSize))
         {
             return VerificationStatus.AlgorithmMismatch;
         }
