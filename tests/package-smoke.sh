@@ -8,8 +8,12 @@
 # Doc samples: every ```csharp block of README.md and docs/*.md is compiled. A block that uses `args` is a whole
 # program; any other block is a fragment that may use these names, as a host's code would have them:
 #   services (IServiceCollection), builder (HostApplicationBuilder), host (IHost), keyStore (IKeyStore),
-#   signer (ISigner), verifier (IVerifier), cancellationToken (CancellationToken)
+#   signer (ISigner), verifier (IVerifier), cancellationToken (CancellationToken), app (WebApplication: ASP.NET Core)
+# The samples project also references ASP.NET Core and the OpenTelemetry packages docs/operations.md names (a host's own
+# packages, not KeyInfra's; restored from the NuGet cache once they are in it).
 # `using` directives at the top of a block are kept; each block is compiled as the body of its own method.
+# A block fenced as ```csharp sketch (code of a package that does not exist yet, shown to explain a design) is not
+# compiled; every other C# block must be real, working code.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 configuration="${1:-${CONFIGURATION:-Release}}"
@@ -28,6 +32,8 @@ fail() { echo "package smoke FAILED: $*" >&2; exit 1; }
 version="0.0.0-smoke.$(date -u +%Y%m%d%H%M%S).$$"
 pinned() { sed -n "s/.*PackageVersion Include=\"$1\" Version=\"\([^\"]*\)\".*/\1/p" "$repo/Directory.Packages.props"; }
 hosting_version="$(pinned Microsoft.Extensions.Hosting)"
+# docs/operations.md wires OpenTelemetry; KeyInfra does not pin it, so its version is this script's.
+opentelemetry_version="1.20.1"
 [[ -n "$hosting_version" ]] || fail "Directory.Packages.props pins no Microsoft.Extensions.Hosting version"
 
 step "packing src/* as $version"
@@ -87,6 +93,10 @@ step "the README quick start built and printed Valid"
 step "building the C# samples of README.md, docs/ and the package READMEs"
 samples="$work/DocSamples"
 new_app "$samples" KeyInfra.Core KeyInfra.Sqlite KeyInfra.PostgreSql
+for package in OpenTelemetry.Extensions.Hosting OpenTelemetry.Exporter.OpenTelemetryProtocol; do
+    dotnet add "$samples" package "$package" --version "$opentelemetry_version" --no-restore >/dev/null || fail "dotnet add package $package"
+done
+sed -i 's#</Project>#  <ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" /></ItemGroup>\n</Project>#' "$samples/DocSamples.csproj"
 count=0
 for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
     relative="${markdown#"$repo"/}"
@@ -102,7 +112,7 @@ for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
         if grep -qw args <<<"$body"; then
             parameters="string[] args"
         else
-            parameters="IServiceCollection services, HostApplicationBuilder builder, IHost host, KeyInfra.Keys.IKeyStore keyStore, KeyInfra.Signing.ISigner signer, KeyInfra.Verification.IVerifier verifier, CancellationToken cancellationToken"
+            parameters="IServiceCollection services, HostApplicationBuilder builder, IHost host, KeyInfra.Keys.IKeyStore keyStore, KeyInfra.Signing.ISigner signer, KeyInfra.Verification.IVerifier verifier, CancellationToken cancellationToken, Microsoft.AspNetCore.Builder.WebApplication app"
         fi
         {
             echo "$usings"
