@@ -1,4 +1,6 @@
+using KeyInfra.Authorization;
 using KeyInfra.Encryption;
+using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Notifications;
 using KeyInfra.PostgreSql.Partitions;
@@ -8,6 +10,7 @@ using KeyInfra.Storage;
 using KeyInfra.Tenancy;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -191,6 +194,54 @@ public sealed class EngineTests
         Assert.AreEqual("PKCS#1 v1.5 expected; the signature verifies as PSS (RsaPadding.Pss).", refused.Detail);
         Assert.AreEqual(refused.Detail, records.Single(r => r.Id == refused.RecordId).Detail);
         Assert.IsNull(records.Single(r => r.Id == valid.RecordId).Detail);
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task Verify_CallerSetAndOneKeyDenied_CallerIdAndAccessDeniedRecorded(bool copy)
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        var authorizer = new RuleAuthorizer();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(),
+            storage: pg => pg.LogCopyThreshold = copy ? 0 : int.MaxValue,
+            services: s => s.Replace(ServiceDescriptor.Singleton<IKeyInfraAuthorizer>(authorizer)));
+        var keys = host.Get<IKeyStore>();
+        var allowed = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "allowed"));
+        var denied = await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "denied"));
+        var allowedSignature = (await host.Get<ISigner>().SignAsync(new SignRequest(allowed.Id, s_document))).Signature;
+        var deniedSignature = (await host.Get<ISigner>().SignAsync(new SignRequest(denied.Id, s_document))).Signature;
+        var caller = Caller.ForApplication("orders", "Order service");
+        authorizer.DenyKey(caller.StableId, denied.Id, "not this key");
+        var verifier = host.Get<IVerifier>();
+
+        VerificationResult good, refused;
+        BatchVerificationResult batch;
+        AccessDeniedException signError;
+        using (host.Get<AsyncLocalCallerContext>().Use(caller))
+        {
+            good = await verifier.VerifyAsync(new VerificationRequest(allowed.Id, s_document, allowedSignature));
+            refused = await verifier.VerifyAsync(new VerificationRequest(denied.Id, s_document, deniedSignature));
+            batch = await verifier.VerifyBatchAsync([new VerificationRequest(allowed.Id, s_document, allowedSignature), new VerificationRequest(denied.Id, s_document, deniedSignature)]);
+            signError = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<ISigner>().SignAsync(new SignRequest(denied.Id, s_document)));
+        }
+
+        Assert.AreEqual(VerificationStatus.Valid, good.Status);
+        Assert.AreEqual(VerificationStatus.AccessDenied, refused.Status);
+        Assert.AreEqual(ErrorCodes.AccessDenied, signError.ErrorCode);
+        Assert.AreEqual("app:orders", await database.AdminScalarAsync<string>("SELECT caller_id FROM verification_records WHERE id = $1", good.RecordId!.Value));
+        Assert.AreEqual("access_denied", await database.AdminScalarAsync<string>("SELECT result FROM verification_records WHERE id = $1", refused.RecordId!.Value));
+        Assert.AreEqual("not this key", await database.AdminScalarAsync<string>("SELECT detail FROM verification_records WHERE id = $1", refused.RecordId!.Value));
+        var record = (await host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { KeyId = denied.Id })).Items.Single();
+        Assert.AreEqual("app:orders", record.CallerId);
+        Assert.AreEqual("Order service", record.Caller);
+        Assert.AreEqual(VerificationStatus.AccessDenied, record.Status);
+        var storedBatch = await host.Get<IVerificationLog>().GetBatchAsync(batch.BatchId!.Value);
+        Assert.IsNotNull(storedBatch);
+        Assert.AreEqual("app:orders", storedBatch.CallerId);
+        Assert.AreEqual("Order service", storedBatch.Caller);
+        CollectionAssert.AreEqual(new[] { VerificationStatus.Valid, VerificationStatus.AccessDenied }, storedBatch.Items.Select(i => i.Status).ToArray());
+        Assert.AreEqual("not this key", storedBatch.Items[1].Detail);
     }
 
     [TestMethod]

@@ -138,20 +138,6 @@ public sealed class VerificationLogRepositoryTests
     }
 
     [TestMethod]
-    public async Task AppendAsync_MalformedHash_WritesNothing()
-    {
-        var tenantId = Guid.NewGuid();
-        var key = TestData.Key(tenantId);
-        await Keys.AddAsync(key);
-        var good = TestData.Record(tenantId, key.Id);
-        var bad = TestData.Record(tenantId, key.Id) with { DocumentSha256 = new byte[31] };
-
-        await Assert.ThrowsExactlyAsync<ArgumentException>(() => Log.AppendAsync([good, bad], []));
-
-        Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
-    }
-
-    [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
     public async Task AppendAsync_RecordOfAMissingKey_RollsBackTheWholeCall(bool copy)
@@ -331,6 +317,25 @@ public sealed class VerificationLogRepositoryTests
         services.Dispose();
 
         Assert.AreEqual(1L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", tenantId));
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public async Task AppendAsync_AccessDeniedRecordAndItem_ReadBackAsAccessDenied(bool copy)
+    {
+        var tenantId = Guid.NewGuid();
+        var key = TestData.Key(tenantId);
+        await Keys.AddAsync(key);
+        var record = TestData.Record(tenantId, key.Id, status: VerificationStatus.AccessDenied);
+        var batch = Batch(tenantId, "denied", TestData.Record(tenantId, key.Id, status: VerificationStatus.AccessDenied));
+
+        await Writer(copy).AppendAsync([record], [batch]);
+
+        Assert.AreEqual(VerificationStatus.AccessDenied, (await Log.QueryAsync(tenantId, new VerificationLogQuery { Status = VerificationStatus.AccessDenied })).Single().Status);
+        Assert.AreEqual(VerificationStatus.AccessDenied, (await Log.GetBatchAsync(tenantId, batch.Id))!.Items.Single().Status);
+        Assert.AreEqual("access_denied", await s_database.AdminScalarAsync<string>("SELECT result FROM verification_records WHERE id = $1", record.Id));
+        Assert.AreEqual(0, await s_database.AdminScalarAsync<int>("SELECT valid_count FROM batch_verifications WHERE id = $1", batch.Id));
     }
 
     private static BatchVerificationRecord Batch(Guid tenantId, string? caller, params VerificationRecord[] items) => new()

@@ -68,6 +68,7 @@ internal static class LogCommand
             {
                 batchId = batch.Id,
                 caller = batch.Caller,
+                callerId = batch.CallerId,
                 startedAt = batch.StartedAt,
                 completedAt = batch.CompletedAt,
                 items = batch.Items.Select(VerificationRecordView.From),

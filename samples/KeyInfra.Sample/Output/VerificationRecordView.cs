@@ -13,7 +13,8 @@ internal sealed record VerificationRecordView(
     VerificationStatus Status,
     string DocumentSha256,
     string SignatureSha256,
-    string? Caller)
+    string? Caller,
+    string? CallerId)
 {
     public static VerificationRecordView From(VerificationRecord record) => new(
         record.Id,
@@ -24,7 +25,8 @@ internal sealed record VerificationRecordView(
         record.Status,
         Convert.ToHexStringLower(record.DocumentSha256),
         Convert.ToHexStringLower(record.SignatureSha256),
-        record.Caller);
+        record.Caller,
+        record.CallerId);
 
     public static TableWriter Table(IEnumerable<VerificationRecord> records)
     {

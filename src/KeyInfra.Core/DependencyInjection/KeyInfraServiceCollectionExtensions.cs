@@ -1,4 +1,5 @@
 using KeyInfra;
+using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
@@ -50,6 +51,10 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<KeyInfraMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITenantContext, DefaultTenantContext>();
+        services.TryAddSingleton<AsyncLocalCallerContext>();
+        services.TryAddSingleton<ICallerContext>(sp => sp.GetRequiredService<AsyncLocalCallerContext>());
+        services.TryAddSingleton<IKeyInfraAuthorizer, AllowAllAuthorizer>();
+        services.TryAddSingleton<AccessGuard>();
 
         services.TryAddSingleton<IKeyReader, RepositoryKeyReader>();
         services.TryAddSingleton<ImportedKeyCache>();
@@ -67,7 +72,9 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IKeyStore, KeyStore>();
         services.TryAddSingleton<ISigner, Signer>();
         services.TryAddSingleton<IVerifier, Verifier>();
-        services.TryAddSingleton<IVerificationLog, VerificationLog>();
+        services.TryAddSingleton<VerificationLog>();
+        services.TryAddSingleton<IVerificationLog>(sp => sp.GetRequiredService<VerificationLog>());
+        services.TryAddSingleton<IVerificationLogWriter>(sp => sp.GetRequiredService<VerificationLog>());
 
         services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();
         services.TryAddSingleton<MasterKeyValidator>();

@@ -1,3 +1,4 @@
+using KeyInfra.Authorization;
 using KeyInfra.Keys;
 using Microsoft.Extensions.Logging;
 
@@ -53,6 +54,9 @@ internal static partial class Log
 
     [LoggerMessage(1202, LogLevel.Warning, "No master key source is registered: keys can be imported and verified, but not created. Call UseEnvironmentMasterKey() or another Use…MasterKey().")]
     public static partial void NoMasterKeySource(ILogger logger);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Access denied: {Operation} by caller {CallerId}, key {KeyId}, ring {RingName}, tenant {TenantId}: {Reason}.")]
+    public static partial void AccessDenied(ILogger logger, KeyInfraOperation operation, string callerId, string keyId, string ringName, Guid tenantId, string reason);
 
     // Encryption at rest and master keys (2000–2099).
     [LoggerMessage(EventId = 2000, EventName = "MasterKeyValidated", Level = LogLevel.Information,

@@ -3,7 +3,7 @@ namespace KeyInfra.Errors;
 /// <summary>
 /// The stable error codes carried by <see cref="KeyInfraException.ErrorCode"/>; docs/errors.md explains each.
 /// </summary>
-/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration.</remarks>
+/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration, KI5xxx access control.</remarks>
 public static class ErrorCodes
 {
     /// <summary>PEM text is malformed: missing or mismatched armour, bad Base64, or not a PUBLIC KEY block.</summary>
@@ -119,4 +119,7 @@ public static class ErrorCodes
     /// server) on every retry. The operation may not have completed; try again once the database is reachable.
     /// </summary>
     public const string StorageUnavailable = "KI4102";
+
+    /// <summary>The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller the operation.</summary>
+    public const string AccessDenied = "KI5001";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using KeyInfra.Authorization;
 using KeyInfra.Keys;
 
 namespace KeyInfra.Errors;
@@ -61,4 +62,29 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void SignRequestInvalid(string message, string paramName)
         => throw new ArgumentException($"{ErrorCodes.SignRequestInvalid}: {message}", paramName);
+
+    [DoesNotReturn]
+    public static void AccessDenied(KeyInfraOperation operation, KeyId? keyId, string? ringName, string? callerId)
+    {
+        var what = operation switch
+        {
+            KeyInfraOperation.CreateKey => "create a key",
+            KeyInfraOperation.ImportKey => "import a key",
+            KeyInfraOperation.GetKey => $"read key {keyId}",
+            KeyInfraOperation.ListKeys => "list keys",
+            KeyInfraOperation.RotateKey => "rotate a key ring",
+            KeyInfraOperation.RevokeKey => $"revoke key {keyId}",
+            KeyInfraOperation.ExpireKey => $"expire key {keyId}",
+            KeyInfraOperation.DeleteKey => $"delete key {keyId}",
+            KeyInfraOperation.ExportPublicKey => $"export key {keyId}",
+            KeyInfraOperation.Sign => $"sign with key {keyId}",
+            KeyInfraOperation.Verify => $"verify with key {keyId}",
+            _ => keyId is null ? "read the verification log" : $"read the verification log of key {keyId}",
+        };
+        var ring = ringName is null ? "" : $" in ring '{ringName}'";
+        var who = callerId is null ? "A caller with no caller context" : $"Caller {callerId}";
+        throw new AccessDeniedException(ErrorCodes.AccessDenied,
+            $"{who} may not {what}{ring} ({operation}) in this tenant: the host's authorizer denied it. Grant the caller this operation, or call as one that has it.",
+            operation, keyId, callerId);
+    }
 }

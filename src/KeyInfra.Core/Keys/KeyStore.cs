@@ -1,3 +1,4 @@
+using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
@@ -20,6 +21,7 @@ internal sealed class KeyStore(
     PrivateKeyBackendRegistry backends,
     KeyChangePublisher changes,
     ITenantContext tenant,
+    AccessGuard access,
     TimeProvider time,
     ILogger<KeyStore> logger) : IKeyStore
 {
@@ -29,6 +31,7 @@ internal sealed class KeyStore(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Spec, nameof(request));
+        await AuthorizeAsync(KeyInfraOperation.CreateKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
@@ -44,6 +47,7 @@ internal sealed class KeyStore(
     public async Task<KeyInfo> ImportAsync(ImportKeyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await AuthorizeAsync(KeyInfraOperation.ImportKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
@@ -90,19 +94,24 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default)
     {
+        await AuthorizeAsync(KeyInfraOperation.GetKey, id, null, cancellationToken).ConfigureAwait(false);
         var record = await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false);
         return record is null ? null : KeyRecordMapper.ToInfo(record);
     }
 
-    public Task<IReadOnlyList<KeyInfo>> FindByPublicKeyAsync(PublicKeyLookup lookup, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<KeyInfo>> FindByPublicKeyAsync(PublicKeyLookup lookup, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        return FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken);
+
+        // A search over the tenant's keys, like a list.
+        await AuthorizeAsync(KeyInfraOperation.ListKeys, null, null, cancellationToken).ConfigureAwait(false);
+        return await FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        await AuthorizeAsync(KeyInfraOperation.ListKeys, null, null, cancellationToken).ConfigureAwait(false);
         if (query.PageSize is < 1 or > KeyQuery.MaxPageSize)
         {
             throw new ArgumentOutOfRangeException(nameof(query), query.PageSize, $"The page size is 1–{KeyQuery.MaxPageSize}.");
@@ -122,6 +131,7 @@ internal sealed class KeyStore(
     public async Task<KeyInfo> RotateAsync(string ringName, CancellationToken cancellationToken = default)
     {
         KeyRequestValidator.Optional(ringName ?? throw new ArgumentNullException(nameof(ringName)), "A ring name", nameof(ringName));
+        await AuthorizeAsync(KeyInfraOperation.RotateKey, null, ringName, cancellationToken).ConfigureAwait(false);
         var latest = await repository.FindLatestInRingAsync(tenant.TenantId, ringName, cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
@@ -142,6 +152,7 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo> RevokeAsync(KeyId id, RevocationReason reason, CancellationToken cancellationToken = default)
     {
+        await AuthorizeAsync(KeyInfraOperation.RevokeKey, id, null, cancellationToken).ConfigureAwait(false);
         if (!Enum.IsDefined(reason))
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a revocation reason.");
@@ -162,6 +173,7 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo> ExpireAsync(KeyId id, CancellationToken cancellationToken = default)
     {
+        await AuthorizeAsync(KeyInfraOperation.ExpireKey, id, null, cancellationToken).ConfigureAwait(false);
         var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
         if (record.Status != KeyStatus.Active)
         {
@@ -177,6 +189,7 @@ internal sealed class KeyStore(
 
     public async Task<bool> DeleteAsync(KeyId id, CancellationToken cancellationToken = default)
     {
+        await AuthorizeAsync(KeyInfraOperation.DeleteKey, id, null, cancellationToken).ConfigureAwait(false);
         var tenantId = tenant.TenantId;
         var outcome = await repository.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
         switch (outcome)
@@ -195,6 +208,7 @@ internal sealed class KeyStore(
 
     public async Task<byte[]> ExportPublicKeyAsync(KeyId id, KeyFormat format, CancellationToken cancellationToken = default)
     {
+        await AuthorizeAsync(KeyInfraOperation.ExportPublicKey, id, null, cancellationToken).ConfigureAwait(false);
         if (!Enum.IsDefined(format))
         {
             throw new ArgumentOutOfRangeException(nameof(format), format, "Not a key format.");
@@ -295,6 +309,10 @@ internal sealed class KeyStore(
 
         return keys;
     }
+
+    // Every operation asks first, before it reads or writes anything: a denied caller learns nothing of the key.
+    private ValueTask AuthorizeAsync(KeyInfraOperation operation, KeyId? id, string? ringName, CancellationToken cancellationToken)
+        => access.DemandAsync(operation, tenant.TenantId, id, key: null, ringName, cancellationToken);
 
     private async Task<KeyRecord> FindOrThrowAsync(KeyId id, CancellationToken cancellationToken)
     {

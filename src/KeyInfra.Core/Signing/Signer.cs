@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
@@ -13,7 +14,7 @@ namespace KeyInfra.Signing;
 /// Signs with the key's private-key backend, through handles opened (and, where they allow it, kept for a bounded
 /// time) by <see cref="SigningKeyCache"/>.
 /// </summary>
-internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
+internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
 {
     public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
     {
@@ -39,7 +40,9 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptio
             throw new ArgumentException($"The document is {input.Length} bytes, over the {options.Value.MaxDocumentSize}-byte limit (MaxDocumentSize). Hash it and sign the hash instead (SignRequest.ForHash).", nameof(request));
         }
 
-        var lease = await keys.AcquireAsync(tenant.TenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        var tenantId = tenant.TenantId;
+        var lease = await keys.AcquireAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        await AuthorizeAsync(tenantId, request.KeyId, lease, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
             ThrowHelper.KeyNotFound(request.KeyId);
@@ -82,6 +85,21 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, IOptio
         finally
         {
             lease.Release();
+        }
+    }
+
+    // Asked with the key in hand (its owner, ring and metadata are the authorizer's to judge), before its state is
+    // checked: a denied caller is told it is denied, not whether the key exists or is revoked.
+    private async ValueTask AuthorizeAsync(Guid tenantId, KeyId keyId, SigningKeyLease? lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await access.DemandAsync(KeyInfraOperation.Sign, tenantId, keyId, lease?.Info, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lease?.Release();
+            throw;
         }
     }
 

@@ -5,18 +5,36 @@ namespace KeyInfra.Storage;
 /// <summary>
 /// Persists keys. Implemented by a storage provider (KeyInfra.EntityFrameworkCore); used by
 /// <see cref="IKeyStore"/>, which does the cryptography. Every method is limited to one tenant,
-/// except those made for maintenance across tenants (<see cref="ListPrivateKeysAsync"/>).
+/// except those made for maintenance across tenants (<see cref="ListPrivateKeysAsync"/>,
+/// <see cref="ListMasterKeyIdsInUseAsync"/>).
 /// </summary>
-/// <remarks>Thread-safe; implementations open a unit of work per call.</remarks>
+/// <remarks>
+/// <para>Every provider keeps this contract (the storage conformance suite tests each point):</para>
+/// <list type="bullet">
+/// <item><description>A tenant's methods see and change only that tenant's keys: a key of another tenant is
+/// not found, not listed, not updated and not deleted.</description></item>
+/// <item><description>A store that cannot read all it needs throws, never returns part: a row it cannot parse
+/// (an unknown stored value, a malformed field) fails the whole call with a <see cref="Errors.KeyInfraException"/>
+/// of code <see cref="Errors.ErrorCodes.StoredDataInvalid"/>; no list leaves the row out, no record comes back with
+/// the field guessed.</description></item>
+/// <item><description>What is stored comes back as it was given; times come back in UTC, to at least the
+/// microsecond. A provider whose text columns cannot hold a character (PostgreSQL: NUL) refuses it with an
+/// <see cref="ArgumentException"/> before it writes anything, and a filter holding it matches nothing.</description></item>
+/// </list>
+/// <para>Thread-safe; implementations open a unit of work per call.</para>
+/// </remarks>
 public interface IKeyRepository
 {
     /// <summary>
-    /// Adds a key and its private key in one transaction.
-    /// Returns <c>false</c>, and adds nothing, if the ring already has a key with that version.
+    /// Adds a key and its private key in one transaction: both rows or neither.
+    /// Returns <c>false</c>, and adds nothing, if the tenant's ring already has a key with that version
+    /// (<see cref="IKeyStore"/> then retries with the next version); the same ring name and version in another
+    /// tenant is no clash. A key id that is already stored throws (the provider's update exception), it never
+    /// returns <c>false</c>.
     /// </summary>
     Task<bool> AddAsync(KeyRecord key, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds a key by id in a tenant, with its private key.</summary>
+    /// <summary>Finds a key, with its private key, by id in a tenant; <c>null</c> if the tenant has no such key.</summary>
     Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -25,7 +43,7 @@ public interface IKeyRepository
     /// </summary>
     Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default);
 
-    /// <summary>The newest version of a ring in a tenant, or <c>null</c> if the ring has no keys.</summary>
+    /// <summary>The highest version of a ring in a tenant, or <c>null</c> if the tenant's ring has no keys.</summary>
     Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -35,7 +53,11 @@ public interface IKeyRepository
     /// <remarks>The caller checks every returned record against its public key; a provider only compares the stored values.</remarks>
     Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists keys of a tenant, with their private keys, in id order after <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Lists keys of a tenant, with their private keys, that match every filter of <paramref name="query"/> (exact,
+    /// case-sensitive), in id order (<see cref="Guid.CompareTo(Guid)"/>, which for UUIDv7 ids is creation order) after
+    /// <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.
+    /// </summary>
     Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -45,18 +67,32 @@ public interface IKeyRepository
     /// </summary>
     Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Saves a key's lifecycle fields: status, expiry, revocation time and reason. Returns <c>false</c> if there is no such key.</summary>
+    /// <summary>
+    /// Saves a key's lifecycle fields: status, expiry, revocation time and reason; every other field of
+    /// <paramref name="key"/> is ignored. Each update increments the row's <see cref="KeyRecord.Version"/> by one.
+    /// Returns <c>false</c>, and changes nothing, if the key's tenant has no such key.
+    /// </summary>
     Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces a key's protected private key (re-encryption, re-wrapping). Returns <c>false</c> if there is no such key.</summary>
+    /// <summary>
+    /// Replaces a key's protected private key (re-encryption, re-wrapping, another backend), or gives a key that had
+    /// none one. Returns <c>false</c>, and changes nothing, if the tenant has no such key.
+    /// </summary>
     Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a key with no verification records.</summary>
+    /// <summary>
+    /// Deletes a key and its private key, unless it is in use: <see cref="DeleteKeyOutcome.InUse"/>, deleting nothing,
+    /// if a verification record or batch item of <em>any</em> tenant names the key as found (the in-use check spans
+    /// tenants, as the log's foreign keys do); <see cref="DeleteKeyOutcome.NotFound"/> if the tenant has no such key.
+    /// </summary>
     Task<DeleteKeyOutcome> DeleteAsync(Guid tenantId, KeyId id, CancellationToken cancellationToken = default);
 
-    /// <summary>Every stored private key, across tenants, in key id order (for re-encryption).</summary>
+    /// <summary>
+    /// Every stored private key, across tenants, each once (for re-encryption): in key id order within a tenant; the
+    /// order of the tenants is the provider's (a store under row-level security goes tenant by tenant).
+    /// </summary>
     IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The ids of the master keys that wrapped stored private keys, across tenants.</summary>
+    /// <summary>The ids of the master keys that wrapped stored private keys, across tenants: each once, sorted.</summary>
     Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default);
 }

@@ -6,14 +6,39 @@ namespace KeyInfra.Storage;
 /// Persists the verification log. The log writer calls <see cref="AppendAsync"/> with the records and
 /// batches of many callers at once; an implementation commits them all in one transaction, or none.
 /// </summary>
+/// <remarks>
+/// <para>Every provider keeps this contract (the storage conformance suite tests each point):</para>
+/// <list type="bullet">
+/// <item><description>A group commits all or nothing: if any record, batch or item of one
+/// <see cref="AppendAsync"/> call is refused (say, a record whose <see cref="VerificationRecord.KeyExists"/> names
+/// a key that is not stored), the call throws and none of its rows is stored.</description></item>
+/// <item><description>Appends are idempotent by record id: a record or batch already stored under its id is
+/// skipped, not an error, and the rest of the group commits. The log writer relies on it to append a group again
+/// after a failure that may have come after the commit.</description></item>
+/// <item><description>Reads are limited to their tenant: another tenant's records and batches are not found.</description></item>
+/// <item><description>A store that cannot read all it needs throws, never returns part: a row it cannot parse fails
+/// the read with a <see cref="Errors.KeyInfraException"/> of code <see cref="Errors.ErrorCodes.StoredDataInvalid"/>.</description></item>
+/// </list>
+/// <para>Thread-safe.</para>
+/// </remarks>
 public interface IVerificationLogRepository
 {
-    /// <summary>Commits records and batches (with their items) in one transaction.</summary>
+    /// <summary>
+    /// Commits records and batches (with their items) in one transaction, skipping those already stored by id.
+    /// The engine checks every record once before it is queued (32-byte hashes, text within its column's length and
+    /// free of NUL, batch items of their batch's tenant), so an implementation stores what it is given without
+    /// checking it again.
+    /// </summary>
     Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a tenant's records, newest first, at most <see cref="VerificationLogQuery.PageSize"/> + 1 (the extra one tells there is a next page).</summary>
+    /// <summary>
+    /// Reads a tenant's records that match every filter of <paramref name="query"/>, newest first (by time, then id),
+    /// at most <see cref="VerificationLogQuery.PageSize"/> + 1 (the extra one tells there is a next page). A
+    /// <see cref="VerificationLogQuery.Before"/> cursor that is not a record of this tenant throws an
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
     Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a batch and its items in item order.</summary>
+    /// <summary>Reads a batch of the tenant and its items in item order; <c>null</c> if the tenant has no such batch.</summary>
     Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default);
 }

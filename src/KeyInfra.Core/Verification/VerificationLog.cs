@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Storage;
@@ -20,7 +21,7 @@ namespace KeyInfra.Verification;
 /// once their record is queued; a failed commit of buffered records is retried before they are given up
 /// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
 /// </remarks>
-internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDisposable
+internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter, IAsyncDisposable, IDisposable
 {
     private const int BufferedCommitAttempts = 5;
     private const int MaxConsecutiveSingleFailures = 3;
@@ -28,16 +29,18 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     private readonly Channel<PendingLogEntry> _channel;
     private readonly IVerificationLogRepository _repository;
     private readonly ITenantContext _tenant;
+    private readonly AccessGuard _access;
     private readonly ILogger _logger;
     private readonly VerificationLogOptions _options;
     private readonly KeyInfraMetrics _metrics;
     private readonly Task _writer;
 
-    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics)
+    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics)
     {
         _metrics = metrics;
         _repository = repository;
         _tenant = tenant;
+        _access = access;
         _logger = logger;
         _options = options.Value.VerificationLog;
         _channel = Channel.CreateBounded<PendingLogEntry>(new BoundedChannelOptions(_options.BufferCapacity)
@@ -72,17 +75,25 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
     public ValueTask AppendAsync(VerificationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return _options.Mode == LogMode.Off
-            ? ValueTask.CompletedTask
-            : EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
+        if (_options.Mode == LogMode.Off)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        LogRecordValidator.Validate(record, nameof(record));
+        return EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public ValueTask AppendBatchAsync(BatchVerificationRecord batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return _options.Mode == LogMode.Off
-            ? ValueTask.CompletedTask
-            : EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
+        if (_options.Mode == LogMode.Off)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        LogRecordValidator.Validate(batch, nameof(batch));
+        return EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)
@@ -114,7 +125,9 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
-        var rows = await _repository.QueryAsync(_tenant.TenantId, query, cancellationToken).ConfigureAwait(false);
+        var tenantId = _tenant.TenantId;
+        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, null, null, cancellationToken).ConfigureAwait(false);
+        var rows = await _repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         if (rows.Count > query.PageSize)
         {
             var page = rows.Take(query.PageSize).ToArray();
@@ -124,8 +137,12 @@ internal sealed class VerificationLog : IVerificationLog, IAsyncDisposable, IDis
         return new VerificationRecordPage(rows, null);
     }
 
-    public Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
-        => _repository.GetBatchAsync(_tenant.TenantId, batchId, cancellationToken);
+    public async Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+    {
+        var tenantId = _tenant.TenantId;
+        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        return await _repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stops accepting records, commits everything queued, and waits for the writer to finish.</summary>
     public async ValueTask DisposeAsync()

@@ -23,4 +23,10 @@ public enum VerificationStatus
 
     /// <summary>The signature is not a well-formed encoding for the key (wrong length, non-canonical DER, empty).</summary>
     MalformedSignature = 7,
+
+    /// <summary>
+    /// The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller verification with this key
+    /// (or with a key id that does not exist: a denied caller does not learn which keys exist). The signature was not checked.
+    /// </summary>
+    AccessDenied = 8,
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
@@ -16,8 +17,9 @@ namespace KeyInfra.Verification;
 /// </summary>
 internal sealed class Verifier(
     ImportedKeyCache keys,
-    IVerificationLog log,
+    IVerificationLogWriter log,
     ITenantContext tenant,
+    AccessGuard access,
     IOptions<KeyInfraOptions> options,
     TimeProvider time,
     KeyInfraMetrics metrics) : IVerifier
@@ -30,16 +32,18 @@ internal sealed class Verifier(
         var startedAt = Stopwatch.GetTimestamp();
         CheckSizes(request);
         var tenantId = tenant.TenantId;
+        var caller = access.Caller;
         var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        var decision = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, caller, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
         if (!LogsRecords)
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
-            var status = CheckOnly(request, key, time.GetUtcNow());
+            var status = CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow());
             metrics.Verified(status, key?.Info.Spec, startedAt);
-            return new VerificationResult(request.KeyId, status, null) { Detail = Diagnose(request, key, status) };
+            return new VerificationResult(request.KeyId, status, null) { Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason };
         }
 
-        var record = Verify(request, key, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+        var record = Verify(request, key, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         metrics.Verified(record.Status, key?.Info.Spec, startedAt);
         return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
@@ -65,15 +69,19 @@ internal sealed class Verifier(
 
         CheckCaller(caller);
         var tenantId = tenant.TenantId;
+        var current = access.Caller;
         var startedAt = time.GetUtcNow();
 
-        // Keys first (async, cached), then the CPU-bound checks on every core.
+        // Keys first (async, cached) and whether the caller may use each, then the CPU-bound checks on every core.
         var resolved = new Dictionary<KeyId, ResolvedKey?>();
+        var decisions = new Dictionary<KeyId, AuthorizationDecision>();
         foreach (var request in requests)
         {
             if (!resolved.ContainsKey(request.KeyId))
             {
-                resolved[request.KeyId] = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+                var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+                resolved[request.KeyId] = key;
+                decisions[request.KeyId] = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, current, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -84,7 +92,7 @@ internal sealed class Verifier(
         Parallel.For(0, requests.Count, parallelOptions, i =>
         {
             var request = requests[i];
-            items[i] = Verify(request, resolved[request.KeyId], tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            items[i] = Verify(request, resolved[request.KeyId], decisions[request.KeyId], current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
             metrics.Verified(items[i].Status, resolved[request.KeyId]?.Info.Spec);
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
@@ -97,7 +105,8 @@ internal sealed class Verifier(
         {
             Id = Guid.CreateVersion7(),
             TenantId = tenantId,
-            Caller = caller,
+            Caller = caller ?? current?.DisplayName,
+            CallerId = current?.StableId,
             StartedAt = startedAt,
             CompletedAt = time.GetUtcNow(),
             Items = items,
@@ -116,14 +125,14 @@ internal sealed class Verifier(
 
     private bool LogsRecords => _options.VerificationLog.Mode != LogMode.Off;
 
-    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, Guid tenantId, Guid recordId, DateTimeOffset now)
+    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, AuthorizationDecision decision, Caller? caller, Guid tenantId, Guid recordId, DateTimeOffset now)
     {
         var input = (request.Data ?? request.Hash ?? default).Span;
         var isHash = request.Hash is not null;
         var signature = request.Signature.Span;
 
         Span<byte> documentSha256 = stackalloc byte[32];
-        var status = Check(request, key, now, input, isHash, signature, documentSha256, fingerprint: true);
+        var status = Check(request, key, decision.IsAllowed, now, input, isHash, signature, documentSha256, fingerprint: true);
 
         return new VerificationRecord
         {
@@ -136,15 +145,16 @@ internal sealed class Verifier(
             DocumentSha256 = documentSha256.ToArray(),
             SignatureSha256 = SHA256.HashData(signature),
             VerifiedAt = now,
-            Caller = request.Caller,
-            Detail = Diagnose(request, key, status),
+            Caller = request.Caller ?? caller?.DisplayName,
+            CallerId = caller?.StableId,
+            Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason,
         };
     }
 
     // Why a refused signature was refused, when there is more to say than the status. Never reached on the Valid path.
     private static string? Diagnose(VerificationRequest request, ResolvedKey? key, VerificationStatus status)
     {
-        if (key is null || status is VerificationStatus.Valid or VerificationStatus.KeyNotFound or VerificationStatus.KeyRevoked or VerificationStatus.KeyExpired)
+        if (key is null || status is not (VerificationStatus.InvalidSignature or VerificationStatus.MalformedSignature or VerificationStatus.AlgorithmMismatch))
         {
             return null;
         }
@@ -159,17 +169,18 @@ internal sealed class Verifier(
         return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
     }
 
-    private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, DateTimeOffset now)
+
+    private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, bool allowed, DateTimeOffset now)
     {
         Span<byte> documentSha256 = stackalloc byte[32];
-        return Check(request, key, now, (request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, documentSha256, fingerprint: false);
+        return Check(request, key, allowed, now, (request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, documentSha256, fingerprint: false);
     }
 
     // With fingerprint, fills documentSha256 (the log's fingerprint of the document) on every path, and
     // reuses it as the signed hash when the key signs SHA-256 hashes, so the data is hashed once. Without
     // (log Off), the buffer is only the signed hash's, and data is hashed only when the algorithm needs it.
     private static VerificationStatus Check(
-        VerificationRequest request, ResolvedKey? key, DateTimeOffset now,
+        VerificationRequest request, ResolvedKey? key, bool allowed, DateTimeOffset now,
         ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256, bool fingerprint)
     {
         var parameters = key is null ? default : SignatureParameterResolver.Resolve(key.Info, request.Options);
@@ -182,6 +193,12 @@ internal sealed class Verifier(
         else if (fingerprint)
         {
             SHA256.HashData(input, documentSha256);
+        }
+
+        // Before anything about the key: a denied caller learns neither whether it exists nor its state.
+        if (!allowed)
+        {
+            return VerificationStatus.AccessDenied;
         }
 
         if (key is null)
@@ -252,6 +269,11 @@ internal sealed class Verifier(
         if (caller is { Length: > 200 })
         {
             throw new ArgumentException("The caller name is over 200 characters.", nameof(caller));
+        }
+
+        if (caller is not null && caller.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The caller name holds a NUL character (U+0000); remove it.", nameof(caller));
         }
     }
 }

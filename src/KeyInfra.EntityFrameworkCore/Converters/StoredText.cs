@@ -46,5 +46,6 @@ internal static class StoredText
         (Verification.VerificationStatus.KeyRevoked, "key_revoked"),
         (Verification.VerificationStatus.KeyExpired, "key_expired"),
         (Verification.VerificationStatus.AlgorithmMismatch, "algorithm_mismatch"),
-        (Verification.VerificationStatus.MalformedSignature, "malformed_signature"));
+        (Verification.VerificationStatus.MalformedSignature, "malformed_signature"),
+        (Verification.VerificationStatus.AccessDenied, "access_denied"));
 }

@@ -2,7 +2,10 @@ using KeyInfra.Verification;
 
 namespace KeyInfra.PostgreSql.Storage;
 
-/// <summary>The checked rows of one group commit, with the tenants and months they touch.</summary>
+/// <summary>
+/// The rows of one group commit, with the tenants and months they touch. The records were checked in Core before they
+/// were queued (well formed, no NUL in text, items of the batch's tenant), so they are not checked again here.
+/// </summary>
 internal sealed class LogRows
 {
     private readonly HashSet<Guid> _recordTenants = [];
@@ -31,14 +34,12 @@ internal sealed class LogRows
 
     public bool HasBatches(Guid tenantId) => _batchTenants.Contains(tenantId);
 
-    /// <exception cref="ArgumentException">A record or batch is malformed (as the EF Core repository would refuse it).</exception>
     public static LogRows Create(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches)
     {
         var rows = new LogRows(records, batches);
         foreach (var record in records)
         {
             ArgumentNullException.ThrowIfNull(record, nameof(records));
-            Check(record, nameof(records));
             rows._recordTenants.Add(record.TenantId);
             var utc = record.VerifiedAt.UtcDateTime;
             rows._months.Add((utc.Year * 12) + utc.Month - 1);
@@ -48,21 +49,6 @@ internal sealed class LogRows
         {
             ArgumentNullException.ThrowIfNull(batch, nameof(batches));
             ArgumentNullException.ThrowIfNull(batch.Items, nameof(batches));
-            PostgreSqlText.Check(batch.Caller, nameof(batches));
-            PostgreSqlText.Check(batch.CallerId, nameof(batches));
-            for (var index = 0; index < batch.Items.Count; index++)
-            {
-                var item = batch.Items[index];
-                ArgumentNullException.ThrowIfNull(item, nameof(batches));
-                if (item.TenantId != batch.TenantId)
-                {
-                    // Items have no tenant column of their own: they are the batch's.
-                    throw new ArgumentException($"Item {index} of batch {batch.Id} belongs to another tenant than the batch.", nameof(batches));
-                }
-
-                Check(item, nameof(batches));
-            }
-
             rows._batchTenants.Add(batch.TenantId);
             rows.RowCount += batch.Items.Count + 1;
         }
@@ -73,17 +59,4 @@ internal sealed class LogRows
     }
 
     public static DateTime MonthStart(int month) => new(month / 12, (month % 12) + 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
-    private static void Check(VerificationRecord record, string paramName)
-    {
-        if (record.DocumentSha256 is not { Length: 32 } || record.SignatureSha256 is not { Length: 32 })
-        {
-            throw new ArgumentException($"Verification record {record.Id} must carry 32-byte SHA-256 hashes of the document and signature.", paramName);
-        }
-
-        PostgreSqlText.Check(record.Caller, paramName);
-        PostgreSqlText.Check(record.CallerId, paramName);
-        PostgreSqlText.Check(record.Detail, paramName);
-        PostgreSqlText.Check(record.Algorithm, paramName);
-    }
 }

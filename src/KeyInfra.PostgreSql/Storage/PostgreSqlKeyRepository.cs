@@ -6,6 +6,7 @@ using KeyInfra.PostgreSql.Tenancy;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace KeyInfra.PostgreSql.Storage;
 
@@ -134,7 +135,16 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
                 }
 
                 attempted = true;
-                return await _inner.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await _inner.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation && IsKeyReference(ex.ConstraintName))
+                {
+                    // Row-level security hides other tenants' records from the in-use check, not from the foreign
+                    // keys: a record of any tenant that names the key refuses the delete, and the key is in use.
+                    return DeleteKeyOutcome.InUse;
+                }
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -191,4 +201,8 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    // The foreign keys of the log tables to public_keys (ON DELETE RESTRICT).
+    private static bool IsKeyReference(string? constraintName)
+        => constraintName is "fk_verification_records_key_id" or "fk_batch_verification_items_key_id";
 }

@@ -1,3 +1,4 @@
+using KeyInfra.Authorization;
 using KeyInfra.Encryption;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
@@ -202,6 +203,45 @@ public sealed class RegistrationTests
         tenant.Current = a;
         Assert.AreEqual(KeyStatus.Active, (await keys.GetAsync(key.Id))!.Status);
         Assert.AreEqual(VerificationStatus.Valid, (await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, "x"u8.ToArray(), signature.Signature))).Status);
+    }
+
+    [TestMethod]
+    public void AddKeyInfrastructure_HostAuthorizerAndCallerContextFirst_HostsWin()
+    {
+        var services = new ServiceCollection();
+        var authorizer = new RuleAuthorizer();
+        var callers = new FixedCallerContext(Caller.ForSystem("host"));
+        services.AddSingleton<IKeyInfraAuthorizer>(authorizer);
+        services.AddSingleton<ICallerContext>(callers);
+        services.AddKeyInfrastructure().UseSqlite($"Data Source={Path.Combine(_folder, "authorizer.db")}");
+        services.AddKeyInfrastructure();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.AreSame(authorizer, provider.GetRequiredService<IKeyInfraAuthorizer>());
+        Assert.AreSame(callers, provider.GetRequiredService<ICallerContext>());
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(IKeyInfraAuthorizer)));
+        Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(ICallerContext)));
+    }
+
+    [TestMethod]
+    public async Task AddKeyInfrastructure_Defaults_CallerContextIsTheAsyncLocalOneAndEverythingIsAllowed()
+    {
+        using var provider = NewServices().BuildServiceProvider();
+        var context = provider.GetRequiredService<AsyncLocalCallerContext>();
+
+        Assert.AreSame(context, provider.GetRequiredService<ICallerContext>());
+        using (context.Use(Caller.ForUser("anyone")))
+        {
+            var decision = provider.GetRequiredService<IKeyInfraAuthorizer>().AuthorizeAsync(
+                new AuthorizationRequest(KeyInfraOperation.DeleteKey, context.Current, Guid.NewGuid(), KeyId.New()), CancellationToken.None);
+            Assert.IsTrue(decision.IsCompletedSuccessfully, "The default answers without awaiting.");
+            Assert.IsTrue((await decision).IsAllowed);
+        }
+    }
+
+    private sealed class FixedCallerContext(Caller caller) : ICallerContext
+    {
+        public Caller? Current { get; } = caller;
     }
 
     private sealed class FixedTenant(Guid id) : ITenantContext

@@ -86,6 +86,18 @@ public sealed class SignAndVerifyTests
     }
 
     [TestMethod]
+    public async Task Verify_CallerWithNul_RefusedBeforeAnythingIsRecorded()
+    {
+        var id = KeyId.New();
+
+        await Assert.ThrowsExactlyAsync<ArgumentException>(() => Verifier.VerifyAsync(new VerificationRequest(id, Document, new byte[64]) { Caller = "bad\0caller" }));
+        await Assert.ThrowsExactlyAsync<ArgumentException>(() => Verifier.VerifyBatchAsync([new VerificationRequest(id, Document, new byte[64])], caller: "\0"));
+        await Log.FlushAsync();
+
+        Assert.IsEmpty((await Log.QueryAsync(new VerificationLogQuery { KeyId = id })).Items);
+    }
+
+    [TestMethod]
     public async Task Verify_AfterRevoke_KeyRevokedAtOnceEvenWhenCached()
     {
         var key = await Keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "revoke"));

@@ -101,24 +101,20 @@ public sealed class VerificationLogModeTests
         try
         {
             var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "poison"));
+            var doomed = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "doomed"));
             var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document));
+            var doomedSignature = await host.Get<ISigner>().SignAsync(new SignRequest(doomed.Id, Document));
             var verifier = host.Get<IVerifier>();
             var log = host.Get<IVerificationLog>();
-            var orphan = new VerificationRecord
-            {
-                Id = Guid.CreateVersion7(),
-                TenantId = Guid.Empty,
-                RequestedKeyId = KeyId.New(),
-                KeyExists = true,
-                Algorithm = "ed25519",
-                Status = VerificationStatus.Valid,
-                DocumentSha256 = new byte[32],
-                SignatureSha256 = new byte[32],
-                VerifiedAt = DateTimeOffset.UtcNow,
-            };
+
+            // The doomed key is now in this process's key cache; deleting its rows behind KeyInfra's back (foreign
+            // keys off on that connection only) leaves the cache holding a key the database no longer has, so its
+            // next record names a missing key, exactly as when a key is deleted while it is being verified.
+            Assert.IsTrue((await verifier.VerifyAsync(new VerificationRequest(doomed.Id, Document, doomedSignature.Signature))).IsValid);
+            ExecuteOnOwnConnection(host.DatabasePath, "PRAGMA foreign_keys = OFF; DELETE FROM private_keys WHERE key_id IN (SELECT id FROM public_keys WHERE name = 'doomed'); DELETE FROM public_keys WHERE name = 'doomed';");
 
             var good = Enumerable.Range(0, 50).Select(_ => verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature.Signature))).ToList();
-            var bad = log.AppendAsync(orphan).AsTask();
+            var bad = verifier.VerifyAsync(new VerificationRequest(doomed.Id, Document, doomedSignature.Signature));
 
             var results = await Task.WhenAll(good);
             var error = await Assert.ThrowsExactlyAsync<KeyInfra.Errors.VerificationLogException>(() => bad);

@@ -3,12 +3,16 @@ using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
 
-namespace KeyInfra.Sqlite.Tests;
+namespace KeyInfra.Tests;
 
 /// <summary>Builds records for the repositories: real public keys, hashes of real data.</summary>
 internal static class TestData
 {
-    public static readonly DateTimeOffset Epoch = new(2026, 1, 15, 10, 30, 0, TimeSpan.Zero);
+    /// <summary>
+    /// The time the records are made at: yesterday 10:30 UTC, fixed for the run. Near the present, because the
+    /// PostgreSQL application role may create log partitions only for months close to now.
+    /// </summary>
+    public static readonly DateTimeOffset Epoch = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1).AddHours(10.5);
 
     private static readonly byte[] s_publicKey = CreatePublicKey();
 

@@ -1,22 +1,20 @@
 using KeyInfra.Storage;
 
-namespace KeyInfra.Sqlite.Tests;
+namespace KeyInfra.Tests.Conformance;
 
-[TestClass]
-public sealed class EfMasterKeyRepositoryTests
+/// <summary>
+/// The contract of <see cref="IMasterKeyRepository"/> that every storage provider keeps, run by each provider's test
+/// project against its real database. Master key checks are global, so every test uses a database of its own.
+/// </summary>
+public abstract class MasterKeyRepositoryConformanceTests
 {
-    private static string s_directory = "";
-
-    [ClassInitialize]
-    public static void ClassInitialize(TestContext context) => s_directory = SqliteTestDatabase.NewDirectory(nameof(EfMasterKeyRepositoryTests));
-
-    [ClassCleanup]
-    public static void ClassCleanup() => SqliteTestDatabase.DeleteDirectory(s_directory);
+    /// <summary>The provider's database; the tests make others like it.</summary>
+    protected abstract ConformanceStorage Storage { get; }
 
     [TestMethod]
     public async Task ListAsync_NewDatabase_IsEmpty()
     {
-        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "empty.db");
+        await using var database = await Storage.CreateAnotherAsync();
 
         Assert.IsEmpty(await database.MasterKeys.ListAsync());
     }
@@ -24,7 +22,7 @@ public sealed class EfMasterKeyRepositoryTests
     [TestMethod]
     public async Task AddAsync_ThenListAsync_ReturnsChecksOldestFirst()
     {
-        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "list.db");
+        await using var database = await Storage.CreateAnotherAsync();
         var newer = new MasterKeyCheck("mk-2026", [4, 5, 6], TestData.Epoch.AddDays(30));
         var older = new MasterKeyCheck("mk-2025", [1, 2, 3], TestData.Epoch);
 
@@ -40,7 +38,7 @@ public sealed class EfMasterKeyRepositoryTests
     [TestMethod]
     public async Task AddAsync_SameKeyIdTwice_KeepsTheFirstCheck()
     {
-        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "idempotent.db");
+        await using var database = await Storage.CreateAnotherAsync();
         var first = new MasterKeyCheck("mk-1", [1, 1, 1], TestData.Epoch);
 
         await database.MasterKeys.AddAsync(first);
@@ -56,7 +54,7 @@ public sealed class EfMasterKeyRepositoryTests
     [TestMethod]
     public async Task AddAsync_ConcurrentAddsOfOneKeyId_StoreOneRowWithoutErrors()
     {
-        await using var database = await SqliteTestDatabase.CreateMigratedAsync(s_directory, "concurrent.db");
+        await using var database = await Storage.CreateAnotherAsync();
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => database.MasterKeys.AddAsync(new MasterKeyCheck("mk-race", [(byte)i], TestData.Epoch))));
 

@@ -1,0 +1,77 @@
+using KeyInfra.Diagnostics;
+using KeyInfra.Errors;
+using KeyInfra.Keys;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.Authorization;
+
+/// <summary>
+/// Asks <see cref="IKeyInfraAuthorizer"/> on behalf of the engine and logs every denial, so the key store, the
+/// signer, the verifier and the log reader each make one call. When the authorizer answers synchronously (the
+/// default does), nothing is allocated.
+/// </summary>
+internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer authorizer, ILogger<AccessGuard> logger)
+{
+    /// <summary>The current caller, read once per operation so the check and the record agree.</summary>
+    public Caller? Caller => callers.Current;
+
+    /// <summary>Asks about an operation that throws when denied: <see cref="AccessDeniedException"/> (KI5001).</summary>
+    public ValueTask DemandAsync(KeyInfraOperation operation, Guid tenantId, KeyId? keyId, KeyInfo? key, string? ringName, CancellationToken cancellationToken)
+    {
+        var request = new AuthorizationRequest(operation, callers.Current, tenantId, keyId, key, ringName);
+        var pending = authorizer.AuthorizeAsync(request, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitDemandAsync(request, pending);
+        }
+
+        ThrowIfDenied(request, pending.Result);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Asks about a verification, whose denial is a result: returns the decision, and logs a denial.</summary>
+    public ValueTask<AuthorizationDecision> CheckAsync(AuthorizationRequest request, CancellationToken cancellationToken)
+    {
+        var pending = authorizer.AuthorizeAsync(request, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitCheckAsync(request, pending);
+        }
+
+        // A fresh ValueTask: the authorizer's may wrap a pooled source, which must be consumed once.
+        var decision = pending.Result;
+        if (!decision.IsAllowed)
+        {
+            LogDenied(request, decision);
+        }
+
+        return new ValueTask<AuthorizationDecision>(decision);
+    }
+
+    private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
+        => ThrowIfDenied(request, await pending.ConfigureAwait(false));
+
+    private async ValueTask<AuthorizationDecision> AwaitCheckAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
+    {
+        var decision = await pending.ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            LogDenied(request, decision);
+        }
+
+        return decision;
+    }
+
+    private void ThrowIfDenied(AuthorizationRequest request, AuthorizationDecision decision)
+    {
+        if (!decision.IsAllowed)
+        {
+            LogDenied(request, decision);
+            ThrowHelper.AccessDenied(request.Operation, request.KeyId, request.RingName, request.Caller?.StableId);
+        }
+    }
+
+    private void LogDenied(AuthorizationRequest request, AuthorizationDecision decision)
+        => Log.AccessDenied(logger, request.Operation, request.Caller?.StableId ?? "-", request.KeyId?.ToString() ?? "-",
+            request.RingName ?? "-", request.TenantId, decision.Reason ?? "no reason given");
+}

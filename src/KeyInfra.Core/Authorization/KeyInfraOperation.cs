@@ -1,0 +1,41 @@
+namespace KeyInfra.Authorization;
+
+/// <summary>The operations KeyInfra asks <see cref="IKeyInfraAuthorizer"/> about, one per public entry point.</summary>
+public enum KeyInfraOperation
+{
+    /// <summary><see cref="Keys.IKeyStore.CreateAsync"/>: generate a key pair.</summary>
+    CreateKey = 1,
+
+    /// <summary><see cref="Keys.IKeyStore.ImportAsync"/>: record an existing public key.</summary>
+    ImportKey = 2,
+
+    /// <summary><see cref="Keys.IKeyStore.GetAsync"/>: read one key.</summary>
+    GetKey = 3,
+
+    /// <summary><see cref="Keys.IKeyStore.ListAsync"/>: list the tenant's keys.</summary>
+    ListKeys = 4,
+
+    /// <summary><see cref="Keys.IKeyStore.RotateAsync"/>: add a version to a key ring.</summary>
+    RotateKey = 5,
+
+    /// <summary><see cref="Keys.IKeyStore.RevokeAsync"/>: revoke a key.</summary>
+    RevokeKey = 6,
+
+    /// <summary><see cref="Keys.IKeyStore.ExpireAsync"/>: expire a key now.</summary>
+    ExpireKey = 7,
+
+    /// <summary><see cref="Keys.IKeyStore.DeleteAsync"/>: delete an unused key.</summary>
+    DeleteKey = 8,
+
+    /// <summary><see cref="Keys.IKeyStore.ExportPublicKeyAsync"/>: export a public key.</summary>
+    ExportPublicKey = 9,
+
+    /// <summary><see cref="Signing.ISigner.SignAsync"/>: sign with a key.</summary>
+    Sign = 10,
+
+    /// <summary><see cref="Verification.IVerifier"/>: verify a signature (each item of a batch is asked about by its key).</summary>
+    Verify = 11,
+
+    /// <summary><see cref="Verification.IVerificationLog.QueryAsync"/> and <see cref="Verification.IVerificationLog.GetBatchAsync"/>: read the verification log.</summary>
+    ReadLog = 12,
+}
