@@ -11,7 +11,9 @@
 #   signer (ISigner), verifier (IVerifier), cancellationToken (CancellationToken), app (WebApplication: ASP.NET Core)
 # The samples project also references ASP.NET Core and the OpenTelemetry packages docs/operations.md names (a host's own
 # packages, not KeyInfra's; restored from the NuGet cache once they are in it).
-# `using` directives at the top of a block are kept; each block is compiled as the body of its own method.
+# `using` directives at the top of a block are kept; each block is compiled as the body of its own method, except the
+# types it declares (from its first line that starts a class, record, struct or interface declaration in column 0 on),
+# which go beside that method, in a namespace of the block's own.
 # A block fenced as ```csharp sketch (code of a package that does not exist yet, shown to explain a design) is not
 # compiled; every other C# block must be real, working code.
 set -euo pipefail
@@ -108,7 +110,15 @@ for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
         block="$(csharp_block "$markdown" "$n")"
         usings="$(awk '!done && /^using [A-Za-z0-9_.= ]+;[ \t]*(\/\/.*)?$/ { print; next } !done && /^[ \t]*$/ { next } { done = 1 }' <<<"$block")"
         skipped="$(awk '!done && (/^using [A-Za-z0-9_.= ]+;[ \t]*(\/\/.*)?$/ || /^[ \t]*$/) { n++; next } { done = 1 } END { print n + 0 }' <<<"$block")"
-        body="$(tail -n +"$((skipped + 1))" <<<"$block")"
+        rest="$(tail -n +"$((skipped + 1))" <<<"$block")"
+        types_at="$(grep -nE '^(public |internal |file )?(sealed |static |abstract |partial )*(class|record|struct|interface) ' <<<"$rest" | head -n 1 | cut -d: -f1 || true)"
+        if [[ -n "$types_at" ]]; then
+            body="$(head -n "$((types_at - 1))" <<<"$rest")"
+            types="$(tail -n +"$types_at" <<<"$rest")"
+        else
+            body="$rest"
+            types=""
+        fi
         if grep -qw args <<<"$body"; then
             parameters="string[] args"
         else
@@ -120,7 +130,9 @@ for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
             echo "using Microsoft.Extensions.DependencyInjection;"
             echo "using Microsoft.Extensions.Hosting;"
             echo "#pragma warning disable CS1998, CS0168, CS0219, CS8321"
-            echo "internal static partial class DocSamples"
+            echo "namespace DocSamples.Sample$count"
+            echo "{"
+            echo "internal static class Sample"
             echo "{"
             echo "    // $relative, C# block $n"
             echo "    public static async Task Sample$count($parameters)"
@@ -129,6 +141,12 @@ for markdown in "$repo"/README.md "$repo"/docs/*.md "$repo"/src/*/README.md; do
             echo "$body"
             echo "#line default"
             echo "    }"
+            echo "}"
+            if [[ -n "$types" ]]; then
+                echo "#line $((first + skipped + types_at - 1)) \"$relative\""
+                echo "$types"
+                echo "#line default"
+            fi
             echo "}"
         } >"$samples/Sample$count.cs"
     done
