@@ -45,6 +45,17 @@ for trx in "$results"/*.trx; do
     skipped=$((skipped + $(value notExecuted) + $(value inconclusive)))
 done
 
+# One more test: the packages as a new user gets them (tests/package-smoke.sh): packed into a local feed, the README's
+# quick start built and run in a fresh console app outside the repository, the docs' C# samples built.
+if bash tests/package-smoke.sh "$configuration" >"$results/package-smoke.log" 2>&1; then
+    passed=$((passed + 1))
+else
+    echo "Failed test: package smoke (tests/package-smoke.sh): the README quick start or a docs sample does not build or run from the packed packages." >&2
+    tail -n 40 "$results/package-smoke.log" >&2
+    failed=$((failed + 1))
+    status=1
+fi
+
 if [[ "${CI:-}" == "true" && $skipped -gt 0 ]]; then
     echo "CI: $skipped skipped test(s) count as failures (a test that needs a service must reach it)."
     failed=$((failed + skipped))

@@ -123,6 +123,30 @@ public abstract class KeyRepositoryConformanceTests
     }
 
     [TestMethod]
+    public async Task FindByPublicKeyAsync_StoredFingerprints_MatchesInIdOrderWithinTheTenantUpToTheLimit()
+    {
+        var tenant = Guid.NewGuid();
+        var sha256 = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        const string thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        var ids = TestData.OrderedKeyIds(3);
+        foreach (var id in ids)
+        {
+            await Keys.AddAsync(TestData.Key(tenant, id) with { SpkiSha256 = sha256, JwkThumbprint = thumbprint });
+        }
+
+        await Keys.AddAsync(TestData.Key(Guid.NewGuid()) with { SpkiSha256 = sha256, JwkThumbprint = thumbprint });
+        await Keys.AddAsync(TestData.Key(tenant) with { SpkiSha256 = new byte[32], JwkThumbprint = "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k" });
+
+        var bySha = await Keys.FindByPublicKeyAsync(tenant, PublicKeyLookup.BySpkiSha256(sha256), 10);
+        var byThumbprint = await Keys.FindByPublicKeyAsync(tenant, PublicKeyLookup.ByJwkThumbprint(thumbprint), 2);
+
+        CollectionAssert.AreEqual(ids, bySha.Select(k => k.Id).ToArray());
+        CollectionAssert.AreEqual(ids[..2], byThumbprint.Select(k => k.Id).ToArray());
+        CollectionAssert.AreEqual(sha256, bySha[0].SpkiSha256);
+        Assert.AreEqual(thumbprint, bySha[0].JwkThumbprint);
+    }
+
+    [TestMethod]
     public async Task FindLatestInRingAsync_SeveralVersions_ReturnsTheHighest()
     {
         var tenant = Guid.NewGuid();

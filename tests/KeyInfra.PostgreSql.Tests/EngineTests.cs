@@ -12,6 +12,7 @@ using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.PostgreSql.Tests;
 
@@ -70,6 +71,95 @@ public sealed class EngineTests
 
         using var provider = services.BuildServiceProvider();
         Assert.IsInstanceOfType<TestTenantContext>(provider.GetRequiredService<ITenantContext>());
+    }
+
+    [TestMethod]
+    public async Task FindByPublicKeyAndReturnExisting_UnderRowLevelSecurity_OnlyTheTenantsOwnKeys()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(), services: s => s.AddSingleton<ITenantContext, TestTenantContext>());
+        var keys = host.Get<IKeyStore>();
+        var tenantA = Guid.NewGuid();
+        KeyInfo key;
+        byte[] jwk;
+        using (TestTenantContext.Use(tenantA))
+        {
+            key = await keys.CreateAsync(new CreateKeyRequest(KeySpec.Rsa2048, "find me"));
+            jwk = await keys.ExportPublicKeyAsync(key.Id, KeyFormat.Jwk);
+        }
+
+        var thumbprint = PublicKeyLookup.ByJwkThumbprint(System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(jwk)));
+        var der = key.PublicKeySpki.ToArray();
+        IReadOnlyList<KeyInfo> inA, inB;
+        KeyInfo existing, addedInB;
+        using (TestTenantContext.Use(tenantA))
+        {
+            inA = await keys.FindByPublicKeyAsync(thumbprint);
+            existing = await keys.ImportAsync(new ImportKeyRequest("again", der, KeyFormat.Der) { ReturnExisting = true });
+        }
+
+        using (TestTenantContext.Use(Guid.NewGuid()))
+        {
+            inB = await keys.FindByPublicKeyAsync(PublicKeyLookup.ForPublicKey(der, KeyFormat.Der));
+            addedInB = await keys.ImportAsync(new ImportKeyRequest("in b", der, KeyFormat.Der) { ReturnExisting = true });
+        }
+
+        Assert.AreEqual(key.Id, inA.Single().Id);
+        Assert.AreEqual(key.Id, existing.Id);
+        Assert.AreEqual(0, inB.Count);
+        Assert.AreNotEqual(key.Id, addedInB.Id);
+        Assert.AreEqual(2L, await database.AdminScalarAsync<long>("SELECT count(*) FROM public_keys WHERE spki_sha256 = $1", System.Security.Cryptography.SHA256.HashData(der)));
+    }
+
+    [TestMethod]
+    public async Task Rotate_ConcurrentRotationsTakingTheSameVersion_RetriedAndNothingLoggedAtError()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        var capture = new LogCapture();
+        GatedKeyRepository gated = null!;
+        await using var host = await PostgreSqlTestHost.StartAsync(
+            database.AppConnectionString,
+            PostgreSqlTestHost.NewMasterKey(),
+            services: s => GatedKeyRepository.Register(s, r => gated = r),
+            logging: b => b.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(capture));
+        var keys = host.Get<IKeyStore>();
+        await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "race") { RingName = "race" });
+        gated.HoldNextAdds(2);
+        capture.Clear();
+
+        // Both read version 1 as the newest, both insert version 2 together: one is refused and retries as 3.
+        var rotated = await Task.WhenAll(keys.RotateAsync("race"), keys.RotateAsync("race"));
+
+        CollectionAssert.AreEquivalent(new int?[] { 2, 3 }, rotated.Select(k => k.RingVersion).ToArray());
+        Assert.AreEqual(1, gated.Refused, "the two rotations clashed once");
+        var errors = capture.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).ToList();
+        Assert.AreEqual(0, errors.Count, string.Join(Environment.NewLine, errors.Select(e => $"{e.Category} {e.EventId}: {e.Text}")));
+        Assert.IsTrue(capture.Entries.Any(e => e.EventId.Id == 3011), "the handled failure is still visible at Debug");
+    }
+
+    [TestMethod]
+    public async Task PssSaltAndRefusalDetail_StoredAndReadBack()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
+        var keys = host.Get<IKeyStore>();
+        var key = await keys.CreateAsync(new CreateKeyRequest(KeySpec.Rsa2048, "salt 0") { PssSaltLength = 0 });
+
+        var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
+        var valid = await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature));
+        var refused = await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature)
+        {
+            Options = new SignatureOptions { RsaPadding = RsaPadding.Pkcs1 },
+        });
+        var records = (await host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { KeyId = key.Id })).Items;
+
+        Assert.AreEqual(0, (await keys.GetAsync(key.Id))!.DefaultPssSaltLength);
+        Assert.AreEqual(0, signature.PssSaltLength);
+        Assert.AreEqual(VerificationStatus.Valid, valid.Status);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, refused.Status);
+        Assert.AreEqual("PKCS#1 v1.5 expected; the signature verifies as PSS (RsaPadding.Pss).", refused.Detail);
+        Assert.AreEqual(refused.Detail, records.Single(r => r.Id == refused.RecordId).Detail);
+        Assert.IsNull(records.Single(r => r.Id == valid.RecordId).Detail);
     }
 
     [TestMethod]

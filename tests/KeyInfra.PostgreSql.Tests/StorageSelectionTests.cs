@@ -93,6 +93,9 @@ public sealed class StorageSelectionTests
         public Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
             => inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken);
 
+        public Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
+            => inner.FindByPublicKeyAsync(tenantId, lookup, limit, cancellationToken);
+
         public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
             => inner.ListAsync(tenantId, query, limit, cancellationToken);
 

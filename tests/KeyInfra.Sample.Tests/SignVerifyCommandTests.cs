@@ -46,6 +46,27 @@ public sealed class SignVerifyCommandTests
     }
 
     [TestMethod]
+    public async Task Verify_DerSignatureForP1363Key_MalformedWithTheReasonOnStderr()
+    {
+        // Arrange
+        var id = await s_workspace.CreateKeyAsync("ecdsa-p256", "der signer");
+        var sign = await s_workspace.RunAsync("sign", "--key", id, "--text", "doc", "--encoding", "der");
+        sign.AssertExitCode(0);
+        var signature = sign.Output.Trim();
+
+        // Act
+        var text = await s_workspace.RunAsync("verify", "--key", id, "--text", "doc", "--signature", signature);
+        var json = await s_workspace.RunAsync("verify", "--key", id, "--text", "doc", "--signature", signature, "--json");
+
+        // Assert
+        text.AssertExitCode(1);
+        Assert.AreEqual("MalformedSignature", text.Output.Trim());
+        StringAssert.Contains(text.Error, "64-byte P1363 expected;");
+        StringAssert.Contains(text.Error, "parse as DER");
+        StringAssert.Contains(json.Json().RootElement.GetProperty("detail").GetString()!, "parse as DER");
+    }
+
+    [TestMethod]
     public async Task Revoke_ThenVerify_IsKeyRevokedAndLogHasEveryRecord()
     {
         // Arrange

@@ -65,7 +65,7 @@ internal static class KeysCommand
     {
         var name = new Option<string>("--name") { Description = "A human-readable name.", Required = true };
         var format = new Option<string>("--format") { Description = "How the key is encoded.", HelpName = "pem|der|raw", Required = true };
-        var type = new Option<string?>("--type") { Description = "The key type: required for raw keys, checked for PEM and DER.", HelpName = TypeNames };
+        var type = new Option<string?>("--type") { Description = "The key type: required for raw EC points, checked otherwise.", HelpName = TypeNames };
         var file = new Option<string?>("--file") { Description = "Read the key from this file (default: standard input).", HelpName = "path" };
         var ring = new Option<string?>("--ring") { Description = "Add the key to this ring as its next version." };
         var owner = new Option<string?>("--owner") { Description = "Who owns the key (free text)." };
@@ -79,17 +79,18 @@ internal static class KeysCommand
             }
 
             var spec = parse.GetValue(type) is { } t ? InputParser.ParseSpec(t, "--type") : null;
-            if (keyFormat == KeyFormat.Raw && spec is null)
-            {
-                throw new UsageException("A raw key does not say which curve it is on: add --type (for example --type ecdsa-p256).");
-            }
-
             var data = parse.GetValue(file) is { } path
                 ? InputParser.ReadFile(path, context.WorkingDirectory, "--file", InputParser.MaxKeyFileBytes)
                 : await InputParser.ReadStreamAsync(context.Input, "The key on standard input", InputParser.MaxKeyFileBytes, ct);
             if (data.Length == 0)
             {
                 throw new UsageException("No key data: give the key with --file <path> or pipe it to standard input.");
+            }
+
+            if (keyFormat == KeyFormat.Raw && spec is null && data.Length != 32)
+            {
+                // 32 raw bytes are an Ed25519 key; an EC point does not say which curve it is on.
+                throw new UsageException("A raw EC point does not say which curve it is on: add --type (for example --type ecdsa-p256).");
             }
 
             var request = new ImportKeyRequest(parse.GetRequiredValue(name), data, keyFormat)

@@ -33,11 +33,16 @@ internal static class VerifyCommand
             var result = await CommandContext.Get<IVerifier>(services).VerifyAsync(request, ct);
             if (context.Json)
             {
-                JsonOutput.Write(context.Output, new { keyId = result.KeyId, status = result.Status, valid = result.IsValid, recordId = result.RecordId });
+                JsonOutput.Write(context.Output, new { keyId = result.KeyId, status = result.Status, valid = result.IsValid, recordId = result.RecordId, detail = result.Detail });
             }
             else
             {
                 context.Output.WriteLine(result.Status.ToString());
+                if (result.Detail is { } detail)
+                {
+                    // Why, when KeyInfra can tell (a DER signature for a P1363 key, PKCS#1 for PSS): on stderr, so stdout stays the status.
+                    context.Error.WriteLine(detail);
+                }
             }
 
             return result.IsValid ? ExitCodes.Success : ExitCodes.NotValid;

@@ -34,6 +34,7 @@ internal static class KeyRecordMapper
         Metadata = record.Metadata,
         DefaultSignatureEncoding = record.DefaultSignatureEncoding,
         DefaultRsaPadding = record.DefaultRsaPadding,
+        DefaultPssSaltLength = record.DefaultPssSaltLength,
         Version = record.Version,
     };
 

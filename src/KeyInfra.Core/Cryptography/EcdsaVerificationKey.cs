@@ -76,5 +76,30 @@ internal sealed class EcdsaVerificationKey : VerificationKey
         }
     }
 
+    public override string? Diagnose(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters, VerificationStatus status)
+    {
+        var p1363Length = 2 * _fieldBytes;
+        switch (status)
+        {
+            case VerificationStatus.MalformedSignature when signature.IsEmpty:
+                return "The signature is empty.";
+            case VerificationStatus.MalformedSignature when parameters.Encoding == SignatureEncoding.P1363:
+                Span<byte> converted = stackalloc byte[MaxP1363Bytes];
+                return EcdsaSignatureEncoding.TryDerToP1363(signature, _fieldBytes, converted[..p1363Length])
+                    ? $"{p1363Length}-byte P1363 expected; {signature.Length} bytes that parse as DER (SignatureEncoding.Der)."
+                    : $"{p1363Length}-byte P1363 expected ({Spec.Name}); got {signature.Length} bytes.";
+            case VerificationStatus.MalformedSignature:
+                return signature.Length == p1363Length
+                    ? $"DER expected; {signature.Length} bytes that are not DER, the length of a P1363 signature on {Spec.Name} (SignatureEncoding.P1363)."
+                    : $"DER expected; {signature.Length} bytes that are not canonical DER for {Spec.Name}.";
+            case VerificationStatus.InvalidSignature:
+                return OtherHashThatVerifies(input, inputIsHash, signature, parameters) is { } hash
+                    ? $"{parameters.Hash.Name} expected; the signature verifies with {hash.Name} (SignatureOptions.HashAlgorithm)."
+                    : null;
+            default:
+                return base.Diagnose(input, inputIsHash, signature, parameters, status);
+        }
+    }
+
     public override void Dispose() => _ecdsa.Dispose();
 }

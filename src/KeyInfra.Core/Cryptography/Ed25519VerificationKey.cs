@@ -39,6 +39,13 @@ internal sealed class Ed25519VerificationKey : VerificationKey
             : VerificationStatus.InvalidSignature;
     }
 
+    public override string? Diagnose(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters, VerificationStatus status) => status switch
+    {
+        VerificationStatus.AlgorithmMismatch when inputIsHash => "Ed25519 signs the message itself; verify the data, not a hash of it.",
+        VerificationStatus.MalformedSignature => $"A {SignatureAlgorithm.Ed25519.SignatureSize}-byte Ed25519 signature expected; got {signature.Length} bytes.",
+        _ => null,
+    };
+
     public override void Dispose()
     {
         // An NSec PublicKey holds no native resources.

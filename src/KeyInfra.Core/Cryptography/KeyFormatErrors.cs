@@ -33,7 +33,7 @@ internal static class KeyFormatErrors
         new(ErrorCodes.KeyDataTooLarge, $"The key data is {length} bytes; no supported public key is larger than {limit} bytes in any format. Check that a public key (not a certificate chain or a file of several keys) was given.");
 
     public static KeyFormatException RawNeedsSpec() =>
-        new(ErrorCodes.RawKeyNeedsSpec, "A raw key does not say which curve it is on. Pass the expected key spec (for example ecdsa-p256 or ed25519) with the raw key, or import PEM or DER.");
+        new(ErrorCodes.RawKeyNeedsSpec, "A raw EC point does not say which curve it is on. Pass the expected key spec (for example ecdsa-p256 or ecdsa-secp256k1) with the raw key, or import PEM or DER. (A raw key of 32 bytes is read as Ed25519 without one.)");
 
     public static KeyFormatException PrivateKey(string problem, Exception? inner = null) =>
         new(ErrorCodes.MalformedPrivateKey, $"{problem} Provide an unencrypted PKCS#8 PrivateKeyInfo (RFC 5208; RFC 8410 for Ed25519) in canonical DER, of the declared key type.", inner);

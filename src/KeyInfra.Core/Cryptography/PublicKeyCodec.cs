@@ -93,7 +93,8 @@ internal static class PublicKeyCodec
             case KeyFormat.Der:
                 return SpkiReader.Read(data);
             case KeyFormat.Raw:
-                return ParseRaw(data, expected ?? throw KeyFormatErrors.RawNeedsSpec());
+                // 32 bytes can only be an Ed25519 key (EC points are 33 or more); every other raw length needs the spec.
+                return ParseRaw(data, expected ?? (data.Length == PublicKeyMaterial.Ed25519KeyBytes ? KeySpec.Ed25519 : throw KeyFormatErrors.RawNeedsSpec()));
             case KeyFormat.Jwk:
                 throw KeyFormatErrors.UnsupportedFormat("JWK is an export format; import the key as PEM, DER or raw.");
             default:

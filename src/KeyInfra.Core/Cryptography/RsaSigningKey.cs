@@ -6,7 +6,8 @@ namespace KeyInfra.Cryptography;
 
 /// <summary>
 /// RSA signing with the platform's RSA: PSS (MGF1 with the same hash, salt as long as the hash) or
-/// PKCS#1 v1.5. Thread-safe: each SignHash call gets its own OpenSSL context; the key object is only read.
+/// PKCS#1 v1.5; PSS with another salt length through <see cref="RsaPss"/>. Thread-safe: each SignHash call gets its
+/// own OpenSSL context; the key object is only read.
 /// </summary>
 internal sealed class RsaSigningKey : SigningKey
 {
@@ -28,11 +29,7 @@ internal sealed class RsaSigningKey : SigningKey
 
     public override byte[] Sign(ReadOnlySpan<byte> input, bool inputIsHash, SignatureParameters parameters)
     {
-        var hashSize = CheckHashInput(input, inputIsHash, parameters.Hash);
-        if (parameters.Padding == RsaPadding.Pss && parameters.PssSaltLength is { } saltLength && saltLength != hashSize)
-        {
-            throw new ArgumentException($"KI3001: This key signs RSA-PSS with a salt as long as the hash ({hashSize} bytes); a {saltLength}-byte salt is not supported.", nameof(parameters));
-        }
+        CheckHashInput(input, inputIsHash, parameters.Hash);
         var padding = parameters.Padding switch
         {
             RsaPadding.Pss => RSASignaturePadding.Pss,
@@ -42,6 +39,18 @@ internal sealed class RsaSigningKey : SigningKey
 
         Span<byte> hashBuffer = stackalloc byte[SignatureHash.MaxHashBytes];
         var hash = inputIsHash ? input : hashBuffer[..SignatureHash.Hash(parameters.Hash, input, hashBuffer)];
+        if (parameters.Padding == RsaPadding.Pss && !RsaPss.IsPlatformSalt(parameters.PssSaltLength, hash.Length))
+        {
+            var salt = parameters.PssSaltLength!.Value;
+            var max = RsaPss.MaxSaltLength(Spec.KeySizeBits, hash.Length);
+            if (salt < 0 || salt > max)
+            {
+                throw new ArgumentException($"KI3001: A PSS salt of {salt} bytes does not fit {Spec.Name} with {parameters.Hash.Name}; use 0 to {max} bytes.", nameof(parameters));
+            }
+
+            return RsaPss.Sign(_rsa, hash, parameters.Hash, salt, Spec.KeySizeBits / 8);
+        }
+
         var signature = new byte[Spec.KeySizeBits / 8];
         if (!_rsa.TrySignHash(hash, signature, parameters.Hash, padding, out var written) || written != signature.Length)
         {

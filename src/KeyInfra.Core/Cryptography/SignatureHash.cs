@@ -8,6 +8,9 @@ internal static class SignatureHash
     /// <summary>The largest hash, for stackalloc buffers.</summary>
     public const int MaxHashBytes = 64;
 
+    /// <summary>The supported hashes, shortest first.</summary>
+    public static readonly HashAlgorithmName[] Supported = [HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512];
+
     /// <summary>The hash size in bytes, or 0 for a hash KeyInfra does not sign with (SHA-1, MD5, unknown).</summary>
     public static int GetSize(HashAlgorithmName hash)
     {

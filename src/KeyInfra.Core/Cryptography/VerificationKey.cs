@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
@@ -51,6 +52,52 @@ internal abstract class VerificationKey : IDisposable
     /// Never throws for bad input.
     /// </summary>
     public abstract VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters);
+
+    /// <summary>
+    /// Says in a few words why <paramref name="status"/> (what <see cref="Verify"/> returned for these arguments) is not
+    /// Valid, when more can be told: a signature of another encoding, padding or hash than <paramref name="parameters"/>
+    /// name, or a length that fits nothing. <c>null</c> when there is nothing to add. Only diagnoses: it never changes
+    /// the outcome. Runs only for a refused signature, so it may verify again under other parameters. Never throws for bad input.
+    /// </summary>
+    public virtual string? Diagnose(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters, VerificationStatus status)
+    {
+        if (status != VerificationStatus.AlgorithmMismatch || Spec.Algorithm == KeyAlgorithm.EdDsa)
+        {
+            return null;
+        }
+
+        var hashSize = SignatureHash.GetSize(parameters.Hash);
+        if (hashSize == 0)
+        {
+            return $"{parameters.Hash.Name} is not a hash KeyInfra verifies with; use SHA256, SHA384 or SHA512.";
+        }
+
+        return inputIsHash && input.Length != hashSize
+            ? $"A {parameters.Hash.Name} hash is {hashSize} bytes; got {input.Length} (SignatureOptions.HashAlgorithm names the hash)."
+            : null;
+    }
+
+    /// <summary>
+    /// For a data request refused as InvalidSignature: another supported hash under which the signature verifies with
+    /// otherwise the same parameters, or <c>null</c>.
+    /// </summary>
+    protected HashAlgorithmName? OtherHashThatVerifies(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters)
+    {
+        if (inputIsHash)
+        {
+            return null;
+        }
+
+        foreach (var hash in SignatureHash.Supported)
+        {
+            if (hash != parameters.Hash && Verify(input, inputIsHash: false, signature, parameters with { Hash = hash }) == VerificationStatus.Valid)
+            {
+                return hash;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Frees the platform key object. Call it only when no verification is using the key any more.</summary>
     public abstract void Dispose();

@@ -26,6 +26,9 @@ public static class KeyInfraServiceCollectionExtensions
     /// <c>UsePostgreSql</c>) and a master key source (<c>UseEnvironmentMasterKey</c>, …).
     /// </summary>
     /// <remarks>
+    /// Order: <see cref="KeyInfraOptions"/>' defaults, then the <c>KeyInfra</c> configuration section, then every
+    /// <paramref name="configure"/> in the order of the calls, so code wins over configuration. To let configuration win
+    /// over code instead (code supplies defaults, operators override them), add <c>.ApplyConfigurationAfterCode()</c>.
     /// Safe to call more than once: services are added once, and every <paramref name="configure"/> runs.
     /// Every default is added with TryAdd, so a service the host registered first wins.
     /// Without a host, resolve <see cref="IHostedService"/>s and start them, or the master key is checked

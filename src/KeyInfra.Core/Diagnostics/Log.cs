@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Information, "Rotated ring {RingName} to version {Version} (key {KeyId}) in tenant {TenantId}.")]
     public static partial void KeyRotated(ILogger logger, string ringName, int version, KeyId keyId, Guid tenantId);
 
+    [LoggerMessage(1008, LogLevel.Information, "An import of a public key that tenant {TenantId} already holds returned the existing key {KeyId} (ReturnExisting).")]
+    public static partial void KeyImportReturnedExisting(ILogger logger, KeyId keyId, Guid tenantId);
+
     [LoggerMessage(1007, LogLevel.Warning, "Key {KeyId} has a plaintext private key left by an older version; run 'reencrypt' to encrypt it at rest.")]
     public static partial void PlaintextPrivateKey(ILogger logger, KeyId keyId);
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KeyInfra.Diagnostics;
+using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ internal sealed class PrivateKeyReencryptor(
     IEnvelopeEncryptor encryptor,
     IEncryptionKeyProvider keyProvider,
     MasterKeyValidator validator,
+    KeyChangePublisher changes,
     ILogger<PrivateKeyReencryptor> logger) : IPrivateKeyReencryptor
 {
     private readonly IKeyRepository _keys = keys;
@@ -118,6 +120,9 @@ internal sealed class PrivateKeyReencryptor(
         var record = new PrivateKeyRecord(PrivateKeyProtection.Envelope, ciphertext, masterKeyId);
         if (await _keys.UpdatePrivateKeyAsync(stored.TenantId, stored.KeyId, record, cancellationToken).ConfigureAwait(false))
         {
+            // The key itself is the same, but this process's signing cache and other instances (through the notifiers)
+            // drop the old ciphertext's copy: a plaintext key migrated here must not stay in memory as it was read.
+            await changes.PublishAsync(new KeyChange(stored.TenantId, stored.KeyId, KeyChangeKind.PrivateKeyChanged), cancellationToken).ConfigureAwait(false);
             return masterKeyId;
         }
 

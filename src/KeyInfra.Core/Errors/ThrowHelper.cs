@@ -36,6 +36,10 @@ internal static class ThrowHelper
         => throw new KeyInfraException(ErrorCodes.RingVersionConflict, $"Could not add a new version to ring '{ringName}': other writers kept taking the next version. Retry the operation.");
 
     [DoesNotReturn]
+    public static void StoredFingerprintMismatch(KeyId id)
+        => throw new KeyInfraException(ErrorCodes.StoredDataInvalid, $"The stored fingerprint of key {id} does not match its stored public key: the row was changed outside KeyInfra. Nothing was returned; restore the row from a backup or delete the key.");
+
+    [DoesNotReturn]
     public static void NoMasterKeySource()
         => throw new MasterKeyException(ErrorCodes.MasterKeyMissing, "No master key source is configured, so private keys cannot be encrypted. Call UseEnvironmentMasterKey() (or UseVaultMasterKey(), …) when registering KeyInfra.");
 

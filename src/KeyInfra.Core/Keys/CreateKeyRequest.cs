@@ -26,6 +26,18 @@ public sealed record CreateKeyRequest(KeySpec Spec, string Name)
     public RsaPadding RsaPadding { get; init; } = RsaPadding.Pss;
 
     /// <summary>
+    /// The RSA-PSS salt length in bytes this key uses by default; <c>null</c> for the hash length (RFC 8017's
+    /// recommendation and the platform's). MGF1 uses the message hash. It must fit the key with its default hash
+    /// (at most modulus bytes − hash bytes − 2); ignored by other algorithms.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length.</exception>
+    public int? PssSaltLength
+    {
+        get;
+        init => field = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(PssSaltLength), value, "A PSS salt length is 0 or more bytes.") : value;
+    }
+
+    /// <summary>
     /// The private-key backend that generates and holds the key (<see cref="PrivateKeys.IPrivateKeyBackend.Name"/>):
     /// <see cref="PrivateKeys.PrivateKeyBackendNames.Software"/> (the default) keeps it encrypted under the master key;
     /// packages add others, such as <c>pkcs11</c>. A name no registered backend has fails with KI4004.

@@ -14,15 +14,27 @@ public interface IKeyStore
     /// Generates a key pair with the private-key backend <see cref="CreateKeyRequest.Backend"/> names (by default in
     /// software, the private key stored encrypted under the master key).
     /// </summary>
-    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past).</exception>
+    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past, a PSS salt that does not fit the key).</exception>
     Task<KeyInfo> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Records an existing public key for verification.</summary>
-    /// <exception cref="Errors.KeyFormatException">The key data is malformed, unsupported or does not match <see cref="ImportKeyRequest.ExpectedSpec"/>.</exception>
+    /// <exception cref="Errors.KeyFormatException">
+    /// The key data is malformed, unsupported or does not match <see cref="ImportKeyRequest.ExpectedSpec"/>; or the format
+    /// cannot be imported (<see cref="KeyFormat.Jwk"/>, an undefined value: KI1011).
+    /// </exception>
+    /// <exception cref="ArgumentException">The request is invalid (name, metadata sizes, expiry in the past, a PSS salt that does not fit the key).</exception>
     Task<KeyInfo> ImportAsync(ImportKeyRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a key by id; <c>null</c> if there is none (in this tenant).</summary>
     Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds the keys of this tenant with a public key: by its SPKI SHA-256 fingerprint, by its RFC 7638 JWK thumbprint,
+    /// or by the key itself (<see cref="PublicKeyLookup.ForPublicKey"/>). Oldest first, whatever their status (check
+    /// <see cref="KeyInfo.EffectiveStatus"/>); at most <see cref="PublicKeyLookup.MaxMatches"/>. Empty when there is none.
+    /// </summary>
+    /// <remarks>Each match is checked against its stored public key, so a row whose fingerprint was altered is refused (KI4101), never returned.</remarks>
+    Task<IReadOnlyList<KeyInfo>> FindByPublicKeyAsync(PublicKeyLookup lookup, CancellationToken cancellationToken = default);
 
     /// <summary>Lists keys, oldest first, one page at a time.</summary>
     Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default);

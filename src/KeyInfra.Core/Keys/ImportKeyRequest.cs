@@ -9,8 +9,9 @@ namespace KeyInfra.Keys;
 public sealed record ImportKeyRequest(string Name, ReadOnlyMemory<byte> KeyData, KeyFormat Format)
 {
     /// <summary>
-    /// The key type the caller expects. Required for <see cref="KeyFormat.Raw"/> (a raw point does not
-    /// name its curve); for PEM and DER the encoded key must match it, or the import fails.
+    /// The key type the caller expects. Required for a <see cref="KeyFormat.Raw"/> EC point (a raw point does not
+    /// name its curve); a raw key of 32 bytes is an Ed25519 key and needs none. When given, the encoded key must
+    /// match it, or the import fails.
     /// </summary>
     public KeySpec? ExpectedSpec { get; init; }
 
@@ -31,6 +32,26 @@ public sealed record ImportKeyRequest(string Name, ReadOnlyMemory<byte> KeyData,
 
     /// <summary>The RSA padding this key uses by default.</summary>
     public RsaPadding RsaPadding { get; init; } = RsaPadding.Pss;
+
+    /// <summary>
+    /// The RSA-PSS salt length in bytes this key uses by default; <c>null</c> for the hash length (RFC 8017's
+    /// recommendation and the platform's). MGF1 uses the message hash. It must fit the key with its default hash
+    /// (at most modulus bytes − hash bytes − 2); ignored by other algorithms.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length.</exception>
+    public int? PssSaltLength
+    {
+        get;
+        init => field = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(PssSaltLength), value, "A PSS salt length is 0 or more bytes.") : value;
+    }
+
+    /// <summary>
+    /// When this tenant already has a key with the same public key (the same SPKI), return that key (the oldest, whatever
+    /// its status) instead of adding a duplicate; the request's name, ring, expiry and defaults are then not applied.
+    /// Default <c>false</c>: every import adds a key.
+    /// </summary>
+    /// <remarks>Not atomic across writers: two imports of the same key at the same moment may both add one.</remarks>
+    public bool ReturnExisting { get; init; }
 
     /// <summary>Creates a request from PEM text.</summary>
     public static ImportKeyRequest FromPem(string name, string pem)

@@ -60,6 +60,9 @@ public sealed record KeyInfo
     /// <summary>The RSA padding used when a request names none.</summary>
     public Signing.RsaPadding DefaultRsaPadding { get; init; } = Signing.RsaPadding.Pss;
 
+    /// <summary>The RSA-PSS salt length in bytes used when a request names none; <c>null</c> for the hash length.</summary>
+    public int? DefaultPssSaltLength { get; init; }
+
     /// <summary>
     /// The stored row's update counter (1 when added, higher after each change), so a copy of the key held in another
     /// cache layer can be told stale.

@@ -15,4 +15,8 @@ public sealed record SignResult(
     byte[] Signature,
     SignatureEncoding? Encoding,
     string? HashAlgorithm,
-    RsaPadding? RsaPadding);
+    RsaPadding? RsaPadding)
+{
+    /// <summary>The RSA-PSS salt length used, in bytes; <c>null</c> for PKCS#1 v1.5 and other algorithms.</summary>
+    public int? PssSaltLength { get; init; }
+}

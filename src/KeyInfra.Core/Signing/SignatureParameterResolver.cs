@@ -11,5 +11,8 @@ internal static class SignatureParameterResolver
     public static SignatureParameters Resolve(KeyInfo key, SignatureOptions? options) => new(
         options?.HashAlgorithm ?? key.Spec.DefaultHashAlgorithm,
         options?.Encoding ?? key.DefaultSignatureEncoding,
-        options?.RsaPadding ?? key.DefaultRsaPadding);
+        options?.RsaPadding ?? key.DefaultRsaPadding)
+    {
+        PssSaltLength = options?.PssSaltLength ?? key.DefaultPssSaltLength,
+    };
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
+using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
@@ -74,7 +75,12 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, Access
                 signature,
                 spec.Algorithm == KeyAlgorithm.Ecdsa ? parameters.Encoding : null,
                 spec.Algorithm == KeyAlgorithm.EdDsa ? null : parameters.Hash.Name,
-                spec.Algorithm == KeyAlgorithm.Rsa ? parameters.Padding : null);
+                spec.Algorithm == KeyAlgorithm.Rsa ? parameters.Padding : null)
+            {
+                PssSaltLength = spec.Algorithm == KeyAlgorithm.Rsa && parameters.Padding == RsaPadding.Pss
+                    ? parameters.PssSaltLength ?? SignatureHash.GetSize(parameters.Hash)
+                    : null,
+            };
         }
         finally
         {

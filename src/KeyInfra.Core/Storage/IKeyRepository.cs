@@ -47,6 +47,13 @@ public interface IKeyRepository
     Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The keys of a tenant whose stored SPKI SHA-256 (<see cref="KeyRecord.SpkiSha256"/>) or JWK thumbprint
+    /// (<see cref="KeyRecord.JwkThumbprint"/>) equals the lookup's, in id order, at most <paramref name="limit"/>.
+    /// </summary>
+    /// <remarks>The caller checks every returned record against its public key; a provider only compares the stored values.</remarks>
+    Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Lists keys of a tenant, with their private keys, that match every filter of <paramref name="query"/> (exact,
     /// case-sensitive), in id order (<see cref="Guid.CompareTo(Guid)"/>, which for UUIDv7 ids is creation order) after
     /// <see cref="KeyQuery.After"/>, at most <paramref name="limit"/>.

@@ -40,13 +40,13 @@ internal sealed class Verifier(
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
             var status = CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow());
             metrics.Verified(status, key?.Info.Spec, startedAt);
-            return new VerificationResult(request.KeyId, status, null);
+            return new VerificationResult(request.KeyId, status, null) { Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason };
         }
 
         var record = Verify(request, key, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         metrics.Verified(record.Status, key?.Info.Spec, startedAt);
-        return new VerificationResult(request.KeyId, record.Status, record.Id);
+        return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
     }
 
     public async Task<BatchVerificationResult> VerifyBatchAsync(
@@ -117,7 +117,7 @@ internal sealed class Verifier(
         var results = new VerificationResult[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            results[i] = new VerificationResult(requests[i].KeyId, items[i].Status, logs ? items[i].Id : null);
+            results[i] = new VerificationResult(requests[i].KeyId, items[i].Status, logs ? items[i].Id : null) { Detail = items[i].Detail };
         }
 
         return new BatchVerificationResult(logs ? batch.Id : null, results);
@@ -147,9 +147,28 @@ internal sealed class Verifier(
             VerifiedAt = now,
             Caller = request.Caller ?? caller?.DisplayName,
             CallerId = caller?.StableId,
-            Detail = decision.IsAllowed ? null : decision.Reason,
+            Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason,
         };
     }
+
+    // Why a refused signature was refused, when there is more to say than the status. Never reached on the Valid path.
+    private static string? Diagnose(VerificationRequest request, ResolvedKey? key, VerificationStatus status)
+    {
+        if (key is null || status is not (VerificationStatus.InvalidSignature or VerificationStatus.MalformedSignature or VerificationStatus.AlgorithmMismatch))
+        {
+            return null;
+        }
+
+        var info = key.Info;
+        if (request.ExpectedAlgorithm is { } expected && expected != info.Spec.Algorithm)
+        {
+            return $"{expected} expected; the key is {info.Spec.Name}.";
+        }
+
+        var parameters = SignatureParameterResolver.Resolve(info, request.Options);
+        return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
+    }
+
 
     private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, bool allowed, DateTimeOffset now)
     {

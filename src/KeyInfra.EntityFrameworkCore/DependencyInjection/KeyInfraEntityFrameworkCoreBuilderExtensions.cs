@@ -49,7 +49,14 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
 
                 // EF logs every command at Information; on the hot path that is one line per verification
                 // in the host's log. KeyInfra's commands go to Debug, where they can still be switched on.
-                options.ConfigureWarnings(warnings => warnings.Log((RelationalEventId.CommandExecuted, LogLevel.Debug)));
+                // EF's own failure events go to Debug too: a ring version another writer took first fails one insert
+                // that KeyInfra retries, and must not page an operator. CommandFailureInterceptor logs every failure
+                // KeyInfra does not handle at Error instead.
+                options.ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.CommandExecuted, LogLevel.Debug),
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+                options.AddInterceptors(new CommandFailureInterceptor(provider.GetRequiredService<ILogger<CommandFailureInterceptor>>()));
             });
         }
 

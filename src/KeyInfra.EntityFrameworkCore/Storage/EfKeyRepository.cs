@@ -28,6 +28,10 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.PublicKeys.Add(entity);
+
+        // A ring version another writer took first fails the insert; that is handled here (false: try the next
+        // version), so the failed command is not logged as an error; anything else is, below.
+        var expected = key.RingName is null ? null : CommandFailureInterceptor.ExpectFailure();
         try
         {
             // One SaveChanges: the public and private key rows commit in one transaction.
@@ -36,13 +40,21 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         }
         catch (DbUpdateException) when (key.RingName is not null)
         {
+            // The check below is a command of its own: its failure is not an expected one.
+            expected?.Dispose();
+
             // Providers report the violated constraint differently, so look for the ring version instead.
             if (await RingVersionExistsAsync(key.TenantId, key.RingName, key.RingVersion, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
 
+            expected?.NotHandled();
             throw;
+        }
+        finally
+        {
+            expected?.Dispose();
         }
     }
 
@@ -79,6 +91,30 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .FirstOrDefaultAsync(cancellationToken)
             .ConfigureAwait(false);
         return entity is null ? null : KeyRecordMapping.ToRecord(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var keys = context.PublicKeys.AsNoTracking().Include(k => k.PrivateKey).Where(k => k.TenantId == tenantId);
+        if (lookup.SpkiSha256 is { } spkiSha256)
+        {
+            // The (tenant_id, spki_sha256) index; both providers compare the bytes.
+            var sha256 = spkiSha256.ToArray();
+            keys = keys.Where(k => k.SpkiSha256 == sha256);
+        }
+        else
+        {
+            var thumbprint = lookup.JwkThumbprint;
+            keys = keys.Where(k => k.JwkThumbprint == thumbprint);
+        }
+
+        var entities = await keys.OrderBy(k => k.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return entities.ConvertAll(KeyRecordMapping.ToRecord);
     }
 
     /// <inheritdoc />

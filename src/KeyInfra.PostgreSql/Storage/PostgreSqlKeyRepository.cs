@@ -82,6 +82,13 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         return await _retry.ExecuteAsync(() => _inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.FindByPublicKeyAsync(tenantId, lookup, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
         => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
 

@@ -377,13 +377,56 @@ public sealed class PublicKeyCodecTests
     // ---- Raw ----
 
     [TestMethod]
-    public void Decode_RawWithoutSpec_ThrowsRawKeyNeedsSpec()
+    [DataRow(33, DisplayName = "compressed P-256 or secp256k1 point")]
+    [DataRow(65, DisplayName = "uncompressed P-256 or secp256k1 point")]
+    [DataRow(97, DisplayName = "uncompressed P-384 point")]
+    [DataRow(31, DisplayName = "31 bytes")]
+    [DataRow(0, DisplayName = "empty")]
+    public void Decode_RawOtherThan32BytesWithoutSpec_ThrowsRawKeyNeedsSpec(int length)
     {
+        // Arrange
+        var raw = new byte[length];
+        if (length > 0)
+        {
+            raw[0] = length % 2 == 1 && length > 33 ? (byte)0x04 : (byte)0x02;
+        }
+
         // Act
-        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(new byte[32], KeyFormat.Raw, null));
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(raw, KeyFormat.Raw, null));
 
         // Assert
         Assert.AreEqual(ErrorCodes.RawKeyNeedsSpec, e.ErrorCode);
+    }
+
+    [TestMethod]
+    public void Decode_Raw32BytesWithoutSpec_Ed25519()
+    {
+        // Act: 32 bytes can only be an Ed25519 key.
+        var decoded = PublicKeyCodec.Decode(Hex(Rfc8032Test1PublicKey), KeyFormat.Raw, null);
+
+        // Assert
+        Assert.AreEqual(KeySpec.Ed25519, decoded.Spec);
+        CollectionAssert.AreEqual(PublicKeyCodec.Decode(Hex(Rfc8032Test1PublicKey), KeyFormat.Raw, KeySpec.Ed25519).Spki, decoded.Spki);
+    }
+
+    [TestMethod]
+    public void Decode_Raw32BytesWithoutSpecNotAPoint_ThrowsPointNotOnCurve()
+    {
+        // Act: read as Ed25519, then validated like any Ed25519 key (all zeros is a small-order point).
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(new byte[32], KeyFormat.Raw, null));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.PointNotOnCurve, e.ErrorCode);
+    }
+
+    [TestMethod]
+    public void Decode_Raw32BytesDeclaredEcdsa_ThrowsMalformedRawKey()
+    {
+        // Act: a declared spec still wins; 32 bytes are no P-256 point.
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(Hex(Rfc8032Test1PublicKey), KeyFormat.Raw, KeySpec.EcdsaP256));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.MalformedRawKey, e.ErrorCode);
     }
 
     [TestMethod]

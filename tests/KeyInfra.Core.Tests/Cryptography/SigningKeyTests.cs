@@ -303,4 +303,59 @@ public sealed class SigningKeyTests
 
         return writer.Encode();
     }
+    [TestMethod]
+    [DataRow("rsa-2048", "SHA256", 0)]
+    [DataRow("rsa-2048", "SHA256", 20)]
+    [DataRow("rsa-2048", "SHA256", 222, DisplayName = "rsa-2048 SHA256 222 (the longest salt that fits)")]
+    [DataRow("rsa-3072", "SHA384", 32)]
+    [DataRow("rsa-4096", "SHA512", 32)]
+    public void Sign_PssWithCustomSalt_VerifiesOnlyWithThatSalt(string specName, string hash, int salt)
+    {
+        // Arrange
+        var spec = KeySpec.Parse(specName);
+        var signer = For(spec);
+        using var verifier = VerificationKey.Create(spec, signer.ExportSpki());
+        var parameters = new SignatureParameters(HashByName(hash), SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = salt };
+        var message = Utf8("custom PSS salt");
+
+        // Act
+        var signature = signer.Sign(message, inputIsHash: false, parameters);
+        var again = signer.Sign(message, inputIsHash: false, parameters);
+
+        // Assert
+        Assert.AreEqual(spec.KeySizeBits / 8, signature.Length);
+        Assert.AreEqual(VerificationStatus.Valid, verifier.Verify(message, inputIsHash: false, signature, parameters));
+        Assert.AreEqual(VerificationStatus.InvalidSignature, verifier.Verify(message, inputIsHash: false, signature, parameters with { PssSaltLength = salt == 0 ? 1 : salt - 1 }));
+        Assert.AreEqual(salt > 0, !signature.AsSpan().SequenceEqual(again), "a salted signature is randomised; an unsalted PSS signature is deterministic");
+    }
+
+    [TestMethod]
+    public void Sign_PssSaltTooLongForModulus_ThrowsArgumentException()
+    {
+        // Arrange
+        var signer = For(KeySpec.Rsa2048);
+        var parameters = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 223 };
+
+        // Act
+        var e = Assert.ThrowsExactly<ArgumentException>(() => signer.Sign(Utf8("m"), inputIsHash: false, parameters));
+
+        // Assert
+        StringAssert.Contains(e.Message, "KI3001");
+        StringAssert.Contains(e.Message, "0 to 222 bytes");
+    }
+
+    [TestMethod]
+    public void Sign_PssWithHashLengthSalt_VerifiesWithDefaultParameters()
+    {
+        // Arrange: an explicit salt as long as the hash is the platform default.
+        var signer = For(KeySpec.Rsa2048);
+        using var verifier = VerificationKey.Create(KeySpec.Rsa2048, signer.ExportSpki());
+        var explicitSalt = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 32 };
+
+        // Act
+        var signature = signer.Sign(Utf8("m"), inputIsHash: false, explicitSalt);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.Valid, verifier.Verify(Utf8("m"), inputIsHash: false, signature, explicitSalt with { PssSaltLength = null }));
+    }
 }

@@ -10,7 +10,7 @@ namespace KeyInfra.Core.Tests.Cryptography;
 /// <summary>
 /// Known answers for <see cref="VerificationKey"/>: RFC 6979 appendix A.2.5–A.2.7 (ECDSA on P-256/384/521)
 /// and Wycheproof (C2SP/wycheproof testvectors_v1: rsa_signature_2048_sha256, rsa_pss_2048_sha256_mgf1_32,
-/// ecdsa_secp256k1_sha256).
+/// rsa_pss_2048_sha256_mgf1_0, rsa_pss_4096_sha512_mgf1_32, ecdsa_secp256k1_sha256).
 /// </summary>
 [TestClass]
 public sealed class VerificationKeyKnownAnswerTests
@@ -26,6 +26,10 @@ public sealed class VerificationKeyKnownAnswerTests
     // Wycheproof rsa_signature_2048_sha256_test.json and rsa_pss_2048_sha256_mgf1_32_test.json share this key (e = 65537).
     internal const string WycheproofRsa2048Spki =
         "30820122300d06092a864886f70d01010105000382010f003082010a0282010100a2b451a07d0aa5f96e455671513550514a8a5b462ebef717094fa1fee82224e637f9746d3f7cafd31878d80325b6ef5a1700f65903b469429e89d6eac8845097b5ab393189db92512ed8a7711a1253facd20f79c15e8247f3d3e42e46e48c98e254a2fe9765313a03eff8f17e1a029397a1fa26a8dce26f490ed81299615d9814c22da610428e09c7d9658594266f5c021d0fceca08d945a12be82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a1969816f48698bcbba1b4d9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e773066f453d1f5b4c2e9cf7820283f742b9d50203010001";
+
+    // Wycheproof rsa_pss_4096_sha512_mgf1_32_test.json (e = 65537): SHA-512 with a 32-byte salt, not the hash length.
+    private const string WycheproofRsa4096Spki =
+        "30820222300d06092a864886f70d01010105000382020f003082020a0282020100c9a765c2661b4674cff3480e9a5e462ad0ad2fc9bc6fbef62847b3113d20991f653967971c28252753f5fbacce012c2a8ab592914d269efafa724fa4b920e340930c106f7b36f79cebf0e62e88e0e476888e9f0e22186acdb6c4523a232b65b4ff2cc22dc44f8a559527d79d7cd7dcf3773212f7bb9aa133c31165cc663690bf123d73923c838929ccafee59d6c7095b8d4a74baf2d192c9a4e87c4e12bc58013078b28a7789e82e9f31de1f4d6a2aa6e80632be8e4bdf263e8d49b09416fb19c488c07ad8af722ab79182b23028a71e065d02412a9eebc46d7d8f4e03d79238d8c0cb4a97a9a1200ebb6ec64042ebeccad9567526eeef12c17d94c1049c889970b96e94cc353172a268a49c5e8bee13c15b39dec44f2c7a1aa37a7a0b6f72290acada32b1d8af1fc3dc8a89487ba81347cbeb1350925d30f923958106b49959c871e7c1dba55da0772e362cf8621d78610868b894e16e5dfec96874a93a4cf379b47e7e318ce315066d70ee3938140a60148f205085cef8a7700ca3c53d52a5756a63b3b16f153062b61262a68496210c8be4ef3f9029ca0ea0e3b3a0d5d6d226edbbf44daf8f045dc286ded3c4ec4db6b45347079f33eaf98e3c95b4b60e79ef4a3093feec543703422ba74a118511c2193b54fe8b633866ed2c705ccbc6e7d9d3656809ec3d3356e7400a9648ec37505041e3e31af1c02eefe924a67047d30203010001";
 
     // Wycheproof ecdsa_secp256k1_sha256_test.json, test groups 1 and 2.
     internal const string WycheproofSecp256k1Spki1 =
@@ -214,5 +218,88 @@ public sealed class VerificationKeyKnownAnswerTests
 
         // Assert
         Assert.AreEqual(VerificationStatus.MalformedSignature, status);
+    }
+
+    [TestMethod]
+    [DataRow("", "20081f8894a1330c4d503f642880e3c30e398fc6235c24f1be752e2d49cd9493ac0cf999e275c4f89ff08f0d9ba4e264a332525a616d336bd9e822f41ab3f4fae2f48ec66c2e52642ed93b7cb944396fbaa727cbfdfc1f20aace99a6f2a74475c338f8d9f22a38cb5bc51752076503b3aef1e65e5a8f8583d9ae7378ded038cf516898ad06beb90a42b85764526fcea44f74258fa4efb1da253d337f65619181ceb832dfe285ce78ae6b15f204e23bab274e87445d9f5df97f41dc8e3a97736b62591d075744b2552f90bcf1b1393e1e7627ef1f985f2bbabd52e43a35d0ddf4c67126e391f922ef7b1bb1911cd6e1b303cb2910dd70672bbfb62ea4eaad725c", DisplayName = "tcId 1")]
+    [DataRow("54657374", "2b3155b14971f79c9e3294723c7e41ded41af709f6edb2c19f3526584aaa1ef2de2e7a8dcaf5d7c3239f604c421656dc58e8b0852f7a65cd557724a9b2a17cac38d8020e939bfefec5dce0d8993e75615b974944e4c4a811e40db63f13d2b626bf26257a706a7bedc863d0100b676ab70d4a4f6eaf4692e0b69ee4426cfe7cfc3e92d93bb804569883cf31fb282efa5a81ce9f6d9f0ed79251ef2a0b596f80e0eb96ede67e30457a07655d777928b898ed1679046673e489d9c6305dee05abfdeba7357099f9cffd00735165ddc39aa7355b10a8b8612dfa2f836fb9f5f89f1407365d6b39a39e89c6647ff9da5fc6f960306686a8ed8e2ce12cc7fd9870d576", DisplayName = "tcId 3")]
+    public void Verify_WycheproofRsaPssSha256Salt0_ValidOnlyWithSalt0(string message, string signature)
+    {
+        // Arrange
+        using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
+        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 0 };
+        var sig = Hex(signature);
+
+        // Act
+        var valid = key.Verify(Hex(message), inputIsHash: false, sig, salt0);
+        var hashed = key.Verify(SHA256.HashData(Hex(message)), inputIsHash: true, sig, salt0);
+        var tampered = key.Verify(Hex(message), inputIsHash: false, FlipBit(sig, 100), salt0);
+        var defaultSalt = key.Verify(Hex(message), inputIsHash: false, sig, salt0 with { PssSaltLength = null });
+        var detail = key.Diagnose(Hex(message), inputIsHash: false, sig, salt0 with { PssSaltLength = null }, defaultSalt);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.Valid, valid);
+        Assert.AreEqual(VerificationStatus.Valid, hashed);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, tampered);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, defaultSalt);
+        Assert.AreEqual("PSS with a 32-byte salt expected; the signature verifies with a 0-byte salt (PssSaltLength).", detail);
+    }
+
+    [TestMethod]
+    [DataRow("09a166092799e0dcc9b4e758223012162cc0d8560b77833412c1bd37c8b0ee5260fd79e25a5dd1fa6a78134b26c85b4643f8992a933990f1505d0309bdea2bc41418e32f9966163730d805fa688e93f3aa5a8f01dc1095556b612218932ee15f72cb6033d3cdfb44d67fe53abf255180a521f7d5392c3b0ea864c4daed26ce9003f1b62cfa8333ca201a5ab3b78958a4b706a45763152e2b7b7006991ea80a7f06aa1b7ed23e72a9ea0f4d987588189124647318bee2a7f0a420a21d5c7763b50d2f1ffc6a3d692c840fe6004707a9990c29bb0e069b03702a8d25f4d4f54b9568a7ff96d078d9c2ad9b51b625b968893c66b92d96031d4a10a95b98bbcdeaeb", DisplayName = "tcId 70: s_len changed to 222")]
+    [DataRow("90c3cb3331e8b352c37db46283a1a66b647ecca43e3461ce1afc49d6230457341a52b558496ff83053175a7bfb4755a1bef0e65f470d6139eaaa28cc1c083905859c1475868ceb1e3829437f64a7ad757c9da3b6e8443e8f981f5c0724c5909bd4ebcfa65eea4e4f7af5222dba64a51228759c69e26c44d9a528d75a5b96855253da88f9b54744b1a8b02328394c452e62ef75cd69f7def67b80e4859ba3e73b08a2a3ff931f44d1d524320a33416bf4fc744847d12e3e973cb870fdc3ac1bdbacb677bcc63f927366f4d0d61ee3bc0d1a1b3d149672c6398f3409fe9e7c7c0a150571573b87889b4f23ef49b6f5984412642e5b0abe7f5ec4b4cf12c46a38f4", DisplayName = "tcId 74: first byte of hash h modified")]
+    public void Verify_WycheproofRsaPssSalt0ModifiedPadding_InvalidSignature(string signature)
+    {
+        // Arrange
+        using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
+        var salt0 = new SignatureParameters(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 0 };
+
+        // Act
+        var status = key.Verify(Hex("313233343030"), inputIsHash: false, Hex(signature), salt0);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.InvalidSignature, status);
+    }
+
+    [TestMethod]
+    [DataRow("", "8d4444ab233739c9d1441e99cb4f71581ed78fb996ba1257fffcd9e3c74ff60d6be352f002f959ff66bc6ed0c987a070097e5d57d8bd89b4452a9d2ca121eb6a283e8d0ef6f5f67875b6cbb8f04e6d242900d73d5bd7b59de4b9466ccbe53874ed422610e411fe3e026f47e47b8686b9c891c7226b4ca560a840e1734eb4f6fe877e559c9a9299dbbcaeebaf7eecfce6fe43ffbc483514fa3aabd6959e5aaa3977e23a9f97edf406d396e96c3c830164b10abc680bbaa6d99d19765d7c7e77946ef6ae240b5fef0249e7062792b15c8f9157da95971afb315c9c015c74a2e79ea2d0cc46992704872c340781f052b4b2cb5ded8f5cadd9b5e3edce128ef2354bd0411074d6515251f5231453bd530222f730ec736a86f721744267ba52652289ff6a207a5a7c45c20ec451948d6bd7b10f1af7282afed9f5df43e4a0d0f2e8fc6d3dd3130d4ff6fbc11f0ea460089856df29d1b7b111095754a7de9bc03029c6c397b6994674775fd29cd22ffb03dcd90c51096b18a6c174f2b48d50e94856f5a22adae64915d69c5528dac0345017c24e8aba401c6e9a0a268057a0fea237dbf0c88906796eea0d1bc3c2347cfcd812217e26015825e9f0fac404c22c26272443ccaf30b294c7c467497ee561a2a5f6d219973cffde9aed8e4486faa3de3d17405445e2f78a768dcac1efd01596486c2495f5bb1f830a4984041e03a7bcd77a", DisplayName = "tcId 1")]
+    [DataRow("54657374", "7c838ba65f923660aa4ac47465eb1df4df51d6fa2be26389757de8c6dfc7746aa5164d909b69b7c04758d256e13e3520e77e75b4094d8b0d60da0030b9c991969f6e892ff03ffba9b9f95ca991a279e7cded611a2879e6e6602f411a122c8d11cd333de5d2f7f367e38ee0491380e8796e113487ec7bc05ec1b1261aff871ef82cdd12f4e3d8f239cd49b2f53d57255dfe6ef29038831cdebe9cb1a76dc9ed79578e129b063724ccb3c7b3269f5dd3d9669a405582255cb56b1efe6d61a376df3a141014c3d660b66f9d1b266b5fd3c5472534df778e6e022a8f5a6cab501dde611e07c0c8eb5718962692e8e3773bfd25f1d3b63a20a251ef0c296f01f4a17814e18dfc029f2ed0ce073e83777cff44471f9348434fcc12b0420bf2de1c9018f0282ee21f09302b178f8c772c8f8962f6a29291c63532e1ae9301e7ac55781876965f425619a92559f33737d5e11b282f9434e27d9b27eb2fb0fce4e3e90ca9eaafef170644b00e512537bd779fd2207ee73020aaec07e6cd44103a14940c9499b013c42440d2f27a3def34f3509cd8631db1cc8633ac15180272c824369e1d3c8a6cdca511748361cb60e022173f95ad06e7c79d59e03934854a9f9827f3593d87c34d3fc44beec58e107d454ce04b55c96effce612aef0e5d55c31e367c9fc0166f2c9d450e86d79323d4da8fb409f97adc7af2ec6772ab290f622fe1fa61", DisplayName = "tcId 3")]
+    public void Verify_WycheproofRsaPssSha512Salt32_ValidOnlyWithSalt32(string message, string signature)
+    {
+        // Arrange
+        using var key = VerificationKey.Create(KeySpec.Rsa4096, Hex(WycheproofRsa4096Spki));
+        var salt32 = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 32 };
+        var sig = Hex(signature);
+
+        // Act
+        var valid = key.Verify(Hex(message), inputIsHash: false, sig, salt32);
+        var tampered = key.Verify(FlipBit(Hex(message + "00"), 0), inputIsHash: false, sig, salt32);
+        var hashLengthSalt = key.Verify(Hex(message), inputIsHash: false, sig, salt32 with { PssSaltLength = 64 });
+        var asPkcs1 = key.Verify(Hex(message), inputIsHash: false, sig, salt32 with { Padding = RsaPadding.Pkcs1 });
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.Valid, valid);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, tampered);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, hashLengthSalt);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, asPkcs1);
+    }
+
+    [TestMethod]
+    public void Verify_PssSaltThatCannotFitTheModulus_AlgorithmMismatchWithDetail()
+    {
+        // Arrange: 2048 bits with SHA-512 leave room for 256 − 64 − 2 = 190 salt bytes.
+        using var key = VerificationKey.Create(KeySpec.Rsa2048, Hex(WycheproofRsa2048Spki));
+        var parameters = new SignatureParameters(HashAlgorithmName.SHA512, SignatureEncoding.P1363, RsaPadding.Pss) { PssSaltLength = 191 };
+        var signature = new byte[256];
+
+        // Act
+        var status = key.Verify(Utf8("message"), inputIsHash: false, signature, parameters);
+        var detail = key.Diagnose(Utf8("message"), inputIsHash: false, signature, parameters, status);
+        var fits = key.Verify(Utf8("message"), inputIsHash: false, signature, parameters with { PssSaltLength = 190 });
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.AlgorithmMismatch, status);
+        Assert.AreEqual("A PSS salt of 191 bytes does not fit rsa-2048 with SHA512: at most 190 bytes.", detail);
+        Assert.AreEqual(VerificationStatus.InvalidSignature, fits);
     }
 }

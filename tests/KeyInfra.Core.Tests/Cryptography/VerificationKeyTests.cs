@@ -450,4 +450,148 @@ public sealed class VerificationKeyTests
         var body = Der(r, s)[2..];
         return [0x30, 0x80, .. body, 0x00, 0x00];
     }
+
+    [TestMethod]
+    [DataRow("ecdsa-p256", 64)]
+    [DataRow("ecdsa-p384", 96)]
+    [DataRow("ecdsa-p521", 132)]
+    public void Diagnose_DerSignatureUnderP1363_MalformedAndSaysDer(string specName, int p1363Length)
+    {
+        // Arrange
+        var spec = KeySpec.Parse(specName);
+        var signer = For(spec);
+        using var key = VerificationKey.Create(spec, signer.ExportSpki());
+        var der = DefaultParameters(spec) with { Encoding = SignatureEncoding.Der };
+        var signature = signer.Sign(s_message, inputIsHash: false, der);
+        var p1363 = der with { Encoding = SignatureEncoding.P1363 };
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, p1363);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, p1363, status);
+
+        // Assert: still refused, and told why.
+        Assert.AreEqual(VerificationStatus.MalformedSignature, status);
+        Assert.AreEqual($"{p1363Length}-byte P1363 expected; {signature.Length} bytes that parse as DER (SignatureEncoding.Der).", detail);
+    }
+
+    [TestMethod]
+    public void Diagnose_P1363SignatureUnderDer_MalformedAndSaysP1363Length()
+    {
+        // Arrange
+        var signer = For(KeySpec.EcdsaP256);
+        using var key = VerificationKey.Create(KeySpec.EcdsaP256, signer.ExportSpki());
+        var p1363 = DefaultParameters(KeySpec.EcdsaP256) with { Encoding = SignatureEncoding.P1363 };
+        var signature = signer.Sign(s_message, inputIsHash: false, p1363);
+        var der = p1363 with { Encoding = SignatureEncoding.Der };
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, der);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, der, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.MalformedSignature, status);
+        Assert.AreEqual("DER expected; 64 bytes that are not DER, the length of a P1363 signature on ecdsa-p256 (SignatureEncoding.P1363).", detail);
+    }
+
+    [TestMethod]
+    [DataRow(RsaPadding.Pkcs1, RsaPadding.Pss, "PSS expected; the signature verifies as PKCS#1 v1.5 (RsaPadding.Pkcs1).")]
+    [DataRow(RsaPadding.Pss, RsaPadding.Pkcs1, "PKCS#1 v1.5 expected; the signature verifies as PSS (RsaPadding.Pss).")]
+    public void Diagnose_RsaSignatureOfOtherPadding_InvalidAndNamesThePadding(RsaPadding signedWith, RsaPadding verifiedWith, string expected)
+    {
+        // Arrange
+        var signer = For(KeySpec.Rsa2048);
+        using var key = VerificationKey.Create(KeySpec.Rsa2048, signer.ExportSpki());
+        var signature = signer.Sign(s_message, inputIsHash: false, DefaultParameters(KeySpec.Rsa2048) with { Padding = signedWith });
+        var parameters = DefaultParameters(KeySpec.Rsa2048) with { Padding = verifiedWith };
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, parameters);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, parameters, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.InvalidSignature, status);
+        Assert.AreEqual(expected, detail);
+    }
+
+    [TestMethod]
+    [DataRow("ecdsa-p256")]
+    [DataRow("rsa-2048")]
+    public void Diagnose_SignatureOverOtherHash_InvalidAndNamesTheHash(string specName)
+    {
+        // Arrange
+        var spec = KeySpec.Parse(specName);
+        var signer = For(spec);
+        using var key = VerificationKey.Create(spec, signer.ExportSpki());
+        var signature = signer.Sign(s_message, inputIsHash: false, DefaultParameters(spec) with { Hash = HashAlgorithmName.SHA512 });
+        var parameters = DefaultParameters(spec) with { Hash = HashAlgorithmName.SHA256 };
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, parameters);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, parameters, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.InvalidSignature, status);
+        Assert.AreEqual("SHA256 expected; the signature verifies with SHA512 (SignatureOptions.HashAlgorithm).", detail);
+    }
+
+    [TestMethod]
+    [DataRow("ecdsa-p256")]
+    [DataRow("rsa-2048")]
+    [DataRow("ed25519")]
+    public void Diagnose_TamperedSignature_InvalidWithoutDetail(string specName)
+    {
+        // Arrange: a forgery is not a mix-up of options; nothing verifies it.
+        var spec = KeySpec.Parse(specName);
+        var signer = For(spec);
+        using var key = VerificationKey.Create(spec, signer.ExportSpki());
+        var parameters = DefaultParameters(spec);
+        var signature = FlipBit(signer.Sign(s_message, inputIsHash: false, parameters), 5);
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, parameters);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, parameters, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.InvalidSignature, status);
+        Assert.IsNull(detail);
+    }
+
+    [TestMethod]
+    [DataRow("rsa-2048", 100, "A 256-byte signature expected (the rsa-2048 modulus); got 100 bytes.")]
+    [DataRow("ed25519", 63, "A 64-byte Ed25519 signature expected; got 63 bytes.")]
+    [DataRow("ecdsa-p256", 0, "The signature is empty.")]
+    [DataRow("ecdsa-p256", 65, "64-byte P1363 expected (ecdsa-p256); got 65 bytes.")]
+    public void Diagnose_SignatureOfWrongLength_MalformedAndSaysTheLength(string specName, int length, string expected)
+    {
+        // Arrange
+        var spec = KeySpec.Parse(specName);
+        using var key = VerifierFor(spec);
+        var signature = new byte[length];
+        var parameters = DefaultParameters(spec);
+
+        // Act
+        var status = key.Verify(s_message, inputIsHash: false, signature, parameters);
+        var detail = key.Diagnose(s_message, inputIsHash: false, signature, parameters, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.MalformedSignature, status);
+        Assert.AreEqual(expected, detail);
+    }
+
+    [TestMethod]
+    public void Diagnose_HashOfWrongLength_AlgorithmMismatchAndSaysTheLength()
+    {
+        // Arrange
+        using var key = VerifierFor(KeySpec.EcdsaP384);
+        var parameters = DefaultParameters(KeySpec.EcdsaP384);
+        var hash = new byte[32];
+
+        // Act
+        var status = key.Verify(hash, inputIsHash: true, new byte[96], parameters);
+        var detail = key.Diagnose(hash, inputIsHash: true, new byte[96], parameters, status);
+
+        // Assert
+        Assert.AreEqual(VerificationStatus.AlgorithmMismatch, status);
+        Assert.AreEqual("A SHA384 hash is 48 bytes; got 32 (SignatureOptions.HashAlgorithm names the hash).", detail);
+    }
 }

@@ -118,6 +118,37 @@ public sealed class KeyChangeNotifierTests
         }
     }
 
+    [TestMethod]
+    public async Task Reencrypt_RewrappedKey_AnnouncedAsPrivateKeyChanged()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        var oldKey = KeyInfraTestHost.NewMasterKey();
+        var newKey = KeyInfraTestHost.NewMasterKey();
+        var recorder = new RecordingNotifier();
+        try
+        {
+            KeyInfo key;
+            await using (var first = await KeyInfraTestHost.StartAsync(folder, oldKey))
+            {
+                key = await first.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "rewrapped"));
+            }
+
+            await using var rotating = await KeyInfraTestHost.StartAsync(
+                folder,
+                newKey,
+                masterKeyOptions: o => o.PreviousMasterKeys = oldKey,
+                services: s => s.TryAddEnumerable(ServiceDescriptor.Singleton<IKeyChangeNotifier>(recorder)));
+            await rotating.Get<Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync();
+            await rotating.Get<Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync();
+
+            CollectionAssert.AreEqual(new[] { new KeyChange(key.TenantId, key.Id, KeyChangeKind.PrivateKeyChanged) }, recorder.Changes.ToArray());
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
     private sealed class RecordingNotifier : IKeyChangeNotifier
     {
         private readonly ConcurrentQueue<KeyChange> _changes = new();

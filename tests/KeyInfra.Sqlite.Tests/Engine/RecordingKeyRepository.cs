@@ -48,6 +48,9 @@ internal sealed class RecordingKeyRepository(IKeyRepository inner) : IKeyReposit
     public Task<KeyRecord?> FindLatestInRingAsync(Guid tenantId, string ringName, CancellationToken cancellationToken = default)
         => inner.FindLatestInRingAsync(tenantId, ringName, cancellationToken);
 
+    public Task<IReadOnlyList<KeyRecord>> FindByPublicKeyAsync(Guid tenantId, PublicKeyLookup lookup, int limit, CancellationToken cancellationToken = default)
+        => inner.FindByPublicKeyAsync(tenantId, lookup, limit, cancellationToken);
+
     public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default)
         => ListAsync(tenantId, query, limit, includePrivateKey: true, cancellationToken);
 

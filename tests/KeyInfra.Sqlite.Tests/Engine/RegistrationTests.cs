@@ -124,6 +124,35 @@ public sealed class RegistrationTests
     }
 
     [TestMethod]
+    [DataRow(false, DisplayName = "default: code after configuration")]
+    [DataRow(true, DisplayName = "ApplyConfigurationAfterCode: configuration after code")]
+    public void Options_SettingInCodeAndConfiguration_OrderAsAsked(bool configurationAfterCode)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyInfra:VerificationLog:MaxBatchSize"] = "64",
+        });
+        var keyInfra = builder.Services.AddKeyInfrastructure(o =>
+            {
+                o.VerificationLog.MaxBatchSize = 128;
+                o.KeyCache.MaxEntries = 500;
+            })
+            .UseSqlite($"Data Source={Path.Combine(_folder, "order.db")}");
+        if (configurationAfterCode)
+        {
+            keyInfra.ApplyConfigurationAfterCode().ApplyConfigurationAfterCode();
+        }
+
+        using var host = builder.Build();
+        var options = host.Services.GetRequiredService<IOptions<KeyInfraOptions>>().Value;
+
+        Assert.AreEqual(configurationAfterCode ? 64 : 128, options.VerificationLog.MaxBatchSize);
+        Assert.AreEqual(500, options.KeyCache.MaxEntries, "a setting configuration leaves out keeps the code's value");
+        Assert.AreEqual(configurationAfterCode ? 1 : 0, builder.Services.Count(d => d.ServiceType == typeof(IPostConfigureOptions<KeyInfraOptions>)));
+    }
+
+    [TestMethod]
     public async Task StartAsync_NoStorageProvider_FailsWithActionableMessage()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
