@@ -16,7 +16,11 @@ using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.PostgreSql.Tests;
 
-/// <summary>KeyInfra end to end on PostgreSQL, as the application role: registration, signing, the durable log, re-encryption.</summary>
+/// <summary>
+/// KeyInfra end to end on PostgreSQL, as the application role, where PostgreSQL adds to the engine contract: registration,
+/// row-level security across tenants, caller ids through both log writers, shutdown flush. The contract itself is
+/// <see cref="PostgreSqlEngineTests"/>.
+/// </summary>
 [TestClass]
 public sealed class EngineTests
 {
@@ -67,44 +71,6 @@ public sealed class EngineTests
 
         using var provider = services.BuildServiceProvider();
         Assert.IsInstanceOfType<TestTenantContext>(provider.GetRequiredService<ITenantContext>());
-    }
-
-    [TestMethod]
-    public async Task SignVerifyAndBatch_DurableLog_RecordedThroughCopy()
-    {
-        await using var database = await PostgreSqlTestDatabase.CreateAsync();
-        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
-        var keys = host.Get<IKeyStore>();
-        var verifier = host.Get<IVerifier>();
-
-        var results = new List<VerificationResult>();
-        foreach (var spec in KeySpec.All)
-        {
-            var key = await keys.CreateAsync(new CreateKeyRequest(spec, spec.Name) { Metadata = new Dictionary<string, string> { ["spec"] = spec.Name } });
-            var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
-            results.Add(await verifier.VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature) { Caller = "engine" }));
-            results.Add(await verifier.VerifyAsync(new VerificationRequest(key.Id, "other"u8.ToArray(), signature.Signature) { Caller = "engine" }));
-        }
-
-        var first = (await keys.ListAsync(new KeyQuery { PageSize = 1 })).Items[0];
-        var firstSignature = await host.Get<ISigner>().SignAsync(new SignRequest(first.Id, s_document));
-        var batch = await verifier.VerifyBatchAsync(
-            [new VerificationRequest(first.Id, s_document, firstSignature.Signature), new VerificationRequest(KeyId.New(), s_document, firstSignature.Signature)],
-            caller: "engine batch");
-
-        Assert.AreEqual(KeySpec.All.Count, results.Count(r => r.IsValid));
-        Assert.AreEqual(KeySpec.All.Count, results.Count(r => r.Status == VerificationStatus.InvalidSignature));
-        foreach (var result in results)
-        {
-            Assert.AreEqual(1L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE id = $1 AND caller = 'engine'", result.RecordId!.Value));
-        }
-
-        var storedBatch = await host.Get<IVerificationLog>().GetBatchAsync(batch.BatchId!.Value);
-        Assert.IsNotNull(storedBatch);
-        Assert.AreEqual("engine batch", storedBatch.Caller);
-        Assert.AreEqual(VerificationStatus.Valid, storedBatch.Items[0].Status);
-        Assert.AreEqual(VerificationStatus.KeyNotFound, storedBatch.Items[1].Status);
-        Assert.AreEqual("ed25519", await database.AdminScalarAsync<string>("SELECT metadata ->> 'spec' FROM public_keys WHERE name = 'ed25519'"));
     }
 
     [TestMethod]
@@ -283,23 +249,6 @@ public sealed class EngineTests
             var signature = await after.Get<ISigner>().SignAsync(new SignRequest(key.Id, s_document));
             Assert.IsTrue((await after.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, s_document, signature.Signature))).IsValid);
         }
-    }
-
-    [TestMethod]
-    public async Task Delete_UsedKey_IsRefusedAndUnusedKeyGoes()
-    {
-        await using var database = await PostgreSqlTestDatabase.CreateAsync();
-        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey());
-        var keys = host.Get<IKeyStore>();
-        var used = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "used"));
-        var unused = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "unused"));
-        await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(used.Id, s_document, new byte[64]));
-
-        await Assert.ThrowsExactlyAsync<Errors.KeyInUseException>(() => keys.DeleteAsync(used.Id));
-        Assert.IsTrue(await keys.DeleteAsync(unused.Id));
-
-        Assert.AreEqual(0L, await database.AdminScalarAsync<long>("SELECT count(*) FROM private_keys WHERE key_id = $1", unused.Id.Value));
-        Assert.IsNotNull(await keys.GetAsync(used.Id));
     }
 
     [TestMethod]

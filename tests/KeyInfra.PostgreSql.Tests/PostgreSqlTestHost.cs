@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using KeyInfra.Encryption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,20 +6,23 @@ using Microsoft.Extensions.Logging;
 namespace KeyInfra.PostgreSql.Tests;
 
 /// <summary>
-/// A real generic host running KeyInfra on a test database as the application role, with an environment-style
-/// master key. Two hosts on one database stand for two instances of an application.
+/// The shared <see cref="TestHost"/> on a test database given by its connection string, by default as the
+/// application role with <see cref="KeyInfraOptions.MigrateOnStartup"/> off (the owner migrated). Two hosts on one
+/// database stand for two instances of an application.
 /// </summary>
 internal sealed class PostgreSqlTestHost : IAsyncDisposable
 {
-    private PostgreSqlTestHost(IHost host) => Host = host;
+    private readonly TestHost _host;
 
-    public IHost Host { get; }
+    private PostgreSqlTestHost(TestHost host) => _host = host;
 
-    public IServiceProvider Services => Host.Services;
+    public IHost Host => _host.Host;
 
-    public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+    public IServiceProvider Services => _host.Services;
 
-    public static string NewMasterKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes));
+    public T Get<T>() where T : notnull => _host.Get<T>();
+
+    public static string NewMasterKey() => TestHost.NewMasterKey();
 
     public static async Task<PostgreSqlTestHost> StartAsync(
         string connectionString,
@@ -30,49 +32,18 @@ internal sealed class PostgreSqlTestHost : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         Action<ILoggingBuilder>? logging = null,
         Action<EnvironmentMasterKeyOptions>? masterKeyOptions = null)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        logging?.Invoke(builder.Logging);
-        builder.Services.AddKeyInfrastructure(o =>
+        => new(await TestHost.StartAsync(
+            builder => builder.UsePostgreSql(connectionString, storage),
+            masterKey,
+            o =>
             {
-                // The owner migrated the database; the application role could not.
+                // The owner migrated the database; the application role could not. A test may turn it back on.
                 o.MigrateOnStartup = false;
                 options?.Invoke(o);
-            })
-            .UsePostgreSql(connectionString, storage)
-            .UseEnvironmentMasterKey(o =>
-            {
-                o.MasterKey = masterKey;
-                o.MasterSecret = null;
-                o.PreviousMasterKeys = null;
-                masterKeyOptions?.Invoke(o);
-            });
-        services?.Invoke(builder.Services);
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync();
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+            },
+            masterKeyOptions,
+            services,
+            logging));
 
-        return new PostgreSqlTestHost(host);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Host.StopAsync();
-        if (Host is IAsyncDisposable asyncDisposable)
-        {
-            await asyncDisposable.DisposeAsync();
-        }
-        else
-        {
-            Host.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -32,7 +32,7 @@ internal sealed class KeyStore(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Spec, nameof(request));
         await AuthorizeAsync(KeyInfraOperation.CreateKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Now();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         CheckPssSalt(request.Spec, request.PssSaltLength);
@@ -48,7 +48,7 @@ internal sealed class KeyStore(
     {
         ArgumentNullException.ThrowIfNull(request);
         await AuthorizeAsync(KeyInfraOperation.ImportKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Now();
         ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         // JWK and undefined formats are refused by the codec (KI1011), like every other key format error.
@@ -76,7 +76,7 @@ internal sealed class KeyStore(
             PublicKeyFormat = request.Format,
             Status = KeyStatus.Active,
             CreatedAt = now,
-            ExpiresAt = request.ExpiresAt,
+            ExpiresAt = ToStoredPrecision(request.ExpiresAt),
             Owner = request.Owner,
             Metadata = Copy(request.Metadata),
             DefaultSignatureEncoding = request.SignatureEncoding,
@@ -139,7 +139,7 @@ internal sealed class KeyStore(
         }
 
         // The new version keeps the ring's lifetime: a ring of 90-day keys rotates to another 90-day key.
-        var now = time.GetUtcNow();
+        var now = Now();
         DateTimeOffset? expiresAt = latest.ExpiresAt is { } expires && expires > latest.CreatedAt ? now + (expires - latest.CreatedAt) : null;
 
         // The new version stays with the ring's backend (a ring of imported public keys rotates into software).
@@ -165,7 +165,7 @@ internal sealed class KeyStore(
         }
 
         // The store counts the update (Version + 1).
-        var revoked = record with { Status = KeyStatus.Revoked, RevokedAt = time.GetUtcNow(), RevocationReason = reason, Version = record.Version + 1 };
+        var revoked = record with { Status = KeyStatus.Revoked, RevokedAt = Now(), RevocationReason = reason, Version = record.Version + 1 };
         await UpdateAsync(revoked, KeyChangeKind.Revoked, cancellationToken).ConfigureAwait(false);
         Log.KeyRevoked(logger, id, record.TenantId, reason);
         return KeyRecordMapper.ToInfo(revoked);
@@ -180,7 +180,7 @@ internal sealed class KeyStore(
             return KeyRecordMapper.ToInfo(record);
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         var expired = record with { Status = KeyStatus.Expired, ExpiresAt = record.ExpiresAt is { } e && e < now ? e : now, Version = record.Version + 1 };
         await UpdateAsync(expired, KeyChangeKind.Expired, cancellationToken).ConfigureAwait(false);
         Log.KeyExpired(logger, id, record.TenantId);
@@ -242,7 +242,7 @@ internal sealed class KeyStore(
             PublicKeyFormat = KeyFormat.Der,
             Status = KeyStatus.Active,
             CreatedAt = now,
-            ExpiresAt = expiresAt,
+            ExpiresAt = ToStoredPrecision(expiresAt),
             Owner = owner,
             Metadata = Copy(metadata),
             DefaultSignatureEncoding = encoding,
@@ -334,6 +334,14 @@ internal sealed class KeyStore(
 
         await changes.PublishAsync(new KeyChange(record.TenantId, record.Id, kind), cancellationToken).ConfigureAwait(false);
     }
+
+    // The times a key carries are cut to whole microseconds, the finest time every store keeps (PostgreSQL's
+    // timestamptz): the key a write returns is then the key every later read, on any instance, gives back.
+    private DateTimeOffset Now() => ToStoredPrecision(time.GetUtcNow());
+
+    private static DateTimeOffset ToStoredPrecision(DateTimeOffset value) => value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
+
+    private static DateTimeOffset? ToStoredPrecision(DateTimeOffset? value) => value is { } v ? ToStoredPrecision(v) : null;
 
     private static void ValidateCommon(string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset? expiresAt, DateTimeOffset now)
     {

@@ -1,33 +1,33 @@
-using System.Security.Cryptography;
 using KeyInfra.Encryption;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
 /// <summary>
-/// A real generic host running KeyInfra on a SQLite file in its own temp folder, with an environment-style
-/// master key. Disposing stops the host; the folder is deleted by <see cref="DeleteFolder"/>.
+/// The shared <see cref="TestHost"/> on a SQLite file in its own temp folder, migrated by the host at start. Disposing
+/// stops the host; the folder is deleted by <see cref="DeleteFolder"/>.
 /// </summary>
 internal sealed class KeyInfraTestHost : IAsyncDisposable
 {
-    private KeyInfraTestHost(IHost host, string folder, string databasePath)
+    private readonly TestHost _host;
+
+    private KeyInfraTestHost(TestHost host, string folder, string databasePath)
     {
-        Host = host;
+        _host = host;
         Folder = folder;
         DatabasePath = databasePath;
     }
 
-    public IHost Host { get; }
+    public IHost Host => _host.Host;
 
     public string Folder { get; }
 
     public string DatabasePath { get; }
 
-    public IServiceProvider Services => Host.Services;
+    public IServiceProvider Services => _host.Services;
 
-    public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+    public T Get<T>() where T : notnull => _host.Get<T>();
 
     public static string NewFolder()
     {
@@ -36,9 +36,9 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
         return folder;
     }
 
-    public static string NewMasterKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes));
+    public static string NewMasterKey() => TestHost.NewMasterKey();
 
-    /// <summary>Builds and starts a host; <paramref name="configure"/> adjusts the registration.</summary>
+    /// <summary>Builds and starts a host; the delegates adjust the registration.</summary>
     public static async Task<KeyInfraTestHost> StartAsync(
         string? folder = null,
         string? masterKey = null,
@@ -48,30 +48,7 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
     {
         folder ??= NewFolder();
         var databasePath = Path.Combine(folder, "keyinfra.db");
-        masterKey ??= NewMasterKey();
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddKeyInfrastructure(o => options?.Invoke(o))
-            .UseSqlite($"Data Source={databasePath}")
-            .UseEnvironmentMasterKey(o =>
-            {
-                o.MasterKey = masterKey;
-                o.MasterSecret = null;
-                o.PreviousMasterKeys = null;
-                masterKeyOptions?.Invoke(o);
-            });
-        services?.Invoke(builder.Services);
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
-
+        var host = await TestHost.StartAsync(builder => builder.UseSqlite($"Data Source={databasePath}"), masterKey, options, masterKeyOptions, services);
         return new KeyInfraTestHost(host, folder, databasePath);
     }
 
@@ -85,16 +62,5 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Host.StopAsync().ConfigureAwait(false);
-        if (Host is IAsyncDisposable asyncDisposable)
-        {
-            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-        }
-        else
-        {
-            Host.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
