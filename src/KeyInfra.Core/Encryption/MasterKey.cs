@@ -33,6 +33,9 @@ public sealed class MasterKey : IDisposable
     private static readonly byte[] CheckValueLabel = Encoding.ASCII.GetBytes("KeyInfra key check value v1");
 
     private readonly byte[] _key;
+
+    // Derived once: HKDF costs two HMACs, and a row MAC is checked on every key load.
+    private readonly byte[] _subkeys;
     private int _disposed;
     private int _ringOwned;
 
@@ -47,13 +50,17 @@ public sealed class MasterKey : IDisposable
             throw new ArgumentException($"A master key is exactly {KeySizeBytes} bytes (256 bits); this one is {key.Length}.", nameof(key));
         }
 
-        _key = GC.AllocateArray<byte>(KeySizeBytes, pinned: true);
-        key.CopyTo(_key);
+        // The id is checked before any copy of the key exists, so a rejected key leaves nothing to zero.
         Id = id ?? Fingerprint(key);
         if (!IsValidId(Id))
         {
             throw new ArgumentException($"A master key id is 1–{MaxIdLength} characters of letters, digits, '.', '_' or '-'.", nameof(id));
         }
+
+        _key = GC.AllocateArray<byte>(KeySizeBytes, pinned: true);
+        key.CopyTo(_key);
+        _subkeys = GC.AllocateArray<byte>(MasterKeySubkeys.PurposeCount * MasterKeySubkeys.SubkeySize, pinned: true);
+        MasterKeySubkeys.DeriveAll(key, _subkeys);
     }
 
     /// <summary>The key's id, written into every ciphertext it wraps.</summary>
@@ -67,6 +74,16 @@ public sealed class MasterKey : IDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             return _key;
         }
+    }
+
+    /// <summary>
+    /// The subkey for one purpose (HKDF-SHA256 of this key; see <see cref="MasterKeySubkeys"/>). Valid until the key
+    /// is disposed; callers follow the same lease rule as for the key itself and never keep a copy.
+    /// </summary>
+    internal ReadOnlySpan<byte> Subkey(MasterKeyPurpose purpose)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _subkeys.AsSpan((int)purpose * MasterKeySubkeys.SubkeySize, MasterKeySubkeys.SubkeySize);
     }
 
     /// <summary>
@@ -129,6 +146,7 @@ public sealed class MasterKey : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             CryptographicOperations.ZeroMemory(_key);
+            CryptographicOperations.ZeroMemory(_subkeys);
         }
     }
 
