@@ -125,6 +125,9 @@ public interface IKeyRepository
     /// </summary>
     IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The ids of the master keys that wrapped stored private keys, across tenants: each once, sorted.</summary>
+    /// <summary>
+    /// The ids of the master keys that wrapped stored private keys or made stored key row MACs
+    /// (<see cref="KeyRecord.RowMacMasterKeyId"/>), across tenants: each once, sorted (ordinal).
+    /// </summary>
     Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default);
 }

@@ -395,13 +395,19 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
     public async Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await context.PrivateKeys
+        var wrapping = await context.PrivateKeys
             .Where(p => p.MasterKeyId != null)
             .Select(p => p.MasterKeyId!)
             .Distinct()
-            .OrderBy(id => id)
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
+        var authenticating = await context.PublicKeys
+            .Where(k => k.RowMacMasterKeyId != null)
+            .Select(k => k.RowMacMasterKeyId!)
+            .Distinct()
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key

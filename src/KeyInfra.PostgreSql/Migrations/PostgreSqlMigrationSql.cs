@@ -387,6 +387,13 @@ internal static class PostgreSqlMigrationSql
                     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
                     AS 'SELECT DISTINCT k.tenant_id FROM %1$I.public_keys k'
                 $f$, schema_name);
+            -- The master keys in use now include those that made row MACs (the same signature, so its grants stay).
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL
+                        UNION SELECT k.row_mac_master_key_id::text FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL'
+                $f$, schema_name);
             EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$I.keyinfra_key_tenants() FROM PUBLIC', schema_name);
             FOR app_role IN
                 SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
@@ -402,5 +409,14 @@ internal static class PostgreSqlMigrationSql
 
     public const string KeyRowMacsDown = """
         DROP FUNCTION keyinfra_key_tenants();
+        DO $do$
+        BEGIN
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT DISTINCT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL'
+                $f$, pg_catalog.current_schema());
+        END
+        $do$;
         """;
 }
