@@ -5,9 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KeyInfra.Tests;
 
 /// <summary>
-/// The real repository with a gate in front of <see cref="AddAsync"/>: once armed, the next adds wait until all of them
-/// have arrived, so writers that read the same ring version insert it together (a deterministic ring-version race).
-/// Shared by the test projects (linked like LogCapture.cs).
+/// The real repository with a gate in front of <see cref="AddAsync"/> and one in front of <see cref="UpdateLifecycleAsync"/>:
+/// once armed, the next adds (or lifecycle updates) wait until all of them have arrived, so writers that read the same
+/// ring version insert it together, and writers that read the same row version update it together (deterministic
+/// races). Shared by the test projects (linked like LogCapture.cs).
 /// </summary>
 internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
 {
@@ -15,6 +16,12 @@ internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
     private TaskCompletionSource? _gate;
     private int _waiting;
     private int _refused;
+    private TaskCompletionSource? _updateGate;
+    private int _updatesWaiting;
+    private int _updatesRefused;
+
+    /// <summary>How many lifecycle updates the store refused (the row version moved on, or the row is revoked).</summary>
+    public int UpdatesRefused => Volatile.Read(ref _updatesRefused);
 
     /// <summary>How many adds the store refused because the ring version was taken.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -39,6 +46,16 @@ internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
         {
             _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting = count;
+        }
+    }
+
+    /// <summary>Holds the next <paramref name="count"/> lifecycle updates until all of them have arrived.</summary>
+    public void HoldNextLifecycleUpdates(int count)
+    {
+        lock (_lock)
+        {
+            _updateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _updatesWaiting = count;
         }
     }
 
@@ -84,7 +101,39 @@ internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
 
     public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default) => inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken);
 
-    public Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default) => inner.UpdateLifecycleAsync(key, cancellationToken);
+    public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
+    {
+        Task? wait = null;
+        lock (_lock)
+        {
+            if (_updateGate is { } gate && _updatesWaiting > 0)
+            {
+                wait = gate.Task;
+                if (--_updatesWaiting == 0)
+                {
+                    gate.SetResult();
+                    _updateGate = null;
+                }
+            }
+        }
+
+        if (wait is not null)
+        {
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var updated = await inner.UpdateLifecycleAsync(key, cancellationToken).ConfigureAwait(false);
+        if (!updated)
+        {
+            Interlocked.Increment(ref _updatesRefused);
+        }
+
+        return updated;
+    }
+
+    public Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default) => inner.UpdateRowMacAsync(tenantId, id, version, rowMac, masterKeyId, cancellationToken);
+
+    public IAsyncEnumerable<KeyRecord> ListKeyRowsAsync(CancellationToken cancellationToken = default) => inner.ListKeyRowsAsync(cancellationToken);
 
     public Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default) => inner.UpdatePrivateKeyAsync(tenantId, id, privateKey, cancellationToken);
 

@@ -268,6 +268,7 @@ public abstract class KeyRepositoryConformanceTests
 
         var updated = await Keys.UpdateLifecycleAsync(key with
         {
+            Version = key.Version + 1,
             Name = "ignored",
             Status = KeyStatus.Revoked,
             RevokedAt = revokedAt,
@@ -292,9 +293,9 @@ public abstract class KeyRepositoryConformanceTests
         var key = TestData.Key(tenant);
         await Keys.AddAsync(key);
 
-        await Keys.UpdateLifecycleAsync(key with { Status = KeyStatus.Expired, ExpiresAt = TestData.Epoch });
+        await Keys.UpdateLifecycleAsync(key with { Status = KeyStatus.Expired, ExpiresAt = TestData.Epoch, Version = key.Version + 1 });
         var afterFirst = await Keys.FindAsync(tenant, key.Id);
-        await Keys.UpdateLifecycleAsync(afterFirst! with { Status = KeyStatus.Revoked, RevokedAt = TestData.Epoch, RevocationReason = RevocationReason.Superseded });
+        await Keys.UpdateLifecycleAsync(afterFirst! with { Status = KeyStatus.Revoked, RevokedAt = TestData.Epoch, RevocationReason = RevocationReason.Superseded, Version = afterFirst.Version + 1 });
         var afterSecond = await Keys.FindAsync(tenant, key.Id);
 
         Assert.AreEqual(1L, key.Version);

@@ -71,15 +71,16 @@ public sealed class MultipleInstancesTests
     }
 
     [TestMethod]
-    public async Task Expire_ByHandInTheDatabase_TheInstancesNotice()
+    public async Task Expire_ByHandInTheDatabase_TheInstancesNoticeAndRefuseTheRow()
     {
         var (key, signature) = await CreateAndSignOnAAsync();
         Assert.AreEqual(VerificationStatus.Valid, await VerifyOnBAsync(key.Id, signature));
 
-        // An operator's UPDATE fires the same trigger as KeyInfra's own changes.
+        // An UPDATE by hand fires the same trigger as KeyInfra's own changes: the instances drop the key and read the
+        // row again, which, changed outside KeyInfra, no longer fits its MAC and is refused.
         await PostgreSqlTestDatabase.ExecuteAsync(s_database.OwnerConnectionString, "UPDATE public_keys SET status = 'expired', expires_at = now() WHERE id = $1", key.Id.Value);
 
-        await PollUntilAsync(key.Id, signature, VerificationStatus.KeyExpired);
+        await PollUntilAsync(key.Id, signature, VerificationStatus.KeyTampered);
     }
 
     [TestMethod]

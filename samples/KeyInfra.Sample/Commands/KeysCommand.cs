@@ -15,7 +15,7 @@ internal static class KeysCommand
 
     public static Command Create(CliSession session)
     {
-        var keys = new Command("keys", "Create, import, list, export, revoke, expire, delete and rotate keys.")
+        var keys = new Command("keys", "Create, import, list, export, revoke, expire, delete, rotate and authenticate keys.")
         {
             CreateCommand(session),
             ImportCommand(session),
@@ -26,6 +26,7 @@ internal static class KeysCommand
             ExpireCommand(session),
             DeleteCommand(session),
             RotateCommand(session),
+            AuthenticateKeysCommand.Create(session),
         };
         return keys;
     }

@@ -6,6 +6,7 @@ using KeyInfra.Encryption;
 using KeyInfra.Hosting;
 using KeyInfra.Keys;
 using KeyInfra.PrivateKeys;
+using KeyInfra.RowAuthentication;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
@@ -57,8 +58,17 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<AccessGuard>();
 
         services.TryAddSingleton<IKeyReader, RepositoryKeyReader>();
-        services.TryAddSingleton<ImportedKeyCache>();
-        services.TryAddSingleton<SigningKeyCache>();
+
+        // The caches read through the registered reader with every row authenticated first (one wrapper, whatever
+        // the reader): nothing unauthenticated is parsed, imported or cached.
+        services.TryAddSingleton(static provider => new KeyRowAuthenticator(
+            provider.GetService<IEncryptionKeyProvider>(),
+            provider.GetService<IEncryptionKeyProvider>() is null ? null : provider.GetRequiredService<MasterKeyValidator>(),
+            provider.GetRequiredService<IKeyRepository>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRowAuthenticator>>()));
+        services.TryAddSingleton<IKeyRowAuthenticator>(static provider => provider.GetRequiredService<KeyRowAuthenticator>());
+        services.TryAddSingleton(static provider => ActivatorUtilities.CreateInstance<ImportedKeyCache>(provider, AuthenticatedReader(provider)));
+        services.TryAddSingleton(static provider => ActivatorUtilities.CreateInstance<SigningKeyCache>(provider, AuthenticatedReader(provider)));
         services.TryAddSingleton<IKeyCacheInvalidator, KeyCacheInvalidator>();
         services.TryAddSingleton<KeyChangePublisher>();
         services.TryAddSingleton<PrivateKeyBackendRegistry>();
@@ -83,4 +93,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);
     }
+
+    private static AuthenticatingKeyReader AuthenticatedReader(IServiceProvider provider)
+        => new(provider.GetRequiredService<IKeyReader>(), provider.GetRequiredService<KeyRowAuthenticator>());
 }

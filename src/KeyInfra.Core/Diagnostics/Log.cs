@@ -98,4 +98,33 @@ internal static partial class Log
     [LoggerMessage(EventId = 2023, EventName = "ReencryptionCompleted", Level = LogLevel.Information,
         Message = "Re-encryption under master key {MasterKeyId} done: {Encrypted} encrypted, {Rewrapped} re-wrapped, {Unchanged} unchanged.")]
     public static partial void ReencryptionCompleted(ILogger logger, string masterKeyId, int encrypted, int rewrapped, int unchanged);
+
+    // Key row authentication (2120–2139).
+    [LoggerMessage(EventId = 2120, EventName = "KeyRowRefused", Level = LogLevel.Error,
+        Message = "Key {KeyId} in tenant {TenantId} was refused: its stored row is not authenticated ({Reason}). The row was changed outside KeyInfra, or written without the master key; it is not used.")]
+    public static partial void KeyRowRefused(ILogger logger, KeyId keyId, Guid tenantId, string reason);
+
+    [LoggerMessage(EventId = 2121, EventName = "KeyRowUnauthenticated", Level = LogLevel.Warning,
+        Message = "Key {KeyId} in tenant {TenantId} was read without a MAC: the database is still being migrated. Run 'keys authenticate' to authenticate every row and make the database strict.")]
+    public static partial void KeyRowUnauthenticated(ILogger logger, KeyId keyId, Guid tenantId);
+
+    [LoggerMessage(EventId = 2122, EventName = "KeyRowsStrict", Level = LogLevel.Information,
+        Message = "Key rows are authenticated (strict), as master key {MasterKeyId}'s check value says: a row without a valid MAC is refused.")]
+    public static partial void KeyRowsStrict(ILogger logger, string masterKeyId);
+
+    [LoggerMessage(EventId = 2123, EventName = "KeyRowsMigrating", Level = LogLevel.Warning,
+        Message = "This database is being migrated (master key {MasterKeyId}'s check value says so): key rows without a MAC are read, with a warning each. Run 'keys authenticate' to authenticate every row and make it strict.")]
+    public static partial void KeyRowsMigrating(ILogger logger, string masterKeyId);
+
+    [LoggerMessage(EventId = 2124, EventName = "KeyRowsMarkedStrict", Level = LogLevel.Information,
+        Message = "Every key row is authenticated; the database is now strict (master key {MasterKeyId}'s check value records it).")]
+    public static partial void KeyRowsMarkedStrict(ILogger logger, string masterKeyId);
+
+    [LoggerMessage(EventId = 2125, EventName = "KeyRowAuthenticationCompleted", Level = LogLevel.Information,
+        Message = "Key row authentication pass: {Examined} rows examined, {Authenticated} authenticated, {Reauthenticated} re-authenticated under master key {MasterKeyId}, {Refused} refused.")]
+    public static partial void KeyRowAuthenticationCompleted(ILogger logger, long examined, long authenticated, long reauthenticated, long refused, string masterKeyId);
+
+    [LoggerMessage(EventId = 2126, EventName = "KeyRowAuthenticationUnavailable", Level = LogLevel.Warning,
+        Message = "No master key source is registered, so key rows are neither authenticated nor checked: a database writer can change any key. Register a master key source (UseEnvironmentMasterKey, ...).")]
+    public static partial void KeyRowAuthenticationUnavailable(ILogger logger);
 }

@@ -87,18 +87,18 @@ public sealed class MasterKey : IDisposable
     }
 
     /// <summary>
-    /// The key check value stored beside the data: HMAC-SHA256 of a fixed label under the key.
-    /// It reveals nothing about the key and tells a wrong key from the right one at start.
+    /// The v1 key check value: HMAC-SHA256 of a fixed label under the key. It reveals nothing about the key and tells
+    /// a wrong key from the right one. This release stores the v2 form, under the check-value subkey, which also
+    /// carries the database's row authentication state; <see cref="MatchesCheckValue"/> reads both.
     /// </summary>
     public byte[] ComputeCheckValue() => HMACSHA256.HashData(KeyBytes, CheckValueLabel);
 
-    /// <summary>Whether <paramref name="checkValue"/> is this key's check value (constant-time).</summary>
-    public bool MatchesCheckValue(ReadOnlySpan<byte> checkValue)
-    {
-        Span<byte> mine = stackalloc byte[32];
-        HMACSHA256.HashData(KeyBytes, CheckValueLabel, mine);
-        return CryptographicOperations.FixedTimeEquals(mine, checkValue);
-    }
+    /// <summary>
+    /// Whether <paramref name="checkValue"/> is this key's check value (constant-time): the v1 form
+    /// (<see cref="ComputeCheckValue"/>) or the v2 form this release stores, which also carries the database's row
+    /// authentication state (docs/security/rows.md).
+    /// </summary>
+    public bool MatchesCheckValue(ReadOnlySpan<byte> checkValue) => MasterKeyCheckValue.Read(this, checkValue).Matches;
 
     /// <summary>The default id of a key: 16 hex digits of HMAC-SHA256 of a fixed label under the key.</summary>
     public static string Fingerprint(ReadOnlySpan<byte> key)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
+using KeyInfra.RowAuthentication;
 using KeyInfra.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -13,9 +14,17 @@ namespace KeyInfra.Encryption;
 /// source's current key changes (another id, or other bytes under the same id).
 /// </summary>
 /// <remarks>
+/// <para>
+/// The current key's check value also carries the database's row authentication state (<see cref="KeyRowState"/>,
+/// <see cref="MasterKeyCheckValue"/>): a new database, or one whose checks were all deleted, is strict; a key new to a
+/// database inherits the state of the checks the ring verifies; only a verified v1 check (an older release) or a
+/// verified v2 check without the strict flag makes it migrating.
+/// </para>
+/// <para>
 /// Thread-safe. A successful run is remembered for its current key; a failed or cancelled one is retried on the
 /// next call, so a host whose key source was briefly unreachable recovers. A run holds its own lease on the ring
 /// it checks. Logs key ids only.
+/// </para>
 /// </remarks>
 internal sealed class MasterKeyValidator(
     IEncryptionKeyProvider keyProvider,
@@ -38,8 +47,9 @@ internal sealed class MasterKeyValidator(
     private readonly Dictionary<string, Validation> _validations = new(StringComparer.Ordinal);
 
     /// <summary>Completes when the source's current ring is validated; throws if it is not.</summary>
+    /// <returns>The database's row authentication state, as the current key's check value says.</returns>
     /// <exception cref="MasterKeyException">KI2001–KI2005: see the message for what to do.</exception>
-    public async Task EnsureValidatedAsync(CancellationToken cancellationToken = default)
+    public async Task<KeyRowState> EnsureValidatedAsync(CancellationToken cancellationToken = default)
     {
         MasterKeyRingLease lease;
         try
@@ -60,7 +70,7 @@ internal sealed class MasterKeyValidator(
 
         using (lease)
         {
-            await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
+            return await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -69,12 +79,12 @@ internal sealed class MasterKeyValidator(
     /// lease on the ring for the length of the call.
     /// </summary>
     /// <exception cref="MasterKeyException">KI2003–KI2004: see the message for what to do.</exception>
-    public Task EnsureValidatedAsync(MasterKeyRing ring, CancellationToken cancellationToken = default)
+    public Task<KeyRowState> EnsureValidatedAsync(MasterKeyRing ring, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ring);
         var current = ring.Current;
         var checkValue = current.ComputeCheckValue();
-        Task validation;
+        Task<KeyRowState> validation;
         lock (_lock)
         {
             if (_validations.TryGetValue(current.Id, out var last) && !last.Task.IsFaulted && !last.Task.IsCanceled && last.Matches(checkValue))
@@ -99,13 +109,13 @@ internal sealed class MasterKeyValidator(
         return validation.IsCompletedSuccessfully ? validation : validation.WaitAsync(cancellationToken);
     }
 
-    private async Task ValidateAsync(MasterKeyRingLease lease)
+    private async Task<KeyRowState> ValidateAsync(MasterKeyRingLease lease)
     {
         try
         {
             using (lease)
             {
-                await ValidateCoreAsync(lease.Ring).ConfigureAwait(false);
+                return await ValidateCoreAsync(lease.Ring).ConfigureAwait(false);
             }
         }
         catch (MasterKeyException e)
@@ -115,13 +125,22 @@ internal sealed class MasterKeyValidator(
         }
     }
 
-    private async Task ValidateCoreAsync(MasterKeyRing ring)
+    private async Task<KeyRowState> ValidateCoreAsync(MasterKeyRing ring)
     {
         var current = ring.Current;
         var checks = (await _masterKeys.ListAsync().ConfigureAwait(false))
             .ToDictionary(c => c.KeyId, StringComparer.Ordinal);
 
-        if (checks.TryGetValue(current.Id, out var currentCheck) && !current.MatchesCheckValue(currentCheck.CheckValue))
+        var currentReading = checks.TryGetValue(current.Id, out var currentCheck) ? MasterKeyCheckValue.Read(current, currentCheck.CheckValue) : (CheckValueReading?)null;
+        if (currentReading == CheckValueReading.UnknownFlags)
+        {
+            throw new MasterKeyException(
+                ErrorCodes.MasterKeyCheckFailed,
+                $"The stored check value of master key '{current.Id}' carries database flags this release does not know: a newer release of KeyInfra wrote it. " +
+                "Run that release (or newer) on this database. Nothing was written.");
+        }
+
+        if (currentCheck is not null && currentReading is { Matches: false })
         {
             throw new MasterKeyException(
                 ErrorCodes.MasterKeyCheckFailed,
@@ -151,13 +170,101 @@ internal sealed class MasterKeyValidator(
             throw new MasterKeyException(ErrorCodes.MasterKeyUnavailable, DescribeUnavailable(current.Id, missing, mismatched));
         }
 
-        if (currentCheck is null)
+        KeyRowState state;
+        if (currentReading is { } reading)
         {
-            await _masterKeys.AddAsync(new MasterKeyCheck(current.Id, current.ComputeCheckValue(), _timeProvider.GetUtcNow())).ConfigureAwait(false);
+            // v1: an older release used this key here, so rows without a MAC may be legitimate: migrating.
+            state = reading.Strict ? KeyRowState.Strict : KeyRowState.Migrating;
+        }
+        else
+        {
+            // A key new to this database inherits the state from the checks this ring can verify; with none (a new
+            // database, or every check deleted) the database is strict. A check that no key of the ring verifies is
+            // ignored: it proves nothing, so it can never make the database less strict.
+            state = InheritedState(ring, checks.Values);
+            var flags = state == KeyRowState.Strict ? CheckValueFlags.RowsAuthenticated : CheckValueFlags.None;
+            await _masterKeys.AddAsync(new MasterKeyCheck(current.Id, MasterKeyCheckValue.CreateV2(current, flags), _timeProvider.GetUtcNow())).ConfigureAwait(false);
             Log.MasterKeyCheckAdded(_logger, current.Id);
         }
 
         Log.MasterKeyValidated(_logger, current.Id, idsInUse.Count == 0 ? "none" : string.Join(", ", idsInUse));
+        if (state == KeyRowState.Strict)
+        {
+            Log.KeyRowsStrict(_logger, current.Id);
+        }
+        else
+        {
+            Log.KeyRowsMigrating(_logger, current.Id);
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// Records that every key row is authenticated: each stored check that a key of <paramref name="ring"/> verifies
+    /// is replaced by its v2 value with the strict flag (only if it is still the value read, compare-and-set), so that
+    /// no check of a key in use says "migrating" any more. The next validation of every key reads the strict state.
+    /// </summary>
+    /// <returns><c>true</c> if the current key's check now says strict.</returns>
+    public async Task<bool> MarkRowsAuthenticatedAsync(MasterKeyRing ring, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var currentStrict = false;
+        foreach (var check in await _masterKeys.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (ring.Find(check.KeyId) is not { } key)
+            {
+                continue;
+            }
+
+            var reading = MasterKeyCheckValue.Read(key, check.CheckValue);
+            if (!reading.Matches)
+            {
+                continue;
+            }
+
+            var strict = reading.Strict
+                || await _masterKeys.ReplaceAsync(check.KeyId, check.CheckValue, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.RowsAuthenticated), cancellationToken).ConfigureAwait(false);
+            if (strict && ReferenceEquals(key, ring.Current))
+            {
+                currentStrict = true;
+            }
+        }
+
+        lock (_lock)
+        {
+            // Every remembered run read the old state.
+            _validations.Clear();
+        }
+
+        if (currentStrict)
+        {
+            Log.KeyRowsMarkedStrict(_logger, ring.Current.Id);
+        }
+
+        return currentStrict;
+    }
+
+    private static KeyRowState InheritedState(MasterKeyRing ring, IEnumerable<MasterKeyCheck> checks)
+    {
+        var migrating = false;
+        foreach (var check in checks)
+        {
+            if (ring.Find(check.KeyId) is not { } key)
+            {
+                continue;
+            }
+
+            var reading = MasterKeyCheckValue.Read(key, check.CheckValue);
+            if (reading.Strict)
+            {
+                return KeyRowState.Strict;
+            }
+
+            migrating |= reading.Matches;
+        }
+
+        return migrating ? KeyRowState.Migrating : KeyRowState.Strict;
     }
 
     private static MasterKeyException SourceFailed(Exception inner) => new(
@@ -185,7 +292,7 @@ internal sealed class MasterKeyValidator(
     }
 
     /// <summary>A validation run and the check value of the current key it checks (new bytes under an old id count as a change).</summary>
-    private sealed record Validation(byte[] CheckValue, Task Task)
+    private sealed record Validation(byte[] CheckValue, Task<KeyRowState> Task)
     {
         public bool Matches(byte[] checkValue) => CryptographicOperations.FixedTimeEquals(CheckValue, checkValue);
     }

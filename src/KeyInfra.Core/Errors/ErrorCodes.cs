@@ -81,6 +81,16 @@ public static class ErrorCodes
     /// <summary>Encrypted data failed authentication: tampered, moved to another row, or under another key.</summary>
     public const string CiphertextAuthenticationFailed = "KI2102";
 
+    /// <summary>
+    /// A stored key row failed authentication: its MAC does not match its fields (changed outside KeyInfra, or copied
+    /// from another row), it has no MAC on a database whose rows are all authenticated, or its MAC was made by a
+    /// master key the key source does not provide. The key is not used.
+    /// </summary>
+    public const string KeyRowAuthenticationFailed = "KI2601";
+
+    /// <summary>A key's lifecycle update kept losing to concurrent updates of the same key; nothing was changed by this call.</summary>
+    public const string KeyUpdateConflict = "KI2602";
+
     /// <summary>A signing request does not fit the key (a hash for Ed25519, a hash of the wrong length, an unsupported hash).</summary>
     public const string SignRequestInvalid = "KI3001";
 

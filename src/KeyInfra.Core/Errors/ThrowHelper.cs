@@ -87,4 +87,11 @@ internal static class ThrowHelper
             $"{who} may not {what}{ring} ({operation}) in this tenant: the host's authorizer denied it. Grant the caller this operation, or call as one that has it.",
             operation, keyId, callerId);
     }
+
+    public static KeyTamperedException KeyTampered(KeyId id, string reason)
+        => new(ErrorCodes.KeyRowAuthenticationFailed, $"Key {id} cannot be used: its stored row failed authentication ({reason}). The row was changed outside KeyInfra; restore it from a backup, or revoke and replace the key. See docs/security/rows.md.", id);
+
+    [DoesNotReturn]
+    public static void KeyUpdateConflict(KeyId id)
+        => throw new KeyInfraException(ErrorCodes.KeyUpdateConflict, $"Key {id} was changed by other writers on every attempt to update it; nothing was changed by this call. Read the key and try again.");
 }

@@ -4,6 +4,7 @@ using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 using KeyInfra.PrivateKeys;
+using KeyInfra.RowAuthentication;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
@@ -22,10 +23,14 @@ internal sealed class KeyStore(
     KeyChangePublisher changes,
     ITenantContext tenant,
     AccessGuard access,
+    KeyRowAuthenticator rows,
     TimeProvider time,
     ILogger<KeyStore> logger) : IKeyStore
 {
     private const int RingInsertAttempts = 8;
+
+    // A lifecycle change is a compare-and-set on the row version; a writer that loses reads the key again.
+    private const int LifecycleUpdateAttempts = 8;
 
     public async Task<KeyInfo> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken = default)
     {
@@ -95,7 +100,9 @@ internal sealed class KeyStore(
     public async Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default)
     {
         await AuthorizeAsync(KeyInfraOperation.GetKey, id, null, cancellationToken).ConfigureAwait(false);
-        var record = await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false);
+        var record = await rows.CheckAsync(
+            await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         return record is null ? null : KeyRecordMapper.ToInfo(record);
     }
 
@@ -117,7 +124,9 @@ internal sealed class KeyStore(
             throw new ArgumentOutOfRangeException(nameof(query), query.PageSize, $"The page size is 1–{KeyQuery.MaxPageSize}.");
         }
 
-        var records = await repository.ListAsync(tenant.TenantId, query, query.PageSize + 1, includePrivateKey: false, cancellationToken).ConfigureAwait(false);
+        var records = await rows.CheckAllAsync(
+            await repository.ListAsync(tenant.TenantId, query, query.PageSize + 1, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         var hasMore = records.Count > query.PageSize;
         var items = new List<KeyInfo>(Math.Min(records.Count, query.PageSize));
         for (var i = 0; i < records.Count && i < query.PageSize; i++)
@@ -132,7 +141,9 @@ internal sealed class KeyStore(
     {
         KeyRequestValidator.Optional(ringName ?? throw new ArgumentNullException(nameof(ringName)), "A ring name", nameof(ringName));
         await AuthorizeAsync(KeyInfraOperation.RotateKey, null, ringName, cancellationToken).ConfigureAwait(false);
-        var latest = await repository.FindLatestInRingAsync(tenant.TenantId, ringName, cancellationToken).ConfigureAwait(false);
+        var latest = await rows.CheckAsync(
+            await repository.FindLatestInRingAsync(tenant.TenantId, ringName, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
             ThrowHelper.KeyRingNotFound(ringName);
@@ -158,33 +169,55 @@ internal sealed class KeyStore(
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a revocation reason.");
         }
 
-        var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
-        if (record.Status == KeyStatus.Revoked)
+        for (var attempt = 0; attempt < LifecycleUpdateAttempts; attempt++)
         {
-            return KeyRecordMapper.ToInfo(record);
+            var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record.Status == KeyStatus.Revoked)
+            {
+                // The first revocation stays: every later caller is told the same time and reason.
+                return KeyRecordMapper.ToInfo(record);
+            }
+
+            // The store applies it only over the version read (Version + 1), and never over a revoked row.
+            var revoked = await rows.SealAsync(
+                record with { Status = KeyStatus.Revoked, RevokedAt = Now(), RevocationReason = reason, Version = record.Version + 1 },
+                cancellationToken).ConfigureAwait(false);
+            if (await UpdateAsync(revoked, KeyChangeKind.Revoked, cancellationToken).ConfigureAwait(false))
+            {
+                Log.KeyRevoked(logger, id, record.TenantId, reason);
+                return KeyRecordMapper.ToInfo(revoked);
+            }
         }
 
-        // The store counts the update (Version + 1).
-        var revoked = record with { Status = KeyStatus.Revoked, RevokedAt = Now(), RevocationReason = reason, Version = record.Version + 1 };
-        await UpdateAsync(revoked, KeyChangeKind.Revoked, cancellationToken).ConfigureAwait(false);
-        Log.KeyRevoked(logger, id, record.TenantId, reason);
-        return KeyRecordMapper.ToInfo(revoked);
+        ThrowHelper.KeyUpdateConflict(id);
+        return null!;
     }
 
     public async Task<KeyInfo> ExpireAsync(KeyId id, CancellationToken cancellationToken = default)
     {
         await AuthorizeAsync(KeyInfraOperation.ExpireKey, id, null, cancellationToken).ConfigureAwait(false);
-        var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
-        if (record.Status != KeyStatus.Active)
+        for (var attempt = 0; attempt < LifecycleUpdateAttempts; attempt++)
         {
-            return KeyRecordMapper.ToInfo(record);
+            var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record.Status != KeyStatus.Active)
+            {
+                // Revoked or expired already; a revocation that raced this call wins and is what the caller is told.
+                return KeyRecordMapper.ToInfo(record);
+            }
+
+            var now = Now();
+            var expired = await rows.SealAsync(
+                record with { Status = KeyStatus.Expired, ExpiresAt = record.ExpiresAt is { } e && e < now ? e : now, Version = record.Version + 1 },
+                cancellationToken).ConfigureAwait(false);
+            if (await UpdateAsync(expired, KeyChangeKind.Expired, cancellationToken).ConfigureAwait(false))
+            {
+                Log.KeyExpired(logger, id, record.TenantId);
+                return KeyRecordMapper.ToInfo(expired);
+            }
         }
 
-        var now = Now();
-        var expired = record with { Status = KeyStatus.Expired, ExpiresAt = record.ExpiresAt is { } e && e < now ? e : now, Version = record.Version + 1 };
-        await UpdateAsync(expired, KeyChangeKind.Expired, cancellationToken).ConfigureAwait(false);
-        Log.KeyExpired(logger, id, record.TenantId);
-        return KeyRecordMapper.ToInfo(expired);
+        ThrowHelper.KeyUpdateConflict(id);
+        return null!;
     }
 
     public async Task<bool> DeleteAsync(KeyId id, CancellationToken cancellationToken = default)
@@ -264,19 +297,22 @@ internal sealed class KeyStore(
     {
         if (ringName is null)
         {
-            await repository.AddAsync(record, cancellationToken).ConfigureAwait(false);
-            return record;
+            var sealedRecord = await rows.SealAsync(record, cancellationToken).ConfigureAwait(false);
+            await repository.AddAsync(sealedRecord, cancellationToken).ConfigureAwait(false);
+            return sealedRecord;
         }
 
         for (var attempt = 0; attempt < RingInsertAttempts; attempt++)
         {
-            var latest = await repository.FindLatestInRingAsync(record.TenantId, ringName, cancellationToken).ConfigureAwait(false);
+            var latest = await rows.CheckAsync(
+                await repository.FindLatestInRingAsync(record.TenantId, ringName, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
             if (latest is not null && latest.Spec != record.Spec)
             {
                 throw new ArgumentException($"Ring '{ringName}' holds {latest.Spec.Name} keys; a {record.Spec.Name} key cannot join it. Use another ring name.", nameof(ringName));
             }
 
-            var versioned = record with { RingName = ringName, RingVersion = (latest?.RingVersion ?? 0) + 1 };
+            var versioned = await rows.SealAsync(record with { RingName = ringName, RingVersion = (latest?.RingVersion ?? 0) + 1 }, cancellationToken).ConfigureAwait(false);
             if (await repository.AddAsync(versioned, cancellationToken).ConfigureAwait(false))
             {
                 return versioned;
@@ -291,7 +327,10 @@ internal sealed class KeyStore(
     // row whose fingerprint column was altered cannot pass for another key (DESIGN 3b: the database is not trusted).
     private async Task<IReadOnlyList<KeyInfo>> FindCheckedAsync(PublicKeyLookup lookup, int limit, CancellationToken cancellationToken)
     {
-        var records = await repository.FindByPublicKeyAsync(tenant.TenantId, lookup, limit, cancellationToken).ConfigureAwait(false);
+        // Authenticated first: the stored fingerprints are not covered by the MAC, the public key is.
+        var records = await rows.CheckAllAsync(
+            await repository.FindByPublicKeyAsync(tenant.TenantId, lookup, limit, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         var keys = new List<KeyInfo>(records.Count);
         foreach (var record in records)
         {
@@ -316,7 +355,9 @@ internal sealed class KeyStore(
 
     private async Task<KeyRecord> FindOrThrowAsync(KeyId id, CancellationToken cancellationToken)
     {
-        var record = await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false);
+        var record = await rows.CheckAsync(
+            await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             ThrowHelper.KeyNotFound(id);
@@ -325,14 +366,16 @@ internal sealed class KeyStore(
         return record;
     }
 
-    private async Task UpdateAsync(KeyRecord record, KeyChangeKind kind, CancellationToken cancellationToken)
+    // False when the row moved on (another writer's change, or a revocation) or went: the caller reads it again.
+    private async Task<bool> UpdateAsync(KeyRecord record, KeyChangeKind kind, CancellationToken cancellationToken)
     {
         if (!await repository.UpdateLifecycleAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            ThrowHelper.KeyNotFound(record.Id);
+            return false;
         }
 
         await changes.PublishAsync(new KeyChange(record.TenantId, record.Id, kind), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     // The times a key carries are cut to whole microseconds, the finest time every store keeps (PostgreSQL's

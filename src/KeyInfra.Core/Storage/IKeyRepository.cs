@@ -5,7 +5,7 @@ namespace KeyInfra.Storage;
 /// <summary>
 /// Persists keys. Implemented by a storage provider (KeyInfra.EntityFrameworkCore); used by
 /// <see cref="IKeyStore"/>, which does the cryptography. Every method is limited to one tenant,
-/// except those made for maintenance across tenants (<see cref="ListPrivateKeysAsync"/>,
+/// except those made for maintenance across tenants (<see cref="ListPrivateKeysAsync"/>, <see cref="ListKeyRowsAsync"/>,
 /// <see cref="ListMasterKeyIdsInUseAsync"/>).
 /// </summary>
 /// <remarks>
@@ -17,6 +17,10 @@ namespace KeyInfra.Storage;
 /// (an unknown stored value, a malformed field) fails the whole call with a <see cref="Errors.KeyInfraException"/>
 /// of code <see cref="Errors.ErrorCodes.StoredDataInvalid"/>; no list leaves the row out, no record comes back with
 /// the field guessed.</description></item>
+/// <item><description>A store keeps each row's MAC (<see cref="KeyRecord.RowMac"/>, <see cref="KeyRecord.RowMacMasterKeyId"/>)
+/// as given and never computes or checks it: KeyInfra.Core seals every write and checks every read. A read without
+/// private key material still says whether there is a private key and which backend holds it
+/// (<see cref="KeyRecord.PrivateKeyBackend"/>), because the MAC covers both.</description></item>
 /// <item><description>What is stored comes back as it was given; times come back in UTC, to at least the
 /// microsecond. A provider whose text columns cannot hold a character (PostgreSQL: NUL) refuses it with an
 /// <see cref="ArgumentException"/> before it writes anything, and a filter holding it matches nothing.</description></item>
@@ -39,7 +43,8 @@ public interface IKeyRepository
 
     /// <summary>
     /// Finds a key by id in a tenant; without <paramref name="includePrivateKey"/>, no private key material is read:
-    /// <see cref="KeyRecord.PrivateKey"/> is <c>null</c> and <see cref="KeyRecord.HasPrivateKey"/> says whether there is one.
+    /// <see cref="KeyRecord.PrivateKey"/> is <c>null</c>, <see cref="KeyRecord.HasPrivateKey"/> says whether there is one
+    /// and <see cref="KeyRecord.PrivateKeyBackend"/> which backend holds it.
     /// </summary>
     Task<KeyRecord?> FindAsync(Guid tenantId, KeyId id, bool includePrivateKey, CancellationToken cancellationToken = default);
 
@@ -68,11 +73,38 @@ public interface IKeyRepository
     Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Saves a key's lifecycle fields: status, expiry, revocation time and reason; every other field of
-    /// <paramref name="key"/> is ignored. Each update increments the row's <see cref="KeyRecord.Version"/> by one.
-    /// Returns <c>false</c>, and changes nothing, if the key's tenant has no such key.
+    /// Saves a key's lifecycle fields as a conditional update (compare-and-set on the row version): status, expiry,
+    /// revocation time and reason, and the row's MAC (<see cref="KeyRecord.RowMac"/>, <see cref="KeyRecord.RowMacMasterKeyId"/>),
+    /// which KeyInfra computed over the record as given, <see cref="KeyRecord.Version"/> included. Every other field of
+    /// <paramref name="key"/> is ignored.
     /// </summary>
+    /// <remarks>
+    /// The update applies only if the stored row's version is <see cref="KeyRecord.Version"/> − 1 and the stored row is
+    /// not revoked; it then sets the stored version to <see cref="KeyRecord.Version"/>, in one statement. Revocation is
+    /// one-way in the data: no call changes a revoked row, so a revoked key never becomes active (or expired) again
+    /// through the library, and concurrent revocations keep the first one (its time and reason). A caller whose
+    /// update did not apply reads the row again and decides from what it finds.
+    /// </remarks>
+    /// <returns>
+    /// <c>true</c> if the row was updated; <c>false</c>, changing nothing, if the key's tenant has no such key, the
+    /// stored version is another, or the stored row is revoked.
+    /// </returns>
     Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a new MAC for a key row (authenticating a row written before row authentication, or re-authenticating
+    /// it under the current master key), only if the stored row's version is still <paramref name="version"/>; no
+    /// other field changes, the version included (the MAC covers it).
+    /// </summary>
+    /// <returns><c>true</c> if the MAC was stored; <c>false</c>, changing nothing, if there is no such key or its version moved on.</returns>
+    Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every key row, across tenants, each once, without private key material (<see cref="KeyRecord.PrivateKeyBackend"/>
+    /// and <see cref="KeyRecord.HasPrivateKey"/> are set): in key id order within a tenant, read in pages so no reader
+    /// stays open while the caller writes. The order of the tenants is the provider's. For the row authentication pass.
+    /// </summary>
+    IAsyncEnumerable<KeyRecord> ListKeyRowsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces a key's protected private key (re-encryption, re-wrapping, another backend), or gives a key that had
@@ -93,6 +125,9 @@ public interface IKeyRepository
     /// </summary>
     IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The ids of the master keys that wrapped stored private keys, across tenants: each once, sorted.</summary>
+    /// <summary>
+    /// The ids of the master keys that wrapped stored private keys or made stored key row MACs
+    /// (<see cref="KeyRecord.RowMacMasterKeyId"/>), across tenants: each once, sorted (ordinal).
+    /// </summary>
     Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default);
 }

@@ -4,7 +4,7 @@ namespace KeyInfra.Storage;
 /// <remarks>
 /// Master key checks are global, not per tenant. Every provider keeps this contract (the storage conformance suite
 /// tests it): adding is idempotent by key id, and the first check of a key id stays, even when several instances
-/// add one at the same time. Thread-safe.
+/// add one at the same time; a replacement applies only over the value it names. Thread-safe.
 /// </remarks>
 public interface IMasterKeyRepository
 {
@@ -13,4 +13,12 @@ public interface IMasterKeyRepository
 
     /// <summary>Adds a check; does nothing, and does not fail, if one with that key id exists.</summary>
     Task AddAsync(MasterKeyCheck check, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the check value of a key id, only if it is still <paramref name="expected"/> (compare-and-set; the
+    /// creation time stays). Used to record a change of the database state a check value carries (all key rows
+    /// authenticated).
+    /// </summary>
+    /// <returns><c>true</c> if the value was replaced; <c>false</c>, changing nothing, if there is no check with that id or its value is another.</returns>
+    Task<bool> ReplaceAsync(string keyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken = default);
 }

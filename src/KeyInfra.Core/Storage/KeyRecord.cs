@@ -90,9 +90,32 @@ public sealed record KeyRecord
     /// </summary>
     public bool HasPrivateKey
     {
-        get => _hasPrivateKey || PrivateKey is not null;
+        get => _hasPrivateKey || PrivateKey is not null || _privateKeyBackend is not null;
         init => _hasPrivateKey = value;
     }
 
+    /// <summary>
+    /// The name of the private-key backend that holds the key's private key, or <c>null</c> for a key without one:
+    /// <see cref="PrivateKeyRecord.Backend"/> when <see cref="PrivateKey"/> is set, and set by a read that leaves the
+    /// private key material out. Row authentication covers it, so a private key added to or moved under a key row
+    /// outside KeyInfra is refused.
+    /// </summary>
+    public string? PrivateKeyBackend
+    {
+        get => PrivateKey?.Backend ?? _privateKeyBackend;
+        init => _privateKeyBackend = value;
+    }
+
+    /// <summary>
+    /// The row's MAC (HMAC-SHA256, 32 bytes) over its canonical encoding, made by KeyInfra under a subkey of the
+    /// master key <see cref="RowMacMasterKeyId"/>; <c>null</c> on a row written before row authentication. A store
+    /// keeps it as given and never computes or checks it: KeyInfra.Core does both.
+    /// </summary>
+    public byte[]? RowMac { get; init; }
+
+    /// <summary>The id of the master key whose row-authentication subkey made <see cref="RowMac"/>; <c>null</c> with it.</summary>
+    public string? RowMacMasterKeyId { get; init; }
+
     private readonly bool _hasPrivateKey;
+    private readonly string? _privateKeyBackend;
 }

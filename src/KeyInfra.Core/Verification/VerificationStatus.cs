@@ -29,4 +29,11 @@ public enum VerificationStatus
     /// (or with a key id that does not exist: a denied caller does not learn which keys exist). The signature was not checked.
     /// </summary>
     AccessDenied = 8,
+
+    /// <summary>
+    /// The key's stored row failed authentication (its MAC does not match, or it has none on a database whose rows are
+    /// all authenticated): the row was changed outside KeyInfra, so the key was not used. An Error event (2120) names
+    /// the key. Reported only to a caller allowed to verify with the key id, like <see cref="KeyNotFound"/>.
+    /// </summary>
+    KeyTampered = 9,
 }

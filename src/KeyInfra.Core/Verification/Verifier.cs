@@ -4,6 +4,7 @@ using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
 using KeyInfra.Diagnostics;
+using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Tenancy;
@@ -33,17 +34,17 @@ internal sealed class Verifier(
         CheckSizes(request);
         var tenantId = tenant.TenantId;
         var caller = access.Caller;
-        var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        var (key, tampered) = await ResolveAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
         var decision = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, caller, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
         if (!LogsRecords)
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
-            var status = CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow());
+            var status = Refine(CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow()), tampered);
             metrics.Verified(status, key?.Info.Spec, startedAt);
             return new VerificationResult(request.KeyId, status, null) { Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason };
         }
 
-        var record = Verify(request, key, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+        var record = Verify(request, key, tampered, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         metrics.Verified(record.Status, key?.Info.Spec, startedAt);
         return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
@@ -75,12 +76,18 @@ internal sealed class Verifier(
         // Keys first (async, cached) and whether the caller may use each, then the CPU-bound checks on every core.
         var resolved = new Dictionary<KeyId, ResolvedKey?>();
         var decisions = new Dictionary<KeyId, AuthorizationDecision>();
+        var tamperedKeys = new HashSet<KeyId>();
         foreach (var request in requests)
         {
             if (!resolved.ContainsKey(request.KeyId))
             {
-                var key = await keys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+                var (key, tampered) = await ResolveAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
                 resolved[request.KeyId] = key;
+                if (tampered)
+                {
+                    tamperedKeys.Add(request.KeyId);
+                }
+
                 decisions[request.KeyId] = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, current, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -92,7 +99,7 @@ internal sealed class Verifier(
         Parallel.For(0, requests.Count, parallelOptions, i =>
         {
             var request = requests[i];
-            items[i] = Verify(request, resolved[request.KeyId], decisions[request.KeyId], current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            items[i] = Verify(request, resolved[request.KeyId], tamperedKeys.Contains(request.KeyId), decisions[request.KeyId], current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
             metrics.Verified(items[i].Status, resolved[request.KeyId]?.Info.Spec);
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
@@ -125,14 +132,30 @@ internal sealed class Verifier(
 
     private bool LogsRecords => _options.VerificationLog.Mode != LogMode.Off;
 
-    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, AuthorizationDecision decision, Caller? caller, Guid tenantId, Guid recordId, DateTimeOffset now)
+    // A key whose stored row failed authentication is not used: its id resolves to no key, and the outcome says why.
+    private async ValueTask<(ResolvedKey? Key, bool Tampered)> ResolveAsync(Guid tenantId, KeyId keyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await keys.GetAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false), false);
+        }
+        catch (KeyTamperedException)
+        {
+            return (null, true);
+        }
+    }
+
+    private static VerificationStatus Refine(VerificationStatus status, bool tampered)
+        => tampered && status == VerificationStatus.KeyNotFound ? VerificationStatus.KeyTampered : status;
+
+    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, bool tampered, AuthorizationDecision decision, Caller? caller, Guid tenantId, Guid recordId, DateTimeOffset now)
     {
         var input = (request.Data ?? request.Hash ?? default).Span;
         var isHash = request.Hash is not null;
         var signature = request.Signature.Span;
 
         Span<byte> documentSha256 = stackalloc byte[32];
-        var status = Check(request, key, decision.IsAllowed, now, input, isHash, signature, documentSha256, fingerprint: true);
+        var status = Refine(Check(request, key, decision.IsAllowed, now, input, isHash, signature, documentSha256, fingerprint: true), tampered);
 
         return new VerificationRecord
         {

@@ -36,6 +36,8 @@ internal sealed class PublicKeyConfiguration : IEntityTypeConfiguration<PublicKe
         builder.Property(e => e.SpkiSha256).HasColumnName("spki_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
         builder.Property(e => e.JwkThumbprint).HasColumnName("jwk_thumbprint").HasMaxLength(ColumnLengths.JwkThumbprint);
         builder.Property(e => e.Version).HasColumnName("version").HasDefaultValue(1L);
+        builder.Property(e => e.RowMac).HasColumnName("row_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
+        builder.Property(e => e.RowMacMasterKeyId).HasColumnName("row_mac_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
 
         builder.HasOne<AlgorithmEntity>().WithMany().HasForeignKey(e => e.AlgorithmId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_algorithm_id");
         builder.HasOne<CurveEntity>().WithMany().HasForeignKey(e => e.CurveId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_curve_id");

@@ -47,5 +47,6 @@ internal static class StoredText
         (Verification.VerificationStatus.KeyExpired, "key_expired"),
         (Verification.VerificationStatus.AlgorithmMismatch, "algorithm_mismatch"),
         (Verification.VerificationStatus.MalformedSignature, "malformed_signature"),
-        (Verification.VerificationStatus.AccessDenied, "access_denied"));
+        (Verification.VerificationStatus.AccessDenied, "access_denied"),
+        (Verification.VerificationStatus.KeyTampered, "key_tampered"));
 }

@@ -60,5 +60,11 @@ internal sealed class PublicKeyEntity
     /// <summary>The update counter: 1 on insert, incremented by every update.</summary>
     public long Version { get; set; } = 1;
 
+    /// <summary>HMAC-SHA256 of the row's canonical encoding (32 bytes), made by KeyInfra.Core; <c>null</c> on rows written before row authentication.</summary>
+    public byte[]? RowMac { get; set; }
+
+    /// <summary>The master key whose row-authentication subkey made <see cref="RowMac"/>.</summary>
+    public string? RowMacMasterKeyId { get; set; }
+
     public PrivateKeyEntity? PrivateKey { get; set; }
 }

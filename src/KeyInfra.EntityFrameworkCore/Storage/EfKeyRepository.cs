@@ -173,19 +173,93 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
     {
         ArgumentNullException.ThrowIfNull(key);
         var now = timeProvider.GetUtcNow();
+        var expectedVersion = key.Version - 1;
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+
+        // One conditional statement: over the version read, never over a revoked row (revocation is one-way).
         var updated = await context.PublicKeys
-            .Where(k => k.TenantId == key.TenantId && k.Id == key.Id.Value)
+            .Where(k => k.TenantId == key.TenantId && k.Id == key.Id.Value && k.Version == expectedVersion && k.Status != KeyStatus.Revoked)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(k => k.Status, key.Status)
                     .SetProperty(k => k.ExpiresAt, key.ExpiresAt)
                     .SetProperty(k => k.RevokedAt, key.RevokedAt)
                     .SetProperty(k => k.RevocationReason, key.RevocationReason)
+                    .SetProperty(k => k.RowMac, key.RowMac)
+                    .SetProperty(k => k.RowMacMasterKeyId, key.RowMacMasterKeyId)
                     .SetProperty(k => k.UpdatedAt, now)
-                    .SetProperty(k => k.Version, k => k.Version + 1),
+                    .SetProperty(k => k.Version, key.Version),
                 cancellationToken)
             .ConfigureAwait(false);
         return updated > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rowMac);
+        ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+        var now = timeProvider.GetUtcNow();
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await context.PublicKeys
+            .Where(k => k.TenantId == tenantId && k.Id == id.Value && k.Version == version)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(k => k.RowMac, rowMac)
+                    .SetProperty(k => k.RowMacMasterKeyId, masterKeyId)
+                    .SetProperty(k => k.UpdatedAt, now),
+                cancellationToken)
+            .ConfigureAwait(false);
+        return updated > 0;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<KeyRecord> ListKeyRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        KeyId? after = null;
+        while (true)
+        {
+            var page = await ListKeyRowsPageAsync(null, after, PrivateKeyPageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var key in page)
+            {
+                yield return key;
+            }
+
+            if (page.Count < PrivateKeyPageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>
+    /// One page of key rows without private key material, in key id order: those of <paramref name="tenantId"/> (or of
+    /// every tenant the connection can see, when <c>null</c>) whose id comes after <paramref name="after"/>.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <c>null</c> for all.</param>
+    /// <param name="after">The last key id of the previous page, or <c>null</c> for the first page.</param>
+    /// <param name="limit">The most keys returned (1–1,000).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>At most <paramref name="limit"/> keys; fewer means there are no more.</returns>
+    public async Task<IReadOnlyList<KeyRecord>> ListKeyRowsPageAsync(Guid? tenantId, KeyId? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var keys = context.PublicKeys.AsNoTracking();
+        if (tenantId is { } tenant)
+        {
+            keys = keys.Where(k => k.TenantId == tenant);
+        }
+
+        if (after is { } afterKey)
+        {
+            var afterId = afterKey.Value;
+            keys = keys.Where(k => k.Id.CompareTo(afterId) > 0);
+        }
+
+        var page = await WithoutPrivateKey(context, keys.OrderBy(k => k.Id).Take(limit)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return page.ConvertAll(ToRecord);
     }
 
     /// <inheritdoc />
@@ -321,20 +395,27 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
     public async Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await context.PrivateKeys
+        var wrapping = await context.PrivateKeys
             .Where(p => p.MasterKeyId != null)
             .Select(p => p.MasterKeyId!)
             .Distinct()
-            .OrderBy(id => id)
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
+        var authenticating = await context.PublicKeys
+            .Where(k => k.RowMacMasterKeyId != null)
+            .Select(k => k.RowMacMasterKeyId!)
+            .Distinct()
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    // The public key row and whether a private key exists (an EXISTS on private_keys): no private key material is read.
+    // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key
+    // material is read. The row MAC covers both whether there is a private key and which backend holds it.
     private static IQueryable<PublicKeyRow> WithoutPrivateKey(KeyInfraDbContext context, IQueryable<PublicKeyEntity> keys)
-        => keys.Select(k => new PublicKeyRow(k, context.PrivateKeys.Any(p => p.TenantId == k.TenantId && p.KeyId == k.Id)));
+        => keys.Select(k => new PublicKeyRow(k, context.PrivateKeys.Where(p => p.TenantId == k.TenantId && p.KeyId == k.Id).Select(p => p.Backend).FirstOrDefault()));
 
-    private static KeyRecord ToRecord(PublicKeyRow row) => KeyRecordMapping.ToRecord(row.Key) with { HasPrivateKey = row.HasPrivateKey };
+    private static KeyRecord ToRecord(PublicKeyRow row) => KeyRecordMapping.ToRecord(row.Key) with { PrivateKeyBackend = row.PrivateKeyBackend };
 
     private async Task<bool> RingVersionExistsAsync(Guid tenantId, string ringName, int? ringVersion, CancellationToken cancellationToken)
     {
@@ -351,5 +432,5 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             || await context.BatchVerificationItems.AnyAsync(i => i.KeyId == keyId, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record PublicKeyRow(PublicKeyEntity Key, bool HasPrivateKey);
+    private sealed record PublicKeyRow(PublicKeyEntity Key, string? PrivateKeyBackend);
 }

@@ -46,6 +46,19 @@ internal sealed class EfMasterKeyRepository(IDbContextFactory<KeyInfraDbContext>
         }
     }
 
+    public async Task<bool> ReplaceAsync(string keyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(replacement);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var updated = await context.MasterKeys
+            .Where(m => m.Id == keyId && m.CheckValue == expected)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.CheckValue, replacement), cancellationToken)
+            .ConfigureAwait(false);
+        return updated > 0;
+    }
+
     private async Task<bool> ExistsAsync(string keyId, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

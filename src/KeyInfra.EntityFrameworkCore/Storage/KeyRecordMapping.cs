@@ -36,6 +36,8 @@ internal static class KeyRecordMapping
             SpkiSha256 = key.SpkiSha256,
             JwkThumbprint = key.JwkThumbprint,
             Version = key.Version,
+            RowMac = key.RowMac,
+            RowMacMasterKeyId = key.RowMacMasterKeyId,
         };
 
         if (key.PrivateKey is { } privateKey)
@@ -81,6 +83,8 @@ internal static class KeyRecordMapping
         SpkiSha256 = entity.SpkiSha256,
         JwkThumbprint = entity.JwkThumbprint,
         Version = entity.Version,
+        RowMac = entity.RowMac,
+        RowMacMasterKeyId = entity.RowMacMasterKeyId,
         PrivateKey = entity.PrivateKey is { } privateKey ? ToRecord(privateKey) : null,
     };
 

@@ -402,6 +402,17 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ring_version");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<byte[]>("SpkiSha256")
                         .HasMaxLength(32)
                         .HasColumnType("bytea")

@@ -365,4 +365,58 @@ internal static class PostgreSqlMigrationSql
         CREATE OR REPLACE {{PrivateKeyTenantsFunctionV1}}
         GRANT EXECUTE ON FUNCTION keyinfra_create_verification_partitions(timestamptz, integer), keyinfra_private_key_tenants(), keyinfra_master_key_ids_in_use() TO PUBLIC;
         """;
+
+    // ---- KeyRowMacs ------------------------------------------------------------------------------------------
+
+    /// <remarks>
+    /// The row authentication pass reads every tenant's key rows, each tenant under its own row-level security
+    /// setting: this function reveals only which tenants hold keys (ids only). Runs as the owner (SECURITY DEFINER),
+    /// callable only by the roles that may insert into <c>public_keys</c>, as the other application functions.
+    /// </remarks>
+    public const string KeyRowMacsUp = """
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_key_tenants() RETURNS TABLE (tenant_id uuid)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT DISTINCT k.tenant_id FROM %1$I.public_keys k'
+                $f$, schema_name);
+            -- The master keys in use now include those that made row MACs (the same signature, so its grants stay).
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL
+                        UNION SELECT k.row_mac_master_key_id::text FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL'
+                $f$, schema_name);
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$I.keyinfra_key_tenants() FROM PUBLIC', schema_name);
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$I.keyinfra_key_tenants() TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    public const string KeyRowMacsDown = """
+        DROP FUNCTION keyinfra_key_tenants();
+        DO $do$
+        BEGIN
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT DISTINCT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL'
+                $f$, pg_catalog.current_schema());
+        END
+        $do$;
+        """;
 }

@@ -112,6 +112,51 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         return await _retry.ExecuteAsync(() => _inner.UpdateLifecycleAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _inner.UpdateRowMacAsync(tenantId, id, version, rowMac, masterKeyId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<KeyRecord> ListKeyRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // As for private keys: the tenants that hold keys (a function that reveals only their ids), then each
+        // tenant's rows under its own row-level security setting.
+        List<Guid> tenants;
+        await using (var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            tenants = await context.Database
+                .SqlQueryRaw<Guid>("SELECT tenant_id AS \"Value\" FROM keyinfra_key_tenants() ORDER BY 1")
+                .ToListAsync(cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        foreach (var tenantId in tenants)
+        {
+            KeyId? after = null;
+            while (true)
+            {
+                IReadOnlyList<KeyRecord> page;
+                using (TenantScope.Enter(tenantId))
+                {
+                    page = await _retry.ExecuteAsync(() => _inner.ListKeyRowsPageAsync(tenantId, after, PrivateKeyPageSize, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var key in page)
+                {
+                    yield return key;
+                }
+
+                if (page.Count < PrivateKeyPageSize)
+                {
+                    break;
+                }
+
+                after = page[^1].Id;
+            }
+        }
+    }
+
     public async Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(privateKey);

@@ -397,6 +397,17 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("ring_version");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<byte[]>("SpkiSha256")
                         .HasMaxLength(32)
                         .HasColumnType("BLOB")

@@ -100,9 +100,11 @@ public sealed class KeyChangeNotifierTests
             var announcedBefore = recorder.Changes.Count;
 
             // Another instance revokes the key: storage changes, this process hears of it as a listener would.
-            var repository = host.Get<IKeyRepository>();
-            var stored = (await repository.FindAsync(key.TenantId, key.Id, includePrivateKey: false))!;
-            await repository.UpdateLifecycleAsync(stored with { Status = KeyStatus.Revoked, RevokedAt = DateTimeOffset.UtcNow, RevocationReason = RevocationReason.KeyCompromise });
+            await using (var other = await KeyInfraTestHost.StartAsync(host.Folder, host.MasterKey))
+            {
+                await other.Get<IKeyStore>().RevokeAsync(key.Id, RevocationReason.KeyCompromise);
+            }
+
             var whileCached = (await verifier.VerifyAsync(request)).Status;
             host.Get<IKeyCacheInvalidator>().Invalidate(key.TenantId, key.Id);
             host.Get<IKeyCacheInvalidator>().InvalidateAll();

@@ -25,6 +25,9 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>The host's master key, Base64 (a second instance on the same file needs it).</summary>
+    public string MasterKey => _host.MasterKey;
+
     public IServiceProvider Services => _host.Services;
 
     public T Get<T>() where T : notnull => _host.Get<T>();

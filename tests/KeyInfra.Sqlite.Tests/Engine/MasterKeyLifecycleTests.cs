@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
+using KeyInfra.RowAuthentication;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
@@ -113,11 +114,13 @@ public sealed class MasterKeyLifecycleTests
                 await rotating.Get<ISigner>().SignAsync(new SignRequest(id, Document));
                 var summary = await rotating.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
                 var again = await rotating.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+                var rows = await rotating.Get<IKeyRowAuthenticator>().AuthenticateAllAsync();
 
                 Assert.AreEqual(1, summary.Rewrapped);
                 Assert.AreEqual(0, summary.Encrypted);
                 Assert.AreEqual(0, again.Rewrapped);
                 Assert.AreEqual(1, again.Unchanged);
+                Assert.AreEqual(1, rows.Reauthenticated);
             }
 
             await using var after = await KeyInfraTestHost.StartAsync(folder, newKey);
@@ -133,7 +136,15 @@ public sealed class MasterKeyLifecycleTests
     [TestMethod]
     public async Task LegacyPlaintextPrivateKey_SignsThenReencryptEncryptsIt()
     {
-        await using var host = await KeyInfraTestHost.StartAsync();
+        // A database an older release wrote: its master key check is v1, so rows without a MAC are still read.
+        var folder = KeyInfraTestHost.NewFolder();
+        var masterKey = KeyInfraTestHost.NewMasterKey();
+        await using (await KeyInfraTestHost.StartAsync(folder, masterKey))
+        {
+        }
+
+        await WriteV1CheckAsync(Path.Combine(folder, "keyinfra.db"), masterKey);
+        await using var host = await KeyInfraTestHost.StartAsync(folder, masterKey);
         try
         {
             using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -349,5 +360,18 @@ public sealed class MasterKeyLifecycleTests
             Interlocked.Exchange(ref _afterNext, null)?.Invoke();
             return lease;
         }
+    }
+
+    // What a release before row authentication stored: the v1 check value, HMAC under the master key itself.
+    private static async Task WriteV1CheckAsync(string databasePath, string masterKey)
+    {
+        using var key = new MasterKey(Convert.FromBase64String(masterKey));
+        await using var connection = new SqliteConnection($"Data Source={databasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE master_keys SET check_value = $value";
+        command.Parameters.AddWithValue("$value", key.ComputeCheckValue());
+        Assert.AreEqual(1, await command.ExecuteNonQueryAsync());
+        SqliteConnection.ClearAllPools();
     }
 }

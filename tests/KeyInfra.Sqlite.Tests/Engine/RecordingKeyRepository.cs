@@ -69,5 +69,9 @@ internal sealed class RecordingKeyRepository(IKeyRepository inner) : IKeyReposit
 
     public IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync(CancellationToken cancellationToken = default) => inner.ListPrivateKeysAsync(cancellationToken);
 
+    public Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default) => inner.UpdateRowMacAsync(tenantId, id, version, rowMac, masterKeyId, cancellationToken);
+
+    public IAsyncEnumerable<KeyRecord> ListKeyRowsAsync(CancellationToken cancellationToken = default) => inner.ListKeyRowsAsync(cancellationToken);
+
     public Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default) => inner.ListMasterKeyIdsInUseAsync(cancellationToken);
 }
