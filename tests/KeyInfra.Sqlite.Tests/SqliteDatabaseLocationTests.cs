@@ -6,8 +6,8 @@ namespace KeyInfra.Sqlite.Tests;
 [TestClass]
 public sealed class SqliteDatabaseLocationTests
 {
-    // A password with a ';' in it, unquoted: the parser reads "et-zq9xw" as a keyword and names it in its error.
-    private const string MalformedWithPassword = "Data Source=keys.db;Password=s3cr;et-zq9xw";
+    // A password with ';' and '=' in it, unquoted: the parser reads "zq9xw" as a keyword and names it in its error.
+    private const string MalformedWithPassword = "Data Source=keys.db;Password=s3cr;zq9xw=et";
 
     [TestMethod]
     public void Parse_MalformedConnectionStringWithPassword_MessageHoldsNoFragmentOfIt()
