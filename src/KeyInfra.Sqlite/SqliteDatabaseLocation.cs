@@ -2,8 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace KeyInfra.Sqlite;
 
-/// <summary>A checked SQLite connection string and the folder its database file lives in.</summary>
-internal sealed record SqliteDatabaseLocation(string ConnectionString, string? Directory)
+/// <summary>A checked SQLite connection string, the database file it names and the folder that file lives in.</summary>
+/// <param name="ConnectionString">The normalized connection string. It may hold a password: never log or print it.</param>
+/// <param name="FilePath">The full path of the database file, or <c>null</c> when SQLite resolves it itself (a <c>file:</c> URI) or it is opened read-only.</param>
+/// <param name="Directory">The folder of <paramref name="FilePath"/>, created before the first connection opens.</param>
+internal sealed record SqliteDatabaseLocation(string ConnectionString, string? FilePath, string? Directory)
 {
     private const string Example = "\"Data Source=keyinfra.db\"";
 
@@ -23,8 +26,11 @@ internal sealed record SqliteDatabaseLocation(string ConnectionString, string? D
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
-            // The connection string may hold a password: do not repeat it.
-            throw new ArgumentException($"The SQLite connection string is malformed ({ex.Message}). Pass one such as {Example}.", paramName, ex);
+            // The parser's message quotes the part it could not read, which may be a fragment of a password (one with a
+            // ';' or '=' in it): neither it nor the parser's exception (whose message a log would print) is passed on.
+            throw new ArgumentException(
+                $"The SQLite connection string is malformed: it is not a list of keyword=value pairs that Microsoft.Data.Sqlite knows (a value holding ';' or '=' must be quoted). The string is not repeated here, as it may hold a password. Pass one such as {Example}.",
+                paramName);
         }
 
         var dataSource = builder.DataSource;
@@ -39,10 +45,14 @@ internal sealed record SqliteDatabaseLocation(string ConnectionString, string? D
             throw new ArgumentException($"KeyInfra needs a SQLite database file, not an in-memory database. Pass one such as {Example}.", paramName);
         }
 
-        return new SqliteDatabaseLocation(builder.ToString(), DirectoryOf(dataSource, builder.Mode));
+        var filePath = FilePathOf(dataSource, builder.Mode);
+        return new SqliteDatabaseLocation(builder.ToString(), filePath, filePath is null ? null : Path.GetDirectoryName(filePath) is { Length: > 0 } directory ? directory : null);
     }
 
-    private static string? DirectoryOf(string dataSource, SqliteOpenMode mode)
+    /// <summary>The database file, never the connection string (which may hold a password).</summary>
+    public override string ToString() => $"SQLite database {FilePath ?? "(a file: URI or a read-only database)"}";
+
+    private static string? FilePathOf(string dataSource, SqliteOpenMode mode)
     {
         if (mode == SqliteOpenMode.ReadOnly || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
@@ -63,6 +73,6 @@ internal sealed record SqliteDatabaseLocation(string ConnectionString, string? D
             dataSource = Path.Combine(dataDirectory, dataSource[dataDirectoryMacro.Length..].TrimStart('/', '\\'));
         }
 
-        return Path.GetDirectoryName(Path.GetFullPath(dataSource)) is { Length: > 0 } directory ? directory : null;
+        return Path.GetFullPath(dataSource);
     }
 }

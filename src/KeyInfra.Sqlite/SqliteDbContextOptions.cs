@@ -1,5 +1,7 @@
 using KeyInfra.EntityFrameworkCore;
+using KeyInfra.Sqlite.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite;
 
@@ -9,12 +11,15 @@ internal static class SqliteDbContextOptions
     /// <summary>KeyInfra's own migrations history table, so it can share a database with a host's EF migrations.</summary>
     public const string MigrationsHistoryTable = "__keyinfra_migrations";
 
-    public static void Configure(DbContextOptionsBuilder options, SqliteDatabaseLocation location, SqliteStorageOptions storageOptions)
+    // Stateless, so one serves every context.
+    private static readonly SqliteCommandInterceptor s_commandInterceptor = new();
+
+    public static void Configure(DbContextOptionsBuilder options, SqliteDatabaseLocation location, SqliteStorageOptions storageOptions, ILogger? logger = null)
     {
         options
             .UseSqlite(location.ConnectionString, sqlite => sqlite
                 .MigrationsAssembly(typeof(SqliteDbContextOptions).Assembly.GetName().Name)
                 .MigrationsHistoryTable(MigrationsHistoryTable))
-            .AddInterceptors(new SqliteConnectionInterceptor(location, storageOptions));
+            .AddInterceptors(new SqliteConnectionInterceptor(location, storageOptions, logger), s_commandInterceptor);
     }
 }

@@ -16,7 +16,11 @@ public sealed class SqliteStorageOptions
     /// <summary>The longest <see cref="BusyTimeout"/>: one hour.</summary>
     public static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>The longest <see cref="MigrationLockTimeout"/>: one hour.</summary>
+    public static readonly TimeSpan MaxMigrationLockTimeout = TimeSpan.FromHours(1);
+
     private TimeSpan _busyTimeout = TimeSpan.FromSeconds(5);
+    private TimeSpan _migrationLockTimeout = TimeSpan.FromMinutes(2);
     private SqliteSynchronousMode _synchronous = SqliteSynchronousMode.Full;
 
     /// <summary>
@@ -55,6 +59,40 @@ public sealed class SqliteStorageOptions
             }
 
             _synchronous = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether the first connection KeyInfra opens (at the latest when the host starts, before anything is written)
+    /// runs <c>PRAGMA quick_check</c> and refuses a corrupt file: that open, and every later one, then fails with
+    /// <c>KI4701</c> (<see cref="Errors.ErrorCodes.StorageCorrupt"/>). Default: <c>false</c>.
+    /// </summary>
+    /// <remarks>
+    /// The check reads every page of the file, so a start takes longer as the database grows (about a second per
+    /// gigabyte on a local SSD). Without it a damaged page is still refused when a read reaches it (every read that
+    /// hits corruption fails with <c>KI4701</c>); with it, a host does not start, and acknowledge verifications, on a
+    /// damaged file. The SQLite health check (<c>AddKeyInfrastructureSqlite()</c>) runs the same check on demand.
+    /// </remarks>
+    public bool QuickCheckOnStart { get; set; }
+
+    /// <summary>
+    /// How long a migration waits for another process that is migrating the same database file (it holds the lock
+    /// file <c>&lt;database&gt;.migrations.lock</c> beside it) before it fails with <c>KI4702</c>
+    /// (<see cref="Errors.ErrorCodes.MigrationLockTimeout"/>). Default: 2 minutes. Zero to <see cref="MaxMigrationLockTimeout"/>.
+    /// </summary>
+    /// <remarks>The lock is the operating system's: it goes with the process that holds it, even one that is killed.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than <see cref="MaxMigrationLockTimeout"/>.</exception>
+    public TimeSpan MigrationLockTimeout
+    {
+        get => _migrationLockTimeout;
+        set
+        {
+            if (value < TimeSpan.Zero || value > MaxMigrationLockTimeout)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The SQLite migration lock timeout must be between zero and {MaxMigrationLockTimeout}.");
+            }
+
+            _migrationLockTimeout = value;
         }
     }
 }

@@ -1,18 +1,26 @@
+using KeyInfra.CrashHost;
+using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // Usage: KeyInfra.CrashHost <database path> <callers>
+//        KeyInfra.CrashHost <database path> hold-migration-lock
 // The master key comes from KEYINFRA_MASTER_KEY. Runs KeyInfra with the Durable log on the SQLite file, creates a
 // key, prints "key <id>", then has <callers> concurrent callers verify in a loop, printing "ack <record id>" as
 // each VerifyAsync returns (that is, once its record is committed), until the process is killed. The crash test
 // kills it with SIGKILL and checks that every printed record id is in the log.
-if (args.Length != 2 || !int.TryParse(args[1], out var callers) || callers < 1)
+// With hold-migration-lock the host starts migrating the file and stops for good right after EF Core has taken its
+// migration lock row (__EFMigrationsLock), printing "migration-lock-held"; the test kills it at that moment.
+var holdMigrationLock = args.Length == 2 && args[1] == "hold-migration-lock";
+var callers = 0;
+if (args.Length != 2 || (!holdMigrationLock && (!int.TryParse(args[1], out callers) || callers < 1)))
 {
-    Console.Error.WriteLine("Usage: KeyInfra.CrashHost <database path> <callers>");
+    Console.Error.WriteLine("Usage: KeyInfra.CrashHost <database path> <callers> | hold-migration-lock");
     return 2;
 }
 
@@ -21,6 +29,12 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddKeyInfrastructure(o => o.VerificationLog.Mode = LogMode.Durable)
     .UseSqlite($"Data Source={args[0]}")
     .UseEnvironmentMasterKey();
+if (holdMigrationLock)
+{
+    // EF Core applies every registered configuration of the context, KeyInfra's and this one.
+    builder.Services.ConfigureDbContext<KeyInfraDbContext>(options => options.AddInterceptors(new MigrationLockHold(Console.Out)));
+}
+
 using var host = builder.Build();
 await host.StartAsync();
 

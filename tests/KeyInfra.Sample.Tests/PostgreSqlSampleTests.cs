@@ -12,6 +12,7 @@ namespace KeyInfra.Sample.Tests;
 public sealed class PostgreSqlSampleTests
 {
     private const string Variable = "KEYINFRA_POSTGRES";
+    private const string MasterKeyVariable = "KEYINFRA_MASTER_KEY";
 
     [TestMethod]
     public async Task Demo_OnPostgreSql_RunsTwiceAndKeepsItsKeys()
@@ -22,8 +23,11 @@ public sealed class PostgreSqlSampleTests
         var database = "keyinfra_sample_" + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync(admin, $"CREATE DATABASE {database} OWNER keyinfra_owner");
         var saved = Environment.GetEnvironmentVariable(Variable);
+        var savedMasterKey = Environment.GetEnvironmentVariable(MasterKeyVariable);
         try
         {
+            // On PostgreSQL the sample takes the master key from the environment only.
+            Environment.SetEnvironmentVariable(MasterKeyVariable, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
             Environment.SetEnvironmentVariable(Variable, new NpgsqlConnectionStringBuilder(owner) { Database = database }.ConnectionString);
             using var workspace = new SampleWorkspace();
 
@@ -44,8 +48,37 @@ public sealed class PostgreSqlSampleTests
         finally
         {
             Environment.SetEnvironmentVariable(Variable, saved);
+            Environment.SetEnvironmentVariable(MasterKeyVariable, savedMasterKey);
             NpgsqlConnection.ClearAllPools();
             await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    [TestMethod]
+    public async Task Run_OnPostgreSqlWithoutMasterKeyVariable_RefusesTheDevelopmentKey()
+    {
+        // Arrange: PostgreSQL is selected and no master key variable is set (the refusal comes before any connection).
+        var saved = Environment.GetEnvironmentVariable(Variable);
+        var savedMasterKey = Environment.GetEnvironmentVariable(MasterKeyVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(MasterKeyVariable, null);
+            Environment.SetEnvironmentVariable(Variable, "Host=127.0.0.1;Port=1;Database=nowhere;Username=nobody;Password=unused-pw-31x;SSL Mode=Disable");
+            using var workspace = new SampleWorkspace();
+
+            // Act
+            var result = await workspace.RunAsync("keys", "list");
+
+            // Assert
+            Assert.AreEqual(2, result.ExitCode, result.Error);
+            StringAssert.Contains(result.Error, "KEYINFRA_MASTER_KEY");
+            Assert.IsFalse(File.Exists(workspace.DevelopmentKeyPath), "No development key is created for PostgreSQL.");
+            Assert.DoesNotContain("unused-pw-31x", result.Output + result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Variable, saved);
+            Environment.SetEnvironmentVariable(MasterKeyVariable, savedMasterKey);
         }
     }
 

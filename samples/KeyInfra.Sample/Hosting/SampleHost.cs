@@ -68,10 +68,18 @@ internal static class SampleHost
     public static IHost Build(string workingDirectory, string databasePath, bool migrateOnStartup, TextWriter error)
     {
         var dataDirectory = Path.GetDirectoryName(databasePath) ?? workingDirectory;
+        var postgres = PostgreSqlConnectionString();
+        if (postgres is not null && !MasterKeyFromEnvironment())
+        {
+            // A shared server's data must not be encrypted under a key lying in someone's working folder.
+            throw new UsageException($"On PostgreSQL ({PostgreSqlVariable}) the sample needs the master key from the environment: set {EnvironmentMasterKeyOptions.MasterKeyVariable} " +
+                "(generate one with: openssl rand -base64 32). The development master key file is for the local SQLite file only.");
+        }
+
         EnsureDataDirectory(dataDirectory);
 
         string? developmentKey = null;
-        if (!MasterKeyFromEnvironment())
+        if (postgres is null && !MasterKeyFromEnvironment())
         {
             developmentKey = DevelopmentMasterKey.LoadOrCreate(dataDirectory);
             WriteDevelopmentKeyWarning(error, Path.Combine(dataDirectory, DevelopmentMasterKey.FileName), workingDirectory);
@@ -101,7 +109,7 @@ internal static class SampleHost
                 }
             });
 
-        if (PostgreSqlConnectionString() is { } postgres)
+        if (postgres is not null)
         {
             keyInfra.UsePostgreSql(postgres);
         }
@@ -132,7 +140,16 @@ internal static class SampleHost
 
         try
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                // 0700: the folder may hold the development master key; nobody else may list it or swap its files.
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             if (string.Equals(Path.GetFileName(directory), DataDirectoryName, StringComparison.Ordinal))
             {
                 // The folder holds a database and perhaps a development key: keep both out of version control.

@@ -130,6 +130,15 @@ public static class ErrorCodes
     /// </summary>
     public const string StorageUnavailable = "KI4102";
 
+    /// <summary>
+    /// The SQLite database file is corrupt: SQLite reported it malformed (or not a database) while KeyInfra read or
+    /// wrote it, or <c>PRAGMA quick_check</c> found problems. Nothing read from it is returned.
+    /// </summary>
+    public const string StorageCorrupt = "KI4701";
+
+    /// <summary>Another process held the SQLite migration lock file longer than the configured wait.</summary>
+    public const string MigrationLockTimeout = "KI4702";
+
     /// <summary>The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller the operation.</summary>
     public const string AccessDenied = "KI5001";
 }

@@ -1,8 +1,9 @@
 namespace KeyInfra.Errors;
 
 /// <summary>
-/// The verification log could not commit records. The verifications whose calls fail with this
-/// exception were not recorded; no record that was acknowledged is lost.
+/// The verification log could not commit records, or could not confirm their commit. A verification whose call fails
+/// with this exception is not reported as done, but its record may still appear in the log (a commit whose flush failed
+/// can be on disk after a crash), and a retry records a second outcome; no record that was acknowledged is lost.
 /// </summary>
 public sealed class VerificationLogException : KeyInfraException
 {

@@ -247,7 +247,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 // The writer must outlive it: a dead writer would leave every Durable caller, now and later, waiting
                 // forever. This group's callers are told; the next group starts afresh.
                 var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
-                    $"The verification log writer failed while committing a batch of {rows} records, so this verification may not have been recorded. The cause is in the inner exception.", ex);
+                    $"The verification log writer failed while committing a batch of {rows} records, so this verification's outcome is withheld. Its record may still appear in the log; a retry records a second outcome. The cause is in the inner exception.", ex);
                 foreach (var entry in pending)
                 {
                     Complete(entry, entry.RowCount == 0 ? null : failure);
@@ -351,7 +351,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 }
 
                 return new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
-                    $"The verification log could not commit a batch of {rowCount} records, so this verification was not recorded. The cause is in the inner exception; check that the database is reachable and writable.", ex);
+                    $"The verification log could not confirm the commit of a batch of {rowCount} records, so this verification's outcome is withheld. Its record may still appear in the log (a commit whose flush failed can be on disk after a restart); a retry records a second outcome. The cause is in the inner exception; check that the database is reachable and writable.", ex);
             }
         }
     }

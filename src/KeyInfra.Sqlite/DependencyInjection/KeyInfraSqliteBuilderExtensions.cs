@@ -1,6 +1,8 @@
 using KeyInfra.Sqlite;
+using KeyInfra.Sqlite.Storage;
 using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,7 +40,13 @@ public static class KeyInfraSqliteBuilderExtensions
         }
 
         builder.UseEntityFrameworkCore(
-            (provider, dbContextOptions) => SqliteDbContextOptions.Configure(dbContextOptions, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+            (provider, dbContextOptions) => SqliteDbContextOptions.Configure(
+                dbContextOptions, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value, provider.GetRequiredService<ILogger<SqliteConnectionInterceptor>>()));
+
+        // Migrations hold a lock file beside the database (SqliteKeyInfraMigrator); it replaces the EF migrator.
+        services.RemoveAll<IKeyInfraMigrator>();
+        services.AddSingleton<IKeyInfraMigrator>(provider => ActivatorUtilities.CreateInstance<SqliteKeyInfraMigrator>(
+            provider, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         builder.Services.RemoveAll<KeyInfraStorageSelection>();
         builder.Services.AddSingleton(new KeyInfraStorageSelection(ProviderName));
         return builder;

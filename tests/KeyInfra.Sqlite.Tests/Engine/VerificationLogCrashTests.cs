@@ -1,12 +1,11 @@
-using System.Diagnostics;
-using KeyInfra.Encryption;
 using Microsoft.Data.Sqlite;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
 /// <summary>
-/// A real host process (tests/KeyInfra.CrashHost) under Durable load, killed with SIGKILL: no record whose
-/// VerifyAsync had returned may be missing from the SQLite file afterwards.
+/// The Durable promise: a real host process (tests/KeyInfra.CrashHost) under Durable load, killed with SIGKILL, then
+/// started again on the same file and killed again: no record whose VerifyAsync had returned, in either run, may be
+/// missing from the SQLite file afterwards.
 /// </summary>
 [TestClass]
 public sealed class VerificationLogCrashTests
@@ -18,58 +17,25 @@ public sealed class VerificationLogCrashTests
     {
         var folder = KeyInfraTestHost.NewFolder();
         var databasePath = Path.Combine(folder, "keyinfra.db");
+        var masterKey = KeyInfraTestHost.NewMasterKey();
         try
         {
-            // Arrange: the child verifies with 8 concurrent callers and prints each record id once its call returns.
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "KeyInfra.CrashHost.dll"));
-            start.ArgumentList.Add(databasePath);
-            start.ArgumentList.Add("8");
-            start.Environment[EnvironmentMasterKeyOptions.MasterKeyVariable] = KeyInfraTestHost.NewMasterKey();
-            start.Environment.Remove(EnvironmentMasterKeyOptions.MasterSecretVariable);
-            start.Environment.Remove(EnvironmentMasterKeyOptions.PreviousMasterKeysVariable);
-            start.Environment.Remove(EnvironmentMasterKeyOptions.MasterKeyIdVariable);
-
-            using var child = Process.Start(start)!;
-            var errors = child.StandardError.ReadToEndAsync();
+            // Arrange: each run verifies with 8 concurrent callers and prints each record id once its call returns.
             var acknowledged = new List<Guid>();
-            string? keyLine = null;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
-            // Act: read acknowledgements while the load runs, then kill the process mid-flight.
-            try
-            {
-                while (acknowledged.Count < AcknowledgementsBeforeKill)
-                {
-                    var line = await child.StandardOutput.ReadLineAsync(timeout.Token)
-                        ?? throw new AssertFailedException($"The crash host exited early (exit code {(child.HasExited ? child.ExitCode : -1)}): {await errors}");
-                    Collect(line, acknowledged, ref keyLine);
-                }
-            }
-            finally
-            {
-                child.Kill(); // SIGKILL on Linux and macOS: no shutdown code runs, the log writer dies where it stands.
-            }
+            // Act: kill a run mid-flight, start another on the file the kill left (WAL recovery, migrations checked
+            // again), and kill that one too.
+            var first = await RunUntilKilledAsync(databasePath, masterKey, acknowledged, timeout.Token);
+            var afterFirst = acknowledged.Count;
+            var second = await RunUntilKilledAsync(databasePath, masterKey, acknowledged, timeout.Token);
 
-            // Lines already written to the pipe before the kill were acknowledged too.
-            string? rest;
-            while ((rest = await child.StandardOutput.ReadLineAsync(timeout.Token)) is not null)
-            {
-                Collect(rest, acknowledged, ref keyLine);
-            }
-
-            await child.WaitForExitAsync(timeout.Token);
-
-            // Assert: reopen the file the way the next start would (WAL recovery included) and find every id.
+            // Assert: reopen the file the way the next start would and find every id of both runs.
             var stored = ReadRecordIds(databasePath);
-            Assert.IsNotNull(keyLine, "The crash host never reported its key.");
-            Assert.AreNotEqual(0, child.ExitCode, "The process was killed, not stopped.");
-            Assert.IsGreaterThanOrEqualTo(AcknowledgementsBeforeKill, acknowledged.Count);
+            Assert.AreNotEqual(0, first, "The first run was killed, not stopped.");
+            Assert.AreNotEqual(0, second, "The second run was killed, not stopped.");
+            Assert.IsGreaterThanOrEqualTo(AcknowledgementsBeforeKill, afterFirst);
+            Assert.IsGreaterThanOrEqualTo(2 * AcknowledgementsBeforeKill, acknowledged.Count);
             var missing = acknowledged.Where(id => !stored.Contains(id)).ToList();
             Assert.IsEmpty(missing, $"{missing.Count} of {acknowledged.Count} acknowledged records are missing, such as {missing.FirstOrDefault()}.");
         }
@@ -77,6 +43,36 @@ public sealed class VerificationLogCrashTests
         {
             KeyInfraTestHost.DeleteFolder(folder);
         }
+    }
+
+    /// <summary>Runs the crash host until it has acknowledged enough records, kills it, collects every line it printed; returns its exit code.</summary>
+    private static async Task<int> RunUntilKilledAsync(string databasePath, string masterKey, List<Guid> acknowledged, CancellationToken cancellationToken)
+    {
+        using var child = CrashHostProcess.Start(databasePath, masterKey, "8");
+        var target = acknowledged.Count + AcknowledgementsBeforeKill;
+        string? keyLine = null;
+        try
+        {
+            while (acknowledged.Count < target)
+            {
+                Collect(await child.ReadRequiredLineAsync(cancellationToken), acknowledged, ref keyLine);
+            }
+        }
+        finally
+        {
+            child.Kill(); // the log writer dies where it stands
+        }
+
+        // Lines already written to the pipe before the kill were acknowledged too.
+        string? rest;
+        while ((rest = await child.ReadLineAsync(cancellationToken)) is not null)
+        {
+            Collect(rest, acknowledged, ref keyLine);
+        }
+
+        await child.WaitForExitAsync(cancellationToken);
+        Assert.IsNotNull(keyLine, "The crash host never reported its key.");
+        return child.ExitCode;
     }
 
     private static void Collect(string line, List<Guid> acknowledged, ref string? keyLine)

@@ -157,6 +157,9 @@ public sealed class VerificationLogModeTests
             var after = await verifier.VerifyAsync(request);
 
             Assert.IsTrue(errors.TrueForAll(e => e.ErrorCode == ErrorCodes.VerificationLogWriteFailed && e.InnerException is not null), "Every waiting caller gets KI3101 with the cause.");
+            Assert.IsTrue(errors.TrueForAll(e => e.Message.Contains("may still appear in the log", StringComparison.Ordinal) && e.Message.Contains("a retry records a second outcome", StringComparison.Ordinal)),
+                "KI3101 does not promise the record is absent: after a failed flush and a crash it may be on disk.");
+            Assert.IsFalse(errors.Exists(e => e.Message.Contains("was not recorded", StringComparison.Ordinal)));
             Assert.AreEqual(VerificationStatus.Valid, after.Status);
             Assert.IsNotNull(after.RecordId);
             var records = await log.QueryAsync(new VerificationLogQuery { KeyId = key.Id, PageSize = 100 });
