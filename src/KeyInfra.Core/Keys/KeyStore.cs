@@ -161,6 +161,9 @@ internal sealed class KeyStore(
         var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
         if (record.Status == KeyStatus.Revoked)
         {
+            // Revoked already, perhaps by another process or by an earlier call that failed after its write committed:
+            // this process may still hold the key as active, and once this returns nothing here may use it.
+            changes.InvalidateLocal(record.TenantId, id);
             return KeyRecordMapper.ToInfo(record);
         }
 
@@ -177,6 +180,8 @@ internal sealed class KeyStore(
         var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
         if (record.Status != KeyStatus.Active)
         {
+            // As in RevokeAsync: the state was changed elsewhere, and this process may still hold the key as active.
+            changes.InvalidateLocal(record.TenantId, id);
             return KeyRecordMapper.ToInfo(record);
         }
 
@@ -327,8 +332,22 @@ internal sealed class KeyStore(
 
     private async Task UpdateAsync(KeyRecord record, KeyChangeKind kind, CancellationToken cancellationToken)
     {
-        if (!await repository.UpdateLifecycleAsync(record, cancellationToken).ConfigureAwait(false))
+        bool updated;
+        try
         {
+            updated = await repository.UpdateLifecycleAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The write may have committed before the failure (a cancellation or a lost connection after the commit):
+            // drop the key here, so neither this call's retry nor anything else in this process uses the old copy.
+            changes.InvalidateLocal(record.TenantId, record.Id);
+            throw;
+        }
+
+        if (!updated)
+        {
+            changes.InvalidateLocal(record.TenantId, record.Id);
             ThrowHelper.KeyNotFound(record.Id);
         }
 
