@@ -1,5 +1,7 @@
 using KeyInfra.EntityFrameworkCore;
+using KeyInfra.Sqlite.KeyChanges;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace KeyInfra.Sqlite;
 
@@ -15,6 +17,7 @@ internal static class SqliteDbContextOptions
             .UseSqlite(location.ConnectionString, sqlite => sqlite
                 .MigrationsAssembly(typeof(SqliteDbContextOptions).Assembly.GetName().Name)
                 .MigrationsHistoryTable(MigrationsHistoryTable))
+            .ReplaceService<IModelCustomizer, SqliteModelCustomizer>()
             .AddInterceptors(new SqliteConnectionInterceptor(location, storageOptions));
     }
 }

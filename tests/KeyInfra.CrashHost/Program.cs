@@ -10,6 +10,17 @@ using Microsoft.Extensions.Logging;
 // key, prints "key <id>", then has <callers> concurrent callers verify in a loop, printing "ack <record id>" as
 // each VerifyAsync returns (that is, once its record is committed), until the process is killed. The crash test
 // kills it with SIGKILL and checks that every printed record id is in the log.
+//
+// Usage: KeyInfra.CrashHost watch <database path> <key id> <document base64> <signature base64>
+// Runs KeyInfra on the SQLite file (created and migrated by the test), then verifies the signature and signs with the
+// key every 20 ms, printing "state <verification status> <sign outcome>" (the outcome is "ok" or an error code) each
+// time the pair changes, until killed. The cross-process revocation test revokes the key from its own process and
+// waits for this one to refuse it.
+if (args.Length == 5 && args[0] == "watch")
+{
+    return await WatchAsync(args[1], new KeyId(Guid.Parse(args[2])), Convert.FromBase64String(args[3]), Convert.FromBase64String(args[4]));
+}
+
 if (args.Length != 2 || !int.TryParse(args[1], out var callers) || callers < 1)
 {
     Console.Error.WriteLine("Usage: KeyInfra.CrashHost <database path> <callers>");
@@ -57,3 +68,41 @@ for (var i = 0; i < callers; i++)
 
 await Task.WhenAll(loops);
 return 0;
+
+static async Task<int> WatchAsync(string databasePath, KeyId keyId, byte[] document, byte[] signature)
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Services.AddKeyInfrastructure(o => o.VerificationLog.Mode = LogMode.Off)
+        .UseSqlite($"Data Source={databasePath}")
+        .UseEnvironmentMasterKey();
+    using var host = builder.Build();
+    await host.StartAsync();
+    var verifier = host.Services.GetRequiredService<IVerifier>();
+    var signer = host.Services.GetRequiredService<ISigner>();
+    string? last = null;
+    while (true)
+    {
+        var verified = await verifier.VerifyAsync(new VerificationRequest(keyId, document, signature));
+        string signed;
+        try
+        {
+            await signer.SignAsync(new SignRequest(keyId, document));
+            signed = "ok";
+        }
+        catch (KeyInfra.Errors.KeyInfraException e)
+        {
+            signed = e.ErrorCode;
+        }
+
+        var state = $"state {verified.Status} {signed}";
+        if (state != last)
+        {
+            Console.Out.WriteLine(state);
+            Console.Out.Flush();
+            last = state;
+        }
+
+        await Task.Delay(20);
+    }
+}
