@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.PostgreSql;
 
-/// <summary>KeyInfra.PostgreSql's log messages; event ids 3200–3299. Key ids are logged; connection strings and key material never.</summary>
+/// <summary>KeyInfra.PostgreSql's log messages; event ids 3200–3299, and 3320–3339 for key change notifications. Key ids are logged; connection strings and key material never.</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "PostgreSQL TLS mode is {SslMode}: the server's identity is not fully verified (or the connection is not encrypted). Use VerifyFull in production.")]
@@ -19,6 +19,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "Ignored a malformed key change notification.")]
     public static partial void MalformedNotification(ILogger logger);
+
+    [LoggerMessage(EventId = 3320, Level = LogLevel.Warning, Message = "The key change listener did not hear its own heartbeat within {TimeoutMs} ms, so its connection no longer delivers notifications; every cached key is dropped and it reconnects in {DelayMs} ms.")]
+    public static partial void HeartbeatMissed(ILogger logger, long timeoutMs, long delayMs, Exception? sendFailure);
 
     [LoggerMessage(EventId = 3220, Level = LogLevel.Information, Message = "Created {Count} verification_records partition(s).")]
     public static partial void PartitionsCreated(ILogger logger, int count);

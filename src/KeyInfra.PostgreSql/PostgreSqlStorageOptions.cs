@@ -29,6 +29,8 @@ public sealed class PostgreSqlStorageOptions
     private int _retentionMonths = 24;
     private TimeSpan _maintenanceInterval = TimeSpan.FromHours(1);
     private TimeSpan _notificationReconnectDelay = TimeSpan.FromSeconds(1);
+    private TimeSpan _notificationHeartbeatInterval = TimeSpan.FromSeconds(10);
+    private TimeSpan _notificationHeartbeatTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// TLS use. Default: the connection string's <c>SSL Mode</c> when it names one of
@@ -140,6 +142,27 @@ public sealed class PostgreSqlStorageOptions
     {
         get => _notificationReconnectDelay;
         set => _notificationReconnectDelay = InRange(value, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), "The reconnect delay");
+    }
+
+    /// <summary>
+    /// How often the key change listener proves its connection still delivers notifications: it NOTIFYs a channel only it
+    /// listens on (from another connection) and must hear it within <see cref="NotificationHeartbeatTimeout"/>; if not,
+    /// it drops every cached key and reconnects. A connection that died without an error (a half-open TCP connection, a
+    /// stalled network path) is found within this interval plus the timeout. Default: 10 seconds.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 100 milliseconds to 5 minutes.</exception>
+    public TimeSpan NotificationHeartbeatInterval
+    {
+        get => _notificationHeartbeatInterval;
+        set => _notificationHeartbeatInterval = InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5), "The heartbeat interval");
+    }
+
+    /// <summary>How long the key change listener waits to hear its heartbeat (see <see cref="NotificationHeartbeatInterval"/>). Default: 5 seconds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside 100 milliseconds to 1 minute.</exception>
+    public TimeSpan NotificationHeartbeatTimeout
+    {
+        get => _notificationHeartbeatTimeout;
+        set => _notificationHeartbeatTimeout = InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1), "The heartbeat timeout");
     }
 
     /// <summary>

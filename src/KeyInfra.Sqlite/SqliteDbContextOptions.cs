@@ -1,6 +1,8 @@
 using KeyInfra.EntityFrameworkCore;
+using KeyInfra.Sqlite.KeyChanges;
 using KeyInfra.Sqlite.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Sqlite;
@@ -20,6 +22,7 @@ internal static class SqliteDbContextOptions
             .UseSqlite(location.ConnectionString, sqlite => sqlite
                 .MigrationsAssembly(typeof(SqliteDbContextOptions).Assembly.GetName().Name)
                 .MigrationsHistoryTable(MigrationsHistoryTable))
+            .ReplaceService<IModelCustomizer, SqliteModelCustomizer>()
             .AddInterceptors(new SqliteConnectionInterceptor(location, storageOptions, logger), s_commandInterceptor);
     }
 }

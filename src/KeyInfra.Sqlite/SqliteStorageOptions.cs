@@ -19,9 +19,16 @@ public sealed class SqliteStorageOptions
     /// <summary>The longest <see cref="MigrationLockTimeout"/>: one hour.</summary>
     public static readonly TimeSpan MaxMigrationLockTimeout = TimeSpan.FromHours(1);
 
+    /// <summary>The shortest <see cref="KeyChangePollInterval"/>: 10 milliseconds.</summary>
+    public static readonly TimeSpan MinKeyChangePollInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The longest <see cref="KeyChangePollInterval"/>: one minute.</summary>
+    public static readonly TimeSpan MaxKeyChangePollInterval = TimeSpan.FromMinutes(1);
+
     private TimeSpan _busyTimeout = TimeSpan.FromSeconds(5);
     private TimeSpan _migrationLockTimeout = TimeSpan.FromMinutes(2);
     private SqliteSynchronousMode _synchronous = SqliteSynchronousMode.Full;
+    private TimeSpan _keyChangePollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// How long a statement waits for another connection's write lock before it fails with
@@ -93,6 +100,39 @@ public sealed class SqliteStorageOptions
             }
 
             _migrationLockTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether a hosted service watches the database file for key changes made by other processes (another host on the
+    /// same file, the admin CLI) and drops those keys from this process's key caches. Default: <c>true</c>. Turn it off
+    /// only when no other process ever writes keys to the file: otherwise a key revoked elsewhere keeps verifying here
+    /// until its cache entry expires (<see cref="KeyCacheOptions.TimeToLive"/>, 5 minutes by default).
+    /// </summary>
+    /// <remarks>
+    /// Triggers on the key tables record each changed key in <c>key_changes</c> in the same transaction as the change.
+    /// The watcher keeps one connection open and asks it, every <see cref="KeyChangePollInterval"/>, whether anything
+    /// was committed (<c>PRAGMA data_version</c>, which costs no I/O); only then does it read the keys changed since its
+    /// last look, and it drops just those, so the verification log's constant commits do not empty the cache.
+    /// </remarks>
+    public bool DetectKeyChanges { get; set; } = true;
+
+    /// <summary>
+    /// How often the key change watcher looks for changes made by other processes (see <see cref="DetectKeyChanges"/>):
+    /// a revocation made elsewhere reaches this process within about this interval. Default: 1 second.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside <see cref="MinKeyChangePollInterval"/> to <see cref="MaxKeyChangePollInterval"/>.</exception>
+    public TimeSpan KeyChangePollInterval
+    {
+        get => _keyChangePollInterval;
+        set
+        {
+            if (value < MinKeyChangePollInterval || value > MaxKeyChangePollInterval)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The key change poll interval must be between {MinKeyChangePollInterval} and {MaxKeyChangePollInterval}.");
+            }
+
+            _keyChangePollInterval = value;
         }
     }
 }

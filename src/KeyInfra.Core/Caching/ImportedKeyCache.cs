@@ -15,8 +15,11 @@ namespace KeyInfra.Caching;
 /// <see cref="KeyCacheOptions.NegativeTimeToLive"/> so a flood of unknown ids cannot hammer the database.
 /// A missing key is loaded once for all concurrent callers (single flight): the first starts the read, the others
 /// await it. The stored public key is parsed once and imported into the platform once. A generation counter, bumped
-/// by every invalidation, keeps a load that raced an invalidation from re-inserting the stale key, and an
-/// invalidation detaches the load in flight so later callers read again. Keys are read for verification, so no
+/// by every invalidation, keeps a load that raced an invalidation from re-inserting the stale key: the load reads
+/// the generation before it reads storage, and compares and inserts under the lock every invalidation takes, so an
+/// invalidation lands either before the comparison (the load inserts nothing) or after the insert (it removes the
+/// entry); never between them. Trimming a full cache only removes entries, so it runs outside the lock. An
+/// invalidation also detaches the load in flight so later callers read again. Keys are read for verification, so no
 /// private key material is loaded. Status and expiry are checked by the caller on every use, against the clock.
 /// Evicted key objects are not disposed: a concurrent verification may still hold them, and public keys
 /// are not secret, so the finalizer may free them.
@@ -26,7 +29,16 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Task<ResolvedKey?>> _loads = new();
     private readonly KeyCacheOptions _options = options.Value.KeyCache;
+
+    // Taken by every invalidation and by the compare-and-insert of a load, never on a hit.
+    private readonly Lock _gate = new();
     private long _generation;
+
+    /// <summary>
+    /// Test seam: runs after a load has read storage (and trimmed a full cache), just before it compares the generation
+    /// and inserts, so a test can land an invalidation at that point deterministically. Null in production.
+    /// </summary>
+    internal Action<Guid, KeyId>? BeforeInsert { get; set; }
 
     /// <summary>Returns the key, or <c>null</c> if it does not exist in the tenant.</summary>
     public ValueTask<ResolvedKey?> GetAsync(Guid tenantId, KeyId keyId, CancellationToken cancellationToken)
@@ -42,18 +54,26 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
         return new ValueTask<ResolvedKey?>(JoinLoad((tenantId, keyId)).WaitAsync(cancellationToken));
     }
 
+    /// <summary>Drops the key. Once this returns, no lookup that starts afterwards gets the copy it dropped.</summary>
     public void Invalidate(Guid tenantId, KeyId keyId)
     {
-        Interlocked.Increment(ref _generation);
-        _loads.TryRemove((tenantId, keyId), out _);
-        _entries.TryRemove((tenantId, keyId), out _);
+        lock (_gate)
+        {
+            _generation++;
+            _loads.TryRemove((tenantId, keyId), out _);
+            _entries.TryRemove((tenantId, keyId), out _);
+        }
     }
 
+    /// <summary>Drops every key. Once this returns, no lookup that starts afterwards gets a copy it dropped.</summary>
     public void InvalidateAll()
     {
-        Interlocked.Increment(ref _generation);
-        _loads.Clear();
-        _entries.Clear();
+        lock (_gate)
+        {
+            _generation++;
+            _loads.Clear();
+            _entries.Clear();
+        }
     }
 
     public int Count => _entries.Count;
@@ -82,6 +102,7 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
     {
         try
         {
+            // Read before storage is: an invalidation after this point, however late, keeps this load out of the cache.
             var generation = Volatile.Read(ref _generation);
             var record = await reader.ReadAsync(key.TenantId, key.KeyId, KeyReadPurpose.Verification, CancellationToken.None).ConfigureAwait(false);
             metrics.CacheLoaded(KeyInfraInstruments.PublicKeyCache);
@@ -100,7 +121,7 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
                 ttl = _options.TimeToLive;
             }
 
-            if (ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation)
+            if (ttl > TimeSpan.Zero)
             {
                 var now = time.GetUtcNow().UtcTicks;
                 if (_entries.Count >= _options.MaxEntries)
@@ -108,7 +129,14 @@ internal sealed class ImportedKeyCache(IKeyReader reader, IOptions<KeyInfraOptio
                     Trim(now);
                 }
 
-                _entries[key] = new Entry(resolved, now + ttl.Ticks);
+                BeforeInsert?.Invoke(key.TenantId, key.KeyId);
+                lock (_gate)
+                {
+                    if (_generation == generation)
+                    {
+                        _entries[key] = new Entry(resolved, now + ttl.Ticks);
+                    }
+                }
             }
 
             load.SetResult(resolved);

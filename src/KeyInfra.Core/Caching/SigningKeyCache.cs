@@ -14,6 +14,11 @@ namespace KeyInfra.Caching;
 /// may be cached are kept, the others are opened for one signature. Evicted handles are disposed (a software key
 /// zeroed) once no signature is using them.
 /// </summary>
+/// <remarks>
+/// A load reads the generation before it reads storage, and compares it and inserts under the lock every invalidation
+/// takes, so an invalidation that lands while a key is being read or opened keeps that key out of the cache. The caller
+/// checks the key read from storage (status, expiry) before it is opened, so a revoked key is never decrypted.
+/// </remarks>
 internal sealed class SigningKeyCache : IDisposable
 {
     private readonly ConcurrentDictionary<(Guid TenantId, KeyId KeyId), Entry> _entries = new();
@@ -26,6 +31,12 @@ internal sealed class SigningKeyCache : IDisposable
     private readonly int _maxEntries;
     private readonly ITimer? _sweeper;
     private long _generation;
+
+    /// <summary>
+    /// Test seam: runs after a load has opened the key, just before it compares the generation and inserts, so a test
+    /// can land an invalidation at that point deterministically. Null in production.
+    /// </summary>
+    internal Action<Guid, KeyId>? BeforeInsert { get; set; }
 
     public SigningKeyCache(IKeyReader reader, PrivateKeyBackendRegistry backends, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics)
     {
@@ -47,7 +58,14 @@ internal sealed class SigningKeyCache : IDisposable
     /// <summary>
     /// Returns an acquired lease on the key (release it when done), or <c>null</c> if there is no such key.
     /// </summary>
-    public async ValueTask<SigningKeyLease?> AcquireAsync(Guid tenantId, KeyId keyId, CancellationToken cancellationToken)
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="keyId">The key.</param>
+    /// <param name="beforeOpen">
+    /// Checks the key as just read from storage, before its private key is opened (decrypted); it throws to refuse.
+    /// Not called for a cached key (the caller checks the lease's <see cref="SigningKeyLease.Info"/>).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the read and the open.</param>
+    public async ValueTask<SigningKeyLease?> AcquireAsync(Guid tenantId, KeyId keyId, Action<KeyInfo> beforeOpen, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcTicks;
         if (_entries.TryGetValue((tenantId, keyId), out var entry) && entry.ExpiresAtTicks > now && entry.Lease.TryAcquire())
@@ -66,6 +84,7 @@ internal sealed class SigningKeyCache : IDisposable
         }
 
         var info = KeyRecordMapper.ToInfo(record);
+        beforeOpen(info);
         if (record.PrivateKey is null)
         {
             ThrowHelper.NoPrivateKey(keyId);
@@ -74,40 +93,54 @@ internal sealed class SigningKeyCache : IDisposable
         var handle = await _backends.Get(record.PrivateKey.Backend).OpenAsync(record, cancellationToken).ConfigureAwait(false);
         // The new lease's one reference is the caller's; the cache takes a second one if it keeps the key.
         var lease = new SigningKeyLease(info, handle);
-        if (handle.IsCacheable && _ttl > TimeSpan.Zero && Volatile.Read(ref _generation) == generation && _entries.Count < _maxEntries && lease.TryAcquire())
+        if (handle.IsCacheable && _ttl > TimeSpan.Zero && _entries.Count < _maxEntries)
         {
-            // Insertions are rare (misses only); a lock keeps a replaced lease released exactly once.
+            BeforeInsert?.Invoke(tenantId, keyId);
+
+            // Insertions are rare (misses only). The lock makes the generation check and the insert one step as far as
+            // invalidations are concerned, and keeps a replaced lease released exactly once.
             lock (_gate)
             {
-                if (_entries.TryRemove((tenantId, keyId), out var replaced))
+                if (_generation == generation && lease.TryAcquire())
                 {
-                    replaced.Lease.Release();
-                }
+                    if (_entries.TryRemove((tenantId, keyId), out var replaced))
+                    {
+                        replaced.Lease.Release();
+                    }
 
-                _entries[(tenantId, keyId)] = new Entry(lease, now + _ttl.Ticks);
+                    _entries[(tenantId, keyId)] = new Entry(lease, now + _ttl.Ticks);
+                }
             }
         }
 
         return lease;
     }
 
+    /// <summary>Drops the key. Once this returns, no signature that starts afterwards uses the copy it dropped.</summary>
     public void Invalidate(Guid tenantId, KeyId keyId)
     {
-        Interlocked.Increment(ref _generation);
-        if (_entries.TryRemove((tenantId, keyId), out var removed))
+        lock (_gate)
         {
-            removed.Lease.Release();
+            _generation++;
+            if (_entries.TryRemove((tenantId, keyId), out var removed))
+            {
+                removed.Lease.Release();
+            }
         }
     }
 
+    /// <summary>Drops every key. Once this returns, no signature that starts afterwards uses a copy it dropped.</summary>
     public void InvalidateAll()
     {
-        Interlocked.Increment(ref _generation);
-        foreach (var pair in _entries)
+        lock (_gate)
         {
-            if (_entries.TryRemove(pair.Key, out var removed))
+            _generation++;
+            foreach (var pair in _entries)
             {
-                removed.Lease.Release();
+                if (_entries.TryRemove(pair.Key, out var removed))
+                {
+                    removed.Lease.Release();
+                }
             }
         }
     }

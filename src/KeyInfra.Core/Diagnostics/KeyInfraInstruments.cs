@@ -41,6 +41,29 @@ public static class KeyInfraInstruments
     /// <summary>Counter of keys read from storage into a cache, tagged by <see cref="KeyCacheTag"/>.</summary>
     public const string KeyCacheLoads = "keyinfra.key_cache.loads";
 
+    /// <summary>
+    /// Counter of keys dropped from this process's caches because another process changed them (PostgreSQL NOTIFY, the
+    /// SQLite change detector), tagged by <see cref="KeyChangeSourceTag"/>.
+    /// </summary>
+    public const string KeyChangesReceived = "keyinfra.key_changes.received";
+
+    /// <summary>
+    /// Counter of times every cached key was dropped because changes made elsewhere may have been missed (a lost or
+    /// silent notification connection, a change counter that went back), tagged by <see cref="KeyChangeSourceTag"/> and
+    /// <see cref="KeyChangeResetReasonTag"/>.
+    /// </summary>
+    public const string KeyChangeResets = "keyinfra.key_changes.resets";
+
+    /// <summary>Tag: where changes made elsewhere come from, <c>sqlite</c> or <c>postgresql</c>.</summary>
+    public const string KeyChangeSourceTag = "keyinfra.key_changes.source";
+
+    /// <summary>
+    /// Tag: why every cached key was dropped: <c>connected</c> (a (re)connect, changes before it were not seen),
+    /// <c>connection_lost</c>, <c>heartbeat_missed</c>, <c>counter_reset</c> (SQLite's change counter went back),
+    /// <c>overflow</c> (too many changes at once to drop one by one), <c>malformed</c>.
+    /// </summary>
+    public const string KeyChangeResetReasonTag = "keyinfra.key_changes.reset_reason";
+
     /// <summary>Tag: the verification's result, the <c>VerificationStatus</c> in snake case (<c>valid</c>, <c>invalid_signature</c>, <c>key_not_found</c>, …).</summary>
     public const string VerificationResultTag = "keyinfra.verification.result";
 

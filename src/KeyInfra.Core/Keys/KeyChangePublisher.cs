@@ -11,6 +11,13 @@ internal sealed class KeyChangePublisher(IKeyCacheInvalidator caches, IEnumerabl
 {
     private readonly IKeyChangeNotifier[] _notifiers = notifiers.ToArray();
 
+    /// <summary>
+    /// Drops the key from this process's caches without announcing anything: for an operation that found the change
+    /// already made (by another process, or by an earlier call that failed after it committed), or whose write may have
+    /// committed although it failed. Dropping is always safe; the next use reads storage.
+    /// </summary>
+    public void InvalidateLocal(Guid tenantId, KeyId keyId) => caches.Invalidate(tenantId, keyId);
+
     public async Task PublishAsync(KeyChange change, CancellationToken cancellationToken)
     {
         // A new id has nothing cached here; dropping would only disturb loads of other keys in flight.

@@ -174,7 +174,10 @@ internal sealed class KeyStore(
             var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
             if (record.Status == KeyStatus.Revoked)
             {
-                // The first revocation stays: every later caller is told the same time and reason.
+                // The first revocation stays: every later caller is told the same time and reason. Revoked perhaps by
+                // another process, or by an earlier call that failed after its write committed: this process may still
+                // hold the key as active, and once this returns nothing here may use it.
+                changes.InvalidateLocal(record.TenantId, id);
                 return KeyRecordMapper.ToInfo(record);
             }
 
@@ -201,7 +204,9 @@ internal sealed class KeyStore(
             var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
             if (record.Status != KeyStatus.Active)
             {
-                // Revoked or expired already; a revocation that raced this call wins and is what the caller is told.
+                // Revoked or expired already; a revocation that raced this call wins and is what the caller is told. As
+                // in RevokeAsync: the state was changed elsewhere, and this process may still hold the key as active.
+                changes.InvalidateLocal(record.TenantId, id);
                 return KeyRecordMapper.ToInfo(record);
             }
 
@@ -369,8 +374,22 @@ internal sealed class KeyStore(
     // False when the row moved on (another writer's change, or a revocation) or went: the caller reads it again.
     private async Task<bool> UpdateAsync(KeyRecord record, KeyChangeKind kind, CancellationToken cancellationToken)
     {
-        if (!await repository.UpdateLifecycleAsync(record, cancellationToken).ConfigureAwait(false))
+        bool updated;
+        try
         {
+            updated = await repository.UpdateLifecycleAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The write may have committed before the failure (a cancellation or a lost connection after the commit):
+            // drop the key here, so neither this call's retry nor anything else in this process uses the old copy.
+            changes.InvalidateLocal(record.TenantId, record.Id);
+            throw;
+        }
+
+        if (!updated)
+        {
+            changes.InvalidateLocal(record.TenantId, record.Id);
             return false;
         }
 

@@ -14,8 +14,24 @@ namespace KeyInfra.Signing;
 /// Signs with the key's private-key backend, through handles opened (and, where they allow it, kept for a bounded
 /// time) by <see cref="SigningKeyCache"/>.
 /// </summary>
-internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, TimeProvider time, KeyInfraMetrics metrics) : ISigner
+/// <remarks>
+/// Nothing private is read or decrypted before the request is known to be allowed and the key usable: the caller is
+/// authorized, and the key's status and expiry checked, on its public entry from <see cref="ImportedKeyCache"/> (the
+/// cache verification uses, invalidated with the signing cache, and holding no private key material). A key read
+/// from storage to be opened is checked again before it is decrypted, and a cached opened key is checked again on its
+/// own entry before it signs, so a revocation that lands between the steps is not missed either.
+/// </remarks>
+internal sealed class Signer(
+    ImportedKeyCache publicKeys,
+    SigningKeyCache keys,
+    ITenantContext tenant,
+    AccessGuard access,
+    IOptions<KeyInfraOptions> options,
+    TimeProvider time,
+    KeyInfraMetrics metrics) : ISigner
 {
+    private readonly Action<KeyInfo> _checkUsable = info => CheckUsable(info, time.GetUtcNow());
+
     public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
     {
         try
@@ -31,6 +47,25 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, Access
         }
     }
 
+    // Refuses a key that cannot sign now: revoked, expired, or without a private key here.
+    private static void CheckUsable(KeyInfo info, DateTimeOffset now)
+    {
+        switch (info.EffectiveStatus(now))
+        {
+            case KeyStatus.Revoked:
+                ThrowHelper.KeyRevoked(info.Id);
+                break;
+            case KeyStatus.Expired:
+                ThrowHelper.KeyExpired(info.Id);
+                break;
+        }
+
+        if (!info.HasPrivateKey)
+        {
+            ThrowHelper.NoPrivateKey(info.Id);
+        }
+    }
+
     private async Task<SignResult> SignCoreAsync(SignRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -41,26 +76,29 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, Access
         }
 
         var tenantId = tenant.TenantId;
-        var lease = await keys.AcquireAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
-        await AuthorizeAsync(tenantId, request.KeyId, lease, cancellationToken).ConfigureAwait(false);
+
+        // Asked with the key's public entry in hand (its owner, ring and metadata are the authorizer's to judge), before
+        // its state is checked: a denied caller is told it is denied, not whether the key exists or is revoked; and
+        // before any private key is read or decrypted.
+        var key = await publicKeys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.Sign, tenantId, request.KeyId, key?.Info, null, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            ThrowHelper.KeyNotFound(request.KeyId);
+        }
+
+        _checkUsable(key.Info);
+        var lease = await keys.AcquireAsync(tenantId, request.KeyId, _checkUsable, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
+            // Deleted since its public entry was cached.
             ThrowHelper.KeyNotFound(request.KeyId);
         }
 
         try
         {
             var info = lease.Info;
-            switch (info.EffectiveStatus(time.GetUtcNow()))
-            {
-                case KeyStatus.Revoked:
-                    ThrowHelper.KeyRevoked(info.Id);
-                    break;
-                case KeyStatus.Expired:
-                    ThrowHelper.KeyExpired(info.Id);
-                    break;
-            }
-
+            _checkUsable(info);
             var spec = info.Spec;
             var parameters = SignatureParameterResolver.Resolve(info, request.Options);
             if (spec.Algorithm != KeyAlgorithm.EdDsa && !IsSupportedHash(parameters.Hash))
@@ -85,21 +123,6 @@ internal sealed class Signer(SigningKeyCache keys, ITenantContext tenant, Access
         finally
         {
             lease.Release();
-        }
-    }
-
-    // Asked with the key in hand (its owner, ring and metadata are the authorizer's to judge), before its state is
-    // checked: a denied caller is told it is denied, not whether the key exists or is revoked.
-    private async ValueTask AuthorizeAsync(Guid tenantId, KeyId keyId, SigningKeyLease? lease, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await access.DemandAsync(KeyInfraOperation.Sign, tenantId, keyId, lease?.Info, null, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            lease?.Release();
-            throw;
         }
     }
 

@@ -7,6 +7,12 @@ namespace KeyInfra.PostgreSql.Connection;
 /// <summary>A checked PostgreSQL connection string with KeyInfra's options applied, and the TLS mode it ended up with.</summary>
 internal sealed record PostgreSqlConnectionSettings(string ConnectionString, PostgreSqlSslMode SslMode)
 {
+    /// <summary>Seconds of idleness before the first TCP keepalive probe on KeyInfra's connections.</summary>
+    public const int TcpKeepAliveTimeSeconds = 30;
+
+    /// <summary>Seconds between unanswered TCP keepalive probes.</summary>
+    public const int TcpKeepAliveIntervalSeconds = 10;
+
     private const string Example = "\"Host=db.example.com;Database=keyinfra;Username=keyinfra_app;Password=…\"";
 
     /// <summary>Checks the connection string and applies <paramref name="options"/> to it.</summary>
@@ -61,6 +67,14 @@ internal sealed record PostgreSqlConnectionSettings(string ConnectionString, Pos
 
         builder.MinPoolSize = options.MinPoolSize;
         builder.MaxPoolSize = options.MaxPoolSize;
+
+        // TCP keepalive, unless the string sets its own: the key change listener's connection sits idle for long spells,
+        // and a peer that vanished (or a NAT entry that expired) is otherwise noticed only when something is sent.
+        if (!builder.TcpKeepAlive && builder.TcpKeepAliveTime == 0)
+        {
+            builder.TcpKeepAliveTime = TcpKeepAliveTimeSeconds;
+            builder.TcpKeepAliveInterval = TcpKeepAliveIntervalSeconds;
+        }
 
         // The password stays out of DbConnection.ConnectionString, so nothing that logs a connection can show it.
         builder.PersistSecurityInfo = false;

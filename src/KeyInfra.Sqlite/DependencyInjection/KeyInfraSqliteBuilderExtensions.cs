@@ -1,7 +1,9 @@
 using KeyInfra.Sqlite;
+using KeyInfra.Sqlite.KeyChanges;
 using KeyInfra.Sqlite.Storage;
 using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +12,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Stores KeyInfra's data in SQLite.</summary>
 public static class KeyInfraSqliteBuilderExtensions
 {
-    // The name UseSqlite selects (KeyInfraStorageSelection).
-    private const string ProviderName = "Sqlite";
-
     /// <summary>
     /// Stores keys, master key checks and the verification log in a SQLite database file, through EF Core.
-    /// Every connection runs in WAL mode with foreign keys on; <see cref="SqliteStorageOptions"/> tunes the rest.
+    /// Every connection runs in WAL mode with foreign keys on; <see cref="SqliteStorageOptions"/> tunes the rest. A hosted
+    /// service watches the file for key changes made by other processes (another host, the admin CLI) and drops those
+    /// keys from this process's caches within about a second (<see cref="SqliteStorageOptions.DetectKeyChanges"/>).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddKeyInfrastructure</c>.</param>
     /// <param name="connectionString">A SQLite connection string naming a file, such as <c>Data Source=keyinfra.db</c>. The file's folder is created when the first connection opens.</param>
@@ -48,7 +49,14 @@ public static class KeyInfraSqliteBuilderExtensions
         services.AddSingleton<IKeyInfraMigrator>(provider => ActivatorUtilities.CreateInstance<SqliteKeyInfraMigrator>(
             provider, location, provider.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         builder.Services.RemoveAll<KeyInfraStorageSelection>();
-        builder.Services.AddSingleton(new KeyInfraStorageSelection(ProviderName));
+        builder.Services.AddSingleton(new KeyInfraStorageSelection(SqliteStorage.ProviderName));
+
+        // The detector is registered always and decides at start, from the options, whether to watch.
+        services.RemoveAll<SqliteDatabaseLocation>();
+        services.AddSingleton(location);
+        services.TryAddSingleton<KeyChangeMetrics>();
+        services.TryAddSingleton<KeyChangeDetector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyChangeDetectorHost>());
         return builder;
     }
 }

@@ -540,6 +540,30 @@ namespace KeyInfra.Sqlite.Migrations
                     b.ToTable("verification_records", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.Sqlite.KeyChanges.KeyChangeEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("TenantId", "KeyId")
+                        .HasName("pk_key_changes");
+
+                    b.HasIndex("Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_key_changes_sequence");
+
+                    b.ToTable("key_changes", (string)null);
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.BatchVerificationItemEntity", b =>
                 {
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.BatchVerificationEntity", null)

@@ -7,8 +7,9 @@ using KeyInfra.Verification;
 namespace KeyInfra.Sqlite.Tests.Engine;
 
 /// <summary>
-/// How the engine reads keys: verification and listing never read private key material, signing does; a cold key
-/// is read once for all concurrent verifications; every lifecycle update counts in the key's version.
+/// How the engine reads keys: verification and listing never read private key material, signing does (after the key's
+/// public entry, on which it authorizes and checks status); a cold key is read once for all concurrent verifications;
+/// every lifecycle update counts in the key's version.
 /// </summary>
 [TestClass]
 public sealed class KeyReaderTests
@@ -31,6 +32,10 @@ public sealed class KeyReaderTests
             var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
             var repository = Repository(host);
             var verifier = host.Get<IVerifier>();
+
+            // Signing reads the key's public entry first (it authorizes and checks the status there before it reads
+            // or decrypts the private key), which puts the key in the cache verification uses: drop it to start cold.
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
             repository.Clear();
             repository.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -60,6 +65,10 @@ public sealed class KeyReaderTests
             var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
             var repository = Repository(host);
             var verifier = host.Get<IVerifier>();
+
+            // Signing reads the key's public entry first (it authorizes and checks the status there before it reads
+            // or decrypts the private key), which puts the key in the cache verification uses: drop it to start cold.
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
             repository.Clear();
             repository.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -92,6 +101,10 @@ public sealed class KeyReaderTests
             var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
             var repository = Repository(host);
             var verifier = host.Get<IVerifier>();
+
+            // Signing reads the key's public entry first (it authorizes and checks the status there before it reads
+            // or decrypts the private key), which puts the key in the cache verification uses: drop it to start cold.
+            host.Get<IKeyCacheInvalidator>().InvalidateAll();
             repository.Clear();
             repository.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -127,8 +140,11 @@ public sealed class KeyReaderTests
             repository.Clear();
             var result = await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, Document, signature));
 
-            CollectionAssert.AreEqual(new[] { "Find(private)" }, signingReads.ToArray());
-            CollectionAssert.AreEqual(new[] { "Find(public)" }, repository.Reads.ToArray());
+            // Signing reads the public entry (no private key material) to authorize the caller and check the key's status
+            // before anything private is read or decrypted, then the private key; the public entry it cached is the one
+            // verification uses, so the verification after it reads nothing.
+            CollectionAssert.AreEqual(new[] { "Find(public)", "Find(private)" }, signingReads.ToArray());
+            CollectionAssert.AreEqual(Array.Empty<string>(), repository.Reads.ToArray());
             Assert.AreEqual(VerificationStatus.Valid, result.Status);
         }
         finally

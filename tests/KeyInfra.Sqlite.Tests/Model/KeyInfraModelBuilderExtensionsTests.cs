@@ -26,7 +26,9 @@ public sealed class KeyInfraModelBuilderExtensionsTests
             var actual = Tables(host.Model);
 
             Assert.IsGreaterThanOrEqualTo(8, expected.Count);
-            foreach (var (table, columns) in expected)
+            // key_changes is SQLite's own (it carries key changes to other processes, with its triggers, in KeyInfra's
+            // migrations); the shared model a host maps holds the tables of every provider.
+            foreach (var (table, columns) in expected.Where(t => t.Key != "key_changes"))
             {
                 Assert.IsTrue(actual.TryGetValue(table, out var hostColumns), $"The host model lacks {table}.");
                 CollectionAssert.AreEquivalent(columns, hostColumns, table);

@@ -1,0 +1,73 @@
+namespace KeyInfra.Sqlite.Migrations;
+
+/// <summary>
+/// The SQL the SQLite migrations run that EF Core's model cannot express (triggers), one pair of constants per
+/// migration, called from the generated migration classes.
+/// </summary>
+internal static class SqliteMigrationSql
+{
+    // ---- KeyChangeDetection ----------------------------------------------------------------------------------
+
+    /// <remarks>
+    /// Every change to a key, by KeyInfra or by hand, numbers the key anew in <c>key_changes</c> (one row per key: the
+    /// largest sequence so far plus one), in the transaction that made the change, so the number is visible exactly when
+    /// the change is. SQLite runs one writer at a time, so two changes never take the same number. Inserts count too:
+    /// another process may remember a new key id as unknown. A private key's change counts for its key (re-encryption,
+    /// replacement, deletion), so signing caches drop the opened key.
+    /// </remarks>
+    public const string KeyChangeDetectionUp = """
+        CREATE TRIGGER keyinfra_public_key_inserted AFTER INSERT ON public_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (NEW.tenant_id, NEW.id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        CREATE TRIGGER keyinfra_public_key_updated AFTER UPDATE ON public_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (NEW.tenant_id, NEW.id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                SELECT OLD.tenant_id, OLD.id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes)
+                WHERE OLD.tenant_id IS NOT NEW.tenant_id OR OLD.id IS NOT NEW.id
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        CREATE TRIGGER keyinfra_public_key_deleted AFTER DELETE ON public_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (OLD.tenant_id, OLD.id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        CREATE TRIGGER keyinfra_private_key_inserted AFTER INSERT ON private_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (NEW.tenant_id, NEW.key_id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        CREATE TRIGGER keyinfra_private_key_updated AFTER UPDATE ON private_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (NEW.tenant_id, NEW.key_id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                SELECT OLD.tenant_id, OLD.key_id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes)
+                WHERE OLD.tenant_id IS NOT NEW.tenant_id OR OLD.key_id IS NOT NEW.key_id
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        CREATE TRIGGER keyinfra_private_key_deleted AFTER DELETE ON private_keys
+        BEGIN
+            INSERT INTO key_changes (tenant_id, key_id, sequence)
+                VALUES (OLD.tenant_id, OLD.key_id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM key_changes))
+                ON CONFLICT (tenant_id, key_id) DO UPDATE SET sequence = excluded.sequence;
+        END;
+        """;
+
+    public const string KeyChangeDetectionDown = """
+        DROP TRIGGER keyinfra_private_key_deleted;
+        DROP TRIGGER keyinfra_private_key_updated;
+        DROP TRIGGER keyinfra_private_key_inserted;
+        DROP TRIGGER keyinfra_public_key_deleted;
+        DROP TRIGGER keyinfra_public_key_updated;
+        DROP TRIGGER keyinfra_public_key_inserted;
+        """;
+}
