@@ -29,6 +29,8 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<MasterKeyEntity> MasterKeys => Set<MasterKeyEntity>();
 
+    internal DbSet<MasterSecretSaltEntity> MasterSecretSalts => Set<MasterSecretSaltEntity>();
+
     internal DbSet<VerificationRecordEntity> VerificationRecords => Set<VerificationRecordEntity>();
 
     internal DbSet<BatchVerificationEntity> BatchVerifications => Set<BatchVerificationEntity>();

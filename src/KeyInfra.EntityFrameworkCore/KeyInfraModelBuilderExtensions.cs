@@ -26,6 +26,7 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new PublicKeyConfiguration())
             .ApplyConfiguration(new PrivateKeyConfiguration())
             .ApplyConfiguration(new MasterKeyConfiguration())
+            .ApplyConfiguration(new MasterSecretSaltConfiguration())
             .ApplyConfiguration(new VerificationRecordConfiguration())
             .ApplyConfiguration(new BatchVerificationConfiguration())
             .ApplyConfiguration(new BatchVerificationItemConfiguration());

@@ -6,8 +6,8 @@ namespace KeyInfra.PostgreSql.Tests;
 [TestClass]
 public sealed class KeyInfraMigratorTests
 {
-    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs"];
-    private static readonly string[] s_tables = ["algorithms", "curves", "public_keys", "private_keys", "master_keys", "verification_records", "batch_verifications", "batch_verification_items"];
+    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs", "MasterSecretSalt"];
+    private static readonly string[] s_tables = ["algorithms", "curves", "public_keys", "private_keys", "master_keys", "master_secret_salts", "verification_records", "batch_verifications", "batch_verification_items"];
 
     [TestMethod]
     public async Task MigrateAsync_EmptyDatabase_AppliesEveryMigration()

@@ -28,9 +28,6 @@ internal static partial class Log
     [LoggerMessage(1008, LogLevel.Information, "An import of a public key that tenant {TenantId} already holds returned the existing key {KeyId} (ReturnExisting).")]
     public static partial void KeyImportReturnedExisting(ILogger logger, KeyId keyId, Guid tenantId);
 
-    [LoggerMessage(1007, LogLevel.Warning, "Key {KeyId} has a plaintext private key left by an older version; run 'reencrypt' to encrypt it at rest.")]
-    public static partial void PlaintextPrivateKey(ILogger logger, KeyId keyId);
-
     [LoggerMessage(1051, LogLevel.Warning, "Key change notifier {Notifier} failed to announce {Kind} of key {KeyId} in tenant {TenantId}; the change is committed, and other instances see it when their cached copy expires.")]
     public static partial void KeyChangeNotifierFailed(ILogger logger, string notifier, KeyChangeKind kind, KeyId keyId, Guid tenantId, Exception exception);
 
@@ -72,8 +69,8 @@ internal static partial class Log
     public static partial void MasterKeyValidationFailed(ILogger logger, string errorCode);
 
     [LoggerMessage(EventId = 2003, EventName = "MasterKeyDerivedFromSecret", Level = LogLevel.Information,
-        Message = "Master key {MasterKeyId} is derived from a master secret with HKDF-SHA256; it is only as strong as that secret, which must be long and random.")]
-    public static partial void MasterKeyDerivedFromSecret(ILogger logger, string masterKeyId);
+        Message = "The master key is derived from the master secret with {Derivation}; it is only as strong as that secret, which must be long and random.")]
+    public static partial void MasterKeyDerivedFromSecret(ILogger logger, string derivation);
 
     [LoggerMessage(EventId = 2004, EventName = "EnvironmentMasterKeysLoaded", Level = LogLevel.Debug,
         Message = "Environment master key source: current key {MasterKeyId}, {PreviousKeyCount} previous key(s).")]
@@ -127,4 +124,33 @@ internal static partial class Log
     [LoggerMessage(EventId = 2126, EventName = "KeyRowAuthenticationUnavailable", Level = LogLevel.Warning,
         Message = "No master key source is registered, so key rows are neither authenticated nor checked: a database writer can change any key. Register a master key source (UseEnvironmentMasterKey, ...).")]
     public static partial void KeyRowAuthenticationUnavailable(ILogger logger);
+
+    // Stored private keys and the master secret (2100–2119).
+    [LoggerMessage(EventId = 2100, EventName = "PlaintextPrivateKeyRefused", Level = LogLevel.Error,
+        Message = "Key {KeyId} (tenant {TenantId}) has a plaintext private key; refused. Encrypt keys left by a version before encryption at rest with 'reencrypt --unsafe-read-plaintext-private-keys', or restore the row.")]
+    public static partial void PlaintextPrivateKeyRefused(ILogger logger, KeyId keyId, Guid tenantId);
+
+    [LoggerMessage(EventId = 2101, EventName = "PrivateKeyPublicKeyMismatch", Level = LogLevel.Error,
+        Message = "The private key of key {KeyId} (tenant {TenantId}) does not belong to its stored public key; refused. The row was changed outside KeyInfra.")]
+    public static partial void PrivateKeyPublicKeyMismatch(ILogger logger, KeyId keyId, Guid tenantId);
+
+    [LoggerMessage(EventId = 2102, EventName = "PlaintextPrivateKeyReadUnsafely", Level = LogLevel.Warning,
+        Message = "Reading the plaintext private key of key {KeyId} (tenant {TenantId}) because UnsafeReadPlaintextPrivateKeys is set; it is trusted as the database holds it.")]
+    public static partial void PlaintextPrivateKeyReadUnsafely(ILogger logger, KeyId keyId, Guid tenantId);
+
+    [LoggerMessage(EventId = 2103, EventName = "ReencryptionSkippedKey", Level = LogLevel.Error,
+        Message = "Re-encryption skipped key {KeyId} (tenant {TenantId}): {ErrorCode}. It is left as it was; see the run's summary.")]
+    public static partial void ReencryptionSkippedKey(ILogger logger, Guid keyId, Guid tenantId, string errorCode, Exception exception);
+
+    [LoggerMessage(EventId = 2104, EventName = "PrivateKeyUpgraded", Level = LogLevel.Information,
+        Message = "Private key of key {KeyId} (tenant {TenantId}) upgraded from envelope format v1 to v2 under master key {MasterKeyId}.")]
+    public static partial void PrivateKeyUpgraded(ILogger logger, Guid keyId, Guid tenantId, string masterKeyId);
+
+    [LoggerMessage(EventId = 2105, EventName = "MasterSecretSaltCreated", Level = LogLevel.Information,
+        Message = "This database had no master secret salt; a random one was stored (Argon2id, {MemoryKib} KiB, {Iterations} passes, parallelism {Parallelism}).")]
+    public static partial void MasterSecretSaltCreated(ILogger logger, int memoryKib, int iterations, int parallelism);
+
+    [LoggerMessage(EventId = 2106, EventName = "MasterSecretHkdfDevelopmentOnly", Level = LogLevel.Warning,
+        Message = "The master key is derived from the master secret with HKDF-SHA256 (MasterSecretDerivation.HkdfSha256DevelopmentOnly): anyone who has the logs or a ciphertext can test guesses of the secret offline at HMAC speed. Use it for development only; docs/security.md says how to move to Argon2id.")]
+    public static partial void MasterSecretHkdfDevelopmentOnly(ILogger logger);
 }

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace KeyInfra.Encryption;
 
 /// <summary>
-/// AES-256-GCM envelope encryption, ciphertext format v1 (<see cref="EnvelopeFormat"/>, docs/security.md).
-/// A fresh 32-byte data key per secret encrypts the data; the master key only wraps data keys.
+/// AES-256-GCM envelope encryption (<see cref="EnvelopeFormat"/>, docs/security/envelope.md). A fresh 32-byte data key
+/// per secret encrypts the data; the master key's data-key-wrap subkey wraps it (format v2, every new write). Format v1
+/// ciphertexts, whose data key is wrapped under the master key itself, are still decrypted and re-wrapped.
 /// </summary>
 /// <remarks>
 /// Thread-safe and stateless: every call creates its own <see cref="AesGcm"/> instances. Random 96-bit nonces
@@ -32,15 +33,17 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
             throw new ArgumentOutOfRangeException(nameof(plaintext), plaintext.Length, $"A secret encrypted at rest is at most {EnvelopeFormat.MaxPlaintextSize} bytes.");
         }
 
+        EnvelopeFormat.CheckBinding(context.Binding.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
         using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         await EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
-        return Seal(plaintext.Span, lease.Ring.Current, encodedContext);
+        return Seal(plaintext.Span, lease.Ring.Current, encodedContext, context.Binding.Span);
     }
 
     public async ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
         var header = EnvelopeFormat.Parse(ciphertext.Span);
+        EnvelopeFormat.CheckBinding(context.Binding.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
         using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         return Open(ciphertext.Span, header, FindMasterKey(lease.Ring, header.MasterKeyId), encodedContext, context);
@@ -49,6 +52,7 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
     public async ValueTask<byte[]> RewrapAsync(ReadOnlyMemory<byte> ciphertext, EncryptionContext context, CancellationToken cancellationToken = default)
     {
         var header = EnvelopeFormat.Parse(ciphertext.Span);
+        EnvelopeFormat.CheckBinding(context.Binding.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
         using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var current = lease.Ring.Current;
@@ -64,12 +68,17 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
 
     public string GetMasterKeyId(ReadOnlySpan<byte> ciphertext) => EnvelopeFormat.Parse(ciphertext).MasterKeyId;
 
-    private static byte[] Seal(ReadOnlySpan<byte> plaintext, MasterKey masterKey, byte[] encodedContext)
+    /// <summary>The format version of a ciphertext (read from its header, not authenticated).</summary>
+    /// <exception cref="EncryptedDataException">KI2101: the ciphertext is malformed.</exception>
+    public static byte GetVersion(ReadOnlySpan<byte> ciphertext) => EnvelopeFormat.Parse(ciphertext).Version;
+
+    private static byte[] Seal(ReadOnlySpan<byte> plaintext, MasterKey masterKey, byte[] encodedContext, ReadOnlySpan<byte> binding)
     {
+        const byte version = EnvelopeFormat.Version2;
         var idBytes = Encoding.ASCII.GetBytes(masterKey.Id);
         var output = new byte[EnvelopeFormat.GetLength(idBytes.Length, plaintext.Length)];
-        var header = new EnvelopeHeader(masterKey.Id, idBytes.Length, output.Length);
-        output[0] = EnvelopeFormat.Version1;
+        var header = new EnvelopeHeader(masterKey.Id, idBytes.Length, output.Length) { Version = version };
+        output[0] = version;
         output[1] = (byte)idBytes.Length;
         idBytes.CopyTo(output, EnvelopeHeader.IdOffset);
 
@@ -77,7 +86,7 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         try
         {
             RandomNumberGenerator.Fill(dataKey);
-            WrapDataKey(dataKey, masterKey, idBytes, encodedContext, output, header);
+            WrapDataKey(dataKey, masterKey, idBytes, encodedContext, binding, output, header);
 
             var dataNonce = output.AsSpan(header.DataNonceOffset, EnvelopeFormat.NonceSize);
             RandomNumberGenerator.Fill(dataNonce);
@@ -87,7 +96,7 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
                 plaintext,
                 output.AsSpan(header.DataOffset, plaintext.Length),
                 output.AsSpan(header.DataTagOffset, EnvelopeFormat.TagSize),
-                EnvelopeFormat.DataAssociatedData(EnvelopeFormat.Version1, encodedContext));
+                EnvelopeFormat.DataAssociatedData(version, encodedContext, binding));
         }
         finally
         {
@@ -103,14 +112,14 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         var plaintext = new byte[header.DataLength];
         try
         {
-            UnwrapDataKey(ciphertext, header, masterKey, encodedContext, dataKey, context);
+            UnwrapDataKey(ciphertext, header, masterKey, encodedContext, context.Binding.Span, dataKey);
             using var aes = new AesGcm(dataKey, EnvelopeFormat.TagSize);
             aes.Decrypt(
                 ciphertext.Slice(header.DataNonceOffset, EnvelopeFormat.NonceSize),
                 ciphertext.Slice(header.DataOffset, header.DataLength),
                 ciphertext.Slice(header.DataTagOffset, EnvelopeFormat.TagSize),
                 plaintext,
-                EnvelopeFormat.DataAssociatedData(ciphertext[0], encodedContext));
+                EnvelopeFormat.DataAssociatedData(header.Version, encodedContext, context.Binding.Span));
             return plaintext;
         }
         catch (AuthenticationTagMismatchException e)
@@ -130,20 +139,25 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         }
     }
 
+    /// <summary>
+    /// Re-wraps the data key under <paramref name="current"/>, keeping the ciphertext's version: a v1 data key is wrapped
+    /// under the master key itself again, a v2 one under its data-key-wrap subkey. (Upgrading v1 to v2 changes the data's
+    /// associated data, so it needs the data decrypted: <see cref="PrivateKeyReencryptor"/> does that.)
+    /// </summary>
     private byte[] Rewrap(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey old, MasterKey current, byte[] encodedContext, in EncryptionContext context)
     {
         var newIdBytes = Encoding.ASCII.GetBytes(current.Id);
         var output = new byte[EnvelopeFormat.GetLength(newIdBytes.Length, header.DataLength)];
-        var newHeader = new EnvelopeHeader(current.Id, newIdBytes.Length, output.Length);
-        output[0] = EnvelopeFormat.Version1;
+        var newHeader = new EnvelopeHeader(current.Id, newIdBytes.Length, output.Length) { Version = header.Version };
+        output[0] = header.Version;
         output[1] = (byte)newIdBytes.Length;
         newIdBytes.CopyTo(output, EnvelopeHeader.IdOffset);
 
         Span<byte> dataKey = stackalloc byte[EnvelopeFormat.DataKeySize];
         try
         {
-            UnwrapDataKey(ciphertext, header, old, encodedContext, dataKey, context);
-            WrapDataKey(dataKey, current, newIdBytes, encodedContext, output, newHeader);
+            UnwrapDataKey(ciphertext, header, old, encodedContext, context.Binding.Span, dataKey);
+            WrapDataKey(dataKey, current, newIdBytes, encodedContext, context.Binding.Span, output, newHeader);
         }
         catch (AuthenticationTagMismatchException e)
         {
@@ -159,28 +173,32 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         return output;
     }
 
-    private static void WrapDataKey(ReadOnlySpan<byte> dataKey, MasterKey masterKey, ReadOnlySpan<byte> idBytes, byte[] encodedContext, byte[] output, EnvelopeHeader header)
+    /// <summary>The key that wraps data keys in a version: v1 the master key itself, v2 its data-key-wrap subkey.</summary>
+    private static ReadOnlySpan<byte> WrappingKey(MasterKey masterKey, byte version)
+        => version == EnvelopeFormat.Version1 ? masterKey.KeyBytes : masterKey.Subkey(MasterKeyPurpose.DataKeyWrap);
+
+    private static void WrapDataKey(ReadOnlySpan<byte> dataKey, MasterKey masterKey, ReadOnlySpan<byte> idBytes, byte[] encodedContext, ReadOnlySpan<byte> binding, byte[] output, EnvelopeHeader header)
     {
         var wrapNonce = output.AsSpan(header.WrapNonceOffset, EnvelopeFormat.NonceSize);
         RandomNumberGenerator.Fill(wrapNonce);
-        using var aes = new AesGcm(masterKey.KeyBytes, EnvelopeFormat.TagSize);
+        using var aes = new AesGcm(WrappingKey(masterKey, header.Version), EnvelopeFormat.TagSize);
         aes.Encrypt(
             wrapNonce,
             dataKey,
             output.AsSpan(header.WrappedKeyOffset, EnvelopeFormat.DataKeySize),
             output.AsSpan(header.WrapTagOffset, EnvelopeFormat.TagSize),
-            EnvelopeFormat.DataKeyAssociatedData(EnvelopeFormat.Version1, idBytes, encodedContext));
+            EnvelopeFormat.DataKeyAssociatedData(header.Version, idBytes, encodedContext, binding));
     }
 
-    private static void UnwrapDataKey(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey masterKey, byte[] encodedContext, Span<byte> dataKey, in EncryptionContext context)
+    private static void UnwrapDataKey(ReadOnlySpan<byte> ciphertext, EnvelopeHeader header, MasterKey masterKey, byte[] encodedContext, ReadOnlySpan<byte> binding, Span<byte> dataKey)
     {
-        using var aes = new AesGcm(masterKey.KeyBytes, EnvelopeFormat.TagSize);
+        using var aes = new AesGcm(WrappingKey(masterKey, header.Version), EnvelopeFormat.TagSize);
         aes.Decrypt(
             ciphertext.Slice(header.WrapNonceOffset, EnvelopeFormat.NonceSize),
             ciphertext.Slice(header.WrappedKeyOffset, EnvelopeFormat.DataKeySize),
             ciphertext.Slice(header.WrapTagOffset, EnvelopeFormat.TagSize),
             dataKey,
-            EnvelopeFormat.DataKeyAssociatedData(ciphertext[0], ciphertext.Slice(EnvelopeHeader.IdOffset, header.IdLength), encodedContext));
+            EnvelopeFormat.DataKeyAssociatedData(header.Version, ciphertext.Slice(EnvelopeHeader.IdOffset, header.IdLength), encodedContext, binding));
     }
 
     private Task EnsureValidatedAsync(MasterKeyRing ring, CancellationToken cancellationToken)
@@ -201,7 +219,8 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         return new EncryptedDataException(
             ErrorCodes.CiphertextAuthenticationFailed,
             $"The encrypted data in {context.Table}.{context.Column}, row {context.RowId} of tenant {context.TenantId}, failed authentication: " +
-            $"it may have been tampered with or moved from another row, column or tenant, or master key '{header.MasterKeyId}' " +
+            "it may have been tampered with or moved from another row, column or tenant, the data it is bound to (for a private key: " +
+            $"the key's public key and spec) may have been changed, or master key '{header.MasterKeyId}' " +
             "is not the key that wrapped it (another key with the same id). Restore the row from a backup, or configure the right master key.",
             inner);
     }

@@ -5,17 +5,27 @@ using KeyInfra.Errors;
 namespace KeyInfra.Encryption;
 
 /// <summary>
-/// The v1 envelope ciphertext format and its associated data; docs/security.md describes both byte by byte.
+/// The envelope ciphertext formats and their associated data; docs/security/envelope.md describes them byte by byte.
 /// </summary>
 /// <remarks>
 /// <code>
-/// version(1)=0x01 | idLen(1) | masterKeyId(idLen, ASCII) | wrapNonce(12) | wrappedDek(32) | wrapTag(16)
-///                 | dataNonce(12) | dataTag(16) | ciphertext(n)
+/// version(1) | idLen(1) | masterKeyId(idLen, ASCII) | wrapNonce(12) | wrappedDek(32) | wrapTag(16)
+///            | dataNonce(12) | dataTag(16) | ciphertext(n)
 /// </code>
+/// Both versions share this layout; they differ in what wraps the data key and in the associated data.
+/// v1 (0x01, read and re-wrapped only): the data key is wrapped under the master key itself, and the associated data
+/// binds the context. v2 (0x02, every new write): the data key is wrapped under the master key's
+/// <see cref="MasterKeyPurpose.DataKeyWrap"/> subkey, and both associated data also bind the context's
+/// <see cref="EncryptionContext.Binding"/> (for a private key: its spec and the SHA-256 of its public key).
 /// </remarks>
 internal static class EnvelopeFormat
 {
     public const byte Version1 = 0x01;
+
+    public const byte Version2 = 0x02;
+
+    /// <summary>The longest <see cref="EncryptionContext.Binding"/>, in bytes.</summary>
+    public const int MaxBindingBytes = 1024;
 
     public const int NonceSize = 12;
 
@@ -40,6 +50,8 @@ internal static class EnvelopeFormat
 
     private static readonly byte[] DataKeyLabel = Encoding.ASCII.GetBytes("KeyInfra/v1/dek");
     private static readonly byte[] DataLabel = Encoding.ASCII.GetBytes("KeyInfra/v1/data");
+    private static readonly byte[] DataKeyLabelV2 = Encoding.ASCII.GetBytes("KeyInfra/v2/dek");
+    private static readonly byte[] DataLabelV2 = Encoding.ASCII.GetBytes("KeyInfra/v2/data");
 
     // Throws on lone surrogates instead of replacing them with U+FFFD, which would map two names to one encoding.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -56,9 +68,9 @@ internal static class EnvelopeFormat
             throw Malformed($"it is {ciphertext.Length} bytes long, shorter than any KeyInfra ciphertext ({MinLength} bytes at least)");
         }
 
-        if (ciphertext[0] != Version1)
+        if (ciphertext[0] is not (Version1 or Version2))
         {
-            throw Malformed($"its format version is {ciphertext[0]}, and this version of KeyInfra reads version {Version1} only. If it was written by a newer KeyInfra, upgrade this host");
+            throw Malformed($"its format version is {ciphertext[0]}, and this version of KeyInfra reads versions {Version1} and {Version2} only. If it was written by a newer KeyInfra, upgrade this host");
         }
 
         int idLength = ciphertext[1];
@@ -87,7 +99,7 @@ internal static class EnvelopeFormat
             }
         }
 
-        return new EnvelopeHeader(Encoding.ASCII.GetString(idBytes), idLength, ciphertext.Length);
+        return new EnvelopeHeader(Encoding.ASCII.GetString(idBytes), idLength, ciphertext.Length) { Version = ciphertext[0] };
     }
 
     /// <summary>
@@ -113,31 +125,65 @@ internal static class EnvelopeFormat
         return result;
     }
 
-    /// <summary>Associated data of the data-key wrap: label | version | idLen | id | context.</summary>
-    public static byte[] DataKeyAssociatedData(byte version, ReadOnlySpan<byte> masterKeyId, ReadOnlySpan<byte> encodedContext)
+    /// <summary>
+    /// Associated data of the data-key wrap. v1: "KeyInfra/v1/dek" | version | idLen | id | context.
+    /// v2: "KeyInfra/v2/dek" | version | idLen | id | context | u16 len(binding) | binding.
+    /// </summary>
+    public static byte[] DataKeyAssociatedData(byte version, ReadOnlySpan<byte> masterKeyId, ReadOnlySpan<byte> encodedContext, ReadOnlySpan<byte> binding)
     {
-        var result = new byte[DataKeyLabel.Length + 2 + masterKeyId.Length + encodedContext.Length];
+        var label = version == Version1 ? DataKeyLabel : DataKeyLabelV2;
+        var bindingPart = version == Version1 ? 0 : 2 + binding.Length;
+        var result = new byte[label.Length + 2 + masterKeyId.Length + encodedContext.Length + bindingPart];
         var span = result.AsSpan();
-        DataKeyLabel.CopyTo(span);
-        span = span[DataKeyLabel.Length..];
+        label.CopyTo(span);
+        span = span[label.Length..];
         span[0] = version;
         span[1] = (byte)masterKeyId.Length;
         masterKeyId.CopyTo(span[2..]);
         encodedContext.CopyTo(span[(2 + masterKeyId.Length)..]);
+        if (version != Version1)
+        {
+            WriteBinding(span[(2 + masterKeyId.Length + encodedContext.Length)..], binding);
+        }
+
         return result;
     }
 
     /// <summary>
-    /// Associated data of the data: label | version | context. Not the master key id, so the data key can be
-    /// re-wrapped under another master key without touching the data.
+    /// Associated data of the data. v1: "KeyInfra/v1/data" | version | context. v2: "KeyInfra/v2/data" | version
+    /// | context | u16 len(binding) | binding. Not the master key id, so the data key can be re-wrapped under another
+    /// master key without touching the data.
     /// </summary>
-    public static byte[] DataAssociatedData(byte version, ReadOnlySpan<byte> encodedContext)
+    public static byte[] DataAssociatedData(byte version, ReadOnlySpan<byte> encodedContext, ReadOnlySpan<byte> binding)
     {
-        var result = new byte[DataLabel.Length + 1 + encodedContext.Length];
-        DataLabel.CopyTo(result.AsSpan());
-        result[DataLabel.Length] = version;
-        encodedContext.CopyTo(result.AsSpan(DataLabel.Length + 1));
+        var label = version == Version1 ? DataLabel : DataLabelV2;
+        var bindingPart = version == Version1 ? 0 : 2 + binding.Length;
+        var result = new byte[label.Length + 1 + encodedContext.Length + bindingPart];
+        label.CopyTo(result.AsSpan());
+        result[label.Length] = version;
+        encodedContext.CopyTo(result.AsSpan(label.Length + 1));
+        if (version != Version1)
+        {
+            WriteBinding(result.AsSpan(label.Length + 1 + encodedContext.Length), binding);
+        }
+
         return result;
+    }
+
+    /// <summary>Checks that a binding fits the format.</summary>
+    /// <exception cref="ArgumentException">The binding is longer than <see cref="MaxBindingBytes"/>.</exception>
+    public static void CheckBinding(ReadOnlySpan<byte> binding)
+    {
+        if (binding.Length > MaxBindingBytes)
+        {
+            throw new ArgumentException($"The encryption context's binding is {binding.Length} bytes, longer than {MaxBindingBytes}.", nameof(binding));
+        }
+    }
+
+    private static void WriteBinding(Span<byte> destination, ReadOnlySpan<byte> binding)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)binding.Length);
+        binding.CopyTo(destination[2..]);
     }
 
     private static byte[] EncodeName(string name, string what)

@@ -1,7 +1,7 @@
 namespace KeyInfra.Encryption;
 
 /// <summary>
-/// The parsed header of a v1 envelope ciphertext: the master key id and the offsets of every region.
+/// The parsed header of an envelope ciphertext (v1 and v2 share one layout): the master key id and the offsets of every region.
 /// Parsing checks the structure only; nothing in it is authenticated until the GCM tags are checked.
 /// </summary>
 /// <param name="MasterKeyId">The id of the master key that wrapped the data key.</param>
@@ -11,6 +11,9 @@ internal readonly record struct EnvelopeHeader(string MasterKeyId, int IdLength,
 {
     /// <summary>Where the id starts: after the version and id-length bytes.</summary>
     public const int IdOffset = 2;
+
+    /// <summary>The format version (<see cref="EnvelopeFormat.Version1"/> or <see cref="EnvelopeFormat.Version2"/>).</summary>
+    public byte Version { get; init; } = EnvelopeFormat.Version2;
 
     public int WrapNonceOffset => IdOffset + IdLength;
 

@@ -26,6 +26,12 @@ public sealed class EnvironmentMasterKeyOptions
     /// <summary>The variable <see cref="MasterKeyId"/> defaults to: <c>KEYINFRA_MASTER_KEY_ID</c>.</summary>
     public const string MasterKeyIdVariable = "KEYINFRA_MASTER_KEY_ID";
 
+    /// <summary>
+    /// The variable <see cref="MasterSecretDerivation"/> defaults to: <c>KEYINFRA_MASTER_SECRET_DERIVATION</c>, either
+    /// <c>argon2id</c> or <c>hkdf-sha256-development-only</c>.
+    /// </summary>
+    public const string MasterSecretDerivationVariable = "KEYINFRA_MASTER_SECRET_DERIVATION";
+
     /// <summary>The shortest <see cref="MasterSecret"/> accepted, in characters.</summary>
     public const int MinMasterSecretLength = 32;
 
@@ -36,18 +42,26 @@ public sealed class EnvironmentMasterKeyOptions
     public string? MasterKey { get; set; }
 
     /// <summary>
-    /// A secret from which the master key is derived instead, with HKDF-SHA256 (salt
-    /// <c>"KeyInfra/v1/master-secret-salt"</c>, info <c>"KeyInfra/v1/master-key"</c>, both UTF-8; the secret
-    /// as UTF-8 is the input key material). Default: <c>MASTER_SECRET</c>.
+    /// A secret from which the master key is derived instead, as <see cref="MasterSecretDerivation"/> says: by default
+    /// with Argon2id under a random salt and cost stored in the database (table <c>master_secret_salts</c>, created on the
+    /// first start and then shared by every instance). Default: <c>MASTER_SECRET</c>.
     /// </summary>
     /// <remarks>
-    /// At least <see cref="MinMasterSecretLength"/> characters. HKDF extracts and expands entropy; it is not a
-    /// password hash and does not slow down guessing. Anyone holding the database (which stores the key's
-    /// check value) can test guesses of the secret offline at the speed of an HMAC, so the secret must be
-    /// random, not a memorable passphrase: 32 characters of a random Base64 or hex string carry 128 bits or
-    /// more. Prefer <see cref="MasterKey"/> where the platform can hold a binary key.
+    /// At least <see cref="MinMasterSecretLength"/> characters. Argon2id makes each guess of the secret cost a slow,
+    /// memory-hard derivation (64 MiB, 3 passes for a new database), and the per-database salt makes a guess good for one
+    /// database only; nothing derived from the secret alone is logged or written into ciphertexts. It is still only as
+    /// strong as the secret: use a random one (<c>openssl rand -base64 32</c>), not a memorable passphrase, and prefer
+    /// <see cref="MasterKey"/> where the platform can hold a binary key. The salt lives in the database, so the same
+    /// secret gives a different key for another database: back up the database and the secret together.
     /// </remarks>
     public string? MasterSecret { get; set; }
+
+    /// <summary>
+    /// How <see cref="MasterSecret"/> becomes the master key. Default: <see cref="Encryption.MasterSecretDerivation.Argon2id"/>,
+    /// or <c>KEYINFRA_MASTER_SECRET_DERIVATION</c>. <see cref="Encryption.MasterSecretDerivation.HkdfSha256DevelopmentOnly"/>
+    /// reads data encrypted under a key derived the way secrets were before; for development only (it logs a Warning).
+    /// </summary>
+    public MasterSecretDerivation MasterSecretDerivation { get; set; }
 
     /// <summary>
     /// Keys that wrapped data before a rotation, so that data stays readable until <c>reencrypt</c> re-wraps it:

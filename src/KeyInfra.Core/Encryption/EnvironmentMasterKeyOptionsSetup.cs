@@ -15,6 +15,14 @@ internal sealed class EnvironmentMasterKeyOptionsSetup : IConfigureOptions<Envir
         options.MasterSecret = Read(EnvironmentMasterKeyOptions.MasterSecretVariable);
         options.PreviousMasterKeys = Read(EnvironmentMasterKeyOptions.PreviousMasterKeysVariable);
         options.MasterKeyId = Read(EnvironmentMasterKeyOptions.MasterKeyIdVariable);
+        options.MasterSecretDerivation = Read(EnvironmentMasterKeyOptions.MasterSecretDerivationVariable) switch
+        {
+            null or "argon2id" => MasterSecretDerivation.Argon2id,
+            "hkdf-sha256-development-only" => MasterSecretDerivation.HkdfSha256DevelopmentOnly,
+
+            // Not a value: the options validator names the variable when the host starts.
+            _ => (MasterSecretDerivation)(-1),
+        };
     }
 
     private static string? Read(string variable)

@@ -13,8 +13,9 @@ internal sealed class EnvironmentMasterKeyOptionsValidator : IValidateOptions<En
     {
         try
         {
-            // Parsed into a ring that is never published and zeroed at once: the provider parses its own on first use.
-            EnvironmentMasterKeyProvider.Load(options, out _).Dispose();
+            // Everything is parsed and zeroed at once; a secret is checked, not derived (its salt is in the database,
+            // which may not be migrated yet). The provider parses its own on first use.
+            EnvironmentMasterKeyProvider.Validate(options);
             return ValidateOptionsResult.Success;
         }
         catch (MasterKeyException e)

@@ -1,12 +1,20 @@
 namespace KeyInfra.Encryption;
 
 /// <summary>
-/// Brings every stored private key under the current master key: encrypts plaintext keys left by an
-/// older version, and re-wraps the data keys of keys wrapped by an older master key.
+/// Brings every stored private key under the current master key in the current envelope format: re-wraps the data keys
+/// of keys wrapped by an older master key, upgrades format v1 ciphertexts to v2, and (only when told to, unsafely)
+/// encrypts plaintext keys left by a version before encryption at rest.
 /// </summary>
-/// <remarks>Works across all tenants. Idempotent: a second run changes nothing.</remarks>
+/// <remarks>Works across all tenants. Idempotent: a second run changes nothing. Thread-safe.</remarks>
 public interface IPrivateKeyReencryptor
 {
-    /// <summary>Re-encrypts and re-wraps; each key is updated in its own transaction, so an interrupted run loses nothing.</summary>
-    Task<ReencryptionSummary> ReencryptAllAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Re-encrypts, upgrades and re-wraps; each key is updated in its own transaction, so an interrupted run loses
+    /// nothing. A key that cannot be read is skipped and reported in <see cref="ReencryptionSummary.Skipped"/> (and
+    /// logged at Error, event 2103); the run goes on with the others.
+    /// </summary>
+    /// <param name="options">What to do with plaintext keys.</param>
+    /// <param name="cancellationToken">Stops the run between keys.</param>
+    /// <exception cref="Errors.MasterKeyException">The master keys do not fit the database (KI2003, KI2004) or the source failed: nothing was changed.</exception>
+    Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, CancellationToken cancellationToken = default);
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using KeyInfra.Errors;
+using KeyInfra.Storage;
 
 namespace KeyInfra.Encryption;
 
@@ -12,10 +13,10 @@ namespace KeyInfra.Encryption;
 /// </summary>
 internal static class MasterKeyText
 {
-    /// <summary>The HKDF salt for <see cref="EnvironmentMasterKeyOptions.MasterSecret"/> (UTF-8).</summary>
+    /// <summary>The fixed HKDF salt of <see cref="MasterSecretDerivation.HkdfSha256DevelopmentOnly"/> (UTF-8).</summary>
     public const string SecretSalt = "KeyInfra/v1/master-secret-salt";
 
-    /// <summary>The HKDF info for <see cref="EnvironmentMasterKeyOptions.MasterSecret"/> (UTF-8).</summary>
+    /// <summary>The HKDF info of <see cref="MasterSecretDerivation.HkdfSha256DevelopmentOnly"/> (UTF-8).</summary>
     public const string SecretInfo = "KeyInfra/v1/master-key";
 
     /// <summary>The longest master secret accepted, in characters; checked before it is encoded.</summary>
@@ -65,9 +66,52 @@ internal static class MasterKeyText
         }
     }
 
-    /// <summary>Derives a master key from a secret: HKDF-SHA256(ikm = UTF-8 secret, salt = <see cref="SecretSalt"/>, info = <see cref="SecretInfo"/>).</summary>
+    /// <summary>
+    /// Derives a master key from a secret with Argon2id under the database's salt and cost (<see cref="MasterSecretKdf"/>).
+    /// </summary>
+    /// <exception cref="MasterKeyException">KI2002: the secret is shorter than 32 or longer than 4096 characters, or not valid text; KI2006: the salt is unusable.</exception>
+    public static void DeriveFromSecretArgon2id(string secret, MasterSecretSalt salt, Span<byte> key, string setting)
+    {
+        MasterSecretKdf.Check(salt);
+        var destination = GC.AllocateArray<byte>(MasterKey.KeySizeBytes, pinned: true);
+        try
+        {
+            WithSecretBytes(secret, setting, bytes => MasterSecretKdf.Derive(bytes, salt, destination));
+            destination.CopyTo(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(destination);
+        }
+    }
+
+    /// <summary>
+    /// Derives a master key from a secret the development-only way (<see cref="MasterSecretDerivation.HkdfSha256DevelopmentOnly"/>):
+    /// HKDF-SHA256(ikm = UTF-8 secret, salt = <see cref="SecretSalt"/>, info = <see cref="SecretInfo"/>).
+    /// </summary>
     /// <exception cref="MasterKeyException">KI2002: the secret is shorter than 32 or longer than 4096 characters, or not valid text.</exception>
-    public static void DeriveFromSecret(string secret, Span<byte> key, string setting)
+    public static void DeriveFromSecretHkdfDevelopmentOnly(string secret, Span<byte> key, string setting)
+    {
+        var destination = GC.AllocateArray<byte>(MasterKey.KeySizeBytes, pinned: true);
+        try
+        {
+            WithSecretBytes(secret, setting, bytes => HKDF.DeriveKey(HashAlgorithmName.SHA256, bytes, destination, Encoding.UTF8.GetBytes(SecretSalt), Encoding.UTF8.GetBytes(SecretInfo)));
+            destination.CopyTo(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(destination);
+        }
+    }
+
+    /// <summary>Checks a secret's length and text without deriving anything (for validating options at start).</summary>
+    /// <exception cref="MasterKeyException">KI2002: the secret is shorter than 32 or longer than 4096 characters, or not valid text.</exception>
+    public static void CheckSecret(string secret, string setting) => WithSecretBytes(secret, setting, static _ => { });
+
+    private delegate void SecretBytesAction(ReadOnlySpan<byte> secret);
+
+    /// <summary>Runs <paramref name="action"/> on the secret's strict UTF-8 bytes, in a pinned buffer zeroed afterwards.</summary>
+    private static void WithSecretBytes(string secret, string setting, SecretBytesAction action)
     {
         ArgumentNullException.ThrowIfNull(secret);
         if (secret.Length < EnvironmentMasterKeyOptions.MinMasterSecretLength)
@@ -97,7 +141,7 @@ internal static class MasterKeyText
                 throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master secret {setting} is not valid text (it contains a lone UTF-16 surrogate).");
             }
 
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm.AsSpan(0, length), key, Encoding.UTF8.GetBytes(SecretSalt), Encoding.UTF8.GetBytes(SecretInfo));
+            action(ikm.AsSpan(0, length));
         }
         finally
         {

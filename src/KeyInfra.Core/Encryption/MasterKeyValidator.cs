@@ -184,6 +184,19 @@ internal sealed class MasterKeyValidator(
             state = InheritedState(ring, checks.Values);
             var flags = state == KeyRowState.Strict ? CheckValueFlags.RowsAuthenticated : CheckValueFlags.None;
             await _masterKeys.AddAsync(new MasterKeyCheck(current.Id, MasterKeyCheckValue.CreateV2(current, flags), _timeProvider.GetUtcNow())).ConfigureAwait(false);
+
+            // The add keeps the first check of an id: another instance that started at the same time with another key under
+            // the same explicit id may have won. Read back, and go on only if the stored check is this key's.
+            var stored = (await _masterKeys.ListAsync().ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.KeyId, current.Id, StringComparison.Ordinal));
+            if (stored is null || !current.MatchesCheckValue(stored.CheckValue))
+            {
+                throw new MasterKeyException(
+                    ErrorCodes.MasterKeyCheckFailed,
+                    $"Another instance stored a different master key under the id '{current.Id}' at the same time as this one: the database now holds " +
+                    "that key's check value, not this one's. Give every instance the same master key, or give different keys different ids " +
+                    "(leave KEYINFRA_MASTER_KEY_ID unset to use each key's fingerprint). Nothing was written under this key.");
+            }
+
             Log.MasterKeyCheckAdded(_logger, current.Id);
         }
 

@@ -75,10 +75,16 @@ public static class ErrorCodes
     /// <summary>The master key source failed (unreachable, or it returned an error) while the master key was being loaded.</summary>
     public const string MasterKeySourceFailed = "KI2005";
 
+    /// <summary>
+    /// The database's master secret salt (the Argon2id salt and cost the master secret is derived with) is malformed or
+    /// outside the accepted costs, or cannot be read.
+    /// </summary>
+    public const string MasterSecretSaltInvalid = "KI2006";
+
     /// <summary>Encrypted data is truncated or of an unknown format version.</summary>
     public const string CiphertextMalformed = "KI2101";
 
-    /// <summary>Encrypted data failed authentication: tampered, moved to another row, or under another key.</summary>
+    /// <summary>Encrypted data failed authentication: tampered, moved to another row, bound to another public key or spec, or under another key.</summary>
     public const string CiphertextAuthenticationFailed = "KI2102";
 
     /// <summary>
@@ -90,6 +96,15 @@ public static class ErrorCodes
 
     /// <summary>A key's lifecycle update kept losing to concurrent updates of the same key; nothing was changed by this call.</summary>
     public const string KeyUpdateConflict = "KI2602";
+
+    /// <summary>
+    /// A stored private key is plaintext (protection <c>none</c>): refused for signing, since any database writer can
+    /// write one. Only <c>reencrypt</c> with its unsafe option reads such keys, to encrypt them.
+    /// </summary>
+    public const string PlaintextPrivateKeyRefused = "KI2103";
+
+    /// <summary>A stored private key's public key is not the key row's stored public key: refused, never signs.</summary>
+    public const string PrivateKeyPublicKeyMismatch = "KI2104";
 
     /// <summary>A signing request does not fit the key (a hash for Ed25519, a hash of the wrong length, an unsupported hash).</summary>
     public const string SignRequestInvalid = "KI3001";

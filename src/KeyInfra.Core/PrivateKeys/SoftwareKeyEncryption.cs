@@ -10,6 +10,9 @@ namespace KeyInfra.PrivateKeys;
 /// </summary>
 internal sealed class SoftwareKeyEncryption(IEnvelopeEncryptor? encryptor, MasterKeyValidator? validator)
 {
+    /// <summary>The encryptor, or <c>null</c> when no master key source is registered.</summary>
+    public IEnvelopeEncryptor? Encryptor => encryptor;
+
     /// <summary>The encryptor and the validator that must pass before anything is written.</summary>
     /// <exception cref="MasterKeyException">KI2001: no master key source is registered.</exception>
     public (IEnvelopeEncryptor Encryptor, MasterKeyValidator Validator) Require()

@@ -12,7 +12,8 @@ namespace KeyInfra.PrivateKeys;
 /// <summary>
 /// The default backend (<see cref="PrivateKeyBackendNames.Software"/>): key pairs from the platform (NSec for Ed25519),
 /// the private key stored as PKCS#8 under envelope encryption (AES-256-GCM, its data key wrapped by the master key),
-/// bound to its tenant and key id. Opening decrypts and imports it; the handle may be cached.
+/// bound to its tenant, key id, spec and public key. Opening decrypts and imports it, and refuses a plaintext key or one
+/// whose public key is not the row's (<see cref="SoftwarePrivateKeyOpener"/>); the handle may be cached.
 /// </summary>
 internal sealed class SoftwarePrivateKeyBackend(SoftwareKeyEncryption encryption, ILogger<SoftwarePrivateKeyBackend> logger) : IPrivateKeyBackend
 {
@@ -37,7 +38,9 @@ internal sealed class SoftwarePrivateKeyBackend(SoftwareKeyEncryption encryption
         var pkcs8 = signingKey.ExportPkcs8();
         try
         {
-            var ciphertext = await encryptor.EncryptAsync(pkcs8, EncryptionContexts.ForPrivateKey(context.TenantId, context.KeyId), cancellationToken).ConfigureAwait(false);
+            // Bound to the public key as the key row will hold it (canonical DER SPKI), so a row whose public key is swapped does not decrypt.
+            var bound = EncryptionContexts.ForPrivateKey(context.TenantId, context.KeyId, spec, PublicKeyCodec.ReadSpki(spki).ToSpki());
+            var ciphertext = await encryptor.EncryptAsync(pkcs8, bound, cancellationToken).ConfigureAwait(false);
             return new GeneratedPrivateKey(spki, new PrivateKeyRecord(PrivateKeyProtection.Envelope, ciphertext, encryptor.GetMasterKeyId(ciphertext)));
         }
         finally
@@ -49,30 +52,13 @@ internal sealed class SoftwarePrivateKeyBackend(SoftwareKeyEncryption encryption
     public async Task<IPrivateKeyHandle> OpenAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var privateKey = key.PrivateKey ?? throw new ArgumentException($"Key {key.Id} has no private key.", nameof(key));
-        byte[] pkcs8;
-        switch (privateKey.Protection)
+        if (key.PrivateKey is null)
         {
-            case PrivateKeyProtection.None:
-                Log.PlaintextPrivateKey(logger, key.Id);
-                pkcs8 = (byte[])privateKey.Material.Clone();
-                break;
-            case PrivateKeyProtection.Envelope:
-                pkcs8 = await encryption.Require().Encryptor.DecryptAsync(privateKey.Material, EncryptionContexts.ForPrivateKey(key.TenantId, key.Id), cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                throw new KeyInfraException(
-                    ErrorCodes.StoredDataInvalid,
-                    $"Key {key.Id} is stored as held in an HSM ({privateKey.Protection}) but names the '{Name}' backend. Register the backend that holds it (KeyInfra.Pkcs11: AddPkcs11()) and correct the row's backend name.");
+            throw new ArgumentException($"Key {key.Id} has no private key.", nameof(key));
         }
 
-        try
-        {
-            return new SoftwarePrivateKeyHandle(SigningKey.ImportPkcs8(key.Spec, pkcs8));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
+        // Never plaintext: signing trusts only what the master key authenticates (or, for v1, the public key check).
+        var signingKey = await SoftwarePrivateKeyOpener.OpenAsync(key, encryption.Encryptor, unsafeReadPlaintext: false, logger, cancellationToken).ConfigureAwait(false);
+        return new SoftwarePrivateKeyHandle(signingKey);
     }
 }

@@ -21,4 +21,14 @@ public interface IMasterKeyRepository
     /// </summary>
     /// <returns><c>true</c> if the value was replaced; <c>false</c>, changing nothing, if there is no check with that id or its value is another.</returns>
     Task<bool> ReplaceAsync(string keyId, byte[] expected, byte[] replacement, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The database's master secret salt: stores <paramref name="proposed"/> if the database has none, and returns the one
+    /// stored. The first salt stored stays, even when several instances propose theirs at the same time, so every
+    /// instance derives the same key. Returns what is stored as it is; the caller checks it.
+    /// </summary>
+    /// <param name="proposed">A new random salt, stored only if there is none.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored salt: <paramref name="proposed"/>'s values, or those of the one stored before.</returns>
+    Task<MasterSecretSalt> GetOrAddSecretSaltAsync(MasterSecretSalt proposed, CancellationToken cancellationToken = default);
 }

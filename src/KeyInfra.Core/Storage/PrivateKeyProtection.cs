@@ -4,8 +4,8 @@ namespace KeyInfra.Storage;
 public enum PrivateKeyProtection
 {
     /// <summary>
-    /// Plaintext PKCS#8, as left by a version before encryption at rest. Read with a warning;
-    /// re-encrypted by <c>reencrypt</c> (or on the next write).
+    /// Plaintext PKCS#8, as left by a version before encryption at rest. Never used to sign (<c>KI2103</c>); encrypted
+    /// only by <c>reencrypt</c> with <c>ReencryptionOptions.UnsafeReadPlaintextPrivateKeys</c>, since any database writer can write one.
     /// </summary>
     None = 0,
 

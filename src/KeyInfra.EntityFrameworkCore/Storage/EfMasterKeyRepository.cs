@@ -59,6 +59,49 @@ internal sealed class EfMasterKeyRepository(IDbContextFactory<KeyInfraDbContext>
         return updated > 0;
     }
 
+    public async Task<MasterSecretSalt> GetOrAddSecretSaltAsync(MasterSecretSalt proposed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(proposed);
+        ArgumentNullException.ThrowIfNull(proposed.Salt);
+        if (await FindSaltAsync(cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+
+        await using (var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            context.MasterSecretSalts.Add(new MasterSecretSaltEntity
+            {
+                Id = MasterSecretSaltEntity.SingletonId,
+                Algorithm = proposed.Algorithm,
+                Salt = proposed.Salt,
+                MemoryKib = proposed.MemoryKib,
+                Iterations = proposed.Iterations,
+                Parallelism = proposed.Parallelism,
+                CreatedAt = proposed.CreatedAt,
+            });
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance stored its salt between the read and the insert: the first one stays, and is read below.
+            }
+        }
+
+        // Read back, whoever won: every instance derives from the row the database holds.
+        return await FindSaltAsync(CancellationToken.None).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The master secret salt was stored but cannot be read back.");
+    }
+
+    private async Task<MasterSecretSalt?> FindSaltAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var row = await context.MasterSecretSalts.AsNoTracking().SingleOrDefaultAsync(s => s.Id == MasterSecretSaltEntity.SingletonId, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new MasterSecretSalt(row.Algorithm, row.Salt, row.MemoryKib, row.Iterations, row.Parallelism, row.CreatedAt);
+    }
+
     private async Task<bool> ExistsAsync(string keyId, CancellationToken cancellationToken)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -258,6 +258,48 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.ToTable("master_keys", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.MasterSecretSaltEntity", b =>
+                {
+                    b.Property<short>("Id")
+                        .HasColumnType("smallint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("algorithm");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Iterations")
+                        .HasColumnType("integer")
+                        .HasColumnName("iterations");
+
+                    b.Property<int>("MemoryKib")
+                        .HasColumnType("integer")
+                        .HasColumnName("memory_kib");
+
+                    b.Property<int>("Parallelism")
+                        .HasColumnType("integer")
+                        .HasColumnName("parallelism");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("salt");
+
+                    b.HasKey("Id")
+                        .HasName("pk_master_secret_salts");
+
+                    b.ToTable("master_secret_salts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_master_secret_salts_singleton", "id = 1");
+                        });
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", b =>
                 {
                     b.Property<Guid>("KeyId")

@@ -253,6 +253,48 @@ namespace KeyInfra.Sqlite.Migrations
                     b.ToTable("master_keys", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.MasterSecretSaltEntity", b =>
+                {
+                    b.Property<short>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("algorithm");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Iterations")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("iterations");
+
+                    b.Property<int>("MemoryKib")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memory_kib");
+
+                    b.Property<int>("Parallelism")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parallelism");
+
+                    b.Property<byte[]>("Salt")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("salt");
+
+                    b.HasKey("Id")
+                        .HasName("pk_master_secret_salts");
+
+                    b.ToTable("master_secret_salts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_master_secret_salts_singleton", "id = 1");
+                        });
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", b =>
                 {
                     b.Property<Guid>("KeyId")

@@ -8,7 +8,7 @@ namespace KeyInfra.Core.Tests.Encryption;
 [TestClass]
 public sealed class EnvelopeEncryptorTests
 {
-    // Offsets of the v1 format, written out here independently of the implementation (docs/security.md).
+    // Offsets of the v1 and v2 formats (one layout), written out here independently of the implementation (docs/security/envelope.md).
     private const int FixedOverhead = 1 + 1 + 12 + 32 + 16 + 12 + 16;
 
     private static readonly Guid Tenant = Guid.Parse("0193a6f2-7c1e-7d3a-9b2f-5e4c3d2b1a09");
@@ -71,7 +71,7 @@ public sealed class EnvelopeEncryptorTests
     }
 
     [TestMethod]
-    public async Task EncryptAsync_Always_WritesTheVersion1Layout()
+    public async Task EncryptAsync_Always_WritesTheVersion2Layout()
     {
         using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), id: "prod-2026");
         var encryptor = TestMasterKeys.Encryptor(provider);
@@ -79,7 +79,7 @@ public sealed class EnvelopeEncryptorTests
 
         var ciphertext = await encryptor.EncryptAsync(plaintext, Context);
 
-        Assert.AreEqual(0x01, ciphertext[0]);
+        Assert.AreEqual(0x02, ciphertext[0]);
         Assert.AreEqual(9, ciphertext[1]);
         Assert.AreEqual("prod-2026", Encoding.ASCII.GetString(ciphertext, 2, 9));
         Assert.HasCount(FixedOverhead + 9 + 100, ciphertext);
@@ -133,7 +133,7 @@ public sealed class EnvelopeEncryptorTests
 
     [TestMethod]
     [DataRow((byte)0x00)]
-    [DataRow((byte)0x02)]
+    [DataRow((byte)0x03)]
     [DataRow((byte)0xFF)]
     public async Task DecryptAsync_UnknownVersion_ThrowsMalformed(byte version)
     {

@@ -15,6 +15,7 @@ public sealed class EnvironmentMasterKeyOptionsSetupTests
         EnvironmentMasterKeyOptions.MasterSecretVariable,
         EnvironmentMasterKeyOptions.PreviousMasterKeysVariable,
         EnvironmentMasterKeyOptions.MasterKeyIdVariable,
+        EnvironmentMasterKeyOptions.MasterSecretDerivationVariable,
     ];
 
     private readonly Dictionary<string, string?> _saved = [];
@@ -59,6 +60,36 @@ public sealed class EnvironmentMasterKeyOptionsSetupTests
         Assert.IsTrue(key.MatchesCheckValue(expected.ComputeCheckValue()));
         Assert.IsNotNull(old);
         Assert.IsNull(options.MasterSecret);
+    }
+
+    [TestMethod]
+    [DataRow(null, MasterSecretDerivation.Argon2id)]
+    [DataRow("argon2id", MasterSecretDerivation.Argon2id)]
+    [DataRow("hkdf-sha256-development-only", MasterSecretDerivation.HkdfSha256DevelopmentOnly)]
+    public void Configure_DerivationVariable_ReadsIt(string? value, MasterSecretDerivation expected)
+    {
+        Environment.SetEnvironmentVariable(EnvironmentMasterKeyOptions.MasterSecretDerivationVariable, value);
+        var options = new EnvironmentMasterKeyOptions();
+
+        new EnvironmentMasterKeyOptionsSetup().Configure(options);
+
+        Assert.AreEqual(expected, options.MasterSecretDerivation);
+    }
+
+    [TestMethod]
+    [DataRow("hkdf")]
+    [DataRow("HKDF-SHA256-DEVELOPMENT-ONLY")]
+    public void Configure_UnknownDerivation_FailsValidationNamingTheVariable(string value)
+    {
+        Environment.SetEnvironmentVariable(EnvironmentMasterKeyOptions.MasterSecretDerivationVariable, value);
+        var options = new EnvironmentMasterKeyOptions { MasterSecret = "a-long-random-secret-from-the-environment-0123" };
+
+        new EnvironmentMasterKeyOptionsSetup().Configure(options);
+        options.MasterSecret = "a-long-random-secret-from-the-environment-0123";
+        var result = new EnvironmentMasterKeyOptionsValidator().Validate(null, options);
+
+        Assert.IsTrue(result.Failed);
+        Assert.Contains(EnvironmentMasterKeyOptions.MasterSecretDerivationVariable, result.FailureMessage);
     }
 
     [TestMethod]

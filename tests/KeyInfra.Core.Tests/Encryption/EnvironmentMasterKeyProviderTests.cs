@@ -186,13 +186,13 @@ public sealed class EnvironmentMasterKeyProviderTests
     }
 
     [TestMethod]
-    public async Task AcquireRingAsync_MasterSecret_DerivesTheHkdfKnownAnswer()
+    public async Task AcquireRingAsync_MasterSecretHkdfDevelopmentOnly_DerivesTheHkdfKnownAnswer()
     {
         // openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt key:correct-horse-battery-staple-0123456789 \
         //   -kdfopt salt:KeyInfra/v1/master-secret-salt -kdfopt info:KeyInfra/v1/master-key HKDF
         var expected = Convert.FromHexString("4305057354C97FA036094660C78414A0A348DED32024BF76C440759A5DF1EC6F");
 
-        var check = await CurrentKeyCheckValueAsync(new EnvironmentMasterKeyOptions { MasterSecret = "correct-horse-battery-staple-0123456789" });
+        var check = await CurrentKeyCheckValueAsync(new EnvironmentMasterKeyOptions { MasterSecret = "correct-horse-battery-staple-0123456789", MasterSecretDerivation = MasterSecretDerivation.HkdfSha256DevelopmentOnly });
 
         CollectionAssert.AreEqual(CheckValueOf(expected), check);
     }

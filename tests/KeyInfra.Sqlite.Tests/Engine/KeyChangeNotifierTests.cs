@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using KeyInfra.Encryption;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Storage;

@@ -134,7 +134,7 @@ public sealed class MasterKeyLifecycleTests
     }
 
     [TestMethod]
-    public async Task LegacyPlaintextPrivateKey_SignsThenReencryptEncryptsIt()
+    public async Task LegacyPlaintextPrivateKey_RefusedUntilReencryptReadsItUnsafely_ThenSigns()
     {
         // A database an older release wrote: its master key check is v1, so rows without a MAC are still read.
         var folder = KeyInfraTestHost.NewFolder();
@@ -163,16 +163,21 @@ public sealed class MasterKeyLifecycleTests
                 PrivateKey = new PrivateKeyRecord(PrivateKeyProtection.None, ecdsa.ExportPkcs8PrivateKey(), null),
             });
 
-            var before = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
-            var summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+            var refused = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(id, Document)));
+            var safeRun = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
+            var unsafeRun = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync(new ReencryptionOptions { UnsafeReadPlaintextPrivateKeys = true });
             host.Get<IKeyCacheInvalidator>().InvalidateAll();
             var after = await host.Get<ISigner>().SignAsync(new SignRequest(id, Document));
 
-            Assert.AreEqual(1, summary.Encrypted);
-            var stored = await repository.FindAsync(Guid.Empty, id);
+            Assert.AreEqual(ErrorCodes.PlaintextPrivateKeyRefused, refused.ErrorCode);
+            Assert.AreEqual(0, safeRun.Encrypted);
+            Assert.AreEqual(ErrorCodes.PlaintextPrivateKeyRefused, safeRun.Skipped.Single(s => s.KeyId == id).ErrorCode);
+            Assert.AreEqual(1, unsafeRun.Encrypted);
+            Assert.IsEmpty(unsafeRun.Skipped);
+            var stored = await repository.FindAsync(Guid.Empty, id, includePrivateKey: true);
             Assert.AreEqual(PrivateKeyProtection.Envelope, stored!.PrivateKey!.Protection);
+            Assert.AreEqual(0x02, stored.PrivateKey.Material[0]);
             Assert.IsNotNull(stored.PrivateKey.MasterKeyId);
-            Assert.IsTrue(ecdsa.VerifyData(Document, before.Signature, HashAlgorithmName.SHA256));
             Assert.IsTrue(ecdsa.VerifyData(Document, after.Signature, HashAlgorithmName.SHA256));
         }
         finally

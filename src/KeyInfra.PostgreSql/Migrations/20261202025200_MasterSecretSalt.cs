@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KeyInfra.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    internal partial class MasterSecretSalt : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "master_secret_salts",
+                columns: table => new
+                {
+                    id = table.Column<short>(type: "smallint", nullable: false),
+                    algorithm = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    salt = table.Column<byte[]>(type: "bytea", nullable: false),
+                    memory_kib = table.Column<int>(type: "integer", nullable: false),
+                    iterations = table.Column<int>(type: "integer", nullable: false),
+                    parallelism = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_master_secret_salts", x => x.id);
+                    table.CheckConstraint("ck_master_secret_salts_singleton", "id = 1");
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "master_secret_salts");
+        }
+    }
+}
