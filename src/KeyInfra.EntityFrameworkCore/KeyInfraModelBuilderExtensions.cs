@@ -28,6 +28,8 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new MasterKeyConfiguration())
             .ApplyConfiguration(new VerificationRecordConfiguration())
             .ApplyConfiguration(new BatchVerificationConfiguration())
-            .ApplyConfiguration(new BatchVerificationItemConfiguration());
+            .ApplyConfiguration(new BatchVerificationItemConfiguration())
+            .ApplyConfiguration(new VerificationLogDigestConfiguration())
+            .ApplyConfiguration(new VerificationLogCheckpointConfiguration());
     }
 }

@@ -71,6 +71,14 @@ internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
         return await command.ExecuteNonQueryAsync();
     }
 
+    public override async Task<int> ExecuteAsApplicationAsync(string sql, params object?[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_database.AppConnectionString);
+        await connection.OpenAsync();
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public override async Task<IReadOnlyList<string>> ListTablesAsync()
     {
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
