@@ -29,6 +29,9 @@ internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
 
     public override string ProviderName => "PostgreSQL";
 
+    /// <summary>The database, for tests that need its roles' connection strings.</summary>
+    public PostgreSqlTestDatabase Database => _database;
+
     public override IServiceProvider Services => _application;
 
     public override IKeyInfraMigrator Migrator => _owner.GetRequiredService<IKeyInfraMigrator>();

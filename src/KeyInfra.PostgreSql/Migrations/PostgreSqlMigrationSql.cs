@@ -374,8 +374,8 @@ internal static class PostgreSqlMigrationSql
     // The SECURITY DEFINER functions as LogChain makes them (same conventions as SecureFunctions above):
     // - a new partition is append-only for everyone but the owner (the default privileges a DBA set for the owner's
     //   new tables would otherwise grant the application UPDATE and DELETE on it, and a partition can be named directly);
-    // - retention refuses to drop anything newer than the floor set on the function itself (keyinfra.log_retention_months,
-    //   which only the owner can change, with ALTER FUNCTION), whoever calls it and whatever cutoff they pass; and when it
+    // - retention refuses to drop anything newer than the floor keyinfra_log_retention_months() returns (a function only
+    //   the owner can replace), whoever calls it and whatever cutoff they pass; and when it
     //   drops partitions it keeps, for each chain, the newest digest it removes as a checkpoint, so the chain still
     //   verifies from its first remaining group.
     private const string LogChainFunctions = """
@@ -397,6 +397,12 @@ internal static class PostgreSqlMigrationSql
         END
         $fn$;
         REVOKE EXECUTE ON FUNCTION @schema@.keyinfra_revoke_log_changes(regclass) FROM PUBLIC;
+
+        -- The retention floor in whole months: retention never drops a month that ended less than this long ago. The owner
+        -- changes it by replacing this function (docs/postgresql.md).
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_log_retention_months() RETURNS integer
+            LANGUAGE sql IMMUTABLE
+            AS $fn$ SELECT 24 $fn$;
 
         CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
             LANGUAGE plpgsql SECURITY DEFINER
@@ -439,7 +445,6 @@ internal static class PostgreSqlMigrationSql
             LANGUAGE plpgsql SECURITY DEFINER
             SET search_path = pg_catalog, pg_temp
             SET "TimeZone" = 'UTC'
-            SET keyinfra.log_retention_months = '24'
             AS $fn$
         DECLARE
             part record;
@@ -448,9 +453,9 @@ internal static class PostgreSqlMigrationSql
             floor_at timestamptz;
             dropped_before timestamptz;
         BEGIN
-            retention_months := pg_catalog.current_setting('keyinfra.log_retention_months', true)::integer;
+            retention_months := @schema@.keyinfra_log_retention_months();
             IF retention_months IS NULL OR retention_months < 1 THEN
-                RAISE EXCEPTION 'keyinfra.log_retention_months on this function must be a whole number of months, at least 1' USING ERRCODE = '22023';
+                RAISE EXCEPTION 'keyinfra_log_retention_months() must return a whole number of months, at least 1' USING ERRCODE = '22023';
             END IF;
             floor_at := pg_catalog.date_trunc('month', pg_catalog.now()) - pg_catalog.make_interval(months => retention_months);
             IF older_than IS NULL OR older_than > floor_at THEN
@@ -548,6 +553,7 @@ internal static class PostgreSqlMigrationSql
     public const string LogChainDown = $$$"""
         {{{SecureDefinerFunctionsUp}}}
         DROP FUNCTION keyinfra_revoke_log_changes(regclass);
+        DROP FUNCTION keyinfra_log_retention_months();
         DO $do$
         DECLARE
             app_role text;

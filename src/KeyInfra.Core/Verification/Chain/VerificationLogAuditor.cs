@@ -113,7 +113,7 @@ internal sealed class VerificationLogAuditor(
                 known[(group.ChainId, group.Sequence)] = group;
                 audit.Groups++;
                 previous ??= await PredecessorAsync(group, known, usable, cancellationToken).ConfigureAwait(false);
-                CheckLink(audit, group, previous);
+                var predecessor = previous;
                 previous = group;
                 if (ring.Find(group.MasterKeyId) is not { } key)
                 {
@@ -123,10 +123,12 @@ internal sealed class VerificationLogAuditor(
 
                 if (!LogChainFormat.IsAuthentic(key, group))
                 {
-                    // Its manifest is not evidence of anything: the entries it names count as not covered.
+                    // Neither its manifest nor its link is evidence of anything: the entries it names count as not covered.
                     audit.Breaks.Add(new LogChainBreak(group.ChainId, group.TenantId, group.Sequence, LogChainBreakKind.DigestInvalid));
                     continue;
                 }
+
+                CheckLink(audit, group, predecessor);
 
                 foreach (var (kind, id, entryTime, hash) in ManifestEntries(group))
                 {
