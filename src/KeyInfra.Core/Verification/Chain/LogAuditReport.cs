@@ -39,6 +39,13 @@ public sealed record LogAuditReport
     /// <summary>Retention checkpoints the walk relied on (entries before their <see cref="LogCheckpoint.DroppedBefore"/> were dropped on purpose).</summary>
     public required IReadOnlyList<LogCheckpoint> Checkpoints { get; init; }
 
+    /// <summary>
+    /// The newest authentic group of each chain in the range, as heads: copy them out of the database's reach to check a
+    /// later walk against (they are as trustworthy as the database was at this walk; the writer's own heads,
+    /// <see cref="IVerificationLogAuditor.GetChainHeads"/>, do not depend on it).
+    /// </summary>
+    public required IReadOnlyList<LogChainHead> NewestHeads { get; init; }
+
     /// <summary>Expected heads of other tenants, which this walk did not check.</summary>
     public required int HeadsNotChecked { get; init; }
 

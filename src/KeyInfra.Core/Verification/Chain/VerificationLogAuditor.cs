@@ -104,10 +104,12 @@ internal sealed class VerificationLogAuditor(
         var chains = inRange.GroupBy(d => d.ChainId).ToList();
         var missing = new List<(LogEntryKind Kind, Guid Id, byte[] Hash, LogDigest Group)>();
         var chainsChecked = 0;
+        var newestHeads = new List<LogChainHead>();
         foreach (var chain in chains)
         {
             cancellationToken.ThrowIfCancellationRequested();
             LogDigest? previous = null;
+            LogDigest? newest = null;
             foreach (var group in chain.OrderBy(d => d.Sequence))
             {
                 known[(group.ChainId, group.Sequence)] = group;
@@ -129,6 +131,7 @@ internal sealed class VerificationLogAuditor(
                 }
 
                 CheckLink(audit, group, predecessor);
+                newest = group;
 
                 foreach (var (kind, id, entryTime, hash) in ManifestEntries(group))
                 {
@@ -150,6 +153,11 @@ internal sealed class VerificationLogAuditor(
                         audit.Modified.Add(new LogEntryFinding(kind, id, group.ChainId, group.Sequence));
                     }
                 }
+            }
+
+            if (newest is not null)
+            {
+                newestHeads.Add(new LogChainHead(newest.ChainId, newest.TenantId, newest.Sequence, newest.Digest));
             }
 
             chainsChecked++;
@@ -215,6 +223,7 @@ internal sealed class VerificationLogAuditor(
             Inserted = audit.Inserted,
             BrokenLinks = audit.Breaks,
             Checkpoints = [.. usable.Values],
+            NewestHeads = newestHeads,
             HeadsNotChecked = headsNotChecked,
         };
         if (report.IsClean)
