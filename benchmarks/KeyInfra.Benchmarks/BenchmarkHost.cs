@@ -49,6 +49,9 @@ public sealed class BenchmarkHost : IDisposable
     /// <summary>The verification log.</summary>
     public IVerificationLog Log { get; }
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Builds and starts a host; <paramref name="configure"/> sets KeyInfra's options.</summary>
     /// <param name="configure">Adjusts the options (log mode, cache lifetimes).</param>
     /// <param name="sqlite">Adjusts the SQLite tuning (synchronous mode).</param>

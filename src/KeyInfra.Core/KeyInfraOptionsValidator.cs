@@ -34,6 +34,11 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:MaxBatchRequests is {log.MaxBatchRequests}; it must be 1–10000000.");
         }
 
+        if (log.ChainHeadInterval != TimeSpan.Zero && (log.ChainHeadInterval < TimeSpan.FromSeconds(1) || log.ChainHeadInterval > TimeSpan.FromDays(1)))
+        {
+            failures.Add($"KeyInfra:VerificationLog:ChainHeadInterval is {log.ChainHeadInterval}; it must be 00:00:00 (never) or 1 second to 1 day.");
+        }
+
         var cache = options.KeyCache;
         if (cache.TimeToLive < TimeSpan.Zero || cache.NegativeTimeToLive < TimeSpan.Zero || cache.SigningKeyTimeToLive < TimeSpan.Zero)
         {

@@ -37,6 +37,10 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<BatchVerificationItemEntity> BatchVerificationItems => Set<BatchVerificationItemEntity>();
 
+    internal DbSet<VerificationLogDigestEntity> VerificationLogDigests => Set<VerificationLogDigestEntity>();
+
+    internal DbSet<VerificationLogCheckpointEntity> VerificationLogCheckpoints => Set<VerificationLogCheckpointEntity>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -29,6 +29,8 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new MasterSecretSaltConfiguration())
             .ApplyConfiguration(new VerificationRecordConfiguration())
             .ApplyConfiguration(new BatchVerificationConfiguration())
-            .ApplyConfiguration(new BatchVerificationItemConfiguration());
+            .ApplyConfiguration(new BatchVerificationItemConfiguration())
+            .ApplyConfiguration(new VerificationLogDigestConfiguration())
+            .ApplyConfiguration(new VerificationLogCheckpointConfiguration());
     }
 }

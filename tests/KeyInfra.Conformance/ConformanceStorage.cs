@@ -63,6 +63,19 @@ public abstract class ConformanceStorage : IAsyncDisposable
     /// <summary>Runs a statement as a privileged writer (past row-level security), returning the rows it affected.</summary>
     public abstract Task<int> ExecuteAsync(string sql, params object?[] parameters);
 
+    /// <summary>
+    /// Runs a statement as an attacker who can write to the database but holds no master key: past row-level security
+    /// and past the log's append-only protections (on SQLite, the triggers dropped for the statement and put back
+    /// after it, as such a writer would), returning the rows it affected.
+    /// </summary>
+    public virtual Task<int> TamperAsync(string sql, params object?[] parameters) => ExecuteAsync(sql, parameters);
+
+    /// <summary>
+    /// Runs a statement as the application's own database role (on PostgreSQL the role KeyInfra connects as, with its
+    /// grants; on SQLite any connection), returning the rows it affected.
+    /// </summary>
+    public virtual Task<int> ExecuteAsApplicationAsync(string sql, params object?[] parameters) => ExecuteAsync(sql, parameters);
+
     /// <summary>Runs a query as a privileged reader and returns its first value, converted to <typeparamref name="T"/>.</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object?[] parameters) => ConvertScalar<T>(await ScalarCoreAsync(sql, parameters));
 

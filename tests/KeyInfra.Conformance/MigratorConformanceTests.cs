@@ -12,7 +12,7 @@ namespace KeyInfra.Tests.Conformance;
 public abstract class MigratorConformanceTests
 {
     private static readonly string[] s_tables =
-        ["algorithms", "batch_verification_items", "batch_verifications", "curves", "master_keys", "master_secret_salts", "private_keys", "public_keys", "verification_records"];
+        ["algorithms", "batch_verification_items", "batch_verifications", "curves", "master_keys", "master_secret_salts", "private_keys", "public_keys", "verification_log_checkpoints", "verification_log_digests", "verification_records"];
 
     /// <summary>The provider's database; the tests make others like it.</summary>
     protected abstract ConformanceStorage Storage { get; }

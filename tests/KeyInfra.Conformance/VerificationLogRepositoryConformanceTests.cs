@@ -311,7 +311,7 @@ public abstract class VerificationLogRepositoryConformanceTests
         var key = await AddKeyAsync(tenant);
         var records = Enumerable.Range(0, 3).Select(i => TestData.Record(tenant, key, verifiedAt: TestData.Epoch.AddMinutes(i))).ToArray();
         await Log.AppendAsync(records, []);
-        Assert.AreEqual(1, await Storage.ExecuteAsync("UPDATE verification_records SET result = 'forged' WHERE id = $1", records[1].Id));
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE verification_records SET result = 'forged' WHERE id = $1", records[1].Id));
 
         var ex = await Assert.ThrowsExactlyAsync<Errors.KeyInfraException>(() => Log.QueryAsync(tenant, new VerificationLogQuery()));
 
@@ -325,7 +325,7 @@ public abstract class VerificationLogRepositoryConformanceTests
         var key = await AddKeyAsync(tenant);
         var batch = Batch(tenant, key, 3);
         await Log.AppendAsync([], [batch]);
-        Assert.AreEqual(1, await Storage.ExecuteAsync("UPDATE batch_verification_items SET result = 'forged' WHERE id = $1", batch.Items[2].Id));
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE batch_verification_items SET result = 'forged' WHERE id = $1", batch.Items[2].Id));
 
         var ex = await Assert.ThrowsExactlyAsync<Errors.KeyInfraException>(() => Log.GetBatchAsync(tenant, batch.Id));
 

@@ -29,6 +29,9 @@ internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
 
     public override string ProviderName => "PostgreSQL";
 
+    /// <summary>The database, for tests that need its roles' connection strings.</summary>
+    public PostgreSqlTestDatabase Database => _database;
+
     public override IServiceProvider Services => _application;
 
     public override IKeyInfraMigrator Migrator => _owner.GetRequiredService<IKeyInfraMigrator>();
@@ -66,6 +69,14 @@ internal sealed class PostgreSqlConformanceStorage : ConformanceStorage
     public override async Task<int> ExecuteAsync(string sql, params object?[] parameters)
     {
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public override async Task<int> ExecuteAsApplicationAsync(string sql, params object?[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_database.AppConnectionString);
         await connection.OpenAsync();
         await using var command = Command(connection, sql, parameters);
         return await command.ExecuteNonQueryAsync();

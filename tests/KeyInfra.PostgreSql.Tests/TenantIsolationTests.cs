@@ -2,6 +2,7 @@ using KeyInfra.EntityFrameworkCore;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
+using KeyInfra.Tests.Conformance;
 using KeyInfra.Verification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,12 +90,14 @@ public sealed class TenantIsolationTests
     public async Task RawUpdateAndDelete_OfTenantBRows_ChangeNothing()
     {
         var updated = await AsTenantAsync(s_tenantA, c => Execute(c, "UPDATE public_keys SET name = 'stolen', status = 'revoked' WHERE tenant_id = $1", s_tenantB));
-        var deletedRecords = await AsTenantAsync(s_tenantA, c => Execute(c, "DELETE FROM verification_records WHERE tenant_id = $1", s_tenantB));
-        var deletedAll = await AsTenantAsync(s_tenantA, c => Execute(c, "DELETE FROM batch_verification_items WHERE batch_id IN (SELECT id FROM batch_verifications WHERE tenant_id = $1)", s_tenantB));
+
+        // The log tables are append-only for the application role: a DELETE is refused before row-level security is asked.
+        var deletedRecords = await Assert.ThrowsExactlyAsync<PostgresException>(() => AsTenantAsync(s_tenantA, c => Execute(c, "DELETE FROM verification_records WHERE tenant_id = $1", s_tenantB)));
+        var deletedAll = await Assert.ThrowsExactlyAsync<PostgresException>(() => AsTenantAsync(s_tenantA, c => Execute(c, "DELETE FROM batch_verification_items WHERE batch_id IN (SELECT id FROM batch_verifications WHERE tenant_id = $1)", s_tenantB)));
 
         Assert.AreEqual(0, updated);
-        Assert.AreEqual(0, deletedRecords);
-        Assert.AreEqual(0, deletedAll);
+        Assert.AreEqual(PostgresErrorCodes.InsufficientPrivilege, deletedRecords.SqlState);
+        Assert.AreEqual(PostgresErrorCodes.InsufficientPrivilege, deletedAll.SqlState);
         Assert.AreEqual("key of B", await s_database.AdminScalarAsync<string>("SELECT name FROM public_keys WHERE id = $1", s_keyB.Id.Value));
         Assert.AreEqual(2L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE tenant_id = $1", s_tenantB));
     }

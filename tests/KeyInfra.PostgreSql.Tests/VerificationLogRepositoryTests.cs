@@ -1,6 +1,7 @@
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Storage;
 using KeyInfra.Storage;
+using KeyInfra.Tests.Conformance;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

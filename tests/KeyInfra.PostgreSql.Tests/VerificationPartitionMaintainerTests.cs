@@ -1,5 +1,6 @@
 using KeyInfra.PostgreSql.Partitions;
 using KeyInfra.Storage;
+using KeyInfra.Tests.Conformance;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

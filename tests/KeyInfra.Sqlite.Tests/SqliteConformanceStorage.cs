@@ -71,6 +71,41 @@ internal sealed class SqliteConformanceStorage : ConformanceStorage
             return await command.ExecuteNonQueryAsync();
         });
 
+    // SQLite has no roles: an attacker with the file drops the append-only triggers, writes, and puts them back.
+    public override Task<int> TamperAsync(string sql, params object?[] parameters)
+        => _database.WithConnectionAsync(async connection =>
+        {
+            var triggers = new List<(string Name, string Sql)>();
+            await using (var list = Command(connection, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'keyinfra_%_no_%'", []))
+            await using (var reader = await list.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    triggers.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            foreach (var (name, _) in triggers)
+            {
+                await using var drop = Command(connection, $"DROP TRIGGER \"{name}\"", []);
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            try
+            {
+                await using var command = Command(connection, sql, parameters);
+                return await command.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                foreach (var (_, triggerSql) in triggers)
+                {
+                    await using var create = Command(connection, triggerSql, []);
+                    await create.ExecuteNonQueryAsync();
+                }
+            }
+        });
+
     public override async Task<IReadOnlyList<string>> ListTablesAsync()
         => await _database.WithConnectionAsync(async connection =>
         {

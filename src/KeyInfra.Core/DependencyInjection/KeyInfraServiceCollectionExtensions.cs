@@ -11,6 +11,7 @@ using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -85,6 +86,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<VerificationLog>();
         services.TryAddSingleton<IVerificationLog>(sp => sp.GetRequiredService<VerificationLog>());
         services.TryAddSingleton<IVerificationLogWriter>(sp => sp.GetRequiredService<VerificationLog>());
+        services.TryAddSingleton<IVerificationLogAuditor, VerificationLogAuditor>();
 
         services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();
         services.TryAddSingleton<MasterKeyValidator>();

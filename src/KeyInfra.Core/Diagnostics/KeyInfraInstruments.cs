@@ -32,6 +32,14 @@ public static class KeyInfraInstruments
     /// <summary>Histogram of the time one verification-log commit took, in seconds; tagged by <see cref="ErrorTypeTag"/> when it failed.</summary>
     public const string VerificationLogCommitDuration = "keyinfra.verification_log.commit.duration";
 
+    /// <summary>
+    /// Observable gauge: the sequence number of the newest committed group of each of this process's verification-log
+    /// chains, tagged by <see cref="ChainIdTag"/> and <see cref="TenantIdTag"/> (one series per chain and tenant; a new
+    /// chain starts at each process start and after a failed commit). A monitoring system that keeps it has a copy of
+    /// how far each chain went; the digest itself is in event 1100.
+    /// </summary>
+    public const string VerificationLogChainSequence = "keyinfra.verification_log.chain.sequence";
+
     /// <summary>Counter of key lookups answered from a cache, tagged by <see cref="KeyCacheTag"/>.</summary>
     public const string KeyCacheHits = "keyinfra.key_cache.hits";
 
@@ -75,6 +83,12 @@ public static class KeyInfraInstruments
 
     /// <summary>Tag (OpenTelemetry's <c>error.type</c>): the KeyInfra error code (<c>KI1001</c>) or the exception's type name.</summary>
     public const string ErrorTypeTag = "error.type";
+
+    /// <summary>Tag: a verification-log chain id (<see cref="VerificationLogChainSequence"/>).</summary>
+    public const string ChainIdTag = "keyinfra.verification_log.chain_id";
+
+    /// <summary>Tag: a tenant id (<see cref="VerificationLogChainSequence"/>).</summary>
+    public const string TenantIdTag = "keyinfra.tenant_id";
 
     /// <summary>Tag: which cache, <see cref="PublicKeyCache"/> or <see cref="SigningKeyCache"/>.</summary>
     public const string KeyCacheTag = "keyinfra.key_cache.name";

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 
 namespace KeyInfra.Diagnostics;
 
@@ -27,6 +28,7 @@ internal sealed class KeyInfraMetrics
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _cacheLoads;
     private Func<int>? _logQueueLength;
+    private Func<IReadOnlyList<LogChainHead>>? _chainHeads;
 
     public KeyInfraMetrics(IMeterFactory meterFactory)
     {
@@ -40,6 +42,8 @@ internal sealed class KeyInfraMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 10000] });
         _commitDuration = meter.CreateHistogram<double>(KeyInfraInstruments.VerificationLogCommitDuration, "s", "Duration of one verification-log commit.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        meter.CreateObservableGauge(KeyInfraInstruments.VerificationLogChainSequence, ObserveChainHeads, "{group}",
+            "The sequence number of the newest committed group of each of this process's verification-log chains (by chain id and tenant).");
         _cacheHits = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheHits, "{hit}", "Key lookups answered from a cache.");
         _cacheMisses = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheMisses, "{miss}", "Key lookups a cache could not answer.");
         _cacheLoads = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheLoads, "{load}", "Keys read from storage into a cache.");
@@ -79,6 +83,9 @@ internal sealed class KeyInfraMetrics
     /// <summary>The verification log's queue, read whenever a listener collects <see cref="KeyInfraInstruments.VerificationLogQueueLength"/>.</summary>
     public void ObserveLogQueue(Func<int> length) => _logQueueLength = length;
 
+    /// <summary>The log writer's chain heads, read whenever a listener collects <see cref="KeyInfraInstruments.VerificationLogChainSequence"/>.</summary>
+    public void ObserveChainHeads(Func<IReadOnlyList<LogChainHead>> heads) => _chainHeads = heads;
+
     /// <summary>A verification-log commit of <paramref name="records"/> records started at <paramref name="startedAt"/> ended, failed if <paramref name="failure"/> is set.</summary>
     public void LogCommitted(int records, long startedAt, Exception? failure = null)
     {
@@ -104,6 +111,18 @@ internal sealed class KeyInfraMetrics
 
     private IEnumerable<Measurement<int>> ObserveLogQueue()
         => _logQueueLength is { } length ? [new Measurement<int>(length())] : [];
+
+    private IEnumerable<Measurement<long>> ObserveChainHeads()
+    {
+        if (_chainHeads is not { } heads)
+        {
+            return [];
+        }
+
+        return heads().Select(h => new Measurement<long>(h.Sequence,
+            new KeyValuePair<string, object?>(KeyInfraInstruments.ChainIdTag, h.ChainId.ToString("D")),
+            new KeyValuePair<string, object?>(KeyInfraInstruments.TenantIdTag, h.TenantId.ToString("D"))));
+    }
 
     private static string StatusTag(VerificationStatus status)
         => (uint)status < (uint)s_statusTags.Length && s_statusTags[(int)status] is { } tag ? tag : "unknown";

@@ -153,4 +153,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 2106, EventName = "MasterSecretHkdfDevelopmentOnly", Level = LogLevel.Warning,
         Message = "The master key is derived from the master secret with HKDF-SHA256 (MasterSecretDerivation.HkdfSha256DevelopmentOnly): anyone who has the logs or a ciphertext can test guesses of the secret offline at HMAC speed. Use it for development only; docs/security.md says how to move to Argon2id.")]
     public static partial void MasterSecretHkdfDevelopmentOnly(ILogger logger);
+
+    // ---- Verification log chains (1100–1119) ----
+
+    [LoggerMessage(1100, LogLevel.Information, "Verification log chain head {Head} (chain {ChainId}, tenant {TenantId}, group {Sequence}). Keep a copy outside the database: log verify checks it.")]
+    public static partial void LogChainHead(ILogger logger, Guid chainId, Guid tenantId, long sequence, string head);
+
+    [LoggerMessage(1101, LogLevel.Information, "The verification log writer started chain {ChainId}.")]
+    public static partial void LogChainStarted(ILogger logger, Guid chainId);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Verification log chain {EndedChainId} ends after a commit that failed (it may or may not have been committed); the writer continues in chain {ChainId}.")]
+    public static partial void LogChainRestarted(ILogger logger, Guid endedChainId, Guid chainId);
+
+    [LoggerMessage(1103, LogLevel.Warning, "No master key source is registered, so the verification log is written without its chain of authenticated digests: log verify will report every record as not covered. Register a master key (UseEnvironmentMasterKey, ...) to make the log tamper-evident.")]
+    public static partial void LogChainWithoutMasterKey(ILogger logger);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Verification log check of tenant {TenantId} found {Modified} modified, {Deleted} deleted and {Inserted} inserted entries and {Breaks} broken links.")]
+    public static partial void LogAuditFoundTampering(ILogger logger, Guid tenantId, int modified, int deleted, int inserted, int breaks);
+
+    [LoggerMessage(1105, LogLevel.Information, "Verification log check of tenant {TenantId}: {Groups} groups in {Chains} chains and {Entries} entries verified, nothing tampered with.")]
+    public static partial void LogAuditClean(ILogger logger, Guid tenantId, long groups, int chains, long entries);
 }

@@ -115,6 +115,12 @@ public static class ErrorCodes
     /// <summary>The verification log is shut down and accepts no records.</summary>
     public const string VerificationLogClosed = "KI3102";
 
+    /// <summary>
+    /// The verification log cannot be checked (<c>log verify</c>) because this host has no master key: the chain's
+    /// digests are MACs under a subkey of the master key.
+    /// </summary>
+    public const string VerificationLogAuditUnavailable = "KI3103";
+
     /// <summary>No storage provider is registered (call UseSqlite or UsePostgreSql).</summary>
     public const string NoStorageProvider = "KI4002";
 

@@ -60,6 +60,10 @@ internal static class ThrowHelper
         => throw new VerificationLogException(ErrorCodes.VerificationLogClosed, "The verification log is shut down (the host is stopping) and records nothing more; the verification was not recorded.");
 
     [DoesNotReturn]
+    public static void LogAuditUnavailable()
+        => throw new VerificationLogException(ErrorCodes.VerificationLogAuditUnavailable, "The verification log cannot be checked without the master key: its digests are MACs under a subkey of it. Register the master key source (UseEnvironmentMasterKey, ...) with the master keys that wrote the log, current and previous.");
+
+    [DoesNotReturn]
     public static void SignRequestInvalid(string message, string paramName)
         => throw new ArgumentException($"{ErrorCodes.SignRequestInvalid}: {message}", paramName);
 

@@ -1,4 +1,5 @@
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 
 namespace KeyInfra.Storage;
 
@@ -24,12 +25,31 @@ namespace KeyInfra.Storage;
 public interface IVerificationLogRepository
 {
     /// <summary>
-    /// Commits records and batches (with their items) in one transaction, skipping those already stored by id.
-    /// The engine checks every record once before it is queued (32-byte hashes, text within its column's length and
-    /// free of NUL, batch items of their batch's tenant), so an implementation stores what it is given without
-    /// checking it again.
+    /// Commits records and batches (with their items) and the group's chain digests in one transaction, skipping those
+    /// already stored by id (a digest by chain, tenant and sequence). The engine checks every record once before it is
+    /// queued (32-byte hashes, text within its column's length and free of NUL, batch items of their batch's tenant),
+    /// so an implementation stores what it is given without checking it again. The digests must commit with the
+    /// records or not at all: a record without its digest is reported by <c>log verify</c> as inserted.
     /// </summary>
-    Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default);
+    Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a tenant's chain digests committed in [<paramref name="since"/>, <paramref name="until"/>), by chain id then sequence.</summary>
+    Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one digest of a tenant's chain; <c>null</c> if it is not stored.</summary>
+    Task<LogDigest?> ReadDigestAsync(Guid tenantId, Guid chainId, long sequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the retention checkpoints of a tenant's chains (none where retention never dropped anything).</summary>
+    Task<IReadOnlyList<LogCheckpoint>> ReadCheckpointsAsync(Guid tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a tenant's log rows as stored: the records verified in [<paramref name="since"/>, <paramref name="until"/>), the
+    /// batches started in it and all their items.
+    /// </summary>
+    Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a tenant's log rows (records, batches, batch items) by id, wherever their times are; ids not stored are left out.</summary>
+    Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads a tenant's records that match every filter of <paramref name="query"/>, newest first (by time, then id),

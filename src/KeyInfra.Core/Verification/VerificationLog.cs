@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
+using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
+using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +22,7 @@ namespace KeyInfra.Verification;
 /// gets a <see cref="VerificationLogException"/> and no acknowledged record is lost. Buffered callers return
 /// once their record is queued; a failed commit of buffered records is retried before they are given up
 /// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
+/// Each group is sealed into chain digests (<see cref="LogChainWriter"/>) committed in the same transaction.
 /// </remarks>
 internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter, IAsyncDisposable, IDisposable
 {
@@ -33,9 +36,11 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     private readonly ILogger _logger;
     private readonly VerificationLogOptions _options;
     private readonly KeyInfraMetrics _metrics;
+    private readonly LogChainWriter _chain;
     private readonly Task _writer;
 
-    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics)
+    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics,
+        TimeProvider? time = null, IEncryptionKeyProvider? keys = null)
     {
         _metrics = metrics;
         _repository = repository;
@@ -51,6 +56,8 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
             AllowSynchronousContinuations = false,
         });
         metrics.ObserveLogQueue(() => _channel.Reader.Count);
+        _chain = new LogChainWriter(_options.Mode == LogMode.Off ? null : keys, time ?? TimeProvider.System, logger, _options.Mode == LogMode.Off ? TimeSpan.Zero : _options.ChainHeadInterval);
+        metrics.ObserveChainHeads(() => _chain.Heads);
 
         _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : StartWriterThread();
         if (_options.Mode != LogMode.Durable)
@@ -68,6 +75,9 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
 
     /// <summary>How many entries the queue holds before callers wait (<see cref="VerificationLogOptions.BufferCapacity"/>).</summary>
     internal int QueueCapacity => _options.BufferCapacity;
+
+    /// <summary>The heads of this writer's chains (one per tenant it wrote for).</summary>
+    internal IReadOnlyList<LogChainHead> ChainHeads => _chain.Heads;
 
     /// <summary>The writer's state: running, stopped (disposed, or never started in <see cref="LogMode.Off"/>), or faulted.</summary>
     internal Task Writer => _writer;
@@ -149,6 +159,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     {
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _chain.Dispose();
     }
 
     /// <summary>
@@ -159,6 +170,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     {
         _channel.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
+        _chain.Dispose();
     }
 
     private async ValueTask EnqueueAsync(PendingLogEntry entry, CancellationToken cancellationToken)
@@ -320,13 +332,18 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     private VerificationLogException? TryCommit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
     {
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
+        IReadOnlyList<LogDigest>? digests = null;
         for (var attempt = 1; ; attempt++)
         {
             var startedAt = Stopwatch.GetTimestamp();
             try
             {
+                // Sealed once: a retry writes the same digests, so a group that did commit the first time is skipped whole.
+                digests ??= _chain.Seal(records, batches);
+
                 // Blocking is safe here: this is the writer's own thread, with no synchronization context.
-                _repository.AppendAsync(records, batches, CancellationToken.None).GetAwaiter().GetResult();
+                _repository.AppendAsync(records, batches, digests, CancellationToken.None).GetAwaiter().GetResult();
+                _chain.Committed(digests);
                 _metrics.LogCommitted(rowCount, startedAt);
                 Log.LogBatchCommitted(_logger, rowCount);
                 return null;
@@ -341,6 +358,12 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
             catch (Exception ex)
             {
                 _metrics.LogCommitted(rowCount, startedAt, ex);
+                if (digests is not null)
+                {
+                    // The group may have committed after all: continue in a new chain rather than guess.
+                    _chain.Abandon();
+                }
+
                 if (buffered)
                 {
                     Log.BufferedRecordsLost(_logger, rowCount, attempt, ex);

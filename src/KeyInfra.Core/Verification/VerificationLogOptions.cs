@@ -24,4 +24,12 @@ public sealed class VerificationLogOptions
 
     /// <summary>The most requests one <see cref="IVerifier.VerifyBatchAsync"/> call accepts. Default: 100,000.</summary>
     public int MaxBatchRequests { get; set; } = 100_000;
+
+    /// <summary>
+    /// How often the log writer logs the heads of its chains (event <c>VerificationLogChainHead</c>, Information) when
+    /// they moved, so that a copy outside the database can show that the newest groups were cut off
+    /// (docs/security/log-chain.md). Default: 1 minute; 1 second to 1 day, or <see cref="TimeSpan.Zero"/> for never
+    /// (the heads are then only logged when the writer stops, and read through <see cref="Chain.IVerificationLogAuditor.GetChainHeads"/>).
+    /// </summary>
+    public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

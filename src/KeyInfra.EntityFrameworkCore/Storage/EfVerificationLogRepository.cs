@@ -2,6 +2,7 @@ using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 using Microsoft.EntityFrameworkCore;
 
 namespace KeyInfra.EntityFrameworkCore.Storage;
@@ -22,10 +23,11 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     private LogWriterSession? _session;
 
     /// <inheritdoc />
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(digests);
         if (records.Count == 0 && batches.Count == 0)
         {
             return;
@@ -46,13 +48,20 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             batchEntities.Add(ToEntity(batch));
         }
 
+        var digestEntities = new List<VerificationLogDigestEntity>(digests.Count);
+        foreach (var digest in digests)
+        {
+            ArgumentNullException.ThrowIfNull(digest, nameof(digests));
+            digestEntities.Add(ToEntity(digest));
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _session ??= await LogWriterSession.OpenAsync(contextFactory, cancellationToken).ConfigureAwait(false);
             try
             {
-                await _session.WriteAsync(recordEntities, batchEntities, cancellationToken).ConfigureAwait(false);
+                await _session.WriteAsync(recordEntities, batchEntities, digestEntities, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -167,6 +176,188 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             Items = batch.Items.ConvertAll(i => ToRecord(batch, i)),
         };
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var digests = await context.VerificationLogDigests.AsNoTracking()
+            .Where(d => d.TenantId == tenantId && d.CommittedAt >= since && d.CommittedAt < until)
+            .OrderBy(d => d.ChainId).ThenBy(d => d.Sequence)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return digests.ConvertAll(ToDigest);
+    }
+
+    /// <inheritdoc />
+    public async Task<LogDigest?> ReadDigestAsync(Guid tenantId, Guid chainId, long sequence, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var digest = await context.VerificationLogDigests.AsNoTracking()
+            .FirstOrDefaultAsync(d => d.TenantId == tenantId && d.ChainId == chainId && d.Sequence == sequence, cancellationToken).ConfigureAwait(false);
+        return digest is null ? null : ToDigest(digest);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LogCheckpoint>> ReadCheckpointsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var checkpoints = await context.VerificationLogCheckpoints.AsNoTracking()
+            .Where(c => c.TenantId == tenantId)
+            .OrderBy(c => c.ChainId).ThenBy(c => c.Sequence)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return checkpoints.ConvertAll(c => new LogCheckpoint
+        {
+            Digest = new LogDigest
+            {
+                ChainId = c.ChainId,
+                TenantId = c.TenantId,
+                Sequence = c.Sequence,
+                CommittedAt = c.CommittedAt,
+                FirstEntryAt = c.FirstEntryAt,
+                MasterKeyId = c.MasterKeyId,
+                EntryCount = c.EntryCount,
+                Manifest = c.Manifest,
+                PreviousDigest = c.PreviousDigest,
+                Digest = c.Digest,
+            },
+            DroppedBefore = c.DroppedBefore,
+            CreatedAt = c.CreatedAt,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = await context.VerificationRecords.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && r.VerifiedAt >= since && r.VerifiedAt < until)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var batches = await context.BatchVerifications.AsNoTracking()
+            .Include(b => b.Items)
+            .Where(b => b.TenantId == tenantId && b.StartedAt >= since && b.StartedAt < until)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return ToStored(records, batches, []);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var idList = ids.ToList();
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var records = await context.VerificationRecords.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && idList.Contains(r.Id))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var batches = await context.BatchVerifications.AsNoTracking()
+            .Where(b => b.TenantId == tenantId && idList.Contains(b.Id))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var items = await context.BatchVerificationItems.AsNoTracking()
+            .Where(i => idList.Contains(i.Id))
+            .Join(context.BatchVerifications.Where(b => b.TenantId == tenantId), i => i.BatchId, b => b.Id, (i, b) => new { Item = i, b.TenantId })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return ToStored(records, batches, items.ConvertAll(i => (i.Item, i.TenantId)));
+    }
+
+    private static List<StoredLogEntry> ToStored(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, List<(BatchVerificationItemEntity Item, Guid TenantId)> items)
+    {
+        var entries = new List<StoredLogEntry>(records.Count + batches.Count + items.Count);
+        foreach (var r in records)
+        {
+            entries.Add(new StoredLogEntry
+            {
+                Kind = LogEntryKind.Record,
+                Id = r.Id,
+                TenantId = r.TenantId,
+                Time = r.VerifiedAt,
+                KeyId = r.KeyId,
+                RequestedKeyId = r.RequestedKeyId,
+                Algorithm = r.Algorithm,
+                Result = StoredValues.ToText(r.Result),
+                DocumentSha256 = r.DocumentSha256,
+                SignatureSha256 = r.SignatureSha256,
+                Caller = r.Caller,
+                CallerId = r.CallerId,
+                Detail = r.Detail,
+            });
+        }
+
+        foreach (var b in batches)
+        {
+            entries.Add(new StoredLogEntry
+            {
+                Kind = LogEntryKind.Batch,
+                Id = b.Id,
+                TenantId = b.TenantId,
+                Time = b.StartedAt,
+                CompletedAt = b.CompletedAt,
+                Caller = b.Caller,
+                CallerId = b.CallerId,
+                TotalCount = b.TotalCount,
+                ValidCount = b.ValidCount,
+            });
+            foreach (var i in b.Items)
+            {
+                entries.Add(ToStored(i, b.TenantId));
+            }
+        }
+
+        foreach (var (item, tenantId) in items)
+        {
+            entries.Add(ToStored(item, tenantId));
+        }
+
+        return entries;
+    }
+
+    private static StoredLogEntry ToStored(BatchVerificationItemEntity i, Guid tenantId) => new()
+    {
+        Kind = LogEntryKind.BatchItem,
+        Id = i.Id,
+        TenantId = tenantId,
+        Time = i.VerifiedAt,
+        BatchId = i.BatchId,
+        ItemIndex = i.ItemIndex,
+        KeyId = i.KeyId,
+        RequestedKeyId = i.RequestedKeyId,
+        Algorithm = i.Algorithm,
+        Result = StoredValues.ToText(i.Result),
+        DocumentSha256 = i.DocumentSha256,
+        SignatureSha256 = i.SignatureSha256,
+        Detail = i.Detail,
+    };
+
+    private static VerificationLogDigestEntity ToEntity(LogDigest digest) => new()
+    {
+        ChainId = digest.ChainId,
+        TenantId = digest.TenantId,
+        Sequence = digest.Sequence,
+        CommittedAt = digest.CommittedAt,
+        FirstEntryAt = digest.FirstEntryAt,
+        MasterKeyId = digest.MasterKeyId,
+        EntryCount = digest.EntryCount,
+        Manifest = digest.Manifest,
+        PreviousDigest = digest.PreviousDigest,
+        Digest = digest.Digest,
+    };
+
+    private static LogDigest ToDigest(VerificationLogDigestEntity d) => new()
+    {
+        ChainId = d.ChainId,
+        TenantId = d.TenantId,
+        Sequence = d.Sequence,
+        CommittedAt = d.CommittedAt,
+        FirstEntryAt = d.FirstEntryAt,
+        MasterKeyId = d.MasterKeyId,
+        EntryCount = d.EntryCount,
+        Manifest = d.Manifest,
+        PreviousDigest = d.PreviousDigest,
+        Digest = d.Digest,
+    };
 
     private async Task DropSessionAsync()
     {

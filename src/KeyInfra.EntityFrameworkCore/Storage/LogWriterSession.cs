@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace KeyInfra.EntityFrameworkCore.Storage;
 
 /// <summary>
-/// The verification log writer's own connection, kept open between group commits with its three inserts
+/// The verification log writer's own connection, kept open between group commits with its inserts
 /// prepared once: a commit then costs the rows and the transaction, not a context, a connection open (and its
 /// per-connection setup) and three statement compilations.
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed class LogWriterSession : IAsyncDisposable
     private PreparedInsert? _insertRecord;
     private PreparedInsert? _insertBatch;
     private PreparedInsert? _insertItem;
+    private PreparedInsert? _insertDigest;
 
     private LogWriterSession(KeyInfraDbContext context, DbConnection connection)
     {
@@ -39,8 +40,8 @@ internal sealed class LogWriterSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes every row in one transaction: all of it commits, or none.</summary>
-    public async Task WriteAsync(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, CancellationToken cancellationToken)
+    /// <summary>Writes every row, the group's chain digests included, in one transaction: all of it commits, or none.</summary>
+    public async Task WriteAsync(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, List<VerificationLogDigestEntity> digests, CancellationToken cancellationToken)
     {
         var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
@@ -71,6 +72,16 @@ internal sealed class LogWriterSession : IAsyncDisposable
                 }
             }
 
+            if (digests.Count > 0)
+            {
+                var insertDigest = _insertDigest ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(VerificationLogDigestEntity), cancellationToken).ConfigureAwait(false);
+                insertDigest.Enlist(transaction);
+                foreach (var digest in digests)
+                {
+                    await insertDigest.InsertAsync(digest, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             // Disposing the transaction without this commit rolls everything back.
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -81,6 +92,7 @@ internal sealed class LogWriterSession : IAsyncDisposable
         _insertRecord?.Dispose();
         _insertBatch?.Dispose();
         _insertItem?.Dispose();
+        _insertDigest?.Dispose();
         await _context.Database.CloseConnectionAsync().ConfigureAwait(false);
         await _context.DisposeAsync().ConfigureAwait(false);
     }

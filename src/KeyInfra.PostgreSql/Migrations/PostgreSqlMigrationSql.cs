@@ -407,6 +407,186 @@ internal static class PostgreSqlMigrationSql
         $do$;
         """;
 
+    // ---- LogChain --------------------------------------------------------------------------------------------
+
+    // The log tables, partitions aside: the application may only append to them and read them.
+    private const string LogTables = "'verification_records', 'batch_verifications', 'batch_verification_items', 'verification_log_digests', 'verification_log_checkpoints'";
+
+    // The SECURITY DEFINER functions as LogChain makes them (same conventions as SecureFunctions above):
+    // - a new partition is append-only for everyone but the owner (the default privileges a DBA set for the owner's
+    //   new tables would otherwise grant the application UPDATE and DELETE on it, and a partition can be named directly);
+    // - retention refuses to drop anything newer than the floor keyinfra_log_retention_months() returns (a function only
+    //   the owner can replace), whoever calls it and whatever cutoff they pass; and when it
+    //   drops partitions it keeps, for each chain, the newest digest it removes as a checkpoint, so the chain still
+    //   verifies from its first remaining group.
+    private const string LogChainFunctions = """
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_revoke_log_changes(rel regclass) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            AS $fn$
+        DECLARE
+            grantee_name text;
+        BEGIN
+            EXECUTE pg_catalog.format('REVOKE UPDATE, DELETE, TRUNCATE ON %s FROM PUBLIC', rel);
+            FOR grantee_name IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = rel AND g.grantee <> 0 AND g.grantee <> c.relowner AND g.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+            LOOP
+                EXECUTE pg_catalog.format('REVOKE UPDATE, DELETE, TRUNCATE ON %s FROM %I', rel, grantee_name);
+            END LOOP;
+        END
+        $fn$;
+        REVOKE EXECUTE ON FUNCTION @schema@.keyinfra_revoke_log_changes(regclass) FROM PUBLIC;
+
+        -- The retention floor in whole months: retention never drops a month that ended less than this long ago. The owner
+        -- changes it by replacing this function (docs/postgresql.md).
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_log_retention_months() RETURNS integer
+            LANGUAGE sql IMMUTABLE
+            AS $fn$ SELECT 24 $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_verification_partitions(first_month timestamptz, month_count integer) RETURNS integer
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            this_month timestamptz := pg_catalog.date_trunc('month', pg_catalog.now());
+            month_start timestamptz := pg_catalog.date_trunc('month', first_month);
+            part_name text;
+            created integer := 0;
+        BEGIN
+            IF first_month IS NULL OR month_count IS NULL OR month_count < 1 OR month_count > 120 THEN
+                RAISE EXCEPTION 'first_month must be given and month_count be between 1 and 120' USING ERRCODE = '22023';
+            END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_verification_partitions'));
+            FOR i IN 1 .. month_count LOOP
+                part_name := 'verification_records_p' || pg_catalog.to_char(month_start, 'YYYY_MM');
+                IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', '@schema_name@', part_name)) IS NULL THEN
+                    IF (month_start < this_month - interval '2 months' OR month_start > this_month + interval '25 months')
+                            AND NOT pg_catalog.pg_has_role(session_user, current_user, 'MEMBER') THEN
+                        RAISE EXCEPTION 'Only the owner may create the verification log partition of %: it is more than 2 months before or 25 months after the current month',
+                            pg_catalog.to_char(month_start, 'YYYY-MM') USING ERRCODE = '22023';
+                    END IF;
+                    EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.verification_records FOR VALUES FROM (%L) TO (%L)',
+                        '@schema_name@', part_name, '@schema_name@', month_start, month_start + interval '1 month');
+                    EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '@schema_name@', part_name);
+                    EXECUTE pg_catalog.format('CREATE POLICY tenant_isolation ON %I.%I USING (tenant_id = %I.keyinfra_current_tenant()) WITH CHECK (tenant_id = %I.keyinfra_current_tenant())',
+                        '@schema_name@', part_name, '@schema_name@', '@schema_name@');
+                    PERFORM @schema@.keyinfra_revoke_log_changes(pg_catalog.format('%I.%I', '@schema_name@', part_name)::pg_catalog.regclass);
+                    created := created + 1;
+                END IF;
+                month_start := month_start + interval '1 month';
+            END LOOP;
+            RETURN created;
+        END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            part record;
+            upper_bound timestamptz;
+            retention_months integer;
+            floor_at timestamptz;
+            dropped_before timestamptz;
+        BEGIN
+            retention_months := @schema@.keyinfra_log_retention_months();
+            IF retention_months IS NULL OR retention_months < 1 THEN
+                RAISE EXCEPTION 'keyinfra_log_retention_months() must return a whole number of months, at least 1' USING ERRCODE = '22023';
+            END IF;
+            floor_at := pg_catalog.date_trunc('month', pg_catalog.now()) - pg_catalog.make_interval(months => retention_months);
+            IF older_than IS NULL OR older_than > floor_at THEN
+                RAISE EXCEPTION 'Refusing to drop verification records newer than the retention of % months (before %)',
+                    retention_months, pg_catalog.to_char(floor_at, 'YYYY-MM-DD') USING ERRCODE = '22023';
+            END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_verification_partitions'));
+            FOR part IN
+                SELECT c.oid::pg_catalog.regclass AS rel, c.relname::text AS relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+                FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.verification_records', '@schema_name@'))
+                ORDER BY c.relname
+            LOOP
+                upper_bound := pg_catalog.substring(part.bound, 'TO \(''([^'']+)''\)')::timestamptz;
+                IF upper_bound IS NOT NULL AND upper_bound <= older_than THEN
+                    EXECUTE pg_catalog.format('DROP TABLE %s', part.rel);
+                    IF dropped_before IS NULL OR upper_bound > dropped_before THEN
+                        dropped_before := upper_bound;
+                    END IF;
+                    partition_name := part.relname;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+            IF dropped_before IS NOT NULL THEN
+                -- Each chain keeps its newest removed digest: its next group links to it.
+                INSERT INTO @schema@.verification_log_checkpoints
+                    (chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest, dropped_before, created_at)
+                SELECT DISTINCT ON (d.chain_id, d.tenant_id)
+                    d.chain_id, d.tenant_id, d.sequence, d.committed_at, d.first_entry_at, d.master_key_id, d.entry_count, d.manifest, d.previous_digest, d.digest,
+                    dropped_before, pg_catalog.now()
+                FROM @schema@.verification_log_digests d
+                WHERE d.committed_at < dropped_before
+                ORDER BY d.chain_id, d.tenant_id, d.sequence DESC
+                ON CONFLICT DO NOTHING;
+                DELETE FROM @schema@.verification_log_digests d WHERE d.committed_at < dropped_before;
+            END IF;
+        END
+        $fn$;
+        """;
+
+    private const string LogTenantPolicies = """
+        ALTER TABLE verification_log_digests ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON verification_log_digests USING (tenant_id = keyinfra_current_tenant()) WITH CHECK (tenant_id = keyinfra_current_tenant());
+        ALTER TABLE verification_log_checkpoints ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON verification_log_checkpoints USING (tenant_id = keyinfra_current_tenant()) WITH CHECK (tenant_id = keyinfra_current_tenant());
+        """;
+
+    /// <remarks>
+    /// The application role keeps INSERT and SELECT on the log tables and loses UPDATE, DELETE and TRUNCATE on them and
+    /// on every partition (whoever granted them: a table's grants, the DBA's default privileges); checkpoints are
+    /// written by the retention function only, so no role but the owner keeps INSERT on them.
+    /// </remarks>
+    public const string LogChainUp = $$$"""
+        {{{LogTenantPolicies}}}
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            rel regclass;
+            grantee_name text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 OR pg_catalog.strpos(schema_name, '@') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.replace(pg_catalog.replace($sql$
+        {{{LogChainFunctions}}}
+        $sql$, '@schema_name@', schema_name), '@schema@', pg_catalog.quote_ident(schema_name));
+
+            FOR rel IN
+                SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = schema_name AND c.relname IN ({{{LogTables}}})
+                UNION
+                SELECT i.inhrelid::pg_catalog.regclass FROM pg_catalog.pg_inherits i
+                WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.verification_records', schema_name))
+            LOOP
+                EXECUTE pg_catalog.format('SELECT %I.keyinfra_revoke_log_changes(%L::regclass)', schema_name, rel::text);
+            END LOOP;
+
+            EXECUTE pg_catalog.format('REVOKE INSERT ON %I.verification_log_checkpoints FROM PUBLIC', schema_name);
+            FOR grantee_name IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.verification_log_checkpoints', schema_name))
+                    AND g.grantee <> 0 AND g.grantee <> c.relowner AND g.privilege_type = 'INSERT'
+            LOOP
+                EXECUTE pg_catalog.format('REVOKE INSERT ON %I.verification_log_checkpoints FROM %I', schema_name, grantee_name);
+            END LOOP;
+        END
+        $do$;
+        """;
+
     public const string KeyRowMacsDown = """
         DROP FUNCTION keyinfra_key_tenants();
         DO $do$
@@ -416,6 +596,37 @@ internal static class PostgreSqlMigrationSql
                     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
                     AS 'SELECT DISTINCT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL'
                 $f$, pg_catalog.current_schema());
+        END
+        $do$;
+        """;
+
+    /// <remarks>
+    /// Puts back the functions as SecureDefinerFunctions made them, and gives UPDATE and DELETE on the log tables and
+    /// partitions back to the roles that may insert into <c>public_keys</c> (the application roles).
+    /// </remarks>
+    public const string LogChainDown = $$$"""
+        {{{SecureDefinerFunctionsUp}}}
+        DROP FUNCTION keyinfra_revoke_log_changes(regclass);
+        DROP FUNCTION keyinfra_log_retention_months();
+        DO $do$
+        DECLARE
+            app_role text;
+            rel regclass;
+        BEGIN
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = 'public_keys'::regclass AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                FOR rel IN
+                    SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
+                    WHERE c.oid IN ('verification_records'::regclass, 'batch_verifications'::regclass, 'batch_verification_items'::regclass)
+                    UNION
+                    SELECT i.inhrelid::pg_catalog.regclass FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'verification_records'::regclass
+                LOOP
+                    EXECUTE pg_catalog.format('GRANT UPDATE, DELETE ON %s TO %I', rel, app_role);
+                END LOOP;
+            END LOOP;
         END
         $do$;
         """;

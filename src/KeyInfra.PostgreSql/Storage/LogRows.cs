@@ -1,4 +1,5 @@
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 
 namespace KeyInfra.PostgreSql.Storage;
 
@@ -11,6 +12,8 @@ internal sealed class LogRows
     private readonly HashSet<Guid> _recordTenants = [];
     private readonly HashSet<Guid> _batchTenants = [];
     private readonly SortedSet<int> _months = [];
+
+    private readonly Dictionary<Guid, LogDigest> _digests = [];
 
     private LogRows(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches)
     {
@@ -34,9 +37,21 @@ internal sealed class LogRows
 
     public bool HasBatches(Guid tenantId) => _batchTenants.Contains(tenantId);
 
-    public static LogRows Create(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches)
+    /// <summary>The group's chain digest for a tenant (one per tenant), or <c>null</c> when the log is not chained.</summary>
+    public LogDigest? Digest(Guid tenantId) => _digests.GetValueOrDefault(tenantId);
+
+    public static LogRows Create(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests)
     {
         var rows = new LogRows(records, batches);
+        foreach (var digest in digests)
+        {
+            ArgumentNullException.ThrowIfNull(digest, nameof(digests));
+            if (!rows._digests.TryAdd(digest.TenantId, digest))
+            {
+                throw new ArgumentException($"A group commit has one chain digest per tenant; tenant {digest.TenantId} has two.", nameof(digests));
+            }
+        }
+
         foreach (var record in records)
         {
             ArgumentNullException.ThrowIfNull(record, nameof(records));

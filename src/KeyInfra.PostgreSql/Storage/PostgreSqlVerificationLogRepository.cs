@@ -4,6 +4,7 @@ using KeyInfra.PostgreSql.Connection;
 using KeyInfra.PostgreSql.Tenancy;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -62,6 +63,12 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) " +
         OnConflict;
 
+    // The group's digest for the tenant set by SetTenant ($1), in the same transaction as its rows.
+    private const string InsertDigest =
+        "INSERT INTO verification_log_digests (chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest) " +
+        "VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10) " +
+        OnConflict;
+
     private readonly PostgreSqlDataSource _dataSource;
     private readonly EfVerificationLogRepository _reads;
     private readonly TransientRetry _retry;
@@ -86,17 +93,18 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         _copyThreshold = storage.Options.LogCopyThreshold;
     }
 
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(digests);
         if (records.Count == 0 && batches.Count == 0)
         {
             return;
         }
 
         // Everything is checked before anything is sent: a bad argument fails the call and writes nothing.
-        var rows = LogRows.Create(records, batches);
+        var rows = LogRows.Create(records, batches, digests);
         var copy = rows.RowCount >= _copyThreshold;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -183,6 +191,36 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     {
         using var scope = TenantScope.Enter(tenantId);
         return await _retry.ExecuteAsync(() => _reads.GetBatchAsync(tenantId, batchId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.ReadDigestsAsync(tenantId, since, until, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LogDigest?> ReadDigestAsync(Guid tenantId, Guid chainId, long sequence, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.ReadDigestAsync(tenantId, chainId, sequence, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<LogCheckpoint>> ReadCheckpointsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.ReadCheckpointsAsync(tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.ReadEntriesAsync(tenantId, since, until, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.ReadEntriesAsync(tenantId, ids, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -407,6 +445,8 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     $"FROM keyinfra_stage_items i JOIN keyinfra_stage_batches b ON b.id = i.batch_id WHERE b.tenant_id = $1 {OnConflict}",
                     tenantId));
             }
+
+            AddDigestInsert(batch, rows, tenantId);
         }
     }
 
@@ -466,7 +506,29 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     batch.BatchCommands.Add(itemCommand);
                 }
             }
+
+            AddDigestInsert(batch, rows, tenantId);
         }
+    }
+
+    private static void AddDigestInsert(NpgsqlBatch batch, LogRows rows, Guid tenantId)
+    {
+        if (rows.Digest(tenantId) is not { } digest)
+        {
+            return;
+        }
+
+        var command = TenantCommand(InsertDigest, tenantId);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = digest.ChainId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = digest.Sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = digest.CommittedAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = digest.FirstEntryAt.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = digest.MasterKeyId, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = digest.EntryCount, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = digest.Manifest, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = digest.PreviousDigest, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = digest.Digest, NpgsqlDbType = NpgsqlDbType.Bytea });
+        batch.BatchCommands.Add(command);
     }
 
     private static NpgsqlBatchCommand TenantCommand(string sql, Guid tenantId)

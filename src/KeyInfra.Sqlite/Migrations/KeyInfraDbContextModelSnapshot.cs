@@ -505,6 +505,134 @@ namespace KeyInfra.Sqlite.Migrations
                     b.ToTable("public_keys", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.VerificationLogCheckpointEntity", b =>
+                {
+                    b.Property<Guid>("ChainId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("committed_at");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("digest")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("DroppedBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dropped_before");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_count");
+
+                    b.Property<DateTime>("FirstEntryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_entry_at");
+
+                    b.Property<byte[]>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("MasterKeyId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("master_key_id");
+
+                    b.Property<byte[]>("PreviousDigest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_digest")
+                        .IsFixedLength();
+
+                    b.HasKey("ChainId", "TenantId", "Sequence")
+                        .HasName("pk_verification_log_checkpoints");
+
+                    b.HasIndex("TenantId")
+                        .HasDatabaseName("ix_verification_log_checkpoints_tenant_id");
+
+                    b.ToTable("verification_log_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.VerificationLogDigestEntity", b =>
+                {
+                    b.Property<Guid>("ChainId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chain_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("committed_at");
+
+                    b.Property<byte[]>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("digest")
+                        .IsFixedLength();
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_count");
+
+                    b.Property<DateTime>("FirstEntryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_entry_at");
+
+                    b.Property<byte[]>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("manifest");
+
+                    b.Property<string>("MasterKeyId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("master_key_id");
+
+                    b.Property<byte[]>("PreviousDigest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("previous_digest")
+                        .IsFixedLength();
+
+                    b.HasKey("ChainId", "TenantId", "Sequence")
+                        .HasName("pk_verification_log_digests");
+
+                    b.HasIndex("TenantId", "CommittedAt")
+                        .HasDatabaseName("ix_verification_log_digests_tenant_id_committed_at");
+
+                    b.ToTable("verification_log_digests", (string)null);
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.VerificationRecordEntity", b =>
                 {
                     b.Property<Guid>("Id")

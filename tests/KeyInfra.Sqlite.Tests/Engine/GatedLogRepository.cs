@@ -1,5 +1,6 @@
 using KeyInfra.Storage;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
@@ -27,11 +28,11 @@ internal sealed class GatedLogRepository(IVerificationLogRepository inner) : IVe
         services.AddSingleton<IVerificationLogRepository>(provider => provider.GetRequiredService<GatedLogRepository>());
     }
 
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
     {
         _entered.TrySetResult();
         await _gate.Task.WaitAsync(cancellationToken);
-        await inner.AppendAsync(records, batches, cancellationToken);
+        await inner.AppendAsync(records, batches, digests, cancellationToken);
     }
 
     public Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
@@ -39,6 +40,21 @@ internal sealed class GatedLogRepository(IVerificationLogRepository inner) : IVe
 
     public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
         => inner.GetBatchAsync(tenantId, batchId, cancellationToken);
+
+    public Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+        => inner.ReadDigestsAsync(tenantId, since, until, cancellationToken);
+
+    public Task<LogDigest?> ReadDigestAsync(Guid tenantId, Guid chainId, long sequence, CancellationToken cancellationToken = default)
+        => inner.ReadDigestAsync(tenantId, chainId, sequence, cancellationToken);
+
+    public Task<IReadOnlyList<LogCheckpoint>> ReadCheckpointsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+        => inner.ReadCheckpointsAsync(tenantId, cancellationToken);
+
+    public Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+        => inner.ReadEntriesAsync(tenantId, since, until, cancellationToken);
+
+    public Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+        => inner.ReadEntriesAsync(tenantId, ids, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

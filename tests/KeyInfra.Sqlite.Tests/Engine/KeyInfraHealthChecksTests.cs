@@ -4,6 +4,7 @@ using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -265,7 +266,7 @@ public sealed class KeyInfraHealthChecksTests
     /// <summary>A log repository whose every commit fails.</summary>
     private sealed class FailingLogRepository : IVerificationLogRepository
     {
-        public Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
+        public Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
             => throw new IOException("The disk is gone.");
 
         public Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
@@ -273,6 +274,21 @@ public sealed class KeyInfraHealthChecksTests
 
         public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
             => Task.FromResult<BatchVerificationRecord?>(null);
+
+        public Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<LogDigest>>([]);
+
+        public Task<LogDigest?> ReadDigestAsync(Guid tenantId, Guid chainId, long sequence, CancellationToken cancellationToken = default)
+            => Task.FromResult<LogDigest?>(null);
+
+        public Task<IReadOnlyList<LogCheckpoint>> ReadCheckpointsAsync(Guid tenantId, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<LogCheckpoint>>([]);
+
+        public Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<StoredLogEntry>>([]);
+
+        public Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<StoredLogEntry>>([]);
     }
 
     /// <summary>A logger that throws when it is handed one event id.</summary>

@@ -1,0 +1,293 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using KeyInfra.Encryption;
+
+namespace KeyInfra.Verification.Chain;
+
+/// <summary>
+/// The chain's byte formats, version 1 (docs/security/log-chain.md is their specification): the canonical encoding
+/// of an entry, the manifest entry that names and hashes it, and the input of a group's digest.
+/// </summary>
+/// <remarks>
+/// Every integer is big-endian; a UUID is its 16 bytes in RFC 9562 order; a time is the microseconds since
+/// 1970-01-01T00:00:00Z as a signed 64-bit integer (every provider keeps at least microseconds); a text is a 32-bit
+/// length and its UTF-8 bytes, or the length 0xFFFFFFFF for <c>null</c>; bytes are a 32-bit length and the bytes;
+/// an optional UUID is 0x00, or 0x01 and the UUID. Stateless and thread-safe.
+/// </remarks>
+internal static class LogChainFormat
+{
+    public const int DigestSize = 32;
+
+    /// <summary>kind (1) + id (16) + time (8) + SHA-256 of the entry's encoding (32).</summary>
+    public const int ManifestEntrySize = 1 + 16 + 8 + 32;
+
+    private static readonly byte[] s_digestLabel = "KeyInfra.LogDigest.v1"u8.ToArray();
+    private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>The previous digest of a chain's first group.</summary>
+    public static ReadOnlySpan<byte> GenesisPrevious => new byte[DigestSize];
+
+    public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+
+    public static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * TimeSpan.TicksPerMicrosecond);
+
+    /// <summary>A time cut to the microsecond, as every provider stores it.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => FromMicroseconds(ToMicroseconds(time));
+
+    /// <summary>Appends the manifest entry of a single verification record.</summary>
+    public static void AppendRecord(ManifestBuilder manifest, VerificationRecord record)
+    {
+        var writer = manifest.Start();
+        writer.Byte((byte)LogEntryKind.Record);
+        writer.Uuid(record.Id);
+        writer.Uuid(record.TenantId);
+        writer.OptionalUuid(record.KeyExists ? record.RequestedKeyId.Value : null);
+        writer.Uuid(record.RequestedKeyId.Value);
+        writer.Text(record.Algorithm);
+        writer.Text(LogStatusText.ToText(record.Status));
+        writer.Bytes(record.DocumentSha256);
+        writer.Bytes(record.SignatureSha256);
+        writer.Time(record.VerifiedAt);
+        writer.Text(record.Caller);
+        writer.Text(record.CallerId);
+        writer.Text(record.Detail);
+        manifest.Finish(LogEntryKind.Record, record.Id, record.VerifiedAt);
+    }
+
+    /// <summary>Appends the manifest entries of a batch: the batch's own, then each item's in order.</summary>
+    public static void AppendBatch(ManifestBuilder manifest, BatchVerificationRecord batch)
+    {
+        var valid = 0;
+        foreach (var item in batch.Items)
+        {
+            valid += item.Status == VerificationStatus.Valid ? 1 : 0;
+        }
+
+        var writer = manifest.Start();
+        WriteBatch(writer, batch.Id, batch.TenantId, batch.Caller, batch.CallerId, batch.StartedAt, batch.CompletedAt, batch.Items.Count, valid);
+        manifest.Finish(LogEntryKind.Batch, batch.Id, batch.StartedAt);
+        for (var index = 0; index < batch.Items.Count; index++)
+        {
+            var item = batch.Items[index];
+            writer = manifest.Start();
+            WriteItem(writer, item.Id, batch.Id, index, item.KeyExists ? item.RequestedKeyId.Value : null, item.RequestedKeyId.Value, item.Algorithm,
+                LogStatusText.ToText(item.Status), item.DocumentSha256, item.SignatureSha256, item.VerifiedAt, item.Detail);
+            manifest.Finish(LogEntryKind.BatchItem, item.Id, item.VerifiedAt);
+        }
+    }
+
+    /// <summary>The SHA-256 of a stored entry's canonical encoding, as <see cref="AppendRecord"/> and <see cref="AppendBatch"/> hash it.</summary>
+    public static byte[] HashStored(StoredLogEntry entry)
+    {
+        var manifest = new ManifestBuilder(1);
+        var writer = manifest.Start();
+        switch (entry.Kind)
+        {
+            case LogEntryKind.Record:
+                writer.Byte((byte)LogEntryKind.Record);
+                writer.Uuid(entry.Id);
+                writer.Uuid(entry.TenantId);
+                writer.OptionalUuid(entry.KeyId);
+                writer.Uuid(entry.RequestedKeyId);
+                writer.Text(entry.Algorithm);
+                writer.Text(entry.Result);
+                writer.Bytes(entry.DocumentSha256);
+                writer.Bytes(entry.SignatureSha256);
+                writer.Time(entry.Time);
+                writer.Text(entry.Caller);
+                writer.Text(entry.CallerId);
+                writer.Text(entry.Detail);
+                break;
+            case LogEntryKind.Batch:
+                WriteBatch(writer, entry.Id, entry.TenantId, entry.Caller, entry.CallerId, entry.Time, entry.CompletedAt ?? default, entry.TotalCount, entry.ValidCount);
+                break;
+            case LogEntryKind.BatchItem:
+                WriteItem(writer, entry.Id, entry.BatchId ?? Guid.Empty, entry.ItemIndex, entry.KeyId, entry.RequestedKeyId, entry.Algorithm, entry.Result,
+                    entry.DocumentSha256, entry.SignatureSha256, entry.Time, entry.Detail);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(entry), $"Unknown log entry kind {entry.Kind}.");
+        }
+
+        manifest.Finish(entry.Kind, entry.Id, entry.Time);
+        return manifest.ToArray().AsSpan(1 + 16 + 8, 32).ToArray();
+    }
+
+    /// <summary>The HMAC-SHA256 of a group under the log-chain subkey of <paramref name="masterKey"/>.</summary>
+    public static byte[] ComputeDigest(MasterKey masterKey, Guid chainId, Guid tenantId, long sequence, DateTimeOffset committedAt, DateTimeOffset firstEntryAt,
+        int entryCount, ReadOnlySpan<byte> manifest, ReadOnlySpan<byte> previousDigest)
+    {
+        var input = new EntryWriter(new List<byte>(160));
+        foreach (var b in s_digestLabel)
+        {
+            input.Byte(b);
+        }
+
+        input.Uuid(chainId);
+        input.Uuid(tenantId);
+        input.Int64(sequence);
+        input.Time(committedAt);
+        input.Time(firstEntryAt);
+        input.Text(masterKey.Id);
+        input.Int32(entryCount);
+        Span<byte> manifestHash = stackalloc byte[32];
+        SHA256.HashData(manifest, manifestHash);
+        input.Raw(manifestHash);
+        input.Raw(previousDigest);
+        return HMACSHA256.HashData(masterKey.Subkey(MasterKeyPurpose.LogChain), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(input.Buffer));
+    }
+
+    /// <summary>Whether <paramref name="digest"/>'s MAC is right under <paramref name="masterKey"/> (constant time).</summary>
+    public static bool IsAuthentic(MasterKey masterKey, LogDigest digest)
+    {
+        if (digest.Digest.Length != DigestSize || digest.PreviousDigest.Length != DigestSize
+            || digest.Manifest.Length != (long)digest.EntryCount * ManifestEntrySize || !string.Equals(masterKey.Id, digest.MasterKeyId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var expected = ComputeDigest(masterKey, digest.ChainId, digest.TenantId, digest.Sequence, digest.CommittedAt, digest.FirstEntryAt,
+            digest.EntryCount, digest.Manifest, digest.PreviousDigest);
+        return CryptographicOperations.FixedTimeEquals(expected, digest.Digest);
+    }
+
+    private static void WriteBatch(EntryWriter writer, Guid id, Guid tenantId, string? caller, string? callerId, DateTimeOffset startedAt, DateTimeOffset completedAt, int total, int valid)
+    {
+        writer.Byte((byte)LogEntryKind.Batch);
+        writer.Uuid(id);
+        writer.Uuid(tenantId);
+        writer.Text(caller);
+        writer.Text(callerId);
+        writer.Time(startedAt);
+        writer.Time(completedAt);
+        writer.Int32(total);
+        writer.Int32(valid);
+    }
+
+    private static void WriteItem(EntryWriter writer, Guid id, Guid batchId, int index, Guid? keyId, Guid requestedKeyId, string? algorithm, string? result,
+        byte[]? document, byte[]? signature, DateTimeOffset verifiedAt, string? detail)
+    {
+        writer.Byte((byte)LogEntryKind.BatchItem);
+        writer.Uuid(id);
+        writer.Uuid(batchId);
+        writer.Int32(index);
+        writer.OptionalUuid(keyId);
+        writer.Uuid(requestedKeyId);
+        writer.Text(algorithm);
+        writer.Text(result);
+        writer.Bytes(document);
+        writer.Bytes(signature);
+        writer.Time(verifiedAt);
+        writer.Text(detail);
+    }
+
+    /// <summary>Builds a group's manifest: each entry is encoded into a scratch buffer, hashed, and its 57 bytes appended.</summary>
+    internal sealed class ManifestBuilder(int capacity)
+    {
+        private readonly List<byte> _scratch = new(256);
+        private byte[] _manifest = new byte[Math.Max(1, capacity) * ManifestEntrySize];
+
+        public int Count { get; private set; }
+
+        public EntryWriter Start()
+        {
+            _scratch.Clear();
+            return new EntryWriter(_scratch);
+        }
+
+        public void Finish(LogEntryKind kind, Guid id, DateTimeOffset time)
+        {
+            if ((Count + 1) * ManifestEntrySize > _manifest.Length)
+            {
+                Array.Resize(ref _manifest, _manifest.Length * 2);
+            }
+
+            var entry = _manifest.AsSpan(Count * ManifestEntrySize, ManifestEntrySize);
+            entry[0] = (byte)kind;
+            id.TryWriteBytes(entry.Slice(1, 16), bigEndian: true, out _);
+            BinaryPrimitives.WriteInt64BigEndian(entry.Slice(17, 8), ToMicroseconds(time));
+            SHA256.HashData(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch), entry.Slice(25, 32));
+            Count++;
+        }
+
+        public byte[] ToArray() => _manifest.AsSpan(0, Count * ManifestEntrySize).ToArray();
+    }
+
+    /// <summary>Writes the primitive fields of an encoding.</summary>
+    internal readonly struct EntryWriter(List<byte> buffer)
+    {
+        public List<byte> Buffer => buffer;
+
+        public void Byte(byte value) => buffer.Add(value);
+
+        public void Raw(ReadOnlySpan<byte> bytes)
+        {
+            foreach (var b in bytes)
+            {
+                buffer.Add(b);
+            }
+        }
+
+        public void Int32(int value)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(bytes, value);
+            Raw(bytes);
+        }
+
+        public void Int64(long value)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+            Raw(bytes);
+        }
+
+        public void Time(DateTimeOffset value) => Int64(ToMicroseconds(value));
+
+        public void Uuid(Guid value)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            value.TryWriteBytes(bytes, bigEndian: true, out _);
+            Raw(bytes);
+        }
+
+        public void OptionalUuid(Guid? value)
+        {
+            if (value is { } id)
+            {
+                Byte(1);
+                Uuid(id);
+            }
+            else
+            {
+                Byte(0);
+            }
+        }
+
+        public void Text(string? value)
+        {
+            if (value is null)
+            {
+                Int32(-1);
+                return;
+            }
+
+            var bytes = s_utf8.GetBytes(value);
+            Int32(bytes.Length);
+            Raw(bytes);
+        }
+
+        public void Bytes(byte[]? value)
+        {
+            if (value is null)
+            {
+                Int32(-1);
+                return;
+            }
+
+            Int32(value.Length);
+            Raw(value);
+        }
+    }
+}

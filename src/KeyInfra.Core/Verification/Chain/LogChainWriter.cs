@@ -1,0 +1,214 @@
+using KeyInfra.Diagnostics;
+using KeyInfra.Encryption;
+using Microsoft.Extensions.Logging;
+
+namespace KeyInfra.Verification.Chain;
+
+/// <summary>
+/// The log writer's chain: it seals each group commit into one digest per tenant (linked to that tenant's previous
+/// group), advances the heads once the group is committed, and starts a new chain after a commit it cannot be sure of.
+/// </summary>
+/// <remarks>
+/// <para>Why a chain per writer, new at each start: several instances write at once and none may wait for another, and
+/// a writer that continued a chain read back from the database would trust the database for it. A chain that ends
+/// (a stop, a failed commit) is simply complete; its last head was logged.</para>
+/// <para>Why a new chain after a failed commit: the failure may have come after the commit (a lost connection), so the
+/// group's sequence may or may not be taken. Continuing with either guess could fork the chain or leave a gap that looks
+/// like a deletion; a new chain leaves the old one complete whichever way the commit went.</para>
+/// <para><see cref="Seal"/>, <see cref="Committed"/> and <see cref="Abandon"/> are called by the writer thread only;
+/// <see cref="Heads"/> is safe from any thread.</para>
+/// </remarks>
+internal sealed class LogChainWriter : IDisposable
+{
+    private readonly IEncryptionKeyProvider? _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ITimer? _timer;
+    private readonly Lock _publishLock = new();
+    private Dictionary<Guid, LogChainHead> _heads = [];
+    private Dictionary<Guid, LogChainHead> _published = [];
+
+    public LogChainWriter(IEncryptionKeyProvider? keys, TimeProvider time, ILogger logger, TimeSpan headInterval)
+    {
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+        ChainId = Guid.CreateVersion7(time.GetUtcNow());
+        if (keys is null)
+        {
+            Log.LogChainWithoutMasterKey(logger);
+        }
+        else
+        {
+            Log.LogChainStarted(logger, ChainId);
+        }
+
+        if (headInterval > TimeSpan.Zero)
+        {
+            _timer = time.CreateTimer(_ => PublishHeads(), null, headInterval, headInterval);
+        }
+    }
+
+    /// <summary>The chain this writer extends now.</summary>
+    public Guid ChainId { get; private set; }
+
+    /// <summary>Whether groups get digests (a master key source is registered).</summary>
+    public bool Enabled => _keys is not null;
+
+    /// <summary>The newest committed group of each of this writer's chains, by tenant, as of now.</summary>
+    public IReadOnlyList<LogChainHead> Heads => [.. Volatile.Read(ref _heads).Values];
+
+    /// <summary>The digests of a group about to be committed: one per tenant, in the order the tenants first appear.</summary>
+    public IReadOnlyList<LogDigest> Seal(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches)
+    {
+        if (_keys is null || (records.Count == 0 && batches.Count == 0))
+        {
+            return [];
+        }
+
+        var groups = new Dictionary<Guid, Group>();
+        var order = new List<Guid>();
+        Group For(Guid tenantId)
+        {
+            if (!groups.TryGetValue(tenantId, out var group))
+            {
+                group = new Group(records.Count + batches.Count);
+                groups.Add(tenantId, group);
+                order.Add(tenantId);
+            }
+
+            return group;
+        }
+
+        var latest = DateTimeOffset.MinValue;
+        foreach (var record in records)
+        {
+            var group = For(record.TenantId);
+            LogChainFormat.AppendRecord(group.Manifest, record);
+            group.Include(record.VerifiedAt);
+            latest = Max(latest, record.VerifiedAt);
+        }
+
+        foreach (var batch in batches)
+        {
+            var group = For(batch.TenantId);
+            LogChainFormat.AppendBatch(group.Manifest, batch);
+            group.Include(batch.StartedAt);
+            latest = Max(latest, Max(batch.CompletedAt, batch.StartedAt));
+            foreach (var item in batch.Items)
+            {
+                latest = Max(latest, item.VerifiedAt);
+            }
+        }
+
+        // Never before an entry: log verify looks for a group's entries at or before its commit time.
+        var committedAt = LogChainFormat.Truncate(Max(_time.GetUtcNow(), latest));
+        var heads = Volatile.Read(ref _heads);
+        using var lease = _keys.AcquireRingAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var masterKey = lease.Ring.Current;
+        var digests = new List<LogDigest>(order.Count);
+        foreach (var tenantId in order)
+        {
+            var group = groups[tenantId];
+            var sequence = 1L;
+            var previous = LogChainFormat.GenesisPrevious.ToArray();
+            if (heads.TryGetValue(tenantId, out var head))
+            {
+                sequence = head.Sequence + 1;
+                previous = Convert.FromHexString(head.DigestHex);
+            }
+
+            var manifest = group.Manifest.ToArray();
+            var firstEntryAt = LogChainFormat.Truncate(group.First);
+            digests.Add(new LogDigest
+            {
+                ChainId = ChainId,
+                TenantId = tenantId,
+                Sequence = sequence,
+                CommittedAt = committedAt,
+                FirstEntryAt = firstEntryAt,
+                MasterKeyId = masterKey.Id,
+                EntryCount = group.Manifest.Count,
+                Manifest = manifest,
+                PreviousDigest = previous,
+                Digest = LogChainFormat.ComputeDigest(masterKey, ChainId, tenantId, sequence, committedAt, firstEntryAt, group.Manifest.Count, manifest, previous),
+            });
+        }
+
+        return digests;
+    }
+
+    /// <summary>The group sealed into <paramref name="digests"/> is committed: its digests are the new heads.</summary>
+    public void Committed(IReadOnlyList<LogDigest> digests)
+    {
+        if (digests.Count == 0 || digests[0].ChainId != ChainId)
+        {
+            return;
+        }
+
+        var heads = new Dictionary<Guid, LogChainHead>(Volatile.Read(ref _heads));
+        foreach (var digest in digests)
+        {
+            heads[digest.TenantId] = new LogChainHead(digest.ChainId, digest.TenantId, digest.Sequence, digest.Digest);
+        }
+
+        Volatile.Write(ref _heads, heads);
+    }
+
+    /// <summary>A sealed group failed to commit and will not be retried: end this chain and continue in a new one.</summary>
+    public void Abandon()
+    {
+        if (_keys is null)
+        {
+            return;
+        }
+
+        PublishHeads();
+        var ended = ChainId;
+        ChainId = Guid.CreateVersion7(_time.GetUtcNow());
+        Volatile.Write(ref _heads, []);
+        Log.LogChainRestarted(_logger, ended, ChainId);
+    }
+
+    /// <summary>Logs every head that moved since it was last logged.</summary>
+    public void PublishHeads()
+    {
+        lock (_publishLock)
+        {
+            var heads = Volatile.Read(ref _heads);
+            foreach (var head in heads.Values)
+            {
+                if (!_published.TryGetValue(head.TenantId, out var published) || published != head)
+                {
+                    Log.LogChainHead(_logger, head.ChainId, head.TenantId, head.Sequence, head.ToString());
+                }
+            }
+
+            _published = heads;
+        }
+    }
+
+    /// <summary>Stops the timer and logs the final heads.</summary>
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        PublishHeads();
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed class Group(int capacity)
+    {
+        public LogChainFormat.ManifestBuilder Manifest { get; } = new(capacity);
+
+        public DateTimeOffset First { get; private set; } = DateTimeOffset.MaxValue;
+
+        public void Include(DateTimeOffset time)
+        {
+            if (time < First)
+            {
+                First = time;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using KeyInfra.EntityFrameworkCore.Converters;
+using KeyInfra.EntityFrameworkCore.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KeyInfra.EntityFrameworkCore.Configurations;
+
+/// <summary>Maps <c>verification_log_checkpoints</c>, written only by retention (PostgreSQL's drop function).</summary>
+internal sealed class VerificationLogCheckpointConfiguration : IEntityTypeConfiguration<VerificationLogCheckpointEntity>
+{
+    public void Configure(EntityTypeBuilder<VerificationLogCheckpointEntity> builder)
+    {
+        builder.ToTable("verification_log_checkpoints");
+        builder.HasKey(e => new { e.ChainId, e.TenantId, e.Sequence }).HasName("pk_verification_log_checkpoints");
+        builder.Property(e => e.ChainId).HasColumnName("chain_id");
+        builder.Property(e => e.TenantId).HasColumnName("tenant_id");
+        builder.Property(e => e.Sequence).HasColumnName("sequence").ValueGeneratedNever();
+        builder.Property(e => e.CommittedAt).HasColumnName("committed_at").IsUtc();
+        builder.Property(e => e.FirstEntryAt).HasColumnName("first_entry_at").IsUtc();
+        builder.Property(e => e.MasterKeyId).HasColumnName("master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
+        builder.Property(e => e.EntryCount).HasColumnName("entry_count");
+        builder.Property(e => e.Manifest).HasColumnName("manifest").IsRequired();
+        builder.Property(e => e.PreviousDigest).HasColumnName("previous_digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
+        builder.Property(e => e.Digest).HasColumnName("digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
+        builder.Property(e => e.DroppedBefore).HasColumnName("dropped_before").IsUtc();
+        builder.Property(e => e.CreatedAt).HasColumnName("created_at").IsUtc();
+        builder.HasIndex(e => e.TenantId).HasDatabaseName("ix_verification_log_checkpoints_tenant_id");
+    }
+}
