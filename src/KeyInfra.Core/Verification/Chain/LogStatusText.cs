@@ -6,7 +6,7 @@ namespace KeyInfra.Verification.Chain;
 /// </summary>
 internal static class LogStatusText
 {
-    private static readonly string[] s_texts = ["", "valid", "invalid_signature", "key_not_found", "key_revoked", "key_expired", "algorithm_mismatch", "malformed_signature", "access_denied"];
+    private static readonly string[] s_texts = ["", "valid", "invalid_signature", "key_not_found", "key_revoked", "key_expired", "algorithm_mismatch", "malformed_signature", "access_denied", "key_tampered"];
 
     public static string ToText(VerificationStatus status)
         => (uint)status < (uint)s_texts.Length && status != 0 ? s_texts[(int)status] : throw new ArgumentOutOfRangeException(nameof(status), status, "Not a verification status.");
