@@ -21,7 +21,7 @@ public static class ErrorCodes
     /// <summary>The encoded key is of another curve or algorithm than the one declared.</summary>
     public const string KeySpecMismatch = "KI1005";
 
-    /// <summary>An RSA key is smaller than 2048 or larger than 4096 bits, or has an unsafe exponent.</summary>
+    /// <summary>An RSA key is smaller than 2048 or larger than 4096 bits, or has an unsafe public exponent (even, below 65537 as FIPS 186-5 requires, or over 64 bits).</summary>
     public const string WeakOrUnsupportedRsaKey = "KI1006";
 
     /// <summary>The algorithm or curve OID is not one KeyInfra supports.</summary>
