@@ -6,7 +6,7 @@ namespace KeyInfra.PostgreSql.Tests;
 [TestClass]
 public sealed class KeyInfraMigratorTests
 {
-    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams"];
+    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "SignatureHardening"];
     private static readonly string[] s_tables = ["algorithms", "curves", "public_keys", "private_keys", "master_keys", "verification_records", "batch_verifications", "batch_verification_items"];
 
     [TestMethod]
@@ -130,7 +130,8 @@ public sealed class KeyInfraMigratorTests
     {
         await using var database = await PostgreSqlTestDatabase.CreateAsync(migrate: false);
 
-        await using (var host = await PostgreSqlTestHost.StartAsync(database.OwnerConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.MigrateOnStartup = true))
+        await using (var host = await PostgreSqlTestHost.StartAsync(
+            database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.MigrateOnStartup = true, pg => pg.MigrationConnectionString = database.OwnerConnectionString))
         {
             var status = await host.Get<IKeyInfraMigrator>().GetStatusAsync();
             Assert.IsEmpty(status.Pending);

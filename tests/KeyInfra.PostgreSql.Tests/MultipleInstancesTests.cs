@@ -76,8 +76,9 @@ public sealed class MultipleInstancesTests
         var (key, signature) = await CreateAndSignOnAAsync();
         Assert.AreEqual(VerificationStatus.Valid, await VerifyOnBAsync(key.Id, signature));
 
-        // An operator's UPDATE fires the same trigger as KeyInfra's own changes.
-        await PostgreSqlTestDatabase.ExecuteAsync(s_database.OwnerConnectionString, "UPDATE public_keys SET status = 'expired', expires_at = now() WHERE id = $1", key.Id.Value);
+        // An operator's UPDATE fires the same trigger as KeyInfra's own changes. (The owner sees no row without a tenant
+        // setting since row-level security is forced on it; a DBA's superuser session sees them all.)
+        await PostgreSqlTestDatabase.ExecuteAsync(s_database.AdminConnectionString, "UPDATE public_keys SET status = 'expired', expires_at = now() WHERE id = $1", key.Id.Value);
 
         await PollUntilAsync(key.Id, signature, VerificationStatus.KeyExpired);
     }

@@ -120,6 +120,13 @@ public static class ErrorCodes
     /// </summary>
     public const string StorageUnavailable = "KI4102";
 
+    /// <summary>
+    /// KeyInfra's PostgreSQL role is exempt from row-level security, or may make itself so: it owns the tables, is a
+    /// superuser or has BYPASSRLS (or may SET ROLE to such a role). The host does not start unless it opted in with
+    /// <c>PostgreSqlStorageOptions.UnsafeAllowRowLevelSecurityBypass</c>.
+    /// </summary>
+    public const string RowLevelSecurityBypassed = "KI4601";
+
     /// <summary>The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller the operation.</summary>
     public const string AccessDenied = "KI5001";
 }
