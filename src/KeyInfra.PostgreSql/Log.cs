@@ -32,8 +32,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 3222, Level = LogLevel.Error, Message = "Partition maintenance failed; it runs again in {Interval}.")]
     public static partial void MaintenanceFailed(ILogger logger, TimeSpan interval, Exception exception);
 
-    [LoggerMessage(EventId = 3223, Level = LogLevel.Warning, Message = "KeyInfra connects to PostgreSQL as role {Role}, which owns the tables or bypasses row-level security: tenants are kept apart only by KeyInfra's own queries. Connect as an application role that is neither (see docs/postgresql.md).")]
-    public static partial void ExemptFromRowLevelSecurity(ILogger logger, string role);
+    [LoggerMessage(EventId = 3223, Level = LogLevel.Warning, Message = "KeyInfra connects to PostgreSQL as role {Role}, which {Reason}: row-level security does not keep tenants apart, only KeyInfra's own queries do (UnsafeAllowRowLevelSecurityBypass is on). Connect as an application role that is neither (see docs/postgresql.md).")]
+    public static partial void ExemptFromRowLevelSecurity(ILogger logger, string role, string reason);
+
+    [LoggerMessage(EventId = 3340, Level = LogLevel.Information, Message = "Migrating the PostgreSQL schema through the migration connection (MigrationConnectionString).")]
+    public static partial void MigratingThroughMigrationConnection(ILogger logger);
 
     [LoggerMessage(EventId = 3230, Level = LogLevel.Warning, Message = "The verification log connection was stale; reconnecting and writing the batch again.")]
     public static partial void LogConnectionReopened(ILogger logger, Exception exception);

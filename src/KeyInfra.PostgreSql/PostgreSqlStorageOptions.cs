@@ -130,6 +130,25 @@ public sealed class PostgreSqlStorageOptions
     }
 
     /// <summary>
+    /// The connection string migrations use (<c>MigrateOnStartup</c>, <c>IKeyInfraMigrator</c>, the CLI's <c>migrate</c>):
+    /// the role that owns the tables. Default: <c>null</c>, migrations use the main connection. Set it when the main
+    /// connection is the application role, as it should be: that role may not create tables, and KeyInfra refuses to start
+    /// as the owner (see <see cref="UnsafeAllowRowLevelSecurityBypass"/>). Only migrations open it, with the TLS settings of
+    /// these options (also when the main connection is a data source the host built); it is never logged.
+    /// </summary>
+    /// <remarks>Holds a password: bind it from a secret store, not from a file in source control.</remarks>
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>
+    /// Lets KeyInfra start when its connection's role is exempt from row-level security, or can make itself so: it owns
+    /// the tables (or may SET ROLE to their owner), is a superuser, or has (or may SET ROLE to a role with) BYPASSRLS.
+    /// Default: <c>false</c>, and such a start fails with KI4601. Turning it on gives up the database's tenant isolation:
+    /// tenants are then kept apart only by KeyInfra's own queries (and, for the owner, by FORCE ROW LEVEL SECURITY,
+    /// which a statement can still switch tenants under). A warning is logged at every start.
+    /// </summary>
+    public bool UnsafeAllowRowLevelSecurityBypass { get; set; }
+
+    /// <summary>
     /// Whether a hosted service LISTENs for key changes made by other instances and drops them from this process's
     /// key caches (the database NOTIFYs on every change to a key). Default: <c>true</c>. Turn off only for a single
     /// instance; otherwise a revoked key keeps verifying elsewhere until its cache entry expires.

@@ -19,6 +19,19 @@ internal sealed class PostgreSqlStorageOptionsValidator : IValidateOptions<Postg
             failures.Add($"The root certificate file '{path}' (KeyInfra:PostgreSql:RootCertificatePath) does not exist. Give the path of the PEM file of the CA that signed the server's certificate.");
         }
 
+        if (options.MigrationConnectionString is { } migration)
+        {
+            try
+            {
+                Connection.PostgreSqlConnectionSettings.Parse(migration, options, nameof(options.MigrationConnectionString));
+            }
+            catch (ArgumentException ex)
+            {
+                // The message names no part of the string (it holds a password).
+                failures.Add($"KeyInfra:PostgreSql:MigrationConnectionString: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -134,13 +134,16 @@ public abstract class KeyRowTamperingConformanceTests
         var otherTenant = Guid.NewGuid();
         var (id, signature) = await CreateSignedKeyAsync(Storage, tenantId: otherTenant);
 
-        // Another tenant's key, moved into the default tenant, where the attacker wants its signatures accepted.
-        var moved = await Storage.ExecuteAsync("UPDATE private_keys SET tenant_id = $2 WHERE key_id = $1", id, Guid.Empty)
-            + await Storage.ExecuteAsync("UPDATE public_keys SET tenant_id = $2 WHERE id = $1", id, Guid.Empty);
+        // Another tenant's key, moved into the default tenant, where the attacker wants its signatures accepted. The
+        // composite foreign key (private_keys (tenant_id, key_id) -> public_keys (tenant_id, id)) refuses the move of
+        // a key with a private key; the verification-only row beside it moves, and its MAC, bound to the tenant, refuses it.
+        await Assert.ThrowsAsync<System.Data.Common.DbException>(() => Storage.ExecuteAsync("UPDATE private_keys SET tenant_id = $2 WHERE key_id = $1", id, Guid.Empty));
+        await Storage.ExecuteAsync("DELETE FROM private_keys WHERE key_id = $1", id);
+        var moved = await Storage.ExecuteAsync("UPDATE public_keys SET tenant_id = $2 WHERE id = $1", id, Guid.Empty);
 
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var result = await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(id, Document, signature));
-        Assert.AreEqual(2, moved);
+        Assert.AreEqual(1, moved);
         Assert.AreEqual(VerificationStatus.KeyTampered, result.Status);
     }
 

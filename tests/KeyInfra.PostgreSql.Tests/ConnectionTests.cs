@@ -235,42 +235,6 @@ public sealed class ConnectionTests
         }
     }
 
-    [TestMethod]
-    public async Task Start_AsTheTableOwner_WarnsThatRowLevelSecurityDoesNotApply()
-    {
-        var ownerLogs = new LogCapture();
-        var masterKey = PostgreSqlTestHost.NewMasterKey();
-        await using var database = await PostgreSqlTestDatabase.CreateAsync();
-
-        await using (await PostgreSqlTestHost.StartAsync(database.OwnerConnectionString, masterKey, logging: l => l.AddProvider(ownerLogs)))
-        {
-            await WaitForAsync(() => ownerLogs.Entries.Any(e => e.EventId.Id == 3223));
-        }
-
-        await using var owner = database.BuildServices(database.OwnerConnectionString);
-        await using var app = database.BuildServices(database.AppConnectionString);
-        var ownerExemption = await owner.GetRequiredService<KeyInfra.PostgreSql.Partitions.VerificationPartitionMaintainer>().FindRowLevelSecurityExemptionAsync();
-        var appExemption = await app.GetRequiredService<KeyInfra.PostgreSql.Partitions.VerificationPartitionMaintainer>().FindRowLevelSecurityExemptionAsync();
-
-        Assert.IsTrue(ownerLogs.Entries.Any(e => e.EventId.Id == 3223 && e.Text.Contains("keyinfra_owner", StringComparison.Ordinal)));
-        Assert.AreEqual("keyinfra_owner", ownerExemption);
-        Assert.IsNull(appExemption);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                Assert.Fail("Gave up after 30 seconds.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
     private static async Task<bool> ConnectAsync(string host, PostgreSqlSslMode mode, string? rootCertificate)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(s_database.AppConnectionString) { Host = host, RootCertificate = null }.ConnectionString;

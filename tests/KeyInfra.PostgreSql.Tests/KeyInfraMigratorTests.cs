@@ -7,7 +7,7 @@ namespace KeyInfra.PostgreSql.Tests;
 [TestClass]
 public sealed class KeyInfraMigratorTests
 {
-    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs", "MasterSecretSalt", "LogChain"];
+    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs", "MasterSecretSalt", "LogChain", "SignatureHardening"];
     private static readonly string[] s_tables = ["algorithms", "curves", "public_keys", "private_keys", "master_keys", "master_secret_salts", "verification_records", "batch_verifications", "batch_verification_items"];
 
     [TestMethod]
@@ -131,7 +131,8 @@ public sealed class KeyInfraMigratorTests
     {
         await using var database = await PostgreSqlTestDatabase.CreateAsync(migrate: false);
 
-        await using (var host = await PostgreSqlTestHost.StartAsync(database.OwnerConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.MigrateOnStartup = true))
+        await using (var host = await PostgreSqlTestHost.StartAsync(
+            database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.MigrateOnStartup = true, pg => pg.MigrationConnectionString = database.OwnerConnectionString))
         {
             var status = await host.Get<IKeyInfraMigrator>().GetStatusAsync();
             Assert.IsEmpty(status.Pending);

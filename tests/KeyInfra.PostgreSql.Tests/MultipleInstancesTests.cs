@@ -76,9 +76,10 @@ public sealed class MultipleInstancesTests
         var (key, signature) = await CreateAndSignOnAAsync();
         Assert.AreEqual(VerificationStatus.Valid, await VerifyOnBAsync(key.Id, signature));
 
-        // An UPDATE by hand fires the same trigger as KeyInfra's own changes: the instances drop the key and read the
-        // row again, which, changed outside KeyInfra, no longer fits its MAC and is refused.
-        await PostgreSqlTestDatabase.ExecuteAsync(s_database.OwnerConnectionString, "UPDATE public_keys SET status = 'expired', expires_at = now() WHERE id = $1", key.Id.Value);
+        // An UPDATE by hand (a DBA's superuser session: the owner sees no row without a tenant setting, since row-level
+        // security is forced on it) fires the same trigger as KeyInfra's own changes: the instances drop the key and read
+        // the row again, which, changed outside KeyInfra, no longer fits its MAC and is refused.
+        await PostgreSqlTestDatabase.ExecuteAsync(s_database.AdminConnectionString, "UPDATE public_keys SET status = 'expired', expires_at = now() WHERE id = $1", key.Id.Value);
 
         await PollUntilAsync(key.Id, signature, VerificationStatus.KeyTampered);
     }

@@ -13,22 +13,29 @@ public sealed class PostgreSqlSampleTests
 {
     private const string Variable = "KEYINFRA_POSTGRES";
     private const string MasterKeyVariable = "KEYINFRA_MASTER_KEY";
+    private const string MigrationVariable = "KEYINFRA_POSTGRES_MIGRATION";
 
     [TestMethod]
     public async Task Demo_OnPostgreSql_RunsTwiceAndKeepsItsKeys()
     {
-        // Arrange: a fresh database owned by the owner role, which may migrate it.
+        // Arrange: a fresh database owned by the owner role, which migrates it; the sample runs as the application role.
         var admin = RequireVariable("KEYINFRA_TEST_PG_ADMIN");
         var owner = RequireVariable("KEYINFRA_TEST_PG_OWNER");
+        var app = RequireVariable("KEYINFRA_TEST_PG_APP");
         var database = "keyinfra_sample_" + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync(admin, $"CREATE DATABASE {database} OWNER keyinfra_owner");
+        await ExecuteAsync(
+            new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString,
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC; ALTER DEFAULT PRIVILEGES FOR ROLE keyinfra_owner IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO keyinfra_app;");
         var saved = Environment.GetEnvironmentVariable(Variable);
         var savedMasterKey = Environment.GetEnvironmentVariable(MasterKeyVariable);
+        var savedMigration = Environment.GetEnvironmentVariable(MigrationVariable);
         try
         {
-            // On PostgreSQL the sample takes the master key from the environment only.
+            // On PostgreSQL the sample takes the master key from the environment only, and migrates as the owner.
             Environment.SetEnvironmentVariable(MasterKeyVariable, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-            Environment.SetEnvironmentVariable(Variable, new NpgsqlConnectionStringBuilder(owner) { Database = database }.ConnectionString);
+            Environment.SetEnvironmentVariable(Variable, new NpgsqlConnectionStringBuilder(app) { Database = database }.ConnectionString);
+            Environment.SetEnvironmentVariable(MigrationVariable, new NpgsqlConnectionStringBuilder(owner) { Database = database }.ConnectionString);
             using var workspace = new SampleWorkspace();
 
             // Act
@@ -49,6 +56,7 @@ public sealed class PostgreSqlSampleTests
         {
             Environment.SetEnvironmentVariable(Variable, saved);
             Environment.SetEnvironmentVariable(MasterKeyVariable, savedMasterKey);
+            Environment.SetEnvironmentVariable(MigrationVariable, savedMigration);
             NpgsqlConnection.ClearAllPools();
             await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         }

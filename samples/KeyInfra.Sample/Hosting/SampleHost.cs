@@ -24,11 +24,18 @@ internal static class SampleHost
     public static readonly string[] MasterKeyVariables = [EnvironmentMasterKeyOptions.MasterKeyVariable, EnvironmentMasterKeyOptions.MasterSecretVariable];
 
     /// <summary>
-    /// The variable that switches the sample to PostgreSQL: a full Npgsql connection string (with TLS settings and
-    /// a role that may migrate). It is read from the environment, never from the command line, where a password
+    /// The variable that switches the sample to PostgreSQL: a full Npgsql connection string (with TLS settings) of the
+    /// application role; the owner's, for migrations, goes in <see cref="PostgreSqlMigrationVariable"/>. It is read from the environment, never from the command line, where a password
     /// would show in the process list and the shell history.
     /// </summary>
     public const string PostgreSqlVariable = "KEYINFRA_POSTGRES";
+
+    /// <summary>
+    /// The variable with the connection string of the role that owns the tables, used only for migrations
+    /// (<c>PostgreSqlStorageOptions.MigrationConnectionString</c>); <see cref="PostgreSqlVariable"/> is then the
+    /// application role. Read from the environment only, like it.
+    /// </summary>
+    public const string PostgreSqlMigrationVariable = "KEYINFRA_POSTGRES_MIGRATION";
 
     /// <summary>The PostgreSQL connection string when <see cref="PostgreSqlVariable"/> is set; otherwise <c>null</c> (SQLite).</summary>
     public static string? PostgreSqlConnectionString()
@@ -111,7 +118,8 @@ internal static class SampleHost
 
         if (postgres is not null)
         {
-            keyInfra.UsePostgreSql(postgres);
+            var migration = Environment.GetEnvironmentVariable(PostgreSqlMigrationVariable) is { Length: > 0 } owner ? owner : null;
+            keyInfra.UsePostgreSql(postgres, pg => pg.MigrationConnectionString = migration);
         }
         else
         {

@@ -35,6 +35,7 @@ internal static class KeyRecordMapper
         DefaultSignatureEncoding = record.DefaultSignatureEncoding,
         DefaultRsaPadding = record.DefaultRsaPadding,
         DefaultPssSaltLength = record.DefaultPssSaltLength,
+        RequireLowS = record.RequireLowS,
         Version = record.Version,
     };
 

@@ -14,6 +14,7 @@ internal sealed class EcCurveInfo
     private static readonly EcCurveInfo s_secp256k1 = new(KeySpec.EcdsaSecp256k1, Oids.Secp256k1, 32, "secp256k1");
 
     private readonly Lazy<X9ECParameters> _bouncyCastleCurve;
+    private readonly Lazy<(byte[] Order, byte[] HalfOrder)> _order;
 
     private EcCurveInfo(KeySpec spec, string oid, int fieldBytes, string jwkName)
     {
@@ -25,7 +26,16 @@ internal sealed class EcCurveInfo
             () => ECNamedCurveTable.GetByOid(new DerObjectIdentifier(oid))
                   ?? throw new InvalidOperationException($"BouncyCastle does not know the curve {oid}."),
             LazyThreadSafetyMode.ExecutionAndPublication);
+        _order = new Lazy<(byte[], byte[])>(
+            () => (Fixed(BouncyCastleCurve.N, fieldBytes), Fixed(BouncyCastleCurve.N.ShiftRight(1), fieldBytes)),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The group order n, big-endian, <see cref="FieldBytes"/> long.</summary>
+    public byte[] Order => _order.Value.Order;
+
+    /// <summary>⌊n/2⌋, big-endian, <see cref="FieldBytes"/> long: the largest s of a low-S signature.</summary>
+    public byte[] HalfOrder => _order.Value.HalfOrder;
 
     /// <summary>The key spec of the curve.</summary>
     public KeySpec Spec { get; }
@@ -57,6 +67,14 @@ internal sealed class EcCurveInfo
             _ => throw new ArgumentException($"{spec} is not an ECDSA curve KeyInfra supports.", nameof(spec)),
         }
         : throw new ArgumentException($"{spec} is not an ECDSA key spec.", nameof(spec));
+
+    private static byte[] Fixed(Org.BouncyCastle.Math.BigInteger value, int length)
+    {
+        var bytes = value.ToByteArrayUnsigned();
+        var result = new byte[length];
+        bytes.CopyTo(result, length - bytes.Length);
+        return result;
+    }
 
     /// <summary>Finds a supported curve by its namedCurve OID.</summary>
     public static EcCurveInfo? FromOid(string oid) => oid switch

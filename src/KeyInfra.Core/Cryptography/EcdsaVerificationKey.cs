@@ -23,7 +23,22 @@ internal sealed class EcdsaVerificationKey : VerificationKey
         : base(spec)
     {
         _ecdsa = ecdsa;
-        _fieldBytes = EcCurveInfo.For(spec).FieldBytes;
+        Curve = EcCurveInfo.For(spec);
+        _fieldBytes = Curve.FieldBytes;
+        MaxSignatureLength = EcdsaSignatureEncoding.MaxDerLength(_fieldBytes);
+    }
+
+    public EcCurveInfo Curve { get; }
+
+    /// <summary>The longest DER encoding (it is never shorter than P1363's <c>2 × field bytes</c>).</summary>
+    public override int MaxSignatureLength { get; }
+
+    public override ReadOnlySpan<byte> Canonicalize(ReadOnlySpan<byte> signature, SignatureParameters parameters, Span<byte> buffer)
+    {
+        var p1363Length = 2 * _fieldBytes;
+        return parameters.Encoding == SignatureEncoding.Der && !signature.IsEmpty && EcdsaSignatureEncoding.TryDerToP1363(signature, _fieldBytes, buffer[..p1363Length])
+            ? buffer[..p1363Length]
+            : signature;
     }
 
     public override VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters)

@@ -20,6 +20,9 @@ internal sealed class Ed25519VerificationKey : VerificationKey
         _publicKey = publicKey;
     }
 
+    /// <summary>An Ed25519 signature is 64 bytes.</summary>
+    public override int MaxSignatureLength => SignatureAlgorithm.Ed25519.SignatureSize;
+
     public override VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters)
     {
         // Ed25519 hashes the message itself (with SHA-512, inside the algorithm); a caller's hash cannot be

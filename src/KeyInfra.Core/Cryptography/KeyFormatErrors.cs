@@ -24,7 +24,7 @@ internal static class KeyFormatErrors
         new(ErrorCodes.KeySpecMismatch, $"The key is {actual}, but {expected} was declared. Declare the key's real type or import the right key.");
 
     public static KeyFormatException WeakRsa(string problem) =>
-        new(ErrorCodes.WeakOrUnsupportedRsaKey, $"{problem} KeyInfra accepts RSA moduli of 2048 to 4096 bits in whole bytes, with an odd public exponent from 3 to 2^64-1 (65537 is usual).");
+        new(ErrorCodes.WeakOrUnsupportedRsaKey, $"{problem} KeyInfra accepts RSA moduli of 2048 to 4096 bits in whole bytes, with an odd public exponent from 65537 to 2^64-1 (FIPS 186-5; 65537 is usual).");
 
     public static KeyFormatException Unsupported(string problem) =>
         new(ErrorCodes.UnsupportedAlgorithm, $"{problem} KeyInfra supports ECDSA on P-256, P-384, P-521 and secp256k1 (named curves), Ed25519, and RSA (rsaEncryption).");

@@ -19,6 +19,9 @@ internal sealed class PublicKeyMaterial
 
     private const int MaxRsaExponentBytes = 8;
 
+    // FIPS 186-5's floor: e > 2^16.
+    private const ulong MinRsaExponent = 65537;
+
     private PublicKeyMaterial(KeySpec spec)
     {
         Spec = spec;
@@ -78,14 +81,27 @@ internal sealed class PublicKeyMaterial
             throw KeyFormatErrors.WeakRsa("The RSA modulus is even, so it is not a product of two odd primes.");
         }
 
-        if (exponent.IsEmpty || (exponent.Length == 1 && exponent[0] < 3) || (exponent[^1] & 1) == 0)
-        {
-            throw KeyFormatErrors.WeakRsa("The RSA public exponent is below 3 or even (e=1 would make every signature trivially forgeable).");
-        }
-
         if (exponent.Length > MaxRsaExponentBytes)
         {
             throw KeyFormatErrors.WeakRsa($"The RSA public exponent is {exponent.Length} bytes long.");
+        }
+
+        // FIPS 186-5 (5.4): 2^16 < e < 2^256, odd. Small exponents (3, 17) invite the low-exponent attacks on
+        // broken padding checks (Bleichenbacher's 2006 e=3 forgery), and no current generator makes them.
+        var value = 0UL;
+        foreach (var b in exponent)
+        {
+            value = (value << 8) | b;
+        }
+
+        if (value < MinRsaExponent)
+        {
+            throw KeyFormatErrors.WeakRsa($"The RSA public exponent is {value}; FIPS 186-5 requires at least 65537. Generate the key again with e = 65537.");
+        }
+
+        if ((exponent[^1] & 1) == 0)
+        {
+            throw KeyFormatErrors.WeakRsa("The RSA public exponent is even.");
         }
 
         return new(KeySpec.Rsa(bits)) { Modulus = modulus.ToArray(), Exponent = exponent.ToArray() };

@@ -22,6 +22,9 @@ internal sealed class RsaVerificationKey : VerificationKey
         _modulusBytes = spec.KeySizeBits / 8;
     }
 
+    /// <summary>An RSA signature is exactly as long as the modulus.</summary>
+    public override int MaxSignatureLength => _modulusBytes;
+
     public override VerificationStatus Verify(ReadOnlySpan<byte> input, bool inputIsHash, ReadOnlySpan<byte> signature, SignatureParameters parameters)
     {
         var hashSize = SignatureHash.GetSize(parameters.Hash);

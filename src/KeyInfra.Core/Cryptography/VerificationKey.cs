@@ -16,6 +16,29 @@ internal abstract class VerificationKey : IDisposable
 
     public KeySpec Spec { get; }
 
+    /// <summary>
+    /// The longest signature any supported key makes, in any encoding: an RSA-4096 signature (512 bytes). The bound on
+    /// what is hashed for the log when no key is known.
+    /// </summary>
+    public const int MaxAnySignatureLength = KeySpec.MaxRsaKeySizeBits / 8;
+
+    /// <summary>
+    /// The longest signature this key can make in any encoding it verifies. A longer one is malformed and is never parsed,
+    /// and only this many of its bytes are hashed for the log.
+    /// </summary>
+    public abstract int MaxSignatureLength { get; }
+
+    /// <summary>
+    /// The signature's canonical form, the one the verification log hashes: for ECDSA the fixed-length P1363 <c>r‖s</c>
+    /// whatever the encoding it came in (a DER signature and its P1363 form are one signature); for RSA and Ed25519,
+    /// whose signatures have one encoding, the bytes themselves. A signature that does not parse under
+    /// <paramref name="parameters"/> has no canonical form: the bytes as given are returned.
+    /// </summary>
+    /// <param name="signature">The signature, at most <see cref="MaxSignatureLength"/> bytes.</param>
+    /// <param name="parameters">The resolved parameters (their encoding says how an ECDSA signature is encoded).</param>
+    /// <param name="buffer">At least <see cref="MaxSignatureLength"/> bytes, for a converted form.</param>
+    public virtual ReadOnlySpan<byte> Canonicalize(ReadOnlySpan<byte> signature, SignatureParameters parameters, Span<byte> buffer) => signature;
+
     /// <summary>Imports a validated SPKI (from <see cref="PublicKeyCodec.Decode"/> or storage).</summary>
     /// <remarks>The SPKI is parsed strictly again: stored bytes are not trusted more than imported ones.</remarks>
     /// <exception cref="Errors.KeyFormatException">The SPKI is malformed, invalid, or not of <paramref name="spec"/>.</exception>

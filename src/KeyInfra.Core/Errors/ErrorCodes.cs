@@ -21,7 +21,7 @@ public static class ErrorCodes
     /// <summary>The encoded key is of another curve or algorithm than the one declared.</summary>
     public const string KeySpecMismatch = "KI1005";
 
-    /// <summary>An RSA key is smaller than 2048 or larger than 4096 bits, or has an unsafe exponent.</summary>
+    /// <summary>An RSA key is smaller than 2048 or larger than 4096 bits, or has an unsafe public exponent (even, below 65537 as FIPS 186-5 requires, or over 64 bits).</summary>
     public const string WeakOrUnsupportedRsaKey = "KI1006";
 
     /// <summary>The algorithm or curve OID is not one KeyInfra supports.</summary>
@@ -159,6 +159,13 @@ public static class ErrorCodes
 
     /// <summary>Another process held the SQLite migration lock file longer than the configured wait.</summary>
     public const string MigrationLockTimeout = "KI4702";
+
+    /// <summary>
+    /// KeyInfra's PostgreSQL role is exempt from row-level security, or may make itself so: it owns the tables, is a
+    /// superuser or has BYPASSRLS (or may SET ROLE to such a role). The host does not start unless it opted in with
+    /// <c>PostgreSqlStorageOptions.UnsafeAllowRowLevelSecurityBypass</c>.
+    /// </summary>
+    public const string RowLevelSecurityBypassed = "KI4601";
 
     /// <summary>The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller the operation.</summary>
     public const string AccessDenied = "KI5001";

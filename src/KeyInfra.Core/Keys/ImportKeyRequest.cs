@@ -34,6 +34,14 @@ public sealed record ImportKeyRequest(string Name, ReadOnlyMemory<byte> KeyData,
     public RsaPadding RsaPadding { get; init; } = RsaPadding.Pss;
 
     /// <summary>
+    /// Whether the key accepts only low-S ECDSA signatures (s ≤ n/2, as Bitcoin requires since BIP 62/146): of the two
+    /// valid forms (r, s) and (r, n − s) of every ECDSA signature, only the low one verifies, and KeyInfra's own
+    /// signatures with the key are made low. Default <c>false</c>, as in the ECDSA standards. ECDSA keys only: another
+    /// algorithm with this set is refused. A ring's rotated versions keep it.
+    /// </summary>
+    public bool RequireLowS { get; init; }
+
+    /// <summary>
     /// The RSA-PSS salt length in bytes this key uses by default; <c>null</c> for the hash length (RFC 8017's
     /// recommendation and the platform's). MGF1 uses the message hash. It must fit the key with its default hash
     /// (at most modulus bytes − hash bytes − 2); ignored by other algorithms.

@@ -64,6 +64,12 @@ public sealed record KeyInfo
     public int? DefaultPssSaltLength { get; init; }
 
     /// <summary>
+    /// Whether the key accepts only low-S ECDSA signatures (s ≤ n/2); a high-S signature is then
+    /// <see cref="Verification.VerificationStatus.InvalidSignature"/>. Always <c>false</c> for other algorithms.
+    /// </summary>
+    public bool RequireLowS { get; init; }
+
+    /// <summary>
     /// The stored row's update counter (1 when added, higher after each change), so a copy of the key held in another
     /// cache layer can be told stale.
     /// </summary>

@@ -38,13 +38,14 @@ internal sealed class KeyStore(
         ArgumentNullException.ThrowIfNull(request.Spec, nameof(request));
         await AuthorizeAsync(KeyInfraOperation.CreateKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
         var now = Now();
-        ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
+        var metadata = ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         CheckPssSalt(request.Spec, request.PssSaltLength);
-        KeyRequestValidator.Backend(request.Backend, request.BackendOptions, nameof(request));
+        CheckLowS(request.Spec, request.RequireLowS);
+        var backendOptions = KeyRequestValidator.Backend(request.Backend, request.BackendOptions, nameof(request));
         var backend = backends.Get(request.Backend);
-        var key = await GenerateAsync(backend, request.BackendOptions, null, request.Spec, request.Name, request.Owner, request.RingName, request.Metadata,
-            request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, RsaOnly(request.Spec, request.PssSaltLength), now, cancellationToken).ConfigureAwait(false);
+        var key = await GenerateAsync(backend, backendOptions, null, request.Spec, request.Name, request.Owner, request.RingName, metadata,
+            request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, RsaOnly(request.Spec, request.PssSaltLength), request.RequireLowS, now, cancellationToken).ConfigureAwait(false);
         Log.KeyCreated(logger, key.Id, key.Spec.Name, key.TenantId);
         return key;
     }
@@ -54,11 +55,12 @@ internal sealed class KeyStore(
         ArgumentNullException.ThrowIfNull(request);
         await AuthorizeAsync(KeyInfraOperation.ImportKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
         var now = Now();
-        ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
+        var metadata = ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         // JWK and undefined formats are refused by the codec (KI1011), like every other key format error.
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
         CheckPssSalt(decoded.Spec, request.PssSaltLength);
+        CheckLowS(decoded.Spec, request.RequireLowS);
         var tenantId = tenant.TenantId;
         var spkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki);
         if (request.ReturnExisting)
@@ -83,10 +85,11 @@ internal sealed class KeyStore(
             CreatedAt = now,
             ExpiresAt = ToStoredPrecision(request.ExpiresAt),
             Owner = request.Owner,
-            Metadata = Copy(request.Metadata),
+            Metadata = metadata,
             DefaultSignatureEncoding = request.SignatureEncoding,
             DefaultRsaPadding = request.RsaPadding,
             DefaultPssSaltLength = RsaOnly(decoded.Spec, request.PssSaltLength),
+            RequireLowS = request.RequireLowS,
             SpkiSha256 = spkiSha256,
             JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(decoded.Spki),
         };
@@ -124,6 +127,10 @@ internal sealed class KeyStore(
             throw new ArgumentOutOfRangeException(nameof(query), query.PageSize, $"The page size is 1–{KeyQuery.MaxPageSize}.");
         }
 
+        // A filter with an unpaired surrogate would reach the store as U+FFFD and match keys it does not name.
+        KeyRequestValidator.Filter(query.RingName, "The ring name filter", nameof(query));
+        KeyRequestValidator.Filter(query.Owner, "The owner filter", nameof(query));
+
         var records = await rows.CheckAllAsync(
             await repository.ListAsync(tenant.TenantId, query, query.PageSize + 1, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
@@ -149,14 +156,15 @@ internal sealed class KeyStore(
             ThrowHelper.KeyRingNotFound(ringName);
         }
 
-        // The new version keeps the ring's lifetime: a ring of 90-day keys rotates to another 90-day key.
+        // The new version keeps the ring's lifetime: a ring of 90-day keys rotates to another 90-day key. A lifetime
+        // that would end past the last representable time (a key expiring at DateTimeOffset.MaxValue) ends there.
         var now = Now();
-        DateTimeOffset? expiresAt = latest.ExpiresAt is { } expires && expires > latest.CreatedAt ? now + (expires - latest.CreatedAt) : null;
+        DateTimeOffset? expiresAt = latest.ExpiresAt is { } expires && expires > latest.CreatedAt ? AddClamped(now, expires - latest.CreatedAt) : null;
 
         // The new version stays with the ring's backend (a ring of imported public keys rotates into software).
         var backend = backends.Get(latest.PrivateKey?.Backend ?? PrivateKeyBackendNames.Software);
         var key = await GenerateAsync(backend, null, latest.PrivateKey, latest.Spec, latest.Name, latest.Owner, ringName, latest.Metadata, expiresAt,
-            latest.DefaultSignatureEncoding, latest.DefaultRsaPadding, latest.DefaultPssSaltLength, now, cancellationToken).ConfigureAwait(false);
+            latest.DefaultSignatureEncoding, latest.DefaultRsaPadding, latest.DefaultPssSaltLength, latest.RequireLowS, now, cancellationToken).ConfigureAwait(false);
         Log.KeyRotated(logger, ringName, key.RingVersion ?? 0, key.Id, key.TenantId);
         return key;
     }
@@ -260,7 +268,7 @@ internal sealed class KeyStore(
     private async Task<KeyInfo> GenerateAsync(
         IPrivateKeyBackend backend, IReadOnlyDictionary<string, string>? backendOptions, PrivateKeyRecord? previous,
         KeySpec spec, string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata,
-        DateTimeOffset? expiresAt, SignatureEncoding encoding, RsaPadding padding, int? pssSaltLength, DateTimeOffset now, CancellationToken cancellationToken)
+        DateTimeOffset? expiresAt, SignatureEncoding encoding, RsaPadding padding, int? pssSaltLength, bool requireLowS, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var tenantId = tenant.TenantId;
         var id = KeyId.New();
@@ -286,6 +294,7 @@ internal sealed class KeyStore(
             DefaultSignatureEncoding = encoding,
             DefaultRsaPadding = padding,
             DefaultPssSaltLength = pssSaltLength,
+            RequireLowS = requireLowS,
             SpkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki),
             JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(decoded.Spki),
             PrivateKey = generated.PrivateKey with { Backend = backend.Name },
@@ -405,13 +414,26 @@ internal sealed class KeyStore(
 
     private static DateTimeOffset? ToStoredPrecision(DateTimeOffset? value) => value is { } v ? ToStoredPrecision(v) : null;
 
-    private static void ValidateCommon(string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset? expiresAt, DateTimeOffset now)
+    // Returns the metadata to store: the one copy of the caller's dictionary that was checked.
+    private static Dictionary<string, string> ValidateCommon(string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset? expiresAt, DateTimeOffset now)
     {
         KeyRequestValidator.Name(name, nameof(name));
         KeyRequestValidator.Optional(owner, "An owner", nameof(owner));
         KeyRequestValidator.Optional(ringName, "A ring name", nameof(ringName));
-        KeyRequestValidator.Metadata(metadata, nameof(metadata));
+        var checkedMetadata = KeyRequestValidator.Metadata(metadata, nameof(metadata));
         KeyRequestValidator.Expiry(expiresAt, now, nameof(expiresAt));
+        return checkedMetadata;
+    }
+
+    private static DateTimeOffset AddClamped(DateTimeOffset start, TimeSpan lifetime)
+        => lifetime >= DateTimeOffset.MaxValue - start ? DateTimeOffset.MaxValue : start + lifetime;
+
+    private static void CheckLowS(KeySpec spec, bool requireLowS)
+    {
+        if (requireLowS && spec.Algorithm != KeyAlgorithm.Ecdsa)
+        {
+            throw new ArgumentException($"RequireLowS applies to ECDSA keys only; this key is {spec.Name}. Leave it false.", nameof(requireLowS));
+        }
     }
 
     private static void CheckDefaults(SignatureEncoding encoding, RsaPadding padding)

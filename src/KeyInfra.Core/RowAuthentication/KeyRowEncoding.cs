@@ -63,6 +63,11 @@ internal static class KeyRowEncoding
         Text(writer, KeyRowField.PrivateKeyBackend, record.HasPrivateKey ? record.PrivateKeyBackend : null, nullable: true);
 
         // Fields added after format version 1 go here, in tag order, each written only when it is not its default.
+        if (record.RequireLowS)
+        {
+            Field(writer, KeyRowField.RequireLowS, [1]);
+        }
+
         return writer.WrittenSpan.ToArray();
     }
 

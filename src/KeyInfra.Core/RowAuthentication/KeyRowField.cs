@@ -31,4 +31,7 @@ internal enum KeyRowField : ushort
     Metadata = 21,
     HasPrivateKey = 22,
     PrivateKeyBackend = 23,
+
+    /// <summary>The key requires low-S ECDSA signatures: <c>0x01</c>, present only when set.</summary>
+    RequireLowS = 24,
 }

@@ -107,6 +107,10 @@ internal sealed class Signer(
             }
 
             var signature = await lease.Handle.SignAsync(input, request.Hash is not null, parameters, cancellationToken).ConfigureAwait(false);
+            if (info.RequireLowS && spec.Algorithm == KeyAlgorithm.Ecdsa)
+            {
+                signature = ToLowS(spec, signature, parameters.Encoding);
+            }
             return new SignResult(
                 info.Id,
                 spec,
@@ -124,6 +128,30 @@ internal sealed class Signer(
         {
             lease.Release();
         }
+    }
+
+    // Whatever backend signed (the platform's ECDSA makes high S half the time), a key that requires low S gets its
+    // (r, n − s) form, which is the same signature for every other verifier.
+    private static byte[] ToLowS(KeySpec spec, byte[] signature, SignatureEncoding encoding)
+    {
+        var curve = EcCurveInfo.For(spec);
+        var p1363 = new byte[2 * curve.FieldBytes];
+        if (encoding == SignatureEncoding.P1363 && signature.Length == p1363.Length)
+        {
+            signature.CopyTo(p1363, 0);
+        }
+        else if (encoding != SignatureEncoding.Der || !EcdsaSignatureEncoding.TryDerToP1363(signature, curve.FieldBytes, p1363))
+        {
+            ThrowHelper.SignRequestInvalid($"The private-key backend returned a signature that is not a {encoding} ECDSA signature on {spec.Name}.", nameof(signature));
+        }
+
+        if (!EcdsaSignatureEncoding.IsHighS(p1363, curve))
+        {
+            return signature;
+        }
+
+        EcdsaSignatureEncoding.NormalizeToLowS(p1363, curve);
+        return encoding == SignatureEncoding.Der ? EcdsaSignatureEncoding.P1363ToDer(p1363) : p1363;
     }
 
     private static bool IsSupportedHash(HashAlgorithmName hash)

@@ -66,6 +66,9 @@ public sealed record KeyRecord
     /// </summary>
     public int? DefaultPssSaltLength { get; init; }
 
+    /// <summary>Whether the key accepts only low-S ECDSA signatures (s ≤ n/2). Stored in <c>public_keys.require_low_s</c>.</summary>
+    public bool RequireLowS { get; init; }
+
     /// <summary>SHA-256 of the DER SubjectPublicKeyInfo (32 bytes): finds a key by its public key.</summary>
     public byte[]? SpkiSha256 { get; init; }
 

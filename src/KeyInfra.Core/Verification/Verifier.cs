@@ -166,12 +166,34 @@ internal sealed class Verifier(
             Algorithm = key?.Info.Spec.Name,
             Status = status,
             DocumentSha256 = documentSha256.ToArray(),
-            SignatureSha256 = SHA256.HashData(signature),
+            SignatureSha256 = SignatureFingerprint(request, key, decision.IsAllowed, signature),
             VerifiedAt = now,
             Caller = request.Caller ?? caller?.DisplayName,
             CallerId = caller?.StableId,
             Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason,
         };
+    }
+
+    // The log's fingerprint of the signature: SHA-256 of its canonical form (an ECDSA signature in DER and in P1363 is
+    // one signature), of at most as many bytes as the key's longest signature, so an oversized signature costs no more
+    // to record than a real one. A caller who may not use the key, or a key that does not exist, gets the bound of any
+    // key, which tells nothing about the key.
+    private static byte[] SignatureFingerprint(VerificationRequest request, ResolvedKey? key, bool allowed, ReadOnlySpan<byte> signature)
+    {
+        if (!allowed || key is null)
+        {
+            return SHA256.HashData(signature[..Math.Min(signature.Length, VerificationKey.MaxAnySignatureLength)]);
+        }
+
+        var verificationKey = key.VerificationKey;
+        if (signature.Length > verificationKey.MaxSignatureLength)
+        {
+            return SHA256.HashData(signature[..verificationKey.MaxSignatureLength]);
+        }
+
+        Span<byte> buffer = stackalloc byte[VerificationKey.MaxAnySignatureLength];
+        var parameters = SignatureParameterResolver.Resolve(key.Info, request.Options);
+        return SHA256.HashData(verificationKey.Canonicalize(signature, parameters, buffer));
     }
 
     // Why a refused signature was refused, when there is more to say than the status. Never reached on the Valid path.
@@ -188,7 +210,19 @@ internal sealed class Verifier(
             return $"{expected} expected; the key is {info.Spec.Name}.";
         }
 
+        var signature = request.Signature.Span;
+        var max = key.VerificationKey.MaxSignatureLength;
+        if (signature.Length > max)
+        {
+            return $"The signature is {signature.Length} bytes; a {info.Spec.Name} signature is at most {max}.";
+        }
+
         var parameters = SignatureParameterResolver.Resolve(info, request.Options);
+        if (status == VerificationStatus.InvalidSignature && IsRefusedHighS(key, signature, parameters))
+        {
+            return "The signature's s is above n/2, and this key accepts only low-S signatures (RequireLowS): use s' = n − s.";
+        }
+
         return key.VerificationKey.Diagnose((request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, parameters, status);
     }
 
@@ -243,7 +277,34 @@ internal sealed class Verifier(
             return VerificationStatus.AlgorithmMismatch;
         }
 
-        if (isHash || info.Spec.Algorithm == KeyAlgorithm.EdDsa)
+        // Longer than any signature of the key: refused unread.
+        if (signature.Length > key.VerificationKey.MaxSignatureLength)
+        {
+            return VerificationStatus.MalformedSignature;
+        }
+
+        var status = VerifySignature(key, hashAlgorithm, input, isHash, signature, parameters, documentSha256, fingerprint);
+        return status == VerificationStatus.Valid && IsRefusedHighS(key, signature, parameters) ? VerificationStatus.InvalidSignature : status;
+    }
+
+    // A valid ECDSA signature whose s is above n/2, under a key that requires low S.
+    private static bool IsRefusedHighS(ResolvedKey key, ReadOnlySpan<byte> signature, SignatureParameters parameters)
+    {
+        if (!key.Info.RequireLowS || key.VerificationKey is not EcdsaVerificationKey ecdsa)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[VerificationKey.MaxAnySignatureLength];
+        var p1363 = ecdsa.Canonicalize(signature, parameters, buffer);
+        return p1363.Length == 2 * ecdsa.Curve.FieldBytes && EcdsaSignatureEncoding.IsHighS(p1363, ecdsa.Curve);
+    }
+
+    private static VerificationStatus VerifySignature(
+        ResolvedKey key, HashAlgorithmName hashAlgorithm, ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature,
+        SignatureParameters parameters, Span<byte> documentSha256, bool fingerprint)
+    {
+        if (isHash || key.Info.Spec.Algorithm == KeyAlgorithm.EdDsa)
         {
             return key.VerificationKey.Verify(input, isHash, signature, parameters);
         }
@@ -297,6 +358,12 @@ internal sealed class Verifier(
         if (caller is not null && caller.Contains('\0', StringComparison.Ordinal))
         {
             throw new ArgumentException("The caller name holds a NUL character (U+0000); remove it.", nameof(caller));
+        }
+
+        if (caller is not null)
+        {
+            // Stored as U+FFFD otherwise, so two callers would share one name in the log.
+            KeyRequestValidator.WellFormed(caller, "The caller name", nameof(caller));
         }
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace KeyInfra.EntityFrameworkCore.Configurations;
 
-/// <summary>Maps <c>private_keys</c>; the relationship to <c>public_keys</c> (cascade) is configured there.</summary>
+/// <summary>Maps <c>private_keys</c>; the relationship to <c>public_keys</c> (on tenant and key id, cascade) is configured there.</summary>
 internal sealed class PrivateKeyConfiguration : IEntityTypeConfiguration<PrivateKeyEntity>
 {
     public void Configure(EntityTypeBuilder<PrivateKeyEntity> builder)
@@ -20,6 +20,9 @@ internal sealed class PrivateKeyConfiguration : IEntityTypeConfiguration<Private
         builder.Property(e => e.MasterKeyId).HasColumnName("master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").IsUtc();
         builder.Property(e => e.UpdatedAt).HasColumnName("updated_at").IsUtc();
+
+        // The composite foreign key's index (one private key per public key, as the primary key says already).
+        builder.HasIndex(e => new { e.TenantId, e.KeyId }).IsUnique().HasDatabaseName("ux_private_keys_tenant_id_key_id");
 
         // Which master keys are still in use, and which keys a rotated master key wrapped.
         builder.HasIndex(e => e.MasterKeyId).HasDatabaseName("ix_private_keys_master_key_id");

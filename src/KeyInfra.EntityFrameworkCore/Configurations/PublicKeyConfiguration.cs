@@ -33,6 +33,7 @@ internal sealed class PublicKeyConfiguration : IEntityTypeConfiguration<PublicKe
         builder.Property(e => e.DefaultSignatureEncoding).HasColumnName("default_signature_encoding").IsText(StoredText.SignatureEncoding);
         builder.Property(e => e.DefaultRsaPadding).HasColumnName("default_rsa_padding").IsText(StoredText.RsaPadding);
         builder.Property(e => e.DefaultPssSaltLength).HasColumnName("default_pss_salt_length");
+        builder.Property(e => e.RequireLowS).HasColumnName("require_low_s").HasDefaultValue(false);
         builder.Property(e => e.SpkiSha256).HasColumnName("spki_sha256").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
         builder.Property(e => e.JwkThumbprint).HasColumnName("jwk_thumbprint").HasMaxLength(ColumnLengths.JwkThumbprint);
         builder.Property(e => e.Version).HasColumnName("version").HasDefaultValue(1L);
@@ -41,10 +42,15 @@ internal sealed class PublicKeyConfiguration : IEntityTypeConfiguration<PublicKe
 
         builder.HasOne<AlgorithmEntity>().WithMany().HasForeignKey(e => e.AlgorithmId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_algorithm_id");
         builder.HasOne<CurveEntity>().WithMany().HasForeignKey(e => e.CurveId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_public_keys_curve_id");
-        builder.HasOne(e => e.PrivateKey).WithOne().HasForeignKey<PrivateKeyEntity>(p => p.KeyId).OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_private_keys_key_id");
-
-        // Listing a tenant's keys is keyset-paged by id.
-        builder.HasIndex(e => new { e.TenantId, e.Id }).HasDatabaseName("ix_public_keys_tenant_id_id");
+        // A private key belongs to its public key's tenant: the foreign key takes both columns, so a row cannot pair one
+        // tenant's private key with another tenant's public key. (tenant_id, id) is unique because id is; the constraint
+        // also serves listing a tenant's keys, keyset-paged by id.
+        builder.HasAlternateKey(e => new { e.TenantId, e.Id }).HasName("ak_public_keys_tenant_id_id");
+        builder.HasOne(e => e.PrivateKey).WithOne()
+            .HasForeignKey<PrivateKeyEntity>(p => new { p.TenantId, p.KeyId })
+            .HasPrincipalKey<PublicKeyEntity>(e => new { e.TenantId, e.Id })
+            .OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_private_keys_tenant_id_key_id");
 
         // Listing by status (active keys above all) pages by id too; a filtered index would not serve a
         // status given as a parameter, so the index covers every status.

@@ -51,6 +51,9 @@ internal sealed class PublicKeyEntity
     /// <summary><c>null</c>: the salt is as long as the hash.</summary>
     public int? DefaultPssSaltLength { get; set; }
 
+    /// <summary>Only low-S ECDSA signatures verify; <c>false</c> on rows written before it was stored.</summary>
+    public bool RequireLowS { get; set; }
+
     /// <summary>SHA-256 of the DER SPKI; <c>null</c> on rows written before it was stored.</summary>
     public byte[]? SpkiSha256 { get; set; }
 

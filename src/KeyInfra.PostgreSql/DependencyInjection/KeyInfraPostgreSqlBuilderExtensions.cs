@@ -3,6 +3,7 @@ using KeyInfra.PostgreSql.Connection;
 using KeyInfra.PostgreSql.Notifications;
 using KeyInfra.PostgreSql.Partitions;
 using KeyInfra.PostgreSql.Storage;
+using KeyInfra.PostgreSql.Tenancy;
 using KeyInfra.Storage;
 using KeyInfra.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,8 +33,11 @@ public static class KeyInfraPostgreSqlBuilderExtensions
     /// <remarks>
     /// Calling a <c>Use…</c> storage method again replaces this store: the last call wins. Settings that contradict each
     /// other (a minimum pool above the maximum, a root certificate file that does not exist) fail the host's start with
-    /// an <see cref="OptionsValidationException"/>. The database and its two roles (an owner that migrates, an
-    /// application role without BYPASSRLS) are set up as docs/postgresql.md shows.
+    /// an <see cref="OptionsValidationException"/>. The database and its two roles (an owner that migrates, through
+    /// <see cref="PostgreSqlStorageOptions.MigrationConnectionString"/>, and an application role without BYPASSRLS, which
+    /// this connection string names) are set up as docs/postgresql.md shows. The host refuses to start (KI4601) when this
+    /// connection's role owns the tables, is a superuser or has BYPASSRLS, unless
+    /// <see cref="PostgreSqlStorageOptions.UnsafeAllowRowLevelSecurityBypass"/> is set.
     /// </remarks>
     public static IKeyInfrastructureBuilder UsePostgreSql(this IKeyInfrastructureBuilder builder, string connectionString, Action<PostgreSqlStorageOptions>? configure = null)
     {
@@ -95,7 +99,16 @@ public static class KeyInfraPostgreSqlBuilderExtensions
         services.AddSingleton(new KeyInfraStorageSelection(PostgreSqlStorage.ProviderName));
         services.RemoveAll<IVerificationLogRepository>();
         services.AddSingleton<IVerificationLogRepository, PostgreSqlVerificationLogRepository>();
+        services.RemoveAll<IKeyInfraMigrator>();
+        services.AddSingleton<IKeyInfraMigrator, PostgreSqlMigrator>();
 
+        // First of all hosted services, before KeyInfra's own (migrations, the master key check): a role row-level
+        // security does not hold for starts nothing and reads nothing.
+        if (!services.Any(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(RowLevelSecurityGuard)))
+        {
+            var first = services.IndexOf(services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService))!);
+            services.Insert(first < 0 ? services.Count : first, ServiceDescriptor.Singleton<IHostedService, RowLevelSecurityGuard>());
+        }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PartitionMaintenanceService>());
 
         // The listener is registered always and decides at start, from the options, whether to listen: the options

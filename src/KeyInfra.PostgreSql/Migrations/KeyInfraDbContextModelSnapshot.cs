@@ -348,6 +348,10 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.HasIndex("MasterKeyId")
                         .HasDatabaseName("ix_private_keys_master_key_id");
 
+                    b.HasIndex("TenantId", "KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_private_keys_tenant_id_key_id");
+
                     b.ToTable("private_keys", (string)null);
                 });
 
@@ -426,6 +430,12 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("owner");
 
+                    b.Property<bool>("RequireLowS")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("require_low_s");
+
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -484,14 +494,14 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.HasKey("Id")
                         .HasName("pk_public_keys");
 
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_public_keys_tenant_id_id");
+
                     b.HasIndex("AlgorithmId")
                         .HasDatabaseName("ix_public_keys_algorithm_id");
 
                     b.HasIndex("CurveId")
                         .HasDatabaseName("ix_public_keys_curve_id");
-
-                    b.HasIndex("TenantId", "Id")
-                        .HasDatabaseName("ix_public_keys_tenant_id_id");
 
                     b.HasIndex("TenantId", "JwkThumbprint")
                         .HasDatabaseName("ix_public_keys_tenant_id_jwk_thumbprint");
@@ -748,10 +758,11 @@ namespace KeyInfra.PostgreSql.Migrations
                 {
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", null)
                         .WithOne("PrivateKey")
-                        .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "KeyId")
+                        .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "TenantId", "KeyId")
+                        .HasPrincipalKey("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", "TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_private_keys_key_id");
+                        .HasConstraintName("fk_private_keys_tenant_id_key_id");
                 });
 
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", b =>

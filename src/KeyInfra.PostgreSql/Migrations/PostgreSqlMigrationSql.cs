@@ -630,4 +630,91 @@ internal static class PostgreSqlMigrationSql
         END
         $do$;
         """;
+
+    // ---- SignatureHardening ----------------------------------------------------------------------------------
+
+    private const string ForcedTables = "ARRAY['public_keys', 'private_keys', 'verification_records', 'batch_verifications', 'batch_verification_items']";
+
+    // The partition and retention functions as LogChain made them, the partition function now also forcing row-level
+    // security on the partitions it creates (CREATE OR REPLACE keeps the EXECUTE grants).
+    private static readonly string LogChainFunctionsForced = LogChainFunctions.Replace(
+        "EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '@schema_name@', part_name);",
+        "EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '@schema_name@', part_name);\n" +
+        "                    EXECUTE pg_catalog.format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', '@schema_name@', part_name);",
+        StringComparison.Ordinal);
+
+    /// <remarks>
+    /// <para>
+    /// FORCE ROW LEVEL SECURITY puts the tables' owner under the tenant policies too, so a session of the owner (the
+    /// migrations, or an application a host let run as the owner) that sets no tenant sees and changes no row, instead
+    /// of every row. Superusers and BYPASSRLS roles still pass; the application refuses to start as one (and as the
+    /// owner) unless the host opts in.
+    /// </para>
+    /// <para>
+    /// The two SECURITY DEFINER functions that answer cross-tenant questions (master key ids in use, tenants with
+    /// private keys) run as the owner and read <c>private_keys</c> of every tenant: one more policy lets the owner
+    /// SELECT there only while it acts for another login (session_user is not current_user, which only a SECURITY
+    /// DEFINER function or SET ROLE makes true; a role that may SET ROLE to the owner is refused at start). An owner
+    /// session itself is not exempt.
+    /// </para>
+    /// </remarks>
+    public static readonly string SignatureHardeningUp = $$"""
+        DO $do$
+        DECLARE
+            t text;
+            part regclass;
+            definer text;
+        BEGIN
+            FOREACH t IN ARRAY {{ForcedTables}} LOOP
+                EXECUTE pg_catalog.format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+            END LOOP;
+            FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'verification_records'::regclass LOOP
+                EXECUTE pg_catalog.format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', part);
+            END LOOP;
+            SELECT pg_catalog.pg_get_userbyid(p.proowner) INTO definer FROM pg_catalog.pg_proc p WHERE p.oid = 'keyinfra_private_key_tenants()'::regprocedure;
+            EXECUTE pg_catalog.format(
+                'CREATE POLICY keyinfra_definer_read ON private_keys FOR SELECT TO %I USING (session_user <> current_user)', definer);
+            -- keyinfra_key_tenants() and keyinfra_master_key_ids_in_use() read public_keys of every tenant too. (The log
+            -- chain's digest tables are not forced: retention, run by the owner, reads and prunes every chain's digests.)
+            EXECUTE pg_catalog.format(
+                'CREATE POLICY keyinfra_definer_read ON public_keys FOR SELECT TO %I USING (session_user <> current_user)', definer);
+        END
+        $do$;
+        {{ReplaceFunctions(LogChainFunctionsForced)}}
+        """;
+
+    public static readonly string SignatureHardeningDown = $$"""
+        {{ReplaceFunctions(LogChainFunctions)}}
+        DROP POLICY keyinfra_definer_read ON private_keys;
+        DROP POLICY keyinfra_definer_read ON public_keys;
+        DO $do$
+        DECLARE
+            t text;
+            part regclass;
+        BEGIN
+            FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'verification_records'::regclass LOOP
+                EXECUTE pg_catalog.format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', part);
+            END LOOP;
+            FOREACH t IN ARRAY {{ForcedTables}} LOOP
+                EXECUTE pg_catalog.format('ALTER TABLE %I NO FORCE ROW LEVEL SECURITY', t);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    // The DO block of SecureDefinerFunctionsUp that (re)creates the functions in the migration's schema, without its grants.
+    private static string ReplaceFunctions(string functions) => $$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 OR pg_catalog.strpos(schema_name, '@') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.replace(pg_catalog.replace($sql$
+        {{functions}}
+        $sql$, '@schema_name@', schema_name), '@schema@', pg_catalog.quote_ident(schema_name));
+        END
+        $do$;
+        """;
 }

@@ -23,7 +23,6 @@ internal sealed class PartitionMaintenanceService(IServiceProvider services, ILo
         var maintainer = services.GetRequiredService<VerificationPartitionMaintainer>();
         var options = services.GetRequiredService<PostgreSqlStorage>().Options;
         var time = services.GetRequiredService<TimeProvider>();
-        await WarnIfExemptFromRowLevelSecurityAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -47,21 +46,6 @@ internal sealed class PartitionMaintenanceService(IServiceProvider services, ILo
             {
                 return;
             }
-        }
-    }
-
-    private async Task WarnIfExemptFromRowLevelSecurityAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (await services.GetRequiredService<VerificationPartitionMaintainer>().FindRowLevelSecurityExemptionAsync(cancellationToken).ConfigureAwait(false) is { } role)
-            {
-                Log.ExemptFromRowLevelSecurity(logger, role);
-            }
-        }
-        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            // Not migrated yet, or unreachable: partition maintenance below reports it.
         }
     }
 }

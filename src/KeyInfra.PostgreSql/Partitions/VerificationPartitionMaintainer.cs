@@ -50,17 +50,4 @@ internal sealed class VerificationPartitionMaintainer(PostgreSqlDataSource dataS
 
         return dropped;
     }
-
-    /// <summary>
-    /// The connection's role when row-level security does not apply to it (it owns the tables, is a superuser or
-    /// has BYPASSRLS); <c>null</c> when it does, as it should for the application.
-    /// </summary>
-    public async Task<string?> FindRowLevelSecurityExemptionAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.DataSource.CreateCommand(
-            "SELECT current_user::text, r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE') " +
-            "FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = to_regclass('public_keys')");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetBoolean(1) ? reader.GetString(0) : null;
-    }
 }

@@ -343,6 +343,10 @@ namespace KeyInfra.Sqlite.Migrations
                     b.HasIndex("MasterKeyId")
                         .HasDatabaseName("ix_private_keys_master_key_id");
 
+                    b.HasIndex("TenantId", "KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_private_keys_tenant_id_key_id");
+
                     b.ToTable("private_keys", (string)null);
                 });
 
@@ -421,6 +425,12 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("owner");
 
+                    b.Property<bool>("RequireLowS")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
+                        .HasColumnName("require_low_s");
+
                     b.Property<string>("RevocationReason")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
@@ -479,14 +489,14 @@ namespace KeyInfra.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_public_keys");
 
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_public_keys_tenant_id_id");
+
                     b.HasIndex("AlgorithmId")
                         .HasDatabaseName("ix_public_keys_algorithm_id");
 
                     b.HasIndex("CurveId")
                         .HasDatabaseName("ix_public_keys_curve_id");
-
-                    b.HasIndex("TenantId", "Id")
-                        .HasDatabaseName("ix_public_keys_tenant_id_id");
 
                     b.HasIndex("TenantId", "JwkThumbprint")
                         .HasDatabaseName("ix_public_keys_tenant_id_jwk_thumbprint");
@@ -764,10 +774,11 @@ namespace KeyInfra.Sqlite.Migrations
                 {
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", null)
                         .WithOne("PrivateKey")
-                        .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "KeyId")
+                        .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "TenantId", "KeyId")
+                        .HasPrincipalKey("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", "TenantId", "Id")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_private_keys_key_id");
+                        .HasConstraintName("fk_private_keys_tenant_id_key_id");
                 });
 
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", b =>

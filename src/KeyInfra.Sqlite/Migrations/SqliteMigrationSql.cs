@@ -62,13 +62,14 @@ internal static class SqliteMigrationSql
         END;
         """;
 
+    // IF EXISTS: a later migration's table rebuild may have dropped them with the old tables.
     public const string KeyChangeDetectionDown = """
-        DROP TRIGGER keyinfra_private_key_deleted;
-        DROP TRIGGER keyinfra_private_key_updated;
-        DROP TRIGGER keyinfra_private_key_inserted;
-        DROP TRIGGER keyinfra_public_key_deleted;
-        DROP TRIGGER keyinfra_public_key_updated;
-        DROP TRIGGER keyinfra_public_key_inserted;
+        DROP TRIGGER IF EXISTS keyinfra_private_key_deleted;
+        DROP TRIGGER IF EXISTS keyinfra_private_key_updated;
+        DROP TRIGGER IF EXISTS keyinfra_private_key_inserted;
+        DROP TRIGGER IF EXISTS keyinfra_public_key_deleted;
+        DROP TRIGGER IF EXISTS keyinfra_public_key_updated;
+        DROP TRIGGER IF EXISTS keyinfra_public_key_inserted;
         """;
 
     // ---- LogChain --------------------------------------------------------------------------------------------
@@ -93,4 +94,24 @@ internal static class SqliteMigrationSql
         DROP TRIGGER keyinfra_{table}_no_delete;
 
         """));
+
+    // ---- SignatureHardening ----------------------------------------------------------------------------------
+
+    /// <remarks>
+    /// SQLite changes a constraint by rebuilding the table, and EF Core rebuilds <c>private_keys</c> (whose new foreign
+    /// key names <c>public_keys (tenant_id, id)</c>) before <c>public_keys</c> (which gets the unique constraint), so the
+    /// copy of the private keys would find no unique parent key. This index serves as one until <c>public_keys</c> is
+    /// rebuilt with its constraint; the rebuild drops it with the old table.
+    /// </remarks>
+    public const string SignatureHardeningParentKey = "CREATE UNIQUE INDEX ux_public_keys_tenant_id_id_migrating ON public_keys (tenant_id, id);";
+
+    /// <remarks>
+    /// The table rebuilds of SignatureHardening drop the key change triggers of <c>public_keys</c> and
+    /// <c>private_keys</c> with the old tables, and EF Core runs a migration's rebuilds after its SQL; so the triggers
+    /// come back in a migration of their own, KeyChangeTriggersRecreated, right after it.
+    /// </remarks>
+    public const string KeyChangeTriggersRecreated = $"""
+        {KeyChangeDetectionDown}
+        {KeyChangeDetectionUp}
+        """;
 }

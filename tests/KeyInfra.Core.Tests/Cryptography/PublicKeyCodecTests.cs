@@ -507,10 +507,43 @@ public sealed class PublicKeyCodecTests
     }
 
     [TestMethod]
-    public void Decode_RsaExponent3_Accepted()
+    [DataRow("03", DisplayName = "e = 3")]
+    [DataRow("11", DisplayName = "e = 17")]
+    [DataRow("FFFF", DisplayName = "e = 65535")]
+    public void Decode_RsaExponentBelow65537_ThrowsWeakRsaKeyNamingFips(string exponent)
+    {
+        // Arrange: odd exponents that older rules accepted; FIPS 186-5 requires e > 2^16.
+        var spki = RsaSpki(RsaModulus(KeySpec.Rsa2048), Hex(exponent));
+
+        // Act
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(spki, KeyFormat.Der, KeySpec.Rsa2048));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.WeakOrUnsupportedRsaKey, e.ErrorCode);
+        StringAssert.Contains(e.Message, "65537");
+        StringAssert.Contains(e.Message, "FIPS 186-5");
+    }
+
+    [TestMethod]
+    public void Decode_RsaExponent3AsPem_ThrowsWeakRsaKey()
+    {
+        // Arrange: the same rule for every format that carries an RSA key.
+        var pem = PemEncoding.WriteString("PUBLIC KEY", RsaSpki(RsaModulus(KeySpec.Rsa2048), [3]));
+
+        // Act
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => PublicKeyCodec.Decode(System.Text.Encoding.UTF8.GetBytes(pem), KeyFormat.Pem, null));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.WeakOrUnsupportedRsaKey, e.ErrorCode);
+    }
+
+    [TestMethod]
+    [DataRow("010001", DisplayName = "e = 65537")]
+    [DataRow("010003", DisplayName = "e = 65539")]
+    public void Decode_RsaExponentFrom65537_Accepted(string exponent)
     {
         // Arrange
-        var spki = RsaSpki(RsaModulus(KeySpec.Rsa2048), [3]);
+        var spki = RsaSpki(RsaModulus(KeySpec.Rsa2048), Hex(exponent));
 
         // Act
         var decoded = PublicKeyCodec.Decode(spki, KeyFormat.Der, KeySpec.Rsa2048);

@@ -18,6 +18,24 @@ public sealed class SigningKeyTests
     private const string Ed25519Pkcs8Prefix = "302e020100300506032b657004220420";
 
     [TestMethod]
+    public void ImportPkcs8_RsaPrivateKeyWithExponent3_ThrowsWeakRsaKey()
+    {
+        // Arrange: the platform cannot choose an exponent, BouncyCastle can.
+        var generator = new Org.BouncyCastle.Crypto.Generators.RsaKeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.RsaKeyGenerationParameters(
+            Org.BouncyCastle.Math.BigInteger.Three, new Org.BouncyCastle.Security.SecureRandom(), 2048, 80));
+        var pair = generator.GenerateKeyPair();
+        var pkcs8 = Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory.CreatePrivateKeyInfo(pair.Private).GetDerEncoded();
+
+        // Act
+        var e = Assert.ThrowsExactly<KeyFormatException>(() => SigningKey.ImportPkcs8(KeySpec.Rsa2048, pkcs8));
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.WeakOrUnsupportedRsaKey, e.ErrorCode);
+        StringAssert.Contains(e.Message, "65537");
+    }
+
+    [TestMethod]
     [DataRow("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
         "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b", DisplayName = "RFC 8032 7.1 TEST 1")]
     [DataRow("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",

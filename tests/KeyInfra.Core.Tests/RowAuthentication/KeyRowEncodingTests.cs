@@ -38,7 +38,8 @@ public sealed class KeyRowEncodingTests
     [TestMethod]
     public void Encode_EveryFieldInTagOrder_EachOnce()
     {
-        var encoded = KeyRowEncoding.Encode(Record);
+        // Tag 24 (RequireLowS) came after format version 1 and is written only when set.
+        var encoded = KeyRowEncoding.Encode(Record with { RequireLowS = true });
         var tags = new List<ushort>();
         for (var offset = 17; offset < encoded.Length;)
         {
@@ -47,6 +48,16 @@ public sealed class KeyRowEncodingTests
         }
 
         CollectionAssert.AreEqual(Enum.GetValues<KeyRowField>().Select(f => (ushort)f).ToArray(), tags.ToArray());
+    }
+
+    [TestMethod]
+    public void Encode_RequireLowSOff_FieldLeftOutSoOlderMacsStillVerify()
+    {
+        var off = KeyRowEncoding.Encode(Record with { RequireLowS = false });
+        var on = KeyRowEncoding.Encode(Record with { RequireLowS = true });
+
+        CollectionAssert.AreEqual(on[..off.Length], off);
+        CollectionAssert.AreEqual(new byte[] { 0, 24, 0, 0, 0, 1, 1 }, on[off.Length..]);
     }
 
     [TestMethod]

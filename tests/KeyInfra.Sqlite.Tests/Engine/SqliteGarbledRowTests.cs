@@ -47,14 +47,15 @@ public sealed class SqliteGarbledRowTests
         var folder = KeyInfraTestHost.NewFolder();
         try
         {
-            // Arrange: the writer points the key table's primary-key index at another table's pages, so SQLite finds
+            // Arrange: the writer points the key table's (tenant_id, id) index, which the lookup uses, at another
+            // table's pages, so SQLite finds
             // a malformed b-tree when the lookup walks it (SQLITE_CORRUPT).
             var masterKey = KeyInfraTestHost.NewMasterKey();
             var (keyId, signature, databasePath) = await CreateSignedKeyAsync(folder, masterKey);
             Execute(databasePath,
                 "PRAGMA writable_schema = ON; " +
                 "UPDATE sqlite_master SET rootpage = (SELECT rootpage FROM sqlite_master WHERE name = 'verification_records') " +
-                "WHERE type = 'index' AND tbl_name = 'public_keys' AND name LIKE 'sqlite_autoindex_public_keys_%'; " +
+                "WHERE type = 'index' AND tbl_name = 'public_keys' AND name = 'sqlite_autoindex_public_keys_2'; " +
                 "PRAGMA writable_schema = OFF;");
             await using var host = await KeyInfraTestHost.StartAsync(folder, masterKey);
 
