@@ -19,8 +19,11 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
 {
     public const string ModuleName = "softhsm";
 
-    private Pkcs11TestHost(IHost host, string folder, string masterKey, LogCapture logs)
+    private readonly bool _ownsFolder;
+
+    private Pkcs11TestHost(IHost host, string folder, string masterKey, LogCapture logs, bool ownsFolder)
     {
+        _ownsFolder = ownsFolder;
         Host = host;
         Folder = folder;
         MasterKey = masterKey;
@@ -58,14 +61,17 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
         return folder;
     }
 
+    /// <summary>Starts a host; one given a <paramref name="folder"/> leaves it behind when disposed unless <paramref name="ownsFolder"/> (a restarted host takes it over).</summary>
     public static async Task<Pkcs11TestHost> StartAsync(
         string? folder = null,
         Action<Pkcs11Options>? pkcs11 = null,
         Action<KeyInfraOptions>? options = null,
         Action<IServiceCollection>? services = null,
-        string? masterKey = null)
+        string? masterKey = null,
+        bool? ownsFolder = null)
     {
         var modulePath = SoftHsm.ModulePath;
+        ownsFolder ??= folder is null;
         folder ??= NewFolder();
         masterKey ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var logs = new LogCapture();
@@ -97,7 +103,7 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
             throw;
         }
 
-        return new Pkcs11TestHost(host, folder, masterKey, logs);
+        return new Pkcs11TestHost(host, folder, masterKey, logs, ownsFolder.Value);
     }
 
     /// <summary>Adds the SoftHSM2 module (once) and a slot on the token with this label.</summary>
@@ -150,6 +156,11 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);
