@@ -31,6 +31,10 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<MasterSecretSaltEntity> MasterSecretSalts => Set<MasterSecretSaltEntity>();
 
+    internal DbSet<HsmModuleEntity> HsmModules => Set<HsmModuleEntity>();
+
+    internal DbSet<HsmSlotEntity> HsmSlots => Set<HsmSlotEntity>();
+
     internal DbSet<VerificationRecordEntity> VerificationRecords => Set<VerificationRecordEntity>();
 
     internal DbSet<BatchVerificationEntity> BatchVerifications => Set<BatchVerificationEntity>();

@@ -27,6 +27,8 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new PrivateKeyConfiguration())
             .ApplyConfiguration(new MasterKeyConfiguration())
             .ApplyConfiguration(new MasterSecretSaltConfiguration())
+            .ApplyConfiguration(new HsmModuleConfiguration())
+            .ApplyConfiguration(new HsmSlotConfiguration())
             .ApplyConfiguration(new VerificationRecordConfiguration())
             .ApplyConfiguration(new BatchVerificationConfiguration())
             .ApplyConfiguration(new BatchVerificationItemConfiguration())

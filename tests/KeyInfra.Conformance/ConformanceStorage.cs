@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KeyInfra.Tests.Conformance;
 
 /// <summary>
-/// A real, migrated database of one storage provider, for the conformance suite: the four storage services as the
+/// A real, migrated database of one storage provider, for the conformance suite: the storage services as the
 /// application gets them from DI, raw SQL as a privileged writer (to inspect or tamper with rows), and a way to
 /// point a KeyInfra host at the same database. Each provider's test project implements it.
 /// </summary>
@@ -33,6 +33,9 @@ public abstract class ConformanceStorage : IAsyncDisposable
 
     /// <summary>The master-key repository, as the application resolves it.</summary>
     public IMasterKeyRepository MasterKeys => Services.GetRequiredService<IMasterKeyRepository>();
+
+    /// <summary>The HSM module and slot repository, as the application resolves it.</summary>
+    public IHsmRepository Hsm => Services.GetRequiredService<IHsmRepository>();
 
     /// <summary>The migrator, as run by whoever may change the schema (on PostgreSQL the owner role, not the application).</summary>
     public abstract IKeyInfraMigrator Migrator { get; }

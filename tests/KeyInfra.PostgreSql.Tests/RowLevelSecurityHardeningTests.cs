@@ -55,6 +55,7 @@ public sealed class RowLevelSecurityHardeningTests
     [DataRow("verification_records")]
     [DataRow("batch_verifications")]
     [DataRow("batch_verification_items")]
+    [DataRow("hsm_slots")]
     public async Task Tables_RowLevelSecurityForced(string table)
     {
         var forced = await s_database.AdminScalarAsync<bool>("SELECT relforcerowsecurity FROM pg_class WHERE oid = $1::regclass", table);

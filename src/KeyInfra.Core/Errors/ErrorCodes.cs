@@ -3,7 +3,7 @@ namespace KeyInfra.Errors;
 /// <summary>
 /// The stable error codes carried by <see cref="KeyInfraException.ErrorCode"/>; docs/errors.md explains each.
 /// </summary>
-/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration, KI5xxx access control.</remarks>
+/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration (KI42xx HSM modules and slots in storage), KI5xxx access control.</remarks>
 public static class ErrorCodes
 {
     /// <summary>PEM text is malformed: missing or mismatched armour, bad Base64, or not a PUBLIC KEY block.</summary>
@@ -138,6 +138,21 @@ public static class ErrorCodes
 
     /// <summary>Two registered private-key backends have the same <see cref="PrivateKeys.IPrivateKeyBackend.Name"/>.</summary>
     public const string DuplicatePrivateKeyBackend = "KI4005";
+
+    /// <summary>A PKCS#11 module with that name is already stored (<see cref="Storage.IHsmRepository.AddModuleAsync"/>); nothing was added.</summary>
+    public const string HsmModuleNameTaken = "KI4201";
+
+    /// <summary>The PKCS#11 module cannot be removed: slots of one or more tenants name it. Remove those slots first.</summary>
+    public const string HsmModuleInUse = "KI4202";
+
+    /// <summary>The tenant already has an HSM slot with that name (<see cref="Storage.IHsmRepository.AddSlotAsync"/>); nothing was added.</summary>
+    public const string HsmSlotNameTaken = "KI4203";
+
+    /// <summary>The HSM slot cannot be removed: private keys held in its token name it. Delete those keys first.</summary>
+    public const string HsmSlotInUse = "KI4204";
+
+    /// <summary>A slot names a PKCS#11 module that is not stored (<see cref="Storage.IHsmRepository.AddSlotAsync"/>); nothing was added.</summary>
+    public const string HsmModuleNotFound = "KI4205";
 
     /// <summary>
     /// A row read from storage holds a value KeyInfra does not know (written by a newer version, or edited

@@ -108,7 +108,7 @@ public interface IKeyRepository
 
     /// <summary>
     /// Replaces a key's protected private key (re-encryption, re-wrapping, another backend), or gives a key that had
-    /// none one. Returns <c>false</c>, and changes nothing, if the tenant has no such key.
+    /// none one; <see cref="PrivateKeyRecord.HsmSlotId"/> is replaced with the rest. Returns <c>false</c>, and changes nothing, if the tenant has no such key.
     /// </summary>
     Task<bool> UpdatePrivateKeyAsync(Guid tenantId, KeyId id, PrivateKeyRecord privateKey, CancellationToken cancellationToken = default);
 
@@ -126,8 +126,9 @@ public interface IKeyRepository
     IAsyncEnumerable<StoredPrivateKey> ListPrivateKeysAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The ids of the master keys that wrapped stored private keys or made stored key row MACs
-    /// (<see cref="KeyRecord.RowMacMasterKeyId"/>), across tenants: each once, sorted (ordinal).
+    /// The ids of the master keys that wrapped stored private keys, made stored key row MACs
+    /// (<see cref="KeyRecord.RowMacMasterKeyId"/>) or wrapped stored HSM slot PINs (<see cref="HsmSlotRecord.MasterKeyId"/>),
+    /// across tenants: each once, sorted (ordinal).
     /// </summary>
     Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default);
 }

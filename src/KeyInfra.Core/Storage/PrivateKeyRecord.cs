@@ -9,6 +9,14 @@ public sealed record PrivateKeyRecord(PrivateKeyProtection Protection, byte[] Ma
     /// <summary>The name of the private-key backend that holds the key; <c>software</c> for keys KeyInfra encrypts itself.</summary>
     public string Backend { get; init; } = "software";
 
+    /// <summary>
+    /// The HSM slot (<see cref="HsmSlotRecord.Id"/>) whose token holds the key, for keys of the <c>pkcs11</c> backend;
+    /// <c>null</c> otherwise. Stored in <c>private_keys.hsm_slot_id</c>, a foreign key that also ties the tenant
+    /// (<c>(tenant_id, hsm_slot_id)</c> → <c>hsm_slots (tenant_id, id)</c>, ON DELETE RESTRICT): a key names only a slot of
+    /// its own tenant, and a slot is not removed while a key names it.
+    /// </summary>
+    public Guid? HsmSlotId { get; init; }
+
     /// <summary>Never prints the material.</summary>
-    public override string ToString() => $"PrivateKeyRecord({Backend}, {Protection}, {Material.Length} bytes, master key {MasterKeyId ?? "-"})";
+    public override string ToString() => $"PrivateKeyRecord({Backend}, {Protection}, {Material.Length} bytes, master key {MasterKeyId ?? "-"}{(HsmSlotId is { } slot ? $", HSM slot {slot}" : "")})";
 }

@@ -27,6 +27,18 @@ internal static class ColumnLengths
     /// <summary>An RFC 7638 SHA-256 thumbprint in Base64url without padding.</summary>
     public const int JwkThumbprint = 43;
 
+    /// <summary>A PKCS#11 library's path (Linux's PATH_MAX).</summary>
+    public const int LibraryPath = 4096;
+
+    /// <summary>A PKCS#11 token label (<c>CK_TOKEN_INFO.label</c> is 32 bytes of UTF-8, so at most 32 characters).</summary>
+    public const int TokenLabel = 32;
+
+    /// <summary>A PKCS#11 token serial number (<c>CK_TOKEN_INFO.serialNumber</c> is 16 characters).</summary>
+    public const int TokenSerial = 16;
+
+    /// <summary>An HSM slot's PIN ciphertext, in bytes: an envelope ciphertext of a PIN is a few hundred bytes at most.</summary>
+    public const int EncryptedPin = 4096;
+
     /// <summary>A SHA-256 hash, in bytes.</summary>
     public const int Sha256 = 32;
 }

@@ -14,7 +14,8 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
     /// <summary>
     /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="KeyInfraDbContext"/> configured by
     /// <paramref name="configureDbContext"/>, and the EF Core repositories (<see cref="EfKeyRepository"/>,
-    /// <see cref="EfVerificationLogRepository"/>, the master key checks) and migrator as singletons.
+    /// <see cref="EfVerificationLogRepository"/>, <see cref="EfHsmRepository"/>, the master key checks) and migrator as
+    /// singletons.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -65,6 +66,7 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
         Replace<IKeyRepository, EfKeyRepository>(services);
         Replace<IMasterKeyRepository, EfMasterKeyRepository>(services);
         Replace<IVerificationLogRepository, EfVerificationLogRepository>(services);
+        Replace<IHsmRepository, EfHsmRepository>(services);
         Replace<IKeyInfraMigrator, EfKeyInfraMigrator>(services);
         return builder;
     }

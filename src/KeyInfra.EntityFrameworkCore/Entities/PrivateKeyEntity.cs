@@ -18,6 +18,9 @@ internal sealed class PrivateKeyEntity
 
     public string? MasterKeyId { get; set; }
 
+    /// <summary>The HSM slot whose token holds the key (<c>pkcs11</c> backend), or <c>null</c>; a slot of the same tenant.</summary>
+    public Guid? HsmSlotId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -277,6 +277,7 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
                     .SetProperty(p => p.Protection, privateKey.Protection)
                     .SetProperty(p => p.KeyMaterial, privateKey.Material)
                     .SetProperty(p => p.MasterKeyId, privateKey.MasterKeyId)
+                    .SetProperty(p => p.HsmSlotId, privateKey.HsmSlotId)
                     .SetProperty(p => p.UpdatedAt, now),
                 cancellationToken)
             .ConfigureAwait(false);
@@ -407,7 +408,12 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .Distinct()
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
-        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var pins = await context.HsmSlots
+            .Select(s => s.MasterKeyId)
+            .Distinct()
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Union(pins, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key

@@ -57,6 +57,7 @@ internal static class KeyRecordMapping
         Protection = privateKey.Protection,
         KeyMaterial = privateKey.Material,
         MasterKeyId = privateKey.MasterKeyId,
+        HsmSlotId = privateKey.HsmSlotId,
         CreatedAt = now,
         UpdatedAt = now,
     };
@@ -91,7 +92,7 @@ internal static class KeyRecordMapping
     };
 
     public static PrivateKeyRecord ToRecord(PrivateKeyEntity entity)
-        => new(entity.Protection, entity.KeyMaterial, entity.MasterKeyId) { Backend = entity.Backend };
+        => new(entity.Protection, entity.KeyMaterial, entity.MasterKeyId) { Backend = entity.Backend, HsmSlotId = entity.HsmSlotId };
 
     private static KeySpec ToSpec(PublicKeyEntity entity)
     {

@@ -99,6 +99,8 @@ public static class KeyInfraPostgreSqlBuilderExtensions
         services.AddSingleton(new KeyInfraStorageSelection(PostgreSqlStorage.ProviderName));
         services.RemoveAll<IVerificationLogRepository>();
         services.AddSingleton<IVerificationLogRepository, PostgreSqlVerificationLogRepository>();
+        services.RemoveAll<IHsmRepository>();
+        services.AddSingleton<IHsmRepository, PostgreSqlHsmRepository>();
         services.RemoveAll<IKeyInfraMigrator>();
         services.AddSingleton<IKeyInfraMigrator, PostgreSqlMigrator>();
 

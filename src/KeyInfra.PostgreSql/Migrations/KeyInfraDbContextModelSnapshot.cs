@@ -236,6 +236,110 @@ namespace KeyInfra.PostgreSql.Migrations
                         });
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmModuleEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LibraryPath")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)")
+                        .HasColumnName("library_path");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hsm_modules");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hsm_modules_name");
+
+                    b.ToTable("hsm_modules", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("EncryptedPin")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("bytea")
+                        .HasColumnName("encrypted_pin");
+
+                    b.Property<string>("MasterKeyId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("master_key_id");
+
+                    b.Property<Guid>("ModuleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("module_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TokenLabel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("token_label");
+
+                    b.Property<string>("TokenSerial")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("token_serial");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hsm_slots");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_hsm_slots_tenant_id_id");
+
+                    b.HasIndex("MasterKeyId")
+                        .HasDatabaseName("ix_hsm_slots_master_key_id");
+
+                    b.HasIndex("ModuleId")
+                        .HasDatabaseName("ix_hsm_slots_module_id");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hsm_slots_tenant_id_name");
+
+                    b.ToTable("hsm_slots", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_hsm_slots_token", "(token_label IS NULL) <> (token_serial IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.MasterKeyEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -318,6 +422,10 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("HsmSlotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hsm_slot_id");
+
                     b.Property<byte[]>("KeyMaterial")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -347,6 +455,9 @@ namespace KeyInfra.PostgreSql.Migrations
 
                     b.HasIndex("MasterKeyId")
                         .HasDatabaseName("ix_private_keys_master_key_id");
+
+                    b.HasIndex("TenantId", "HsmSlotId")
+                        .HasDatabaseName("ix_private_keys_tenant_id_hsm_slot_id");
 
                     b.HasIndex("TenantId", "KeyId")
                         .IsUnique()
@@ -754,8 +865,25 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasConstraintName("fk_curves_algorithm_id");
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.HsmModuleEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ModuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_hsm_slots_module_id");
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", b =>
                 {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "HsmSlotId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_private_keys_tenant_id_hsm_slot_id");
+
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", null)
                         .WithOne("PrivateKey")
                         .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "TenantId", "KeyId")

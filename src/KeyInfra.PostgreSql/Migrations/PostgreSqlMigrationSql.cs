@@ -717,4 +717,106 @@ internal static class PostgreSqlMigrationSql
         END
         $do$;
         """;
+
+    // ---- HsmSlots --------------------------------------------------------------------------------------------
+
+    // The body of keyinfra_master_key_ids_in_use() as KeyRowMacs made it, and as HsmSlots makes it (the PINs' master keys
+    // too); the signature stays, so CREATE OR REPLACE keeps its grants.
+    private const string MasterKeyIdsFunctionKeyRowMacs = """
+        'SELECT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL
+                    UNION SELECT k.row_mac_master_key_id::text FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL'
+        """;
+
+    private const string MasterKeyIdsFunctionHsmSlots = """
+        'SELECT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL
+                    UNION SELECT k.row_mac_master_key_id::text FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT s.master_key_id::text FROM %1$I.hsm_slots s'
+        """;
+
+    private static string ReplaceMasterKeyIdsFunction(string body) => $$"""
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_ids_in_use() RETURNS TABLE (master_key_id text)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS {{body}}
+                $f$, schema_name);
+        """;
+
+    /// <remarks>
+    /// <para>
+    /// <c>hsm_slots</c> is tenant-owned: row-level security enabled and forced (the owner is under the policy too), with
+    /// the <c>tenant_isolation</c> policy every tenant table has. <c>hsm_modules</c> is global (a module is a library of
+    /// the host), so it has no tenant and no policy.
+    /// </para>
+    /// <para>
+    /// Three cross-tenant questions are answered by SECURITY DEFINER functions that reveal no slot: which master keys wrapped
+    /// PINs (<c>keyinfra_master_key_ids_in_use()</c>, now over <c>hsm_slots</c> too, so a host whose key source lacks one does
+    /// not start), which tenants have slots (<c>keyinfra_hsm_slot_tenants()</c>: re-wrapping PINs then reads each tenant under
+    /// its own setting) and whether any slot names a module (<c>keyinfra_hsm_module_in_use(uuid)</c>: removing a module used
+    /// by another tenant is refused with KI4202 before the foreign key has to). A <c>keyinfra_definer_read</c> policy lets
+    /// their owner read <c>hsm_slots</c> only while it acts for another login, as on <c>private_keys</c> and <c>public_keys</c>.
+    /// </para>
+    /// <para>
+    /// Grants as the other tables have them: the roles that may insert into <c>public_keys</c> (other than the owner: the
+    /// application roles the DBA granted the tables to, usually through default privileges) get SELECT, INSERT and DELETE on
+    /// <c>hsm_modules</c>, SELECT, INSERT, UPDATE (the PIN's compare-and-set) and DELETE on <c>hsm_slots</c>, and EXECUTE on
+    /// the two new functions, which PUBLIC does not get.
+    /// </para>
+    /// </remarks>
+    public static readonly string HsmSlotsUp = $$$"""
+        ALTER TABLE hsm_slots ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE hsm_slots FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON hsm_slots {{{TenantPolicy}}};
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+            definer text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_hsm_slot_tenants() RETURNS TABLE (tenant_id uuid)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT DISTINCT s.tenant_id FROM %1$I.hsm_slots s'
+                $f$, schema_name);
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_hsm_module_in_use(target_module uuid) RETURNS boolean
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT EXISTS (SELECT 1 FROM %1$I.hsm_slots s WHERE s.module_id = target_module)'
+                $f$, schema_name);
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionHsmSlots)}}}
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$I.keyinfra_hsm_slot_tenants(), %1$I.keyinfra_hsm_module_in_use(uuid) FROM PUBLIC', schema_name);
+
+            SELECT pg_catalog.pg_get_userbyid(p.proowner) INTO definer FROM pg_catalog.pg_proc p
+                WHERE p.oid = pg_catalog.to_regprocedure(pg_catalog.format('%I.keyinfra_hsm_slot_tenants()', schema_name));
+            EXECUTE pg_catalog.format(
+                'CREATE POLICY keyinfra_definer_read ON %I.hsm_slots FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %1$I.hsm_modules TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON %1$I.hsm_slots TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$I.keyinfra_hsm_slot_tenants(), %1$I.keyinfra_hsm_module_in_use(uuid) TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    /// <remarks>Runs before the tables are dropped: the function that reads <c>hsm_slots</c> gets its KeyRowMacs body back first.</remarks>
+    public static readonly string HsmSlotsDown = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+        BEGIN
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionKeyRowMacs)}}}
+        END
+        $do$;
+        DROP FUNCTION keyinfra_hsm_module_in_use(uuid);
+        DROP FUNCTION keyinfra_hsm_slot_tenants();
+        """;
 }

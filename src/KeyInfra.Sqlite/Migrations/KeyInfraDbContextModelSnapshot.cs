@@ -231,6 +231,110 @@ namespace KeyInfra.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmModuleEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LibraryPath")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("library_path");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hsm_modules");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hsm_modules_name");
+
+                    b.ToTable("hsm_modules", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("EncryptedPin")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("encrypted_pin");
+
+                    b.Property<string>("MasterKeyId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("master_key_id");
+
+                    b.Property<Guid>("ModuleId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("module_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("TokenLabel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_label");
+
+                    b.Property<string>("TokenSerial")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_serial");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hsm_slots");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_hsm_slots_tenant_id_id");
+
+                    b.HasIndex("MasterKeyId")
+                        .HasDatabaseName("ix_hsm_slots_master_key_id");
+
+                    b.HasIndex("ModuleId")
+                        .HasDatabaseName("ix_hsm_slots_module_id");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_hsm_slots_tenant_id_name");
+
+                    b.ToTable("hsm_slots", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_hsm_slots_token", "(token_label IS NULL) <> (token_serial IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.MasterKeyEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -313,6 +417,10 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("HsmSlotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hsm_slot_id");
+
                     b.Property<byte[]>("KeyMaterial")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -342,6 +450,9 @@ namespace KeyInfra.Sqlite.Migrations
 
                     b.HasIndex("MasterKeyId")
                         .HasDatabaseName("ix_private_keys_master_key_id");
+
+                    b.HasIndex("TenantId", "HsmSlotId")
+                        .HasDatabaseName("ix_private_keys_tenant_id_hsm_slot_id");
 
                     b.HasIndex("TenantId", "KeyId")
                         .IsUnique()
@@ -770,8 +881,25 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasConstraintName("fk_curves_algorithm_id");
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.HsmModuleEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ModuleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_hsm_slots_module_id");
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", b =>
                 {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "HsmSlotId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_private_keys_tenant_id_hsm_slot_id");
+
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", null)
                         .WithOne("PrivateKey")
                         .HasForeignKey("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", "TenantId", "KeyId")

@@ -114,4 +114,73 @@ internal static class SqliteMigrationSql
         {KeyChangeDetectionDown}
         {KeyChangeDetectionUp}
         """;
+
+    // ---- HsmSlots --------------------------------------------------------------------------------------------
+
+    private const string PrivateKeysIndexes = """
+        CREATE INDEX "ix_private_keys_master_key_id" ON "private_keys" ("master_key_id");
+        CREATE UNIQUE INDEX "ux_private_keys_tenant_id_key_id" ON "private_keys" ("tenant_id", "key_id");
+        """;
+
+    /// <remarks>
+    /// <para>
+    /// <c>private_keys</c> gets <c>hsm_slot_id</c> and the foreign key <c>(tenant_id, hsm_slot_id)</c> →
+    /// <c>hsm_slots (tenant_id, id)</c> (ON DELETE RESTRICT), so a key can name only a slot of its own tenant. SQLite adds
+    /// a table constraint only by rebuilding the table, and EF Core would rebuild it after the migration's SQL, dropping
+    /// the key change triggers with the old table; so the rebuild is written here, as EF Core would write it, and the
+    /// triggers are made again right after it, in the same transaction.
+    /// </para>
+    /// <para>
+    /// Foreign keys stay on: nothing references <c>private_keys</c>, so dropping the old table cannot break a reference,
+    /// and every copied row keeps its key reference and has no slot yet.
+    /// </para>
+    /// </remarks>
+    public const string HsmSlotsUp = $"""
+        CREATE TABLE "ef_temp_private_keys" (
+            "key_id" TEXT NOT NULL CONSTRAINT "pk_private_keys" PRIMARY KEY,
+            "backend" TEXT NOT NULL DEFAULT 'software',
+            "created_at" TEXT NOT NULL,
+            "hsm_slot_id" TEXT NULL,
+            "key_material" BLOB NOT NULL,
+            "master_key_id" TEXT NULL,
+            "protection" TEXT NOT NULL,
+            "tenant_id" TEXT NOT NULL,
+            "updated_at" TEXT NOT NULL,
+            CONSTRAINT "fk_private_keys_tenant_id_hsm_slot_id" FOREIGN KEY ("tenant_id", "hsm_slot_id") REFERENCES "hsm_slots" ("tenant_id", "id") ON DELETE RESTRICT,
+            CONSTRAINT "fk_private_keys_tenant_id_key_id" FOREIGN KEY ("tenant_id", "key_id") REFERENCES "public_keys" ("tenant_id", "id") ON DELETE CASCADE
+        );
+        INSERT INTO "ef_temp_private_keys" ("key_id", "backend", "created_at", "hsm_slot_id", "key_material", "master_key_id", "protection", "tenant_id", "updated_at")
+        SELECT "key_id", "backend", "created_at", NULL, "key_material", "master_key_id", "protection", "tenant_id", "updated_at"
+        FROM "private_keys";
+        DROP TABLE "private_keys";
+        ALTER TABLE "ef_temp_private_keys" RENAME TO "private_keys";
+        {PrivateKeysIndexes}
+        CREATE INDEX "ix_private_keys_tenant_id_hsm_slot_id" ON "private_keys" ("tenant_id", "hsm_slot_id");
+        {KeyChangeTriggersRecreated}
+        """;
+
+    /// <remarks>
+    /// <c>private_keys</c> as SignatureHardening left it (the slot reference is dropped with its column), rebuilt the same
+    /// way, before <c>hsm_slots</c> goes; then the key change triggers again.
+    /// </remarks>
+    public const string HsmSlotsDown = $"""
+        CREATE TABLE "ef_temp_private_keys" (
+            "key_id" TEXT NOT NULL CONSTRAINT "pk_private_keys" PRIMARY KEY,
+            "backend" TEXT NOT NULL DEFAULT 'software',
+            "created_at" TEXT NOT NULL,
+            "key_material" BLOB NOT NULL,
+            "master_key_id" TEXT NULL,
+            "protection" TEXT NOT NULL,
+            "tenant_id" TEXT NOT NULL,
+            "updated_at" TEXT NOT NULL,
+            CONSTRAINT "fk_private_keys_tenant_id_key_id" FOREIGN KEY ("tenant_id", "key_id") REFERENCES "public_keys" ("tenant_id", "id") ON DELETE CASCADE
+        );
+        INSERT INTO "ef_temp_private_keys" ("key_id", "backend", "created_at", "key_material", "master_key_id", "protection", "tenant_id", "updated_at")
+        SELECT "key_id", "backend", "created_at", "key_material", "master_key_id", "protection", "tenant_id", "updated_at"
+        FROM "private_keys";
+        DROP TABLE "private_keys";
+        ALTER TABLE "ef_temp_private_keys" RENAME TO "private_keys";
+        {PrivateKeysIndexes}
+        {KeyChangeTriggersRecreated}
+        """;
 }

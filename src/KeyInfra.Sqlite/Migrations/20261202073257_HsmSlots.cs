@@ -1,0 +1,94 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace KeyInfra.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    internal partial class HsmSlots : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "hsm_modules",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    library_path = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hsm_modules", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "hsm_slots",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    tenant_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    module_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token_label = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    token_serial = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    encrypted_pin = table.Column<byte[]>(type: "BLOB", maxLength: 4096, nullable: false),
+                    master_key_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_hsm_slots", x => x.id);
+                    table.UniqueConstraint("ak_hsm_slots_tenant_id_id", x => new { x.tenant_id, x.id });
+                    table.CheckConstraint("ck_hsm_slots_token", "(token_label IS NULL) <> (token_serial IS NULL)");
+                    table.ForeignKey(
+                        name: "fk_hsm_slots_module_id",
+                        column: x => x.module_id,
+                        principalTable: "hsm_modules",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_hsm_modules_name",
+                table: "hsm_modules",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_hsm_slots_master_key_id",
+                table: "hsm_slots",
+                column: "master_key_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_hsm_slots_module_id",
+                table: "hsm_slots",
+                column: "module_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_hsm_slots_tenant_id_name",
+                table: "hsm_slots",
+                columns: new[] { "tenant_id", "name" },
+                unique: true);
+
+            // private_keys gets its column and foreign key in a rebuild of its own, so the key change triggers can be
+            // made again after it (EF Core would rebuild the table after this migration's SQL).
+            migrationBuilder.Sql(SqliteMigrationSql.HsmSlotsUp);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql(SqliteMigrationSql.HsmSlotsDown);
+
+            migrationBuilder.DropTable(
+                name: "hsm_slots");
+
+            migrationBuilder.DropTable(
+                name: "hsm_modules");
+        }
+    }
+}
