@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using KeyInfra.Encryption;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,24 @@ public abstract class ConformanceStorage : IAsyncDisposable
 
     /// <summary>Disposes the application's services and builds them again on the same database (a host restart).</summary>
     public abstract Task RestartAsync();
+
+    /// <summary>
+    /// Makes the database look as an older release left it: the master key's check value in format v1 (so the database
+    /// is migrating), and the key rows <paramref name="rowFilter"/> selects (by default every row) without a MAC.
+    /// </summary>
+    /// <param name="masterKey">The master key, as Base64.</param>
+    /// <param name="rowFilter">A <c>WHERE</c> clause over <c>public_keys</c> with <c>$1</c> for <paramref name="rowId"/>, or <c>null</c> for every row.</param>
+    /// <param name="rowId">The parameter of <paramref name="rowFilter"/>.</param>
+    public async Task AsAnOlderReleaseLeftItAsync(string masterKey, string? rowFilter = null, object? rowId = null)
+    {
+        using (var key = new MasterKey(Convert.FromBase64String(masterKey)))
+        {
+            await ExecuteAsync("UPDATE master_keys SET check_value = $1", key.ComputeCheckValue());
+        }
+
+        const string ClearMacs = "UPDATE public_keys SET row_mac = NULL, row_mac_master_key_id = NULL";
+        await (rowFilter is null ? ExecuteAsync(ClearMacs) : ExecuteAsync($"{ClearMacs} WHERE {rowFilter}", rowId));
+    }
 
     /// <summary>Runs a statement as a privileged writer (past row-level security), returning the rows it affected.</summary>
     public abstract Task<int> ExecuteAsync(string sql, params object?[] parameters);

@@ -219,13 +219,7 @@ public abstract class KeyRowTamperingConformanceTests
         await using var database = await Storage.CreateAnotherAsync();
         var (id, signature) = await CreateSignedKeyAsync(database);
 
-        // The database as an older release left it: a v1 check, and rows without a MAC.
-        using (var key = new MasterKey(Convert.FromBase64String(s_masterKey)))
-        {
-            await database.ExecuteAsync("UPDATE master_keys SET check_value = $1", key.ComputeCheckValue());
-        }
-
-        await database.ExecuteAsync("UPDATE public_keys SET row_mac = NULL, row_mac_master_key_id = NULL");
+        await database.AsAnOlderReleaseLeftItAsync(s_masterKey);
 
         var logs = new LogCapture();
         KeyRowAuthenticationSummary summary, again;
@@ -257,13 +251,8 @@ public abstract class KeyRowTamperingConformanceTests
         await using var database = await Storage.CreateAnotherAsync();
         var (good, _) = await CreateSignedKeyAsync(database);
         var (bad, _) = await CreateSignedKeyAsync(database);
-        using (var key = new MasterKey(Convert.FromBase64String(s_masterKey)))
-        {
-            await database.ExecuteAsync("UPDATE master_keys SET check_value = $1", key.ComputeCheckValue());
-        }
-
         // A legacy row, and a row whose MAC is there but no longer fits (changed after it was authenticated).
-        await database.ExecuteAsync("UPDATE public_keys SET row_mac = NULL, row_mac_master_key_id = NULL WHERE id = $1", good);
+        await database.AsAnOlderReleaseLeftItAsync(s_masterKey, "id = $1", good);
         await database.ExecuteAsync("UPDATE public_keys SET owner = 'attacker' WHERE id = $1", bad);
 
         await using var host = await TestHost.StartAsync(database, s_masterKey);

@@ -46,7 +46,7 @@ public abstract class PrivateKeyTamperingConformanceTests
             "UPDATE private_keys SET protection = 'none', key_material = $2, master_key_id = NULL WHERE key_id = $1",
             victim, attacker.ExportPkcs8PrivateKey());
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var e = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(victim, Document)));
 
@@ -61,7 +61,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await PlantPublicKeyAsync(Storage, s_masterKey, victim, attacker.ExportSubjectPublicKeyInfo());
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var e = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(victim, Document)));
 
@@ -80,7 +80,7 @@ public abstract class PrivateKeyTamperingConformanceTests
             "spki_sha256 = (SELECT spki_sha256 FROM public_keys WHERE id = $2), jwk_thumbprint = (SELECT jwk_thumbprint FROM public_keys WHERE id = $2) WHERE id = $1",
             victim, other);
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var e = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(victim, Document)));
 
@@ -99,7 +99,7 @@ public abstract class PrivateKeyTamperingConformanceTests
             "UPDATE public_keys SET key_data = (SELECT key_data FROM public_keys WHERE id = $2), spki_sha256 = (SELECT spki_sha256 FROM public_keys WHERE id = $2), " +
             "jwk_thumbprint = (SELECT jwk_thumbprint FROM public_keys WHERE id = $2) WHERE id = $1", victim, donor);
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var e = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(victim, Document)));
 
@@ -116,7 +116,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await PlantPublicKeyAsync(Storage, s_masterKey, victim, attacker.ExportSubjectPublicKeyInfo());
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var e = await Assert.ThrowsExactlyAsync<EncryptedDataException>(() => host.Get<ISigner>().SignAsync(new SignRequest(victim, Document)));
 
@@ -131,7 +131,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         await WriteVersion1PrivateKeyAsync(Storage, s_masterKey, victim, legitimate.ExportPkcs8PrivateKey());
         await PlantPublicKeyAsync(Storage, s_masterKey, victim, legitimate.ExportSubjectPublicKeyInfo());
 
-        await AsAnOlderReleaseLeftItAsync(Storage, s_masterKey);
+        await Storage.AsAnOlderReleaseLeftItAsync(s_masterKey);
         await using var host = await TestHost.StartAsync(Storage, s_masterKey);
         var signature = await host.Get<ISigner>().SignAsync(new SignRequest(victim, Document));
 
@@ -154,7 +154,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         // A rotation: the honest key is re-wrapped, the swapped one fails its binding, the planted one is not read.
         var newKey = TestHost.NewMasterKey();
         ReencryptionSummary summary;
-        await AsAnOlderReleaseLeftItAsync(database, masterKey);
+        await database.AsAnOlderReleaseLeftItAsync(masterKey);
         await using (var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = masterKey))
         {
             summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
@@ -182,7 +182,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         await database.ExecuteAsync("UPDATE private_keys SET protection = 'none', key_material = $2, master_key_id = NULL WHERE key_id = $1", victim, attacker.ExportPkcs8PrivateKey());
 
         ReencryptionSummary summary;
-        await AsAnOlderReleaseLeftItAsync(database, masterKey);
+        await database.AsAnOlderReleaseLeftItAsync(masterKey);
         await using (var host = await TestHost.StartAsync(database, masterKey))
         {
             summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync(new ReencryptionOptions { UnsafeReadPlaintextPrivateKeys = true });
@@ -204,7 +204,7 @@ public abstract class PrivateKeyTamperingConformanceTests
         await PlantPublicKeyAsync(database, masterKey, key, legitimate.ExportSubjectPublicKeyInfo());
 
         ReencryptionSummary summary, again;
-        await AsAnOlderReleaseLeftItAsync(database, masterKey);
+        await database.AsAnOlderReleaseLeftItAsync(masterKey);
         await using (var host = await TestHost.StartAsync(database, masterKey))
         {
             summary = await host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync();
@@ -220,20 +220,6 @@ public abstract class PrivateKeyTamperingConformanceTests
         Assert.AreEqual(new ReencryptionSummary(Encrypted: 0, Rewrapped: 0, Unchanged: 1), again);
         Assert.AreEqual(0x02, material[0]);
         Assert.IsTrue(legitimate.VerifyData(Document, signature.Signature, HashAlgorithmName.SHA256));
-    }
-
-    /// <summary>
-    /// Makes the database look as an older release left it: the master key's check value in format v1 (so the database
-    /// is migrating) and no key row authenticated.
-    /// </summary>
-    private static async Task AsAnOlderReleaseLeftItAsync(ConformanceStorage storage, string masterKey)
-    {
-        using (var key = new MasterKey(Convert.FromBase64String(masterKey)))
-        {
-            await storage.ExecuteAsync("UPDATE master_keys SET check_value = $1", key.ComputeCheckValue());
-        }
-
-        await storage.ExecuteAsync("UPDATE public_keys SET row_mac = NULL, row_mac_master_key_id = NULL");
     }
 
     private static async Task<KeyId> CreateKeyAsync(ConformanceStorage storage, string masterKey, KeySpec spec)

@@ -129,6 +129,47 @@ public sealed class RowLevelSecurityHardeningTests
     }
 
     [TestMethod]
+    [DataRow("keyinfra_owner", "may SET ROLE to their owner", DisplayName = "member of the table owner")]
+    [DataRow("bypass", "may SET ROLE to a superuser or a BYPASSRLS role", DisplayName = "member of a BYPASSRLS role")]
+    public async Task Start_AsARoleThatMaySetRolePastRowLevelSecurity_IsRefusedWithKI4601(string grantedRole, string reason)
+    {
+        // Arrange: a login role with the application's grants that is also a member of a role row-level security does
+        // not hold for; set_config('role', ...) inside any statement would make it that role.
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var login = $"keyinfra_member_{suffix}";
+        var password = Guid.NewGuid().ToString("N");
+        if (grantedRole == "bypass")
+        {
+            grantedRole = $"keyinfra_bypass_{suffix}";
+            await s_database.AdminExecuteAsync($"CREATE ROLE {grantedRole} NOLOGIN BYPASSRLS");
+        }
+
+        await s_database.AdminExecuteAsync($"CREATE ROLE {login} LOGIN PASSWORD '{password}' IN ROLE keyinfra_app, {grantedRole}");
+        var connectionString = new NpgsqlConnectionStringBuilder(s_database.AppConnectionString) { Username = login, Password = password }.ConnectionString;
+
+        KeyInfraException error;
+        try
+        {
+            // Act
+            error = await Assert.ThrowsAsync<KeyInfraException>(() => PostgreSqlTestHost.StartAsync(connectionString, PostgreSqlTestHost.NewMasterKey()));
+        }
+        finally
+        {
+            await s_database.AdminExecuteAsync($"DROP ROLE {login}");
+            if (grantedRole.StartsWith("keyinfra_bypass_", StringComparison.Ordinal))
+            {
+                await s_database.AdminExecuteAsync($"DROP ROLE {grantedRole}");
+            }
+        }
+
+        // Assert
+        Assert.AreEqual(ErrorCodes.RowLevelSecurityBypassed, error.ErrorCode);
+        StringAssert.Contains(error.Message, login);
+        StringAssert.Contains(error.Message, reason);
+        Assert.DoesNotContain(password, error.Message);
+    }
+
+    [TestMethod]
     public async Task Start_AsTheOwnerWithTheUnsafeOptIn_StartsAndWarns()
     {
         var logs = new LogCapture();

@@ -5,7 +5,12 @@ namespace KeyInfra.Encryption;
 /// of keys wrapped by an older master key, upgrades format v1 ciphertexts to v2, and (only when told to, unsafely)
 /// encrypts plaintext keys left by a version before encryption at rest.
 /// </summary>
-/// <remarks>Works across all tenants. Idempotent: a second run changes nothing. Thread-safe.</remarks>
+/// <remarks>
+/// <para>Works across all tenants. Idempotent: a second run changes nothing. Thread-safe.</para>
+/// <para>After a master-key rotation, run <see cref="RowAuthentication.IKeyRowAuthenticator.AuthenticateAllAsync"/> too
+/// (the CLI's <c>reencrypt</c> runs both, in this order): the key rows' MACs move to the new key only through that pass,
+/// and the old key cannot leave the ring while a row MAC still names it.</para>
+/// </remarks>
 public interface IPrivateKeyReencryptor
 {
     /// <summary>

@@ -2,6 +2,7 @@ using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Storage;
 using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
 
 namespace KeyInfra.EntityFrameworkCore.Converters;
 
@@ -39,14 +40,7 @@ internal static class StoredText
         (PrivateKeyProtection.Envelope, "envelope"),
         (PrivateKeyProtection.Hsm, "hsm"));
 
+    // The log chain hashes the stored text, so the one table is Core's.
     public static EnumTextMap<VerificationStatus> VerificationStatus { get; } = new(
-        (Verification.VerificationStatus.Valid, "valid"),
-        (Verification.VerificationStatus.InvalidSignature, "invalid_signature"),
-        (Verification.VerificationStatus.KeyNotFound, "key_not_found"),
-        (Verification.VerificationStatus.KeyRevoked, "key_revoked"),
-        (Verification.VerificationStatus.KeyExpired, "key_expired"),
-        (Verification.VerificationStatus.AlgorithmMismatch, "algorithm_mismatch"),
-        (Verification.VerificationStatus.MalformedSignature, "malformed_signature"),
-        (Verification.VerificationStatus.AccessDenied, "access_denied"),
-        (Verification.VerificationStatus.KeyTampered, "key_tampered"));
+        [.. Enum.GetValues<Verification.VerificationStatus>().Where(s => s != 0).Select(s => (s, LogStatusText.ToText(s)))]);
 }

@@ -60,7 +60,7 @@ public sealed class EfHsmRepository(IDbContextFactory<KeyInfraDbContext> context
         var expected = CommandFailureInterceptor.ExpectFailure();
         try
         {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException)
         {
@@ -169,7 +169,7 @@ public sealed class EfHsmRepository(IDbContextFactory<KeyInfraDbContext> context
         var expected = CommandFailureInterceptor.ExpectFailure();
         try
         {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException)
         {

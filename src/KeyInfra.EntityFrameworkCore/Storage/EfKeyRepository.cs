@@ -35,7 +35,7 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         try
         {
             // One SaveChanges: the public and private key rows commit in one transaction.
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (DbUpdateException) when (key.RingName is not null)
@@ -294,7 +294,7 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             }
 
             context.PrivateKeys.Add(KeyRecordMapping.ToEntity(tenantId, id, privateKey, now));
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

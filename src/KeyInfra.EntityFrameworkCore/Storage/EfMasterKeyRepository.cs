@@ -34,7 +34,7 @@ internal sealed class EfMasterKeyRepository(IDbContextFactory<KeyInfraDbContext>
         context.MasterKeys.Add(new MasterKeyEntity { Id = check.KeyId, CheckValue = check.CheckValue, CreatedAt = check.CreatedAt });
         try
         {
-            await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateException)
         {
@@ -82,7 +82,7 @@ internal sealed class EfMasterKeyRepository(IDbContextFactory<KeyInfraDbContext>
             });
             try
             {
-                await context.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (DbUpdateException)
             {

@@ -115,7 +115,6 @@ public static class KeyInfraPostgreSqlBuilderExtensions
 
         // The listener is registered always and decides at start, from the options, whether to listen: the options
         // may come from configuration, which is not known yet.
-        services.TryAddSingleton<KeyChangeMetrics>();
         services.TryAddSingleton<KeyChangeListener>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyChangeListenerHost>());
         return builder;

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Connection;
 using KeyInfra.PostgreSql.Storage;
@@ -76,7 +78,7 @@ internal sealed class KeyChangeListener(IServiceProvider services, ILogger<KeyCh
 
         var dataSource = services.GetRequiredService<PostgreSqlDataSource>();
         var invalidator = services.GetRequiredService<IKeyCacheInvalidator>();
-        var metrics = services.GetRequiredService<KeyChangeMetrics>();
+        var metrics = new KeyChangeMetrics(services.GetRequiredService<IMeterFactory>(), "postgresql");
         var time = services.GetRequiredService<TimeProvider>();
         var options = services.GetRequiredService<PostgreSqlStorage>().Options;
         _reconnectDelay = options.NotificationReconnectDelay;

@@ -54,7 +54,6 @@ public static class KeyInfraSqliteBuilderExtensions
         // The detector is registered always and decides at start, from the options, whether to watch.
         services.RemoveAll<SqliteDatabaseLocation>();
         services.AddSingleton(location);
-        services.TryAddSingleton<KeyChangeMetrics>();
         services.TryAddSingleton<KeyChangeDetector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyChangeDetectorHost>());
         return builder;

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using KeyInfra.Diagnostics;
 using KeyInfra.Keys;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,8 +32,10 @@ namespace KeyInfra.Sqlite.KeyChanges;
 /// which is harmless.
 /// </para>
 /// </remarks>
-internal sealed class KeyChangeDetector(IServiceProvider services, KeyChangeMetrics metrics, TimeProvider time, ILogger<KeyChangeDetector> logger) : BackgroundService
+internal sealed class KeyChangeDetector(IServiceProvider services, IMeterFactory meterFactory, TimeProvider time, ILogger<KeyChangeDetector> logger) : BackgroundService
 {
+    private readonly KeyChangeMetrics _metrics = new(meterFactory, "sqlite");
+
     /// <summary>The most changed keys dropped one by one after one look; beyond that, every key is dropped.</summary>
     public const int MaxKeysPerLook = 1000;
 
@@ -77,7 +81,7 @@ internal sealed class KeyChangeDetector(IServiceProvider services, KeyChangeMetr
             {
                 Interlocked.Exchange(ref _lastLookTicks, 0);
                 invalidator.InvalidateAll();
-                metrics.Reset("connection_lost");
+                _metrics.Reset("connection_lost");
                 Log.KeyChangeDetectorFailed(logger, (long)retryDelay.TotalMilliseconds, ex);
                 try
                 {
@@ -113,7 +117,7 @@ internal sealed class KeyChangeDetector(IServiceProvider services, KeyChangeMetr
 
             // Whatever was cached before the baseline may have changed unseen.
             invalidator.InvalidateAll();
-            metrics.Reset("connected");
+            _metrics.Reset("connected");
             Looked();
             Log.KeyChangeDetectorWatching(logger, (long)options.KeyChangePollInterval.TotalMilliseconds);
             _watching.TrySetResult();
@@ -206,7 +210,7 @@ internal sealed class KeyChangeDetector(IServiceProvider services, KeyChangeMetr
 
         if (changed.Count > 0)
         {
-            metrics.Received(changed.Count);
+            _metrics.Received(changed.Count);
         }
 
         return changed.Count > 0 ? changed[^1].Sequence : last;
@@ -215,7 +219,7 @@ internal sealed class KeyChangeDetector(IServiceProvider services, KeyChangeMetr
     private void DropAll(IKeyCacheInvalidator invalidator, string reason)
     {
         invalidator.InvalidateAll();
-        metrics.Reset(reason);
+        _metrics.Reset(reason);
     }
 
     private void Looked() => Interlocked.Exchange(ref _lastLookTicks, time.GetUtcNow().UtcTicks);

@@ -7,8 +7,9 @@ namespace KeyInfra.Sqlite.Storage;
 /// <summary>
 /// Runs KeyInfra's SQLite queries (and migrations) so that a damaged file, an unreadable disk or a garbled stored
 /// value fails with KeyInfra's typed storage errors (<see cref="SqliteFailures"/>), and no read returns part of what it
-/// asked for. <c>SaveChanges</c> commands are left to EF Core, which reports their failures as
-/// <c>DbUpdateException</c>. Thread-safe: stateless.
+/// asked for. <c>SaveChanges</c> commands get the same typed errors for the file (EF Core wraps them in a
+/// <c>DbUpdateException</c>, which the repositories unwrap), and their other failures, such as a constraint violation,
+/// stay EF Core's. Thread-safe: stateless.
 /// </summary>
 internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
 {
@@ -16,14 +17,15 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }
 
         try
         {
-            return InterceptionResult<DbDataReader>.SuppressWithResult(new SqliteCheckedDataReader(command.ExecuteReader()));
+            var reader = command.ExecuteReader();
+            return InterceptionResult<DbDataReader>.SuppressWithResult(eventData.CommandSource == CommandSource.SaveChanges ? reader : new SqliteCheckedDataReader(reader));
         }
         catch (SqliteException ex) when (SqliteFailures.Translate(ex) is { } translated)
         {
@@ -35,7 +37,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }
@@ -43,7 +45,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
         try
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return InterceptionResult<DbDataReader>.SuppressWithResult(new SqliteCheckedDataReader(reader));
+            return InterceptionResult<DbDataReader>.SuppressWithResult(eventData.CommandSource == CommandSource.SaveChanges ? reader : new SqliteCheckedDataReader(reader));
         }
         catch (SqliteException ex) when (SqliteFailures.Translate(ex) is { } translated)
         {
@@ -55,7 +57,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }
@@ -74,7 +76,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }
@@ -93,7 +95,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }
@@ -112,7 +114,7 @@ internal sealed class SqliteCommandInterceptor : DbCommandInterceptor
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(eventData);
-        if (result.HasResult || eventData.CommandSource == CommandSource.SaveChanges)
+        if (result.HasResult)
         {
             return result;
         }

@@ -73,6 +73,36 @@ public sealed class SqliteGarbledRowTests
     }
 
     [TestMethod]
+    public async Task CreateAsync_KeyInsertHitsCorruptIndex_ThrowsStorageCorruptNotDbUpdateException()
+    {
+        var folder = KeyInfraTestHost.NewFolder();
+        try
+        {
+            // Arrange: the key table's status index, which only writes use, points at another table's pages, so the
+            // insert of a new key (a SaveChanges command) finds a malformed b-tree when it adds its entry (SQLITE_CORRUPT).
+            var masterKey = KeyInfraTestHost.NewMasterKey();
+            var (_, _, databasePath) = await CreateSignedKeyAsync(folder, masterKey);
+            Execute(databasePath,
+                "PRAGMA writable_schema = ON; " +
+                "UPDATE sqlite_master SET rootpage = (SELECT rootpage FROM sqlite_master WHERE name = 'verification_records') " +
+                "WHERE type = 'index' AND name = 'ix_public_keys_tenant_id_status_id'; " +
+                "PRAGMA writable_schema = OFF;");
+            await using var host = await KeyInfraTestHost.StartAsync(folder, masterKey);
+
+            // Act
+            var error = await Assert.ThrowsExactlyAsync<KeyInfraException>(() => host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "after corruption")));
+
+            // Assert
+            Assert.AreEqual(ErrorCodes.StorageCorrupt, error.ErrorCode, error.ToString());
+            Assert.IsInstanceOfType<SqliteException>(error.InnerException);
+        }
+        finally
+        {
+            KeyInfraTestHost.DeleteFolder(folder);
+        }
+    }
+
+    [TestMethod]
     public async Task QueryAsync_LogRecordWithGarbledId_ThrowsStoredDataInvalid()
     {
         var folder = KeyInfraTestHost.NewFolder();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -118,11 +119,8 @@ internal static class LogChainFormat
     public static byte[] ComputeDigest(MasterKey masterKey, Guid chainId, Guid tenantId, long sequence, DateTimeOffset committedAt, DateTimeOffset firstEntryAt,
         int entryCount, ReadOnlySpan<byte> manifest, ReadOnlySpan<byte> previousDigest)
     {
-        var input = new EntryWriter(new List<byte>(160));
-        foreach (var b in s_digestLabel)
-        {
-            input.Byte(b);
-        }
+        var input = new EntryWriter(new ArrayBufferWriter<byte>(160));
+        input.Raw(s_digestLabel);
 
         input.Uuid(chainId);
         input.Uuid(tenantId);
@@ -135,7 +133,7 @@ internal static class LogChainFormat
         SHA256.HashData(manifest, manifestHash);
         input.Raw(manifestHash);
         input.Raw(previousDigest);
-        return HMACSHA256.HashData(masterKey.Subkey(MasterKeyPurpose.LogChain), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(input.Buffer));
+        return HMACSHA256.HashData(masterKey.Subkey(MasterKeyPurpose.LogChain), input.Buffer.WrittenSpan);
     }
 
     /// <summary>Whether <paramref name="digest"/>'s MAC is right under <paramref name="masterKey"/> (constant time).</summary>
@@ -185,14 +183,14 @@ internal static class LogChainFormat
     /// <summary>Builds a group's manifest: each entry is encoded into a scratch buffer, hashed, and its 57 bytes appended.</summary>
     internal sealed class ManifestBuilder(int capacity)
     {
-        private readonly List<byte> _scratch = new(256);
+        private readonly ArrayBufferWriter<byte> _scratch = new(256);
         private byte[] _manifest = new byte[Math.Max(1, capacity) * ManifestEntrySize];
 
         public int Count { get; private set; }
 
         public EntryWriter Start()
         {
-            _scratch.Clear();
+            _scratch.ResetWrittenCount();
             return new EntryWriter(_scratch);
         }
 
@@ -207,7 +205,7 @@ internal static class LogChainFormat
             entry[0] = (byte)kind;
             id.TryWriteBytes(entry.Slice(1, 16), bigEndian: true, out _);
             BinaryPrimitives.WriteInt64BigEndian(entry.Slice(17, 8), ToMicroseconds(time));
-            SHA256.HashData(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch), entry.Slice(25, 32));
+            SHA256.HashData(_scratch.WrittenSpan, entry.Slice(25, 32));
             Count++;
         }
 
@@ -215,41 +213,36 @@ internal static class LogChainFormat
     }
 
     /// <summary>Writes the primitive fields of an encoding.</summary>
-    internal readonly struct EntryWriter(List<byte> buffer)
+    internal readonly struct EntryWriter(ArrayBufferWriter<byte> buffer)
     {
-        public List<byte> Buffer => buffer;
+        public ArrayBufferWriter<byte> Buffer => buffer;
 
-        public void Byte(byte value) => buffer.Add(value);
-
-        public void Raw(ReadOnlySpan<byte> bytes)
+        public void Byte(byte value)
         {
-            foreach (var b in bytes)
-            {
-                buffer.Add(b);
-            }
+            buffer.GetSpan(1)[0] = value;
+            buffer.Advance(1);
         }
+
+        public void Raw(ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
 
         public void Int32(int value)
         {
-            Span<byte> bytes = stackalloc byte[4];
-            BinaryPrimitives.WriteInt32BigEndian(bytes, value);
-            Raw(bytes);
+            BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), value);
+            buffer.Advance(4);
         }
 
         public void Int64(long value)
         {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64BigEndian(bytes, value);
-            Raw(bytes);
+            BinaryPrimitives.WriteInt64BigEndian(buffer.GetSpan(8), value);
+            buffer.Advance(8);
         }
 
         public void Time(DateTimeOffset value) => Int64(ToMicroseconds(value));
 
         public void Uuid(Guid value)
         {
-            Span<byte> bytes = stackalloc byte[16];
-            value.TryWriteBytes(bytes, bigEndian: true, out _);
-            Raw(bytes);
+            value.TryWriteBytes(buffer.GetSpan(16), bigEndian: true, out _);
+            buffer.Advance(16);
         }
 
         public void OptionalUuid(Guid? value)
@@ -273,9 +266,11 @@ internal static class LogChainFormat
                 return;
             }
 
-            var bytes = s_utf8.GetBytes(value);
-            Int32(bytes.Length);
-            Raw(bytes);
+            // The length prefix, then the bytes encoded in place.
+            var span = buffer.GetSpan(4 + s_utf8.GetMaxByteCount(value.Length));
+            var length = s_utf8.GetBytes(value, span[4..]);
+            BinaryPrimitives.WriteInt32BigEndian(span, length);
+            buffer.Advance(4 + length);
         }
 
         public void Bytes(byte[]? value)
