@@ -38,6 +38,7 @@ public sealed class AdoptionTests
     {
         var spec = KeySpec.Parse(specName);
         var (label, id) = MakeWithPkcs11Tool(keyType, sensitive: true);
+        await SeenAsync(label, 1);
 
         var key = await s_host.CreateHsmKeyAsync(spec, Slot, name: $"adopted-{specName}", backendOptions: o => o[Pkcs11BackendOptionNames.AdoptLabel] = label);
 
@@ -66,7 +67,8 @@ public sealed class AdoptionTests
     [TestMethod]
     public async Task CreateAsync_AdoptById_FindsTheKey()
     {
-        var (_, id) = MakeWithPkcs11Tool("EC:secp384r1", sensitive: true);
+        var (label, id) = MakeWithPkcs11Tool("EC:secp384r1", sensitive: true);
+        await SeenAsync(label, 1);
 
         var key = await s_host.CreateHsmKeyAsync(KeySpec.EcdsaP384, Slot, name: "adopted-by-id", backendOptions: o => o[Pkcs11BackendOptionNames.AdoptId] = id);
 
@@ -78,6 +80,7 @@ public sealed class AdoptionTests
     public async Task CreateAsync_AdoptExtractableKey_KeyObjectUnfit()
     {
         var (label, _) = MakeWithPkcs11Tool("EC:prime256v1", sensitive: false, extractable: true);
+        await SeenAsync(label, 1);
 
         var error = await Assert.ThrowsExactlyAsync<HsmException>(() => s_host.CreateHsmKeyAsync(KeySpec.EcdsaP256, Slot, backendOptions: o => o[Pkcs11BackendOptionNames.AdoptLabel] = label));
 
@@ -88,6 +91,7 @@ public sealed class AdoptionTests
     public async Task CreateAsync_AdoptWithTheWrongSpec_KeyObjectUnfit()
     {
         var (label, _) = MakeWithPkcs11Tool("EC:prime256v1", sensitive: true);
+        await SeenAsync(label, 1);
 
         var error = await Assert.ThrowsExactlyAsync<HsmException>(() => s_host.CreateHsmKeyAsync(KeySpec.EcdsaP384, Slot, backendOptions: o => o[Pkcs11BackendOptionNames.AdoptLabel] = label));
 
@@ -109,10 +113,37 @@ public sealed class AdoptionTests
         var label = $"shared-{Guid.NewGuid():N}"[..24];
         MakeWithPkcs11Tool("EC:prime256v1", sensitive: true, label: label);
         MakeWithPkcs11Tool("EC:prime256v1", sensitive: true, label: label);
+        await SeenAsync(label, 2);
 
         var error = await Assert.ThrowsExactlyAsync<HsmException>(() => s_host.CreateHsmKeyAsync(KeySpec.EcdsaP256, Slot, backendOptions: o => o[Pkcs11BackendOptionNames.AdoptLabel] = label));
 
         Assert.AreEqual(Pkcs11ErrorCodes.KeyObjectAmbiguous, error.ErrorCode);
+    }
+
+    // SoftHSM2 in this process re-reads the token folder when the token's generation file changes; a write by another
+    // process (pkcs11-tool) racing that check can stay unseen until the next change. This waits until the process sees
+    // the objects, making another write from outside (a data object, written and deleted) if it does not.
+    private static async Task SeenAsync(string label, int count)
+    {
+        var runtime = s_host.Get<Sessions.Pkcs11Runtime>();
+        var slot = await runtime.FindSlotAsync(s_host.Get<KeyInfra.Tenancy.ITenantContext>().TenantId, Slot, default);
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var seen = await slot.Pool.RunAsync(pooled => Keys.TokenKeys.Find(pooled, Net.Pkcs11Interop.Common.CKO.CKO_PRIVATE_KEY, null, label).Count, default);
+            if (seen >= count)
+            {
+                return;
+            }
+
+            var bump = Path.Combine(s_host.Folder, "bump.bin");
+            await File.WriteAllBytesAsync(bump, [1]);
+            string[] common = ["--module", SoftHsm.ModulePath, "--token-label", SoftHsm.Token, "--login", "--pin", SoftHsm.Pin];
+            SoftHsm.Run(SoftHsm.Pkcs11Tool, [.. common, "--write-object", bump, "--type", "data", "--label", "bump"]);
+            SoftHsm.Run(SoftHsm.Pkcs11Tool, [.. common, "--delete-object", "--type", "data", "--label", "bump"]);
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"This process never saw the {count} key(s) pkcs11-tool made with label '{label}'.");
     }
 
     private static (string Label, string Id) MakeWithPkcs11Tool(string keyType, bool sensitive, bool extractable = false, string? label = null)
