@@ -10,8 +10,11 @@ configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d "${TMPDIR:-/tmp}/keyinfra-tests.XXXXXX")"
 # shellcheck source=tests/provision-postgresql.sh
 source tests/provision-postgresql.sh
-# The test server is stopped and its folder removed however the run ends (failed tests, a failed build, Ctrl-C).
-cleanup() { keyinfra_pg_stop; rm -rf "$results"; }
+# shellcheck source=tests/provision-softhsm.sh
+source tests/provision-softhsm.sh
+# The test server is stopped, the SoftHSM2 tokens deleted and their folders removed however the run ends (failed tests,
+# a failed build, Ctrl-C).
+cleanup() { keyinfra_pg_stop; keyinfra_hsm_stop; rm -rf "$results"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -28,6 +31,8 @@ fi
 # A server that cannot be provisioned leaves its tests unable to connect: they fail in CI and are reported
 # as skipped (inconclusive, with the reason) elsewhere.
 keyinfra_pg_start || echo "Warning: the PostgreSQL test server could not be started; the PostgreSQL tests cannot reach it." >&2
+# SOFTHSM2_CONF must be in the environment before the test processes start: SoftHSM2 reads it with getenv when loaded.
+keyinfra_hsm_start || echo "Warning: the SoftHSM2 tokens could not be provisioned; the PKCS#11 tests cannot load the module." >&2
 
 status=0
 dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \

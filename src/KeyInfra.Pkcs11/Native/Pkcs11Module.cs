@@ -1,0 +1,115 @@
+using KeyInfra.Pkcs11.Errors;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace KeyInfra.Pkcs11.Native;
+
+/// <summary>
+/// A PKCS#11 library loaded and initialised once per process, whatever number of hosts use it: <c>C_Initialize</c>
+/// with OS locking (<see cref="AppType.MultiThreaded"/>; without <c>CKF_OS_LOCKING_OK</c> SoftHSM2 turns its own
+/// locking off and crashes under concurrency) when the first lease is taken, <c>C_Finalize</c> once when the last is
+/// released. PKCS#11 allows one initialisation per process, so hosts in one process share it.
+/// </summary>
+/// <remarks>Thread-safe. The path must be allowed by the caller (<see cref="ModulePaths.IsAllowed"/>) before it gets here.</remarks>
+internal sealed class Pkcs11Module
+{
+    private static readonly Dictionary<string, Pkcs11Module> s_loaded = new(StringComparer.Ordinal);
+    private static readonly Lock s_gate = new();
+
+    private int _leases;
+
+    private Pkcs11Module(string path, IPkcs11Library library, Pkcs11InteropFactories factories)
+    {
+        Path = path;
+        Library = library;
+        Factories = factories;
+    }
+
+    public string Path { get; }
+
+    public IPkcs11Library Library { get; }
+
+    public Pkcs11InteropFactories Factories { get; }
+
+    /// <summary>Loads (or shares) the library at <paramref name="path"/>; release the lease when done.</summary>
+    /// <exception cref="HsmException">KI6002 the library cannot be loaded; KI6003 it is not a PKCS#11 module.</exception>
+    public static Lease Acquire(string path, string moduleName)
+    {
+        lock (s_gate)
+        {
+            if (!s_loaded.TryGetValue(path, out var module))
+            {
+                module = Load(path, moduleName);
+                s_loaded.Add(path, module);
+            }
+
+            module._leases++;
+            return new Lease(module);
+        }
+    }
+
+    private static Pkcs11Module Load(string path, string moduleName)
+    {
+        if (!File.Exists(path))
+        {
+            throw new HsmException(Pkcs11ErrorCodes.ModuleLoadFailed,
+                $"The PKCS#11 library of module '{moduleName}' does not exist: no file at {path}. Install the vendor's PKCS#11 library there, or correct the module's path and the host's AllowedModulePaths.");
+        }
+
+        Pkcs11InteropResolver.EnsureInstalled();
+        var factories = new Pkcs11InteropFactories();
+        try
+        {
+            var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, path, AppType.MultiThreaded);
+            return new Pkcs11Module(path, library, factories);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new HsmException(Pkcs11ErrorCodes.NotPkcs11Module,
+                $"The PKCS#11 library of module '{moduleName}' ({path}) loaded, but {e.Method} failed with {e.RV}. Check the module's own configuration (for SoftHSM2: SOFTHSM2_CONF must be set in the environment before the process starts).",
+                e.RV.ToString(), e);
+        }
+        catch (UnmanagedException e) when (e.Message.Contains("C_GetFunctionList", StringComparison.Ordinal))
+        {
+            throw new HsmException(Pkcs11ErrorCodes.NotPkcs11Module,
+                $"The library of module '{moduleName}' ({path}) is not a PKCS#11 module: it has no C_GetFunctionList. Point the module at the vendor's PKCS#11 library.", null, e);
+        }
+        catch (Exception e) when (e is UnmanagedException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or LibraryArchitectureException)
+        {
+            throw new HsmException(Pkcs11ErrorCodes.ModuleLoadFailed,
+                $"The PKCS#11 library of module '{moduleName}' ({path}) could not be loaded ({e.GetType().Name}: {e.Message}). Check that it is a library for this platform and that its dependencies are installed.", null, e);
+        }
+    }
+
+    private void Release()
+    {
+        lock (s_gate)
+        {
+            if (--_leases > 0)
+            {
+                return;
+            }
+
+            s_loaded.Remove(Path);
+
+            // C_Finalize and unload, once, when no host of the process uses the module any more.
+            Library.Dispose();
+        }
+    }
+
+    /// <summary>A host's use of the module; disposing it releases the use once.</summary>
+    internal sealed class Lease(Pkcs11Module module) : IDisposable
+    {
+        private int _released;
+
+        public Pkcs11Module Module => module;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                module.Release();
+            }
+        }
+    }
+}
