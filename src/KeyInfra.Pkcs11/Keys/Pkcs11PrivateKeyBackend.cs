@@ -109,6 +109,9 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         var handles = TokenKeys.Find(pooled, CKO.CKO_PRIVATE_KEY, reference.Id, reference.Label);
         if (handles.Count == 0)
         {
+            // A token that went away (SoftHSM2 answers CKR_GENERAL_ERROR for a deleted one) finds nothing either: that
+            // is the token's absence, which the pool handles by renewing, not the key's.
+            EnsureTokenPresent(pooled);
             Log.KeyObjectMissing(logger, key.Id.Value, key.TenantId, pool);
             throw new HsmException(Pkcs11ErrorCodes.KeyObjectNotFound,
                 $"Key {key.Id}'s private key ({reference}) is not in the token of {pool}: it was deleted outside KeyInfra, or the slot now reaches another token. KeyInfra cannot sign with it; restore the token from its backup, or revoke the key.");
@@ -143,6 +146,25 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         }
 
         return handle;
+    }
+
+    private static void EnsureTokenPresent(PooledSession pooled)
+    {
+        bool present;
+        try
+        {
+            var info = pooled.Slot.GetTokenInfo();
+            present = info.TokenFlags.TokenInitialized && pooled.Token.Matches(info.Label, info.SerialNumber);
+        }
+        catch (Pkcs11Exception)
+        {
+            present = false;
+        }
+
+        if (!present)
+        {
+            throw new Pkcs11Exception("C_GetTokenInfo", CKR.CKR_TOKEN_NOT_PRESENT);
+        }
     }
 
     internal static async Task<T> RunMappedAsync<T>(TokenSessionPool pool, Func<PooledSession, T> operation, CancellationToken cancellationToken)

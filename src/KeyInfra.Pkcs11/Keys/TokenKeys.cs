@@ -84,7 +84,7 @@ internal static class TokenKeys
         }
     }
 
-    /// <summary>Generates a key pair in the token: token objects, private key sensitive, never extractable, for signing only.</summary>
+    /// <summary>Generates a key pair in the token: token objects, private key sensitive, never extractable, for signing only (no decrypt, unwrap or derive).</summary>
     public static (IObjectHandle Public, IObjectHandle Private) Generate(PooledSession pooled, KeySpec spec, ObjectReference reference)
     {
         var f = pooled.Factories.ObjectAttributeFactory;
@@ -95,6 +95,9 @@ internal static class TokenKeys
             f.Create(CKA.CKA_TOKEN, true),
             f.Create(CKA.CKA_PRIVATE, false),
             f.Create(CKA.CKA_VERIFY, true),
+            f.Create(CKA.CKA_ENCRYPT, false),
+            f.Create(CKA.CKA_WRAP, false),
+            f.Create(CKA.CKA_DERIVE, false),
             f.Create(CKA.CKA_ID, reference.Id),
             f.Create(CKA.CKA_LABEL, label),
         ];
@@ -106,6 +109,9 @@ internal static class TokenKeys
             f.Create(CKA.CKA_SENSITIVE, true),
             f.Create(CKA.CKA_EXTRACTABLE, false),
             f.Create(CKA.CKA_SIGN, true),
+            f.Create(CKA.CKA_DECRYPT, false),
+            f.Create(CKA.CKA_UNWRAP, false),
+            f.Create(CKA.CKA_DERIVE, false),
             f.Create(CKA.CKA_ID, reference.Id),
             f.Create(CKA.CKA_LABEL, label),
         ];
@@ -115,15 +121,12 @@ internal static class TokenKeys
                 publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
                 publicTemplate.Add(f.Create(CKA.CKA_EC_PARAMS, CurveParameters(spec)));
                 privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
-                privateTemplate.Add(f.Create(CKA.CKA_DERIVE, false));
                 break;
             case KeyAlgorithm.Rsa:
                 publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
                 publicTemplate.Add(f.Create(CKA.CKA_MODULUS_BITS, (ulong)spec.KeySizeBits));
                 publicTemplate.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 1, 0, 1 }));
-                publicTemplate.Add(f.Create(CKA.CKA_ENCRYPT, false));
                 privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
-                privateTemplate.Add(f.Create(CKA.CKA_DECRYPT, false));
                 break;
             default:
                 publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CkkEcEdwards));

@@ -9,5 +9,6 @@ namespace KeyInfra.Pkcs11.Sessions;
 /// <param name="Session">The session; used by this operation alone until it returns.</param>
 /// <param name="Generation">The pool's generation when the session was lent.</param>
 /// <param name="Slot">The token's slot (for its mechanism list and token information).</param>
+/// <param name="Token">How the slot finds its token (to tell whether the slot still holds it).</param>
 /// <param name="Factories">Pkcs11Interop's factories for attributes and mechanisms.</param>
-internal readonly record struct PooledSession(ISession Session, int Generation, ISlot Slot, Pkcs11InteropFactories Factories);
+internal readonly record struct PooledSession(ISession Session, int Generation, ISlot Slot, TokenSelector Token, Pkcs11InteropFactories Factories);

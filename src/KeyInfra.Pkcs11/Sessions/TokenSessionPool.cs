@@ -77,7 +77,15 @@ internal sealed class TokenSessionPool : IDisposable
             return;
         }
 
-        await RenewAsync(_generation, initial: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RenewAsync(_generation, initial: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HsmException e) when (e.ErrorCode == Pkcs11ErrorCodes.TokenNotFound && _generation > 0)
+        {
+            // The pool had the token before: it went away and has not come back.
+            throw Unavailable(null, e);
+        }
     }
 
     /// <summary>
@@ -122,7 +130,7 @@ internal sealed class TokenSessionPool : IDisposable
 
                 try
                 {
-                    var result = operation(new PooledSession(session, generation, slot, _module.Module.Factories));
+                    var result = operation(new PooledSession(session, generation, slot, _token, _module.Module.Factories));
                     Return(session, generation);
                     return result;
                 }
@@ -300,8 +308,11 @@ internal sealed class TokenSessionPool : IDisposable
             {
                 info = slot.GetTokenInfo();
             }
-            catch (Pkcs11Exception e) when (e.RV is CKR.CKR_TOKEN_NOT_PRESENT or CKR.CKR_TOKEN_NOT_RECOGNIZED or CKR.CKR_DEVICE_REMOVED)
+            catch (Pkcs11Exception e)
             {
+                // A slot whose token cannot describe itself is not the token (SoftHSM2 answers CKR_GENERAL_ERROR for a
+                // token deleted while the module is loaded; hardware answers CKR_TOKEN_NOT_PRESENT or CKR_DEVICE_REMOVED).
+                _metrics.Failed(e.RV);
                 continue;
             }
 
