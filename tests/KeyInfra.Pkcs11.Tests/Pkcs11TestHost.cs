@@ -68,7 +68,8 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
         Action<KeyInfraOptions>? options = null,
         Action<IServiceCollection>? services = null,
         string? masterKey = null,
-        bool? ownsFolder = null)
+        bool? ownsFolder = null,
+        string? previousMasterKeys = null)
     {
         var modulePath = SoftHsm.ModulePath;
         ownsFolder ??= folder is null;
@@ -84,7 +85,7 @@ internal sealed class Pkcs11TestHost : IAsyncDisposable
             {
                 o.MasterKey = masterKey;
                 o.MasterSecret = null;
-                o.PreviousMasterKeys = null;
+                o.PreviousMasterKeys = previousMasterKeys;
             })
             .AddPkcs11(o =>
             {
