@@ -20,7 +20,8 @@ internal static class PinReader
     {
         if (!IsVariableName(variable))
         {
-            throw new UsageException($"--pin-env '{InputParser.Shorten(variable)}' is not an environment variable name: give the variable's name (letters, digits and '_'), such as KEYINFRA_HSM_PIN, not the PIN itself.");
+            // Not echoed: someone who typed the PIN here by mistake must not see it printed (or logged by a CI runner).
+            throw new UsageException("--pin-env takes the name of an environment variable (letters, digits and '_', not starting with a digit), such as KEYINFRA_HSM_PIN, never the PIN itself.");
         }
 
         var value = Environment.GetEnvironmentVariable(variable);
@@ -104,6 +105,12 @@ internal static class PinReader
                 if (key.Key == ConsoleKey.Backspace)
                 {
                     length = Math.Max(0, length - 1);
+                    continue;
+                }
+
+                if (char.IsControl(key.KeyChar))
+                {
+                    // Arrow keys, Tab, Escape…: not part of a PIN.
                     continue;
                 }
 
