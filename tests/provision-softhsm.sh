@@ -11,6 +11,10 @@
 #   KEYINFRA_TEST_HSM_TOKEN2 / _PIN2   a second token (a key row pointed at another token, PINs swapped between slots)
 #   KEYINFRA_TEST_HSM_REMOVABLE_TOKEN / _REMOVABLE_PIN
 #                                      a token a test deletes while its session pool is open (token removal)
+#   KEYINFRA_TEST_HSM_RESTRICTED_MODULE / _CONF / _TOKEN / _PIN
+#                                      a copy of libsofthsm2.so with a configuration of its own (tokens in another folder)
+#                                      that turns Ed25519 and RSA-PSS off: a token that lacks mechanisms. The test that
+#                                      uses it points SOFTHSM2_CONF at that configuration while it loads the copy.
 #   KEYINFRA_TEST_HSM_DIR              the temp folder (configuration and tokens)
 #   KEYINFRA_SOFTHSM2_UTIL / KEYINFRA_PKCS11_TOOL  the tools' paths
 # Tests find tokens by label, never by slot number: SoftHSM2 gives slots random ids.
@@ -80,6 +84,21 @@ EOF
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN" "$KEYINFRA_TEST_HSM_PIN" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN2" "$KEYINFRA_TEST_HSM_PIN2" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN" "$KEYINFRA_TEST_HSM_REMOVABLE_PIN" || return 1
+
+    # The restricted token: SoftHSM2 ignores the first entry of a "-" list, hence CKM_MD5 before the ones turned off.
+    mkdir "$keyinfra_hsm_dir/restricted-tokens"
+    cp "$module" "$keyinfra_hsm_dir/libsofthsm2-restricted.so"
+    cat > "$keyinfra_hsm_dir/softhsm2-restricted.conf" <<EOF
+directories.tokendir = $keyinfra_hsm_dir/restricted-tokens
+objectstore.backend = file
+log.level = ERROR
+slots.removable = false
+slots.mechanisms = -CKM_MD5,CKM_EDDSA,CKM_EC_EDWARDS_KEY_PAIR_GEN,CKM_RSA_PKCS_PSS
+EOF
+    export KEYINFRA_TEST_HSM_RESTRICTED_MODULE="$keyinfra_hsm_dir/libsofthsm2-restricted.so"
+    export KEYINFRA_TEST_HSM_RESTRICTED_CONF="$keyinfra_hsm_dir/softhsm2-restricted.conf"
+    export KEYINFRA_TEST_HSM_RESTRICTED_TOKEN="keyinfra-restricted" KEYINFRA_TEST_HSM_RESTRICTED_PIN="$(keyinfra_hsm_random_pin)"
+    ( export SOFTHSM2_CONF="$KEYINFRA_TEST_HSM_RESTRICTED_CONF"; keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_RESTRICTED_TOKEN" "$KEYINFRA_TEST_HSM_RESTRICTED_PIN" ) || return 1
     echo "SoftHSM2 $(softhsm2-util --version) tokens '$KEYINFRA_TEST_HSM_TOKEN', '$KEYINFRA_TEST_HSM_TOKEN2' and '$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN' in a temp folder ($module)."
 }
 
@@ -90,5 +109,6 @@ keyinfra_hsm_stop() {
     keyinfra_hsm_dir=""
     unset SOFTHSM2_CONF KEYINFRA_PKCS11_MODULE KEYINFRA_TEST_HSM_DIR KEYINFRA_SOFTHSM2_UTIL KEYINFRA_PKCS11_TOOL \
         KEYINFRA_TEST_HSM_SO_PIN KEYINFRA_TEST_HSM_TOKEN KEYINFRA_TEST_HSM_PIN KEYINFRA_TEST_HSM_TOKEN2 KEYINFRA_TEST_HSM_PIN2 \
-        KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN
+        KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN KEYINFRA_TEST_HSM_RESTRICTED_MODULE \
+        KEYINFRA_TEST_HSM_RESTRICTED_CONF KEYINFRA_TEST_HSM_RESTRICTED_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_PIN
 }

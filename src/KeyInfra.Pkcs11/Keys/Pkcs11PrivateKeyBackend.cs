@@ -175,13 +175,9 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         }
         catch (Pkcs11Exception e)
         {
-            throw Map(pool.Description, e);
+            throw ReturnValues.ToHsmException(pool.Description, e);
         }
     }
-
-    internal static HsmException Map(string pool, Pkcs11Exception e) => ReturnValues.IsUnsupported(e.RV)
-        ? new HsmException(Pkcs11ErrorCodes.MechanismNotSupported, $"The token of {pool} cannot do what was asked: {e.Method} returned {e.RV}. The token does not support this key type, size or mechanism; use another, or a token that supports it.", e.RV.ToString(), e)
-        : new HsmException(Pkcs11ErrorCodes.OperationFailed, $"A PKCS#11 call on the token of {pool} failed: {e.Method} returned {e.RV}.", e.RV.ToString(), e);
 
     private static (byte[] Spki, ObjectReference Reference) Generate(PooledSession pooled, string pool, KeySpec spec, KeyId keyId)
     {

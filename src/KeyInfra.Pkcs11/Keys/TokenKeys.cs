@@ -43,13 +43,15 @@ internal static class TokenKeys
         _ => CkmEcEdwardsKeyPairGen,
     };
 
-    /// <summary>The signing mechanisms a key of the spec may need: CKM_ECDSA; CKM_RSA_PKCS and CKM_RSA_PKCS_PSS; CKM_EDDSA.</summary>
-    public static IReadOnlyList<ulong> SigningMechanisms(KeySpec spec, RsaPadding? padding = null) => spec.Algorithm switch
+    /// <summary>
+    /// The signing mechanisms a key of the spec needs to be usable at all: CKM_ECDSA; CKM_EDDSA; for RSA CKM_RSA_PKCS
+    /// (its proof signatures use PKCS#1 v1.5). A token without CKM_RSA_PKCS_PSS still holds RSA keys for PKCS#1 v1.5;
+    /// a PSS signature on it fails with KI6011 when asked for.
+    /// </summary>
+    public static IReadOnlyList<ulong> SigningMechanisms(KeySpec spec) => spec.Algorithm switch
     {
         KeyAlgorithm.Ecdsa => [(ulong)CKM.CKM_ECDSA],
-        KeyAlgorithm.Rsa when padding == RsaPadding.Pkcs1 => [(ulong)CKM.CKM_RSA_PKCS],
-        KeyAlgorithm.Rsa when padding == RsaPadding.Pss => [(ulong)CKM.CKM_RSA_PKCS_PSS],
-        KeyAlgorithm.Rsa => [(ulong)CKM.CKM_RSA_PKCS, (ulong)CKM.CKM_RSA_PKCS_PSS],
+        KeyAlgorithm.Rsa => [(ulong)CKM.CKM_RSA_PKCS],
         _ => [CkmEddsa],
     };
 

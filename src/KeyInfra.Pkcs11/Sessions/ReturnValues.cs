@@ -1,3 +1,4 @@
+using KeyInfra.Pkcs11.Errors;
 using Net.Pkcs11Interop.Common;
 
 namespace KeyInfra.Pkcs11.Sessions;
@@ -16,6 +17,11 @@ internal static class ReturnValues
     public static bool IsUnsupported(CKR rv) => rv is CKR.CKR_MECHANISM_INVALID or CKR.CKR_MECHANISM_PARAM_INVALID
         or CKR.CKR_KEY_TYPE_INCONSISTENT or CKR.CKR_DOMAIN_PARAMS_INVALID or CKR.CKR_CURVE_NOT_SUPPORTED or CKR.CKR_KEY_SIZE_RANGE
         or CKR.CKR_TEMPLATE_INCONSISTENT or CKR.CKR_ATTRIBUTE_VALUE_INVALID;
+
+    /// <summary>The typed error for a PKCS#11 call that failed with no special handling: KI6011 for what the token does not support, else KI6013.</summary>
+    public static HsmException ToHsmException(string pool, Pkcs11Exception e) => IsUnsupported(e.RV)
+        ? new HsmException(Pkcs11ErrorCodes.MechanismNotSupported, $"The token of {pool} cannot do what was asked: {e.Method} returned {e.RV}. The token does not support this key type, size or mechanism; use another, or a token that supports it.", e.RV.ToString(), e)
+        : new HsmException(Pkcs11ErrorCodes.OperationFailed, $"A PKCS#11 call on the token of {pool} failed: {e.Method} returned {e.RV}.", e.RV.ToString(), e);
 
     /// <summary>The session itself may be unusable after this error: close it rather than lend it again.</summary>
     public static bool PoisonsSession(CKR rv) => NeedsRenewal(rv) || rv is CKR.CKR_OPERATION_ACTIVE or CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED;

@@ -174,13 +174,21 @@ internal sealed class TokenSessionPool : IDisposable
     }
 
     /// <summary>The token's information, read now (for a health check or a slot test).</summary>
+    /// <exception cref="HsmException">The token cannot be reached or described.</exception>
     public async ValueTask<(ITokenInfo Token, bool LoggedIn)> DescribeAsync(CancellationToken cancellationToken)
     {
-        return await RunAsync(pooled =>
+        try
         {
-            var state = pooled.Session.GetSessionInfo().State;
-            return (pooled.Slot.GetTokenInfo(), state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS);
-        }, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(pooled =>
+            {
+                var state = pooled.Session.GetSessionInfo().State;
+                return (pooled.Slot.GetTokenInfo(), state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw ReturnValues.ToHsmException(Description, e);
+        }
     }
 
     public void Dispose()
