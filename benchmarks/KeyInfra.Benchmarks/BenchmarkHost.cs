@@ -55,13 +55,14 @@ public sealed class BenchmarkHost : IDisposable
     /// <summary>Builds and starts a host; <paramref name="configure"/> sets KeyInfra's options.</summary>
     /// <param name="configure">Adjusts the options (log mode, cache lifetimes).</param>
     /// <param name="sqlite">Adjusts the SQLite tuning (synchronous mode).</param>
-    public static BenchmarkHost Start(Action<KeyInfraOptions>? configure = null, Action<SqliteStorageOptions>? sqlite = null)
+    /// <param name="extend">Adds more to KeyInfra's registration (such as <c>AddPkcs11</c>).</param>
+    public static BenchmarkHost Start(Action<KeyInfraOptions>? configure = null, Action<SqliteStorageOptions>? sqlite = null, Action<IKeyInfrastructureBuilder>? extend = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "keyinfra-benchmarks", Guid.NewGuid().ToString("N"))).FullName;
         var databasePath = Path.Combine(folder, "keyinfra.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddKeyInfrastructure(o => configure?.Invoke(o))
+        var keyInfra = builder.Services.AddKeyInfrastructure(o => configure?.Invoke(o))
             .UseSqlite($"Data Source={databasePath}", o => sqlite?.Invoke(o))
             .UseEnvironmentMasterKey(o =>
             {
@@ -69,6 +70,7 @@ public sealed class BenchmarkHost : IDisposable
                 o.MasterSecret = null;
                 o.PreviousMasterKeys = null;
             });
+        extend?.Invoke(keyInfra);
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
         return new BenchmarkHost(host, folder, databasePath);

@@ -8,4 +8,4 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-return await SampleApp.RunAsync(args, Console.OpenStandardInput(), Console.Out, Console.Error, cancellationToken: cancellation.Token);
+return await SampleApp.RunConsoleAsync(args, cancellation.Token);

@@ -26,8 +26,16 @@ public static class SampleApp
     /// <param name="workingDirectory">The folder relative paths and the default <c>.keyinfra/</c> folder are under; default: the current directory.</param>
     /// <param name="cancellationToken">Stops the command (Ctrl+C).</param>
     /// <returns>The exit code (see the other overload).</returns>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         string[] args, Stream input, TextWriter output, TextWriter error, string? workingDirectory = null, CancellationToken cancellationToken = default)
+        => RunAsync(args, input, output, error, workingDirectory, interactiveInput: false, cancellationToken);
+
+    /// <summary>Runs the sample on the process's console (what <c>Program</c> calls): a PIN may then be typed at the terminal.</summary>
+    internal static Task<int> RunConsoleAsync(string[] args, CancellationToken cancellationToken)
+        => RunAsync(args, Console.OpenStandardInput(), Console.Out, Console.Error, workingDirectory: null, interactiveInput: !Console.IsInputRedirected, cancellationToken);
+
+    private static async Task<int> RunAsync(
+        string[] args, Stream input, TextWriter output, TextWriter error, string? workingDirectory, bool interactiveInput, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(input);
@@ -37,7 +45,7 @@ public static class SampleApp
         // The log writer and the command write from different threads.
         var synchronizedOutput = TextWriter.Synchronized(output);
         var synchronizedError = TextWriter.Synchronized(error);
-        var session = new CliSession(synchronizedOutput, synchronizedError, input, Path.GetFullPath(workingDirectory ?? Environment.CurrentDirectory));
+        var session = new CliSession(synchronizedOutput, synchronizedError, input, Path.GetFullPath(workingDirectory ?? Environment.CurrentDirectory), interactiveInput);
         var root = RootCommandFactory.Create(session);
 
         var parseResult = root.Parse(args);

@@ -21,6 +21,8 @@ internal sealed class CommandContext(CliSession session, string databasePath, bo
 
     public string WorkingDirectory => session.WorkingDirectory;
 
+    public bool InteractiveInput => session.InteractiveInput;
+
     public string DatabasePath { get; } = databasePath;
 
     public bool Json { get; } = json;

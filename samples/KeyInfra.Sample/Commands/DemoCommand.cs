@@ -10,7 +10,8 @@ namespace KeyInfra.Sample.Commands;
 
 /// <summary>
 /// The demo, run when the sample gets no command: a key of every type, a signature with each, a good and a
-/// tampered verification each, a revocation, an unknown key, a ring rotation, a batch, and the log.
+/// tampered verification each, a revocation, an unknown key, a ring rotation, a batch, the log, and, when an HSM
+/// slot is configured, keys generated in its token (how to configure one otherwise).
 /// Every run adds new keys to the same database; exit code 1 if any outcome is not the expected one.
 /// </summary>
 internal static class DemoCommand
@@ -126,6 +127,10 @@ internal static class DemoCommand
         Section(output, "7. The verification log (newest 12 entries)");
         VerificationRecordView.Table(entries.Items).Write(output);
 
+        // 8. Keys in an HSM: generated in the token, signed with there, verified in software from the stored public key.
+        Section(output, "8. Keys in an HSM (PKCS#11)");
+        var hsm = await HsmDemo.RunAsync(services, store, signer, verifier, document, tampered, stamp, output, surprises, cancellationToken);
+
         if (context.Json)
         {
             JsonOutput.Write(context.Output, new
@@ -138,6 +143,7 @@ internal static class DemoCommand
                 rotation = new { ring = RingName, from = previous.Id, to = rotated.Id, version = rotated.RingVersion },
                 batch = new { batchId = batch.BatchId, total = batch.Results.Count, valid = batch.ValidCount, results = batch.Results },
                 log = entries.Items.Select(VerificationRecordView.From),
+                hsm,
                 surprises,
             });
         }
@@ -157,7 +163,7 @@ internal static class DemoCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<VerificationStatus> VerifyAsync(
+    internal static async Task<VerificationStatus> VerifyAsync(
         IVerifier verifier, KeyId keyId, byte[] document, byte[] signature, VerificationStatus expected, List<string> surprises, CancellationToken cancellationToken)
     {
         var result = await verifier.VerifyAsync(new VerificationRequest(keyId, document, signature) { Caller = Caller }, cancellationToken);
@@ -165,7 +171,7 @@ internal static class DemoCommand
         return result.Status;
     }
 
-    private static void Expect(VerificationStatus actual, VerificationStatus expected, string what, List<string> surprises)
+    internal static void Expect(VerificationStatus actual, VerificationStatus expected, string what, List<string> surprises)
     {
         if (actual != expected)
         {

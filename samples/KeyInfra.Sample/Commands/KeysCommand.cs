@@ -2,9 +2,13 @@ using System.CommandLine;
 using System.Text;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
+using KeyInfra.Pkcs11;
+using KeyInfra.PrivateKeys;
 using KeyInfra.Sample.Input;
 using KeyInfra.Sample.Output;
 using KeyInfra.Signing;
+using KeyInfra.Storage;
+using KeyInfra.Tenancy;
 
 namespace KeyInfra.Sample.Commands;
 
@@ -13,11 +17,14 @@ internal static class KeysCommand
 {
     private static readonly string TypeNames = string.Join("|", KeySpec.All.Select(s => s.Name));
 
+    private const string SoftwareKeyText = "held by KeyInfra (encrypted)";
+
     public static Command Create(CliSession session)
     {
-        var keys = new Command("keys", "Create, import, list, export, revoke, expire, delete, rotate and authenticate keys.")
+        var keys = new Command("keys", "Create (in software or an HSM), adopt, import, list, export, revoke, expire, delete, rotate and authenticate keys.")
         {
             CreateCommand(session),
+            AdoptCommand(session),
             ImportCommand(session),
             ListCommand(session),
             ShowCommand(session),
@@ -33,33 +40,95 @@ internal static class KeysCommand
 
     private static Command CreateCommand(CliSession session)
     {
-        var type = new Option<string>("--type") { Description = "The key type.", HelpName = TypeNames, Required = true };
-        var name = new Option<string>("--name") { Description = "A human-readable name.", Required = true };
-        var ring = new Option<string?>("--ring") { Description = "Add the key to this ring as its next version." };
-        var owner = new Option<string?>("--owner") { Description = "Who owns the key (free text)." };
-        var expires = new Option<string?>("--expires") { Description = "When the key stops verifying (ISO-8601, UTC if no offset).", HelpName = "time" };
-        var encoding = new Option<string?>("--encoding") { Description = "ECDSA signature encoding (default p1363).", HelpName = "p1363|der" };
-        var padding = new Option<string?>("--padding") { Description = "RSA padding (default pss).", HelpName = "pss|pkcs1" };
-        var command = new Command("create", "Generate a key pair; the private key is stored encrypted under the master key.")
+        var options = new KeyCreationOptionSet();
+        var hsm = new Option<string?>("--hsm")
         {
-            type, name, ring, owner, expires, encoding, padding,
+            Description = "Generate the key pair inside this HSM slot's token (see 'hsm slots list'); the private key never leaves it.",
+            HelpName = "slot",
         };
+        var command = new Command("create", "Generate a key pair; the private key is stored encrypted under the master key, or with --hsm kept in an HSM token.");
+        options.AddTo(command);
+        command.Add(hsm);
         CommandRunner.SetHandler(command, session, async (parse, context, ct) =>
         {
-            var request = new CreateKeyRequest(InputParser.ParseSpec(parse.GetRequiredValue(type), "--type"), parse.GetRequiredValue(name))
+            var request = options.Parse(parse);
+            var slot = parse.GetValue(hsm);
+            if (slot is not null)
             {
-                RingName = parse.GetValue(ring),
-                Owner = parse.GetValue(owner),
-                ExpiresAt = parse.GetValue(expires) is { } e ? InputParser.ParseTimestamp(e, "--expires") : null,
-                SignatureEncoding = parse.GetValue(encoding) is { } enc ? InputParser.ParseEnum<SignatureEncoding>(enc, "--encoding") : SignatureEncoding.P1363,
-                RsaPadding = parse.GetValue(padding) is { } pad ? InputParser.ParseEnum<RsaPadding>(pad, "--padding") : RsaPadding.Pss,
-            };
+                request = request with { Backend = Pkcs11BackendOptionNames.BackendName, BackendOptions = HsmBackendOptions(slot, "--hsm") };
+            }
+
             var services = await context.StartAsync(ct);
+            if (slot is not null)
+            {
+                HsmCommand.RequireManager(services);
+            }
+
             var key = await CommandContext.Get<IKeyStore>(services).CreateAsync(request, ct);
-            PrintKey(context, key);
+            PrintKey(context, key, slot);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command AdoptCommand(CliSession session)
+    {
+        var options = new KeyCreationOptionSet();
+        var hsm = new Option<string>("--hsm") { Description = "The HSM slot whose token holds the key pair.", HelpName = "slot", Required = true };
+        var label = new Option<string?>("--label") { Description = "The private key's CKA_LABEL in the token." };
+        var id = new Option<string?>("--id") { Description = "The private key's CKA_ID in the token, in hexadecimal.", HelpName = "hex" };
+        var command = new Command(
+            "adopt",
+            "Register a key pair that another tool generated in an HSM token (found by --label and/or --id): KeyInfra checks it is a sensitive, " +
+            "non-extractable signing key whose public key object belongs to it, then signs with it in the token.");
+        options.AddTo(command);
+        command.Add(hsm);
+        command.Add(label);
+        command.Add(id);
+        CommandRunner.SetHandler(command, session, async (parse, context, ct) =>
+        {
+            var slot = parse.GetRequiredValue(hsm);
+            var objectLabel = parse.GetValue(label);
+            var objectId = parse.GetValue(id);
+            if (objectLabel is null && objectId is null)
+            {
+                throw new UsageException("Name the token's key with --label <CKA_LABEL>, --id <CKA_ID in hex>, or both (pkcs11-tool --list-objects --login shows them).");
+            }
+
+            var backendOptions = HsmBackendOptions(slot, "--hsm");
+            if (objectLabel is not null)
+            {
+                if (objectLabel.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(objectLabel) > 256 || objectLabel.Any(char.IsControl))
+                {
+                    throw new UsageException("--label is a CKA_LABEL of 1 to 256 UTF-8 bytes, without control characters.");
+                }
+
+                backendOptions[Pkcs11BackendOptionNames.AdoptLabel] = objectLabel;
+            }
+
+            if (objectId is not null)
+            {
+                backendOptions[Pkcs11BackendOptionNames.AdoptId] = InputParser.ParseHexId(objectId, "--id", 128);
+            }
+
+            var request = options.Parse(parse) with { Backend = Pkcs11BackendOptionNames.BackendName, BackendOptions = backendOptions };
+            var services = await context.StartAsync(ct);
+            HsmCommand.RequireManager(services);
+            var key = await CommandContext.Get<IKeyStore>(services).CreateAsync(request, ct);
+            PrintKey(context, key, slot);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, string> HsmBackendOptions(string slot, string option)
+    {
+        if (slot.Length is 0 or > 200 || slot.Any(char.IsControl))
+        {
+            throw new UsageException($"{option} is the name of an HSM slot (1 to 200 characters, as 'hsm slots list' prints it).");
+        }
+
+        return new Dictionary<string, string>(StringComparer.Ordinal) { [Pkcs11BackendOptionNames.Slot] = slot };
     }
 
     private static Command ImportCommand(CliSession session)
@@ -153,7 +222,12 @@ internal static class KeysCommand
             var keyId = InputParser.ParseKeyId(parse.GetValue(id), "The key id");
             var services = await context.StartAsync(ct);
             var key = await CommandContext.Get<IKeyStore>(services).GetAsync(keyId, ct) ?? throw NotFound(keyId);
-            var view = KeyView.From(key, DateTimeOffset.UtcNow);
+
+            // Which backend holds the private key (the row's authenticated backend name; the key store does not say).
+            var backend = key.HasPrivateKey
+                ? (await CommandContext.Get<IKeyRepository>(services).FindAsync(CommandContext.Get<ITenantContext>(services).TenantId, keyId, includePrivateKey: false, ct))?.PrivateKeyBackend
+                : null;
+            var view = KeyView.From(key, DateTimeOffset.UtcNow) with { Backend = backend };
             if (context.Json)
             {
                 JsonOutput.Write(context.Output, view);
@@ -165,7 +239,10 @@ internal static class KeysCommand
                 .AddRow("name", view.Name)
                 .AddRow("type", view.Type)
                 .AddRow("status", view.EffectiveStatus.ToString())
-                .AddRow("private key", view.HasPrivateKey ? "held by KeyInfra (encrypted)" : "none (imported public key)")
+                .AddRow("private key", !view.HasPrivateKey ? "none (imported public key)"
+                    : view.Backend == Pkcs11BackendOptionNames.BackendName ? "in an HSM token (pkcs11): it never leaves the token"
+                    : view.Backend == PrivateKeyBackendNames.Software ? SoftwareKeyText
+                    : $"held by the '{view.Backend}' backend")
                 .AddRow("created", Formats.Time(view.CreatedAt))
                 .AddRow("expires", Formats.Time(view.ExpiresAt))
                 .AddRow("revoked", view.RevokedAt is null ? null : $"{Formats.Time(view.RevokedAt)} ({view.RevocationReason})")
@@ -307,10 +384,15 @@ internal static class KeysCommand
         return command;
     }
 
-    /// <summary>Prints a key as a one-row table, or with <c>--json</c> as an object.</summary>
-    private static void PrintKey(CommandContext context, KeyInfo key)
+    /// <summary>Prints a key as a one-row table, or with <c>--json</c> as an object; <paramref name="hsmSlot"/> names the slot of a key in a token.</summary>
+    private static void PrintKey(CommandContext context, KeyInfo key, string? hsmSlot = null)
     {
         var view = KeyView.From(key, DateTimeOffset.UtcNow);
+        if (hsmSlot is not null)
+        {
+            view = view with { Backend = Pkcs11BackendOptionNames.BackendName, HsmSlot = hsmSlot };
+        }
+
         if (context.Json)
         {
             JsonOutput.Write(context.Output, view);
@@ -318,6 +400,10 @@ internal static class KeysCommand
         }
 
         KeyView.Table([view]).Write(context.Output);
+        if (hsmSlot is not null)
+        {
+            context.Output.WriteLine($"The private key is in the token of HSM slot '{hsmSlot}'; it never leaves it.");
+        }
     }
 
     /// <summary>The same KI1101 error the key store raises, for lookups that return nothing instead of throwing.</summary>

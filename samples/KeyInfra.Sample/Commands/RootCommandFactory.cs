@@ -9,7 +9,8 @@ internal static class RootCommandFactory
     {
         var root = new RootCommand(
             "KeyInfra sample: keys of every algorithm, signing, verification and its log on a local SQLite file. " +
-            "Without a command it runs the demo. With KEYINFRA_POSTGRES set to a connection string, it runs on PostgreSQL instead.")
+            "Without a command it runs the demo. With KEYINFRA_POSTGRES set to a connection string, it runs on PostgreSQL instead; " +
+            "with KEYINFRA_PKCS11_MODULE set to a PKCS#11 library, keys can live in an HSM ('hsm', 'keys create --hsm').")
         {
             session.DatabaseOption,
             session.JsonOption,
@@ -20,6 +21,7 @@ internal static class RootCommandFactory
             LogCommand.Create(session),
             MigrateCommand.Create(session),
             ReencryptCommand.Create(session),
+            HsmCommand.Create(session),
         };
         CommandRunner.SetHandler(root, session, (_, context, ct) => DemoCommand.RunAsync(context, ct));
         return root;

@@ -37,6 +37,20 @@ internal static class SampleHost
     /// </summary>
     public const string PostgreSqlMigrationVariable = "KEYINFRA_POSTGRES_MIGRATION";
 
+    /// <summary>
+    /// The variable that turns the HSM commands on: the absolute path of the PKCS#11 library the sample may load (for
+    /// SoftHSM2 <c>/usr/lib/softhsm/libsofthsm2.so</c>). When it is set (or the <c>KeyInfra:Pkcs11</c> configuration section
+    /// exists), the sample registers <c>AddPkcs11</c> with that path as the one allowed module path.
+    /// </summary>
+    public const string Pkcs11ModuleVariable = "KEYINFRA_PKCS11_MODULE";
+
+    /// <summary>The configuration section KeyInfra.Pkcs11 binds its options from.</summary>
+    public const string Pkcs11Section = "KeyInfra:Pkcs11";
+
+    /// <summary>The PKCS#11 library path when <see cref="Pkcs11ModuleVariable"/> is set; otherwise <c>null</c>.</summary>
+    public static string? Pkcs11ModulePath()
+        => Environment.GetEnvironmentVariable(Pkcs11ModuleVariable) is { Length: > 0 } value ? value : null;
+
     /// <summary>The PostgreSQL connection string when <see cref="PostgreSqlVariable"/> is set; otherwise <c>null</c> (SQLite).</summary>
     public static string? PostgreSqlConnectionString()
         => Environment.GetEnvironmentVariable(PostgreSqlVariable) is { Length: > 0 } value ? value : null;
@@ -134,6 +148,20 @@ internal static class SampleHost
         else
         {
             keyInfra.UseEnvironmentMasterKey(options => options.MasterKey = developmentKey);
+        }
+
+        // The HSM: only when asked for, so the sample needs no PKCS#11 library otherwise. The library path allowed here
+        // comes from the environment or configuration, never from the database (a stored path is not trusted).
+        var modulePath = Pkcs11ModulePath();
+        if (modulePath is not null || builder.Configuration.GetSection(Pkcs11Section).Exists())
+        {
+            keyInfra.AddPkcs11(options =>
+            {
+                if (modulePath is not null)
+                {
+                    options.ModulePath = modulePath;
+                }
+            });
         }
 
         return builder.Build();

@@ -180,6 +180,18 @@ internal static class InputParser
         throw new UsageException("No document: give it with --in <file> or --text <text>.");
     }
 
+    /// <summary>A PKCS#11 object id (CKA_ID) in hexadecimal: an even number of hex digits, 1 to <paramref name="maxBytes"/> bytes; returned lower-case.</summary>
+    public static string ParseHexId(string text, string option, int maxBytes)
+    {
+        var hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+        if (hex.Length == 0 || hex.Length % 2 != 0 || hex.Length > 2 * maxBytes || !hex.All(char.IsAsciiHexDigit))
+        {
+            throw new UsageException($"{option} '{Shorten(text)}' is not an object id: give the CKA_ID in hexadecimal, an even number of digits, at most {maxBytes} bytes (for example --id 01a2).");
+        }
+
+        return hex.ToLowerInvariant();
+    }
+
     public static int ParseRange(int value, string option, int min, int max)
     {
         if (value < min || value > max)

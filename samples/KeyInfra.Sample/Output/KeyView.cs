@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 
@@ -43,6 +44,14 @@ internal sealed record KeyView(
         key.Spec.Algorithm == KeyAlgorithm.EdDsa ? null : key.Spec.DefaultHashAlgorithm.Name,
         key.Metadata,
         Convert.ToBase64String(key.PublicKeySpki.Span));
+
+    /// <summary>The private-key backend (<c>software</c>, <c>pkcs11</c>) when the command knows it; left out of JSON otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Backend { get; init; }
+
+    /// <summary>The HSM slot whose token holds the private key, when the command knows it; left out of JSON otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? HsmSlot { get; init; }
 
     public string RingLabel => Ring is null ? "-" : $"{Ring} v{RingVersion}";
 
