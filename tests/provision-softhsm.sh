@@ -78,7 +78,7 @@ EOF
     export KEYINFRA_SOFTHSM2_UTIL="$(command -v softhsm2-util)" KEYINFRA_PKCS11_TOOL="$(command -v pkcs11-tool)"
     export KEYINFRA_TEST_HSM_SO_PIN="$(keyinfra_hsm_random_pin)"
     export KEYINFRA_TEST_HSM_TOKEN="keyinfra-test" KEYINFRA_TEST_HSM_PIN="$(keyinfra_hsm_random_pin)"
-    export KEYINFRA_TEST_HSM_TOKEN2="keyinfra-test-2" KEYINFRA_TEST_HSM_PIN2="$(keyinfra_hsm_random_pin)"
+    export KEYINFRA_TEST_HSM_TOKEN2="keyinfra-second" KEYINFRA_TEST_HSM_PIN2="$(keyinfra_hsm_random_pin)"
     export KEYINFRA_TEST_HSM_REMOVABLE_TOKEN="keyinfra-removable" KEYINFRA_TEST_HSM_REMOVABLE_PIN="$(keyinfra_hsm_random_pin)"
 
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN" "$KEYINFRA_TEST_HSM_PIN" || return 1

@@ -35,6 +35,27 @@ public sealed class ErrorTests
     }
 
     [TestMethod]
+    public async Task AddSlotAsync_WrongPinWhileAnotherSlotKeepsTheTokenLoggedIn_PinIncorrect()
+    {
+        // Arrange: a slot with the right PIN whose pool keeps the token logged in for this process; PKCS#11 then
+        // answers any C_Login on that token with CKR_USER_ALREADY_LOGGED_IN, whatever the PIN.
+        await using var host = await Pkcs11TestHost.StartAsync();
+        await host.AddSlotAsync("right-pin", SoftHsm.Token2, SoftHsm.Pin2);
+        await host.Hsm.TestSlotAsync("right-pin");
+
+        // Act
+        var error = await Assert.ThrowsExactlyAsync<HsmException>(() => host.AddSlotAsync("wrong-pin-same-token", SoftHsm.Token2, WrongPin));
+
+        // Assert: refused as a wrong PIN, nothing stored, and the right slot still works. (The logs name the default
+        // tenant, whose id holds the wrong PIN's twelve zeros, so only the error is searched for it.)
+        Assert.AreEqual(Pkcs11ErrorCodes.PinIncorrect, error.ErrorCode);
+        Assert.DoesNotContain(WrongPin, error.ToString());
+        AssertNoPin(host, error, SoftHsm.Pin2);
+        Assert.AreEqual("right-pin", (await host.Hsm.ListSlotsAsync()).Single().Name);
+        await host.Hsm.TestSlotAsync("right-pin");
+    }
+
+    [TestMethod]
     public async Task TestSlotAsync_StoredPinNoLongerRight_FailsEveryTimeWithOneLoginAttempt()
     {
         await using var host = await Pkcs11TestHost.StartAsync();

@@ -59,4 +59,7 @@ public static class Pkcs11ErrorCodes
 
     /// <summary>The module or slot cannot be used: the module is disposed, or a stored row names a module that does not exist.</summary>
     public const string HsmUnavailable = "KI6018";
+
+    /// <summary>The token is already logged in by something in this process other than KeyInfra, so the slot's PIN cannot be checked.</summary>
+    public const string PinUnverifiable = "KI6019";
 }

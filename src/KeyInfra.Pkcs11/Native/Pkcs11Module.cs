@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using KeyInfra.Pkcs11.Errors;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -16,6 +17,13 @@ internal sealed class Pkcs11Module
     private static readonly Dictionary<string, Pkcs11Module> s_loaded = new(StringComparer.Ordinal);
     private static readonly Lock s_gate = new();
 
+    // PKCS#11 keeps the login state of a token for the whole process: once one session is logged in, C_Login answers
+    // CKR_USER_ALREADY_LOGGED_IN whatever PIN it is given. So the module remembers, per token, a keyed hash of the PIN
+    // that logged in (the key is random and never leaves this object), and a login that finds the token logged in
+    // must present that PIN. Otherwise a slot added with a wrong PIN would work while another slot keeps the token
+    // logged in, and a tenant could reach another tenant's token without its PIN.
+    private readonly byte[] _pinHashKey = RandomNumberGenerator.GetBytes(32);
+    private readonly Dictionary<string, byte[]> _loginPins = new(StringComparer.Ordinal);
     private int _leases;
 
     private Pkcs11Module(string path, IPkcs11Library library, Pkcs11InteropFactories factories)
@@ -30,6 +38,36 @@ internal sealed class Pkcs11Module
     public IPkcs11Library Library { get; }
 
     public Pkcs11InteropFactories Factories { get; }
+
+    /// <summary>
+    /// Held around a <c>C_Login</c> and the record of its PIN, so that a pool meeting <c>CKR_USER_ALREADY_LOGGED_IN</c>
+    /// never looks for the PIN between another pool's login and its record.
+    /// </summary>
+    public Lock LoginGate { get; } = new();
+
+    /// <summary>The keyed hash under which <see cref="RememberLogin"/> and <see cref="MatchesLogin"/> compare PINs.</summary>
+    public byte[] HashPin(ReadOnlySpan<byte> pin) => HMACSHA256.HashData(_pinHashKey, pin);
+
+    /// <summary>Records that <paramref name="token"/> was logged in to with the PIN of <paramref name="pinHash"/> (a <see cref="HashPin"/> value).</summary>
+    public void RememberLogin(string token, byte[] pinHash)
+    {
+        lock (LoginGate)
+        {
+            _loginPins[token] = pinHash.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Whether a token found already logged in was logged in to with the PIN of <paramref name="pinHash"/> (constant
+    /// time); <c>null</c> when this module did not log it in (something else in the process did).
+    /// </summary>
+    public bool? MatchesLogin(string token, byte[] pinHash)
+    {
+        lock (LoginGate)
+        {
+            return _loginPins.TryGetValue(token, out var known) ? CryptographicOperations.FixedTimeEquals(known, pinHash) : null;
+        }
+    }
 
     /// <summary>Loads (or shares) the library at <paramref name="path"/>; release the lease when done.</summary>
     /// <exception cref="HsmException">KI6002 the library cannot be loaded; KI6003 it is not a PKCS#11 module.</exception>

@@ -281,7 +281,8 @@ internal sealed class TokenSessionPool : IDisposable
             var session = slot.OpenSession(SessionType.ReadWrite);
             try
             {
-                await LoginAsync(session, cancellationToken).ConfigureAwait(false);
+                var token = slot.GetTokenInfo();
+                await LoginAsync(session, $"{token.SerialNumber}\n{token.Label}", cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -341,7 +342,7 @@ internal sealed class TokenSessionPool : IDisposable
             : $"{matches} tokens with {_token} are present in {Description}; KeyInfra will not guess which one holds the keys. Give each token a label of its own, or name the slot's token by serial number.");
     }
 
-    private async ValueTask LoginAsync(ISession session, CancellationToken cancellationToken)
+    private async ValueTask LoginAsync(ISession session, string token, CancellationToken cancellationToken)
     {
         byte[] pin;
         try
@@ -355,33 +356,63 @@ internal sealed class TokenSessionPool : IDisposable
             throw;
         }
 
+        var module = _module.Module;
+        byte[]? pinHash = null;
         try
         {
-            session.Login(CKU.CKU_USER, pin);
-        }
-        catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
-        {
-            // The token is logged in for this application already (another pool of this process, or a session left open).
-        }
-        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_LEN_RANGE)
-        {
-            _metrics.Failed(e.RV);
-            Log.PinRefused(_logger, Description, e.RV.ToString());
-            throw Sticky(new HsmException(Pkcs11ErrorCodes.PinIncorrect,
-                $"The token of {Description} refused the slot's user PIN ({e.RV}). KeyInfra does not try it again (each try counts towards the token's lockout): set the right PIN for the slot, then restart or replace the slot.",
-                e.RV.ToString(), e));
-        }
-        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED or CKR.CKR_PIN_INVALID)
-        {
-            _metrics.Failed(e.RV);
-            Log.PinRefused(_logger, Description, e.RV.ToString());
-            throw Sticky(new HsmException(Pkcs11ErrorCodes.PinLocked,
-                $"The token of {Description} cannot be logged in to with the slot's user PIN: {e.RV}. Have the token's security officer unlock or reset the user PIN, then set it for the slot.",
-                e.RV.ToString(), e));
+            lock (module.LoginGate)
+            {
+                try
+                {
+                    pinHash = module.HashPin(pin);
+                    session.Login(CKU.CKU_USER, pin);
+                    module.RememberLogin(token, pinHash);
+                }
+                catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+                {
+                    // The token is logged in for this process already, and C_Login did not look at the PIN: it must be the one
+                    // that logged the token in, or this slot would work with any PIN.
+                    switch (module.MatchesLogin(token, pinHash!))
+                    {
+                        case true:
+                            break;
+                        case false:
+                            _metrics.Failed(CKR.CKR_PIN_INCORRECT);
+                            Log.PinRefused(_logger, Description, "CKR_USER_ALREADY_LOGGED_IN with another PIN");
+                            throw Sticky(new HsmException(Pkcs11ErrorCodes.PinIncorrect,
+                                $"The slot's user PIN for the token of {Description} is not the PIN this process is logged in to that token with (another slot of the same token logged it in). KeyInfra does not use a slot whose PIN it cannot check: set the right PIN for the slot.",
+                                CKR.CKR_PIN_INCORRECT.ToString(), e));
+                        default:
+                            throw Sticky(new HsmException(Pkcs11ErrorCodes.PinUnverifiable,
+                                $"The token of {Description} is already logged in by something in this process other than KeyInfra, so the token did not check the slot's user PIN and KeyInfra cannot either. KeyInfra does not use a slot whose PIN it cannot check: let KeyInfra be the only user of the module in this process.",
+                                e.RV.ToString(), e));
+                    }
+                }
+                catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_LEN_RANGE)
+                {
+                    _metrics.Failed(e.RV);
+                    Log.PinRefused(_logger, Description, e.RV.ToString());
+                    throw Sticky(new HsmException(Pkcs11ErrorCodes.PinIncorrect,
+                        $"The token of {Description} refused the slot's user PIN ({e.RV}). KeyInfra does not try it again (each try counts towards the token's lockout): set the right PIN for the slot, then restart or replace the slot.",
+                        e.RV.ToString(), e));
+                }
+                catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED or CKR.CKR_PIN_INVALID)
+                {
+                    _metrics.Failed(e.RV);
+                    Log.PinRefused(_logger, Description, e.RV.ToString());
+                    throw Sticky(new HsmException(Pkcs11ErrorCodes.PinLocked,
+                        $"The token of {Description} cannot be logged in to with the slot's user PIN: {e.RV}. Have the token's security officer unlock or reset the user PIN, then set it for the slot.",
+                        e.RV.ToString(), e));
+                }
+            }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(pin);
+            if (pinHash is not null)
+            {
+                CryptographicOperations.ZeroMemory(pinHash);
+            }
         }
     }
 
