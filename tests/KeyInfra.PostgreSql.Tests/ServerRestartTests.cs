@@ -75,8 +75,10 @@ public sealed class ServerRestartTests
         var ids = acknowledged.ToArray();
         var stored = await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records WHERE id = ANY($1)", ids);
         Assert.AreEqual(ids.Length, stored, "Every acknowledged verification is in the log.");
+        // Which callers fail, and how, depends on what each was doing when the server went: waiting for a commit
+        // (VerificationLogException) or looking up the key after the listener dropped every cached key
+        // (StorageUnavailable). Which of the two happens first is a race, so only the kinds are asserted, not a mix.
         Assert.IsFalse(failures.IsEmpty);
-        Assert.IsTrue(failures.Any(f => f is VerificationLogException), "Some callers were waiting for a commit that failed.");
         foreach (var failure in failures)
         {
             // Either the record's commit failed, or (the listener having dropped every cached key when its
