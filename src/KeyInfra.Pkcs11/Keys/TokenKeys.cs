@@ -27,13 +27,19 @@ internal static class TokenKeys
     /// <summary>PKCS#11 3.0 <c>CKM_EDDSA</c>.</summary>
     public const ulong CkmEddsa = 0x1057;
 
-    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
-    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
     private const string Ed25519Oid = "1.3.101.112";
 
     private static readonly byte[] s_sha256Prefix = Convert.FromHexString("3031300d060960864801650304020105000420");
     private static readonly byte[] s_sha384Prefix = Convert.FromHexString("3041300d060960864801650304020205000430");
     private static readonly byte[] s_sha512Prefix = Convert.FromHexString("3051300d060960864801650304020305000440");
+
+    /// <summary>The PKCS#11 key type (<c>CKA_KEY_TYPE</c>) of the spec's keys.</summary>
+    public static ulong KeyType(KeySpec spec) => spec.Algorithm switch
+    {
+        KeyAlgorithm.Ecdsa => (ulong)CKK.CKK_EC,
+        KeyAlgorithm.Rsa => (ulong)CKK.CKK_RSA,
+        _ => CkkEcEdwards,
+    };
 
     /// <summary>The key-pair generation mechanism of the spec.</summary>
     public static ulong GenerationMechanism(KeySpec spec) => spec.Algorithm switch
@@ -117,24 +123,16 @@ internal static class TokenKeys
             f.Create(CKA.CKA_ID, reference.Id),
             f.Create(CKA.CKA_LABEL, label),
         ];
-        switch (spec.Algorithm)
+        publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, KeyType(spec)));
+        privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, KeyType(spec)));
+        if (spec.Algorithm == KeyAlgorithm.Rsa)
         {
-            case KeyAlgorithm.Ecdsa:
-                publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
-                publicTemplate.Add(f.Create(CKA.CKA_EC_PARAMS, CurveParameters(spec)));
-                privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_EC));
-                break;
-            case KeyAlgorithm.Rsa:
-                publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
-                publicTemplate.Add(f.Create(CKA.CKA_MODULUS_BITS, (ulong)spec.KeySizeBits));
-                publicTemplate.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 1, 0, 1 }));
-                privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA));
-                break;
-            default:
-                publicTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CkkEcEdwards));
-                publicTemplate.Add(f.Create(CKA.CKA_EC_PARAMS, CurveParameters(spec)));
-                privateTemplate.Add(f.Create(CKA.CKA_KEY_TYPE, CkkEcEdwards));
-                break;
+            publicTemplate.Add(f.Create(CKA.CKA_MODULUS_BITS, (ulong)spec.KeySizeBits));
+            publicTemplate.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 1, 0, 1 }));
+        }
+        else
+        {
+            publicTemplate.Add(f.Create(CKA.CKA_EC_PARAMS, CurveParameters(spec)));
         }
 
         var mechanism = pooled.Factories.MechanismFactory.Create(GenerationMechanism(spec));
@@ -166,12 +164,7 @@ internal static class TokenKeys
     {
         var attributes = pooled.Session.GetAttributeValue(privateKey, [CKA.CKA_KEY_TYPE, CKA.CKA_SIGN, CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE]);
         var keyType = attributes[0].GetValueAsUlong();
-        var expected = spec.Algorithm switch
-        {
-            KeyAlgorithm.Ecdsa => (ulong)CKK.CKK_EC,
-            KeyAlgorithm.Rsa => (ulong)CKK.CKK_RSA,
-            _ => CkkEcEdwards,
-        };
+        var expected = KeyType(spec);
         if (keyType != expected)
         {
             return $"its key type is 0x{keyType:x}, not the {spec.Name} key type 0x{expected:x}";
@@ -386,18 +379,31 @@ internal static class TokenKeys
             throw new HsmException(Pkcs11ErrorCodes.OperationFailed, $"The token's public key (CKA_EC_POINT) is not an uncompressed {spec.Name} point.");
         }
 
-        return Spki(writer =>
+        try
         {
-            writer.WriteObjectIdentifier(EcPublicKeyOid);
-            writer.WriteObjectIdentifier(CurveOid(spec));
-        }, point);
+            using var ecdsa = ECDsa.Create(new ECParameters
+            {
+                Curve = ECCurve.CreateFromValue(CurveOid(spec)),
+                Q = new ECPoint { X = point[1..(1 + fieldBytes)], Y = point[(1 + fieldBytes)..] },
+            });
+            return ecdsa.ExportSubjectPublicKeyInfo();
+        }
+        catch (CryptographicException e)
+        {
+            throw new HsmException(Pkcs11ErrorCodes.OperationFailed, $"The token's public key (CKA_EC_POINT) is not a point on {spec.Name}.", null, e);
+        }
     }
 
     public static byte[] Ed25519Spki(byte[]? ecPoint)
     {
         var key = UnwrapOctetString(ecPoint, 32)
             ?? throw new HsmException(Pkcs11ErrorCodes.OperationFailed, "The token's public key (CKA_EC_POINT) is not a 32-byte Ed25519 key.");
-        return Spki(writer => writer.WriteObjectIdentifier(Ed25519Oid), key);
+        if (!NSec.Cryptography.PublicKey.TryImport(NSec.Cryptography.SignatureAlgorithm.Ed25519, key, NSec.Cryptography.KeyBlobFormat.RawPublicKey, out var publicKey))
+        {
+            throw new HsmException(Pkcs11ErrorCodes.OperationFailed, "The token's public key (CKA_EC_POINT) is not an Ed25519 key.");
+        }
+
+        return publicKey!.Export(NSec.Cryptography.KeyBlobFormat.PkixPublicKey);
     }
 
     public static byte[] RsaSpki(byte[]? modulus, byte[]? exponent)
@@ -407,34 +413,16 @@ internal static class TokenKeys
             throw new HsmException(Pkcs11ErrorCodes.OperationFailed, "The token's RSA key has no readable modulus or public exponent.");
         }
 
-        var key = new AsnWriter(AsnEncodingRules.DER);
-        using (key.PushSequence())
+        try
         {
-            key.WriteIntegerUnsigned(Unsigned(modulus));
-            key.WriteIntegerUnsigned(Unsigned(exponent));
+            using var rsa = RSA.Create();
+            rsa.ImportParameters(new RSAParameters { Modulus = Unsigned(modulus).ToArray(), Exponent = Unsigned(exponent).ToArray() });
+            return rsa.ExportSubjectPublicKeyInfo();
         }
-
-        return Spki(writer =>
+        catch (CryptographicException e)
         {
-            writer.WriteObjectIdentifier(RsaEncryptionOid);
-            writer.WriteNull();
-        }, key.Encode());
-    }
-
-    private static byte[] Spki(Action<AsnWriter> algorithm, byte[] subjectPublicKey)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            using (writer.PushSequence())
-            {
-                algorithm(writer);
-            }
-
-            writer.WriteBitString(subjectPublicKey);
+            throw new HsmException(Pkcs11ErrorCodes.OperationFailed, "The token's RSA public key (modulus and exponent) is not one the platform accepts.", null, e);
         }
-
-        return writer.Encode();
     }
 
     // CKA_EC_POINT is a DER OCTET STRING holding the point (PKCS#11); some tokens return the bare point. A wrapped
