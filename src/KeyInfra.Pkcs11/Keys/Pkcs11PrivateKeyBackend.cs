@@ -187,17 +187,8 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         var (publicKey, privateKey) = TokenKeys.Generate(pooled, spec, reference);
         try
         {
-            byte[] spki;
-            if (spec.Algorithm == KeyAlgorithm.Rsa)
-            {
-                spki = TokenKeys.ReadSpki(pooled, spec, privateKey, reference)!;
-            }
-            else
-            {
-                var point = pooled.Session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
-                spki = spec.Algorithm == KeyAlgorithm.Ecdsa ? TokenKeys.EcSpki(spec, point) : TokenKeys.Ed25519Spki(point);
-            }
-
+            // The generated public object is at hand: no search for it, unlike ReadSpki.
+            var spki = spec.Algorithm == KeyAlgorithm.Rsa ? TokenKeys.ReadSpki(pooled, spec, privateKey, reference)! : TokenKeys.PointSpki(pooled, spec, publicKey);
             return (spki, reference);
         }
         catch

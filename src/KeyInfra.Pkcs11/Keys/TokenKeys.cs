@@ -220,7 +220,13 @@ internal static class TokenKeys
             return null;
         }
 
-        var point = pooled.Session.GetAttributeValue(publicKeys[0], [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
+        return PointSpki(pooled, spec, publicKeys[0]);
+    }
+
+    /// <summary>An EC or Ed25519 public key object's key (<c>CKA_EC_POINT</c>) as KeyInfra's canonical DER SPKI.</summary>
+    public static byte[] PointSpki(PooledSession pooled, KeySpec spec, IObjectHandle publicKey)
+    {
+        var point = pooled.Session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
         return spec.Algorithm == KeyAlgorithm.Ecdsa ? EcSpki(spec, point) : Ed25519Spki(point);
     }
 
@@ -370,7 +376,7 @@ internal static class TokenKeys
         return writer.Encode();
     }
 
-    public static byte[] EcSpki(KeySpec spec, byte[]? ecPoint)
+    private static byte[] EcSpki(KeySpec spec, byte[]? ecPoint)
     {
         var fieldBytes = FieldBytes(spec);
         var point = UnwrapOctetString(ecPoint, 1 + 2 * fieldBytes);
@@ -394,7 +400,7 @@ internal static class TokenKeys
         }
     }
 
-    public static byte[] Ed25519Spki(byte[]? ecPoint)
+    private static byte[] Ed25519Spki(byte[]? ecPoint)
     {
         var key = UnwrapOctetString(ecPoint, 32)
             ?? throw new HsmException(Pkcs11ErrorCodes.OperationFailed, "The token's public key (CKA_EC_POINT) is not a 32-byte Ed25519 key.");
@@ -406,7 +412,7 @@ internal static class TokenKeys
         return publicKey!.Export(NSec.Cryptography.KeyBlobFormat.PkixPublicKey);
     }
 
-    public static byte[] RsaSpki(byte[]? modulus, byte[]? exponent)
+    private static byte[] RsaSpki(byte[]? modulus, byte[]? exponent)
     {
         if (modulus is null || exponent is null || modulus.Length == 0 || exponent.Length == 0)
         {
