@@ -91,7 +91,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
 
         LogRecordValidator.Validate(record, nameof(record));
-        return EnqueueAsync(PendingLogEntry.ForRecord(record, _options.Mode == LogMode.Durable), cancellationToken);
+        return EnqueueAsync(PendingLogEntry.ForRecord(record, _chain.Enabled, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public ValueTask AppendBatchAsync(BatchVerificationRecord batch, CancellationToken cancellationToken = default)
@@ -103,7 +103,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
 
         LogRecordValidator.Validate(batch, nameof(batch));
-        return EnqueueAsync(PendingLogEntry.ForBatch(batch, _options.Mode == LogMode.Durable), cancellationToken);
+        return EnqueueAsync(PendingLogEntry.ForBatch(batch, _chain.Enabled, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)
@@ -328,6 +328,15 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
     }
 
+    // In the order the rows are written: the records, then the batches.
+    private static List<LogChainEntries> ChainEntries(List<PendingLogEntry> pending)
+    {
+        var entries = new List<LogChainEntries>(pending.Count);
+        entries.AddRange(pending.Where(e => e.Record is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
+        entries.AddRange(pending.Where(e => e.Batch is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
+        return entries;
+    }
+
     /// <summary>Commits the rows in one transaction; returns the error to hand the callers, or <c>null</c>.</summary>
     private VerificationLogException? TryCommit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
     {
@@ -339,7 +348,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
             try
             {
                 // Sealed once: a retry writes the same digests, so a group that did commit the first time is skipped whole.
-                digests ??= _chain.Seal(records, batches);
+                digests ??= _chain.Seal(ChainEntries(pending));
 
                 // Blocking is safe here: this is the writer's own thread, with no synchronization context.
                 _repository.AppendAsync(records, batches, digests, CancellationToken.None).GetAwaiter().GetResult();

@@ -59,46 +59,27 @@ internal sealed class LogChainWriter : IDisposable
     public IReadOnlyList<LogChainHead> Heads => [.. Volatile.Read(ref _heads).Values];
 
     /// <summary>The digests of a group about to be committed: one per tenant, in the order the tenants first appear.</summary>
-    public IReadOnlyList<LogDigest> Seal(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches)
+    /// <param name="entries">The group's entries in commit order, each made by <see cref="LogChainEntries.Of(VerificationRecord)"/> or <see cref="LogChainEntries.Of(BatchVerificationRecord)"/>.</param>
+    public IReadOnlyList<LogDigest> Seal(IReadOnlyList<LogChainEntries> entries)
     {
-        if (_keys is null || (records.Count == 0 && batches.Count == 0))
+        if (_keys is null || entries.Count == 0)
         {
             return [];
         }
 
-        var groups = new Dictionary<Guid, Group>();
+        var tenants = new Dictionary<Guid, List<LogChainEntries>>();
         var order = new List<Guid>();
-        Group For(Guid tenantId)
-        {
-            if (!groups.TryGetValue(tenantId, out var group))
-            {
-                group = new Group(records.Count + batches.Count);
-                groups.Add(tenantId, group);
-                order.Add(tenantId);
-            }
-
-            return group;
-        }
-
         var latest = DateTimeOffset.MinValue;
-        foreach (var record in records)
+        foreach (var entry in entries)
         {
-            var group = For(record.TenantId);
-            LogChainFormat.AppendRecord(group.Manifest, record);
-            group.Include(record.VerifiedAt);
-            latest = Max(latest, record.VerifiedAt);
-        }
-
-        foreach (var batch in batches)
-        {
-            var group = For(batch.TenantId);
-            LogChainFormat.AppendBatch(group.Manifest, batch);
-            group.Include(batch.StartedAt);
-            latest = Max(latest, Max(batch.CompletedAt, batch.StartedAt));
-            foreach (var item in batch.Items)
+            if (!tenants.TryGetValue(entry.TenantId, out var own))
             {
-                latest = Max(latest, item.VerifiedAt);
+                tenants.Add(entry.TenantId, own = []);
+                order.Add(entry.TenantId);
             }
+
+            own.Add(entry);
+            latest = Max(latest, entry.Latest);
         }
 
         // Never before an entry: log verify looks for a group's entries at or before its commit time.
@@ -109,7 +90,7 @@ internal sealed class LogChainWriter : IDisposable
         var digests = new List<LogDigest>(order.Count);
         foreach (var tenantId in order)
         {
-            var group = groups[tenantId];
+            var (manifest, count, first) = Join(tenants[tenantId]);
             var sequence = 1L;
             var previous = LogChainFormat.GenesisPrevious.ToArray();
             if (heads.TryGetValue(tenantId, out var head))
@@ -118,8 +99,7 @@ internal sealed class LogChainWriter : IDisposable
                 previous = Convert.FromHexString(head.DigestHex);
             }
 
-            var manifest = group.Manifest.ToArray();
-            var firstEntryAt = LogChainFormat.Truncate(group.First);
+            var firstEntryAt = LogChainFormat.Truncate(first);
             digests.Add(new LogDigest
             {
                 ChainId = ChainId,
@@ -128,10 +108,10 @@ internal sealed class LogChainWriter : IDisposable
                 CommittedAt = committedAt,
                 FirstEntryAt = firstEntryAt,
                 MasterKeyId = masterKey.Id,
-                EntryCount = group.Manifest.Count,
+                EntryCount = count,
                 Manifest = manifest,
                 PreviousDigest = previous,
-                Digest = LogChainFormat.ComputeDigest(masterKey, ChainId, tenantId, sequence, committedAt, firstEntryAt, group.Manifest.Count, manifest, previous),
+                Digest = LogChainFormat.ComputeDigest(masterKey, ChainId, tenantId, sequence, committedAt, firstEntryAt, count, manifest, previous),
             });
         }
 
@@ -197,18 +177,25 @@ internal sealed class LogChainWriter : IDisposable
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    private sealed class Group(int capacity)
+    // One tenant's manifest: its entries' bytes in commit order.
+    private static (byte[] Manifest, int Count, DateTimeOffset First) Join(List<LogChainEntries> entries)
     {
-        public LogChainFormat.ManifestBuilder Manifest { get; } = new(capacity);
-
-        public DateTimeOffset First { get; private set; } = DateTimeOffset.MaxValue;
-
-        public void Include(DateTimeOffset time)
+        var count = 0;
+        var first = DateTimeOffset.MaxValue;
+        foreach (var entry in entries)
         {
-            if (time < First)
-            {
-                First = time;
-            }
+            count += entry.Count;
+            first = entry.First < first ? entry.First : first;
         }
+
+        var manifest = new byte[count * LogChainFormat.ManifestEntrySize];
+        var offset = 0;
+        foreach (var entry in entries)
+        {
+            entry.Manifest.CopyTo(manifest, offset);
+            offset += entry.Manifest.Length;
+        }
+
+        return (manifest, count, first);
     }
 }
