@@ -63,6 +63,31 @@ public sealed class MasterKey : IDisposable
         MasterKeySubkeys.DeriveAll(key, _subkeys);
     }
 
+    /// <summary>
+    /// Creates a key from its text form, as a key source reads it from a secret store: exactly 64 hex digits, or
+    /// canonical Base64 of 32 bytes (no whitespace). The decoded bytes are zeroed once the key holds its own copy.
+    /// </summary>
+    /// <param name="text">The key text.</param>
+    /// <param name="setting">Names where the text came from in error messages (for example "Vault secret secret/keyinfra, field master_key"); never the value.</param>
+    /// <param name="id">The key's id; by default its fingerprint (<see cref="Fingerprint"/>).</param>
+    /// <returns>The key; the caller owns it.</returns>
+    /// <exception cref="Errors.MasterKeyException">KI2002: the text is not a 32-byte key in either form. The message names <paramref name="setting"/> and what is wrong, never any part of the text.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is not a valid id.</exception>
+    public static MasterKey FromText(ReadOnlySpan<char> text, string setting, string? id = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(setting);
+        Span<byte> key = stackalloc byte[KeySizeBytes];
+        try
+        {
+            MasterKeyText.ParseKey(text, key, setting);
+            return new MasterKey(key, id);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
     /// <summary>The key's id, written into every ciphertext it wraps.</summary>
     public string Id { get; }
 
