@@ -12,9 +12,11 @@ results="$(mktemp -d "${TMPDIR:-/tmp}/keyinfra-tests.XXXXXX")"
 source tests/provision-postgresql.sh
 # shellcheck source=tests/provision-softhsm.sh
 source tests/provision-softhsm.sh
+# shellcheck source=tests/provision-moto.sh
+source tests/provision-moto.sh
 # The test server is stopped, the SoftHSM2 tokens deleted and their folders removed however the run ends (failed tests,
 # a failed build, Ctrl-C).
-cleanup() { keyinfra_pg_stop; keyinfra_hsm_stop; rm -rf "$results"; }
+cleanup() { keyinfra_pg_stop; keyinfra_hsm_stop; keyinfra_moto_stop; rm -rf "$results"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -33,6 +35,8 @@ fi
 keyinfra_pg_start || echo "Warning: the PostgreSQL test server could not be started; the PostgreSQL tests cannot reach it." >&2
 # SOFTHSM2_CONF must be in the environment before the test processes start: SoftHSM2 reads it with getenv when loaded.
 keyinfra_hsm_start || echo "Warning: the SoftHSM2 tokens could not be provisioned; the PKCS#11 tests cannot load the module." >&2
+# The AWS emulator (moto) on loopback; the AWS key source tests switch its signature checks on.
+keyinfra_moto_start || echo "Warning: the AWS emulator (moto) could not be started; the AWS key source tests cannot reach it." >&2
 
 status=0
 dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \

@@ -1,0 +1,52 @@
+using KeyInfra.Encryption;
+using KeyInfra.KeySources.Aws;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Takes KeyInfra's master key from AWS.</summary>
+public static class KeyInfraAwsBuilderExtensions
+{
+    /// <summary>
+    /// Makes an AWS Secrets Manager secret the host's master key source (see <see cref="AwsSecretsManagerMasterKeyOptions"/>),
+    /// replacing any source registered before. The options are validated at start, and the key is first read when
+    /// KeyInfra starts: a failure then fails the start (KI7101–KI7105, KI2002).
+    /// </summary>
+    /// <param name="builder">The KeyInfra builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseAwsSecretsManagerMasterKey(this IKeyInfrastructureBuilder builder, Action<AwsSecretsManagerMasterKeyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<AwsSecretsManagerMasterKeyOptions>().Configure(configure);
+        return Register(builder);
+    }
+
+    /// <summary>Makes an AWS Secrets Manager secret the master key source, with the options bound from <paramref name="configuration"/> (for example the section <c>KeyInfra:Aws</c>).</summary>
+    /// <param name="builder">The KeyInfra builder.</param>
+    /// <param name="configuration">The section whose keys are <see cref="AwsSecretsManagerMasterKeyOptions"/>' property names.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseAwsSecretsManagerMasterKey(this IKeyInfrastructureBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<AwsSecretsManagerMasterKeyOptions>().Bind(configuration);
+        return Register(builder);
+    }
+
+    private static IKeyInfrastructureBuilder Register(IKeyInfrastructureBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AwsSecretsManagerMasterKeyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsSecretsManagerMasterKeyOptions>, AwsSecretsManagerMasterKeyOptionsValidator>());
+        services.TryAddSingleton(sp => new AwsSecretsManagerMasterKeySource(
+            sp.GetRequiredService<IOptions<AwsSecretsManagerMasterKeyOptions>>(),
+            sp.GetRequiredService<ILogger<AwsSecretsManagerMasterKeySource>>(),
+            sp.GetService<TimeProvider>()));
+        return builder.UseMasterKeySource<IEncryptionKeyProvider>(sp => sp.GetRequiredService<AwsSecretsManagerMasterKeySource>());
+    }
+}

@@ -1,0 +1,34 @@
+using KeyInfra.HealthChecks;
+using KeyInfra.KeySources.Aws.HealthChecks;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the AWS key source's health check to a host's health checks.</summary>
+public static class KeyInfraAwsHealthChecksBuilderExtensions
+{
+    /// <summary>The name of the check: <c>keyinfra.aws-secrets-manager</c>.</summary>
+    public const string SecretsManagerName = "keyinfra.aws-secrets-manager";
+
+    /// <summary>
+    /// Adds <see cref="SecretsManagerName"/>, tagged <see cref="KeyInfraHealthChecks.Tag"/> and <see cref="KeyInfraHealthChecks.ReadyTag"/>:
+    /// Healthy after a good read, Degraded while refreshes fail, the registration's failure status when no key could be
+    /// read. Needs <c>UseAwsSecretsManagerMasterKey()</c>. Safe to call more than once.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>services.AddHealthChecks()</c>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IHealthChecksBuilder AddKeyInfrastructureAwsSecretsManager(this IHealthChecksBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(Registered)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<Registered>();
+        builder.AddCheck<AwsSecretsManagerHealthCheck>(SecretsManagerName, tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Marks a service collection whose check is added, so a second call adds none.</summary>
+    private sealed class Registered;
+}
