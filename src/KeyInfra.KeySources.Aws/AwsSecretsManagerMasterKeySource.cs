@@ -19,27 +19,83 @@ namespace KeyInfra.KeySources.Aws;
 /// The master key source of <c>UseAwsSecretsManagerMasterKey()</c>: the current version of the secret, the version in
 /// the previous stage, and every version the process used, read again on the refresh interval.
 /// </summary>
-/// <remarks>A refresh that fails keeps the last ring (event 5102) and turns the health check Degraded. Thread-safe.</remarks>
-internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
+/// <remarks>A refresh that fails keeps the last ring (event 5102) and turns the health check Degraded. Thread-safe (the base runs loads and refreshes one at a time).</remarks>
+internal sealed class AwsSecretsManagerMasterKeySource : RefreshingMasterKeySource
 {
     private readonly AwsSecretsManagerMasterKeyOptions _options;
     private readonly ILogger<AwsSecretsManagerMasterKeySource> _logger;
-    private readonly TimeProvider _time;
-    private readonly HttpClient _http;
-    private readonly SecretsManagerClient _client;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _versions = new(StringComparer.Ordinal);
-    private AwsKeySourceStatus _status = AwsKeySourceStatus.Initial;
-    private ITimer? _refreshTimer;
+    private HttpClient? _http;
+    private SecretsManagerClient? _client;
+    private string? _currentVersionId;
 
     public AwsSecretsManagerMasterKeySource(IOptions<AwsSecretsManagerMasterKeyOptions> options, ILogger<AwsSecretsManagerMasterKeySource> logger, TimeProvider? time = null)
+        : base(options.Value.RefreshInterval, time)
     {
         _options = options.Value;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
+    }
+
+    protected override async Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken)
+    {
+        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var secret = SecretsManagerClient.Describe(_options);
+        Log.Loaded(_logger, secret, _currentVersionId!, ring.Current.Id, ring.PreviousCount);
+        return ring;
+    }
+
+    protected override async Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
+    {
+        var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
+        var unchanged = string.Equals(current.VersionId, _currentVersionId, StringComparison.Ordinal) && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
+        current.Key.Dispose();
+        if (unchanged)
+        {
+            return null;
+        }
+
+        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var secret = SecretsManagerClient.Describe(_options);
+        Log.NewVersion(_logger, secret, _currentVersionId!, ring.Current.Id);
+        return ring;
+    }
+
+    protected override void OnRefreshFailed(MasterKeyException exception)
+    {
+        var secret = SecretsManagerClient.Describe(_options);
+        Log.RefreshFailed(_logger, secret, exception.ErrorCode, exception.Message);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _http?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // Made on first use, so that a host without credentials fails with the source's error, not at resolution.
+    private SecretsManagerClient Client()
+    {
+        if (_client is not null)
+        {
+            return _client;
+        }
+
+        AWSCredentials credentials;
+        try
+        {
+            credentials = _options.Credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new MasterKeyException(AwsErrorCodes.AccessDenied,
+                $"No AWS credentials were found to read secret {SecretsManagerClient.Describe(_options)} ({ex.Message}). Set AwsSecretsManagerMasterKeyOptions.Credentials, or give the host credentials the SDK's chain finds (environment, profile, web identity, container or instance role).", ex);
+        }
+
         var region = RegionEndpoint.GetBySystemName(_options.Region);
-        var credentials = _options.Credentials ?? DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
         var endpoint = _options.ServiceUrl ?? new Uri($"https://secretsmanager.{_options.Region}.amazonaws.com/");
         _http = new HttpClient(Pipeline(_options, new SigV4SigningHandler(credentials, region, "secretsmanager", new SocketsHttpHandler
         {
@@ -50,92 +106,7 @@ internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _client = new SecretsManagerClient(_http, endpoint);
-    }
-
-    /// <summary>What the source last did.</summary>
-    public AwsKeySourceStatus Status => Volatile.Read(ref _status);
-
-    protected override async ValueTask<MasterKeyRing> LoadRingAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var ring = await ReadRingAsync(cancellationToken).ConfigureAwait(false);
-            var secret = SecretsManagerClient.Describe(_options);
-            Log.Loaded(_logger, secret, Status.CurrentVersionId!, ring.Current.Id, ring.PreviousCount);
-            if (_options.RefreshInterval > TimeSpan.Zero && _refreshTimer is null)
-            {
-                _refreshTimer = _time.CreateTimer(_ => _ = RefreshAsync(), null, _options.RefreshInterval, _options.RefreshInterval);
-            }
-
-            return ring;
-        }
-        catch (MasterKeyException ex)
-        {
-            Failed(ex);
-            throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Reads the secret again and publishes a new ring when its current version changed; never throws.</summary>
-    internal async Task RefreshAsync()
-    {
-        var cancellationToken = _stopping.Token;
-        try
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        var secret = SecretsManagerClient.Describe(_options);
-        try
-        {
-            var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
-            var unchanged = string.Equals(current.VersionId, Status.CurrentVersionId, StringComparison.Ordinal) && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
-            current.Key.Dispose();
-            if (unchanged)
-            {
-                Volatile.Write(ref _status, Status with { LastSuccessAt = _time.GetUtcNow(), LastFailureAt = null, LastErrorCode = null, LastErrorMessage = null });
-                return;
-            }
-
-            var ring = await ReadRingAsync(cancellationToken).ConfigureAwait(false);
-            Publish(ring);
-            Log.NewVersion(_logger, secret, Status.CurrentVersionId!, ring.Current.Id);
-        }
-        catch (MasterKeyException ex)
-        {
-            Failed(ex);
-            Log.RefreshFailed(_logger, secret, ex.ErrorCode, ex.Message);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _stopping.Cancel();
-            _refreshTimer?.Dispose();
-            _http.Dispose();
-        }
-
-        base.Dispose(disposing);
+        return _client = new SecretsManagerClient(_http, endpoint);
     }
 
     private static ResilienceHandler Pipeline(AwsSecretsManagerMasterKeyOptions options, HttpMessageHandler signing)
@@ -151,7 +122,7 @@ internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
     }
 
     // The current version, the previous stage's, and every version this process used before.
-    private async Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken)
+    private async Task<MasterKeyRing> ReadAllAsync(CancellationToken cancellationToken)
     {
         var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
         var keys = new List<MasterKey> { current.Key };
@@ -179,7 +150,7 @@ internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
             }
 
             _versions.UnionWith(versions);
-            Volatile.Write(ref _status, new AwsKeySourceStatus(current.VersionId, current.Key.Id, _time.GetUtcNow(), null, null, null));
+            _currentVersionId = current.VersionId;
             return new MasterKeyRing(keys[0], keys.Skip(1));
         }
         catch
@@ -207,7 +178,7 @@ internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
         var secret = SecretsManagerClient.Describe(_options);
         try
         {
-            return await _client.ReadKeyAsync(_options, versionId, stage, cancellationToken).ConfigureAwait(false);
+            return await Client().ReadKeyAsync(_options, versionId, stage, cancellationToken).ConfigureAwait(false);
         }
         catch (SecretsManagerRequestException ex)
         {
@@ -229,7 +200,4 @@ internal sealed class AwsSecretsManagerMasterKeySource : MasterKeySourceBase
                 $"AWS Secrets Manager could not be reached to read secret {secret} ({ex.Message}). Check Region, ServiceUrl and the network.", ex);
         }
     }
-
-    private void Failed(MasterKeyException exception)
-        => Volatile.Write(ref _status, Status with { LastFailureAt = _time.GetUtcNow(), LastErrorCode = exception.ErrorCode, LastErrorMessage = exception.Message });
 }

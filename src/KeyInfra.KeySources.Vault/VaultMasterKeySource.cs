@@ -19,120 +19,93 @@ namespace KeyInfra.KeySources.Vault;
 /// <remarks>
 /// <para>A refresh that finds a new version publishes a new ring: the new version becomes current and every version the
 /// process used stays as a previous key (a refresh fails rather than drop one that Vault no longer has). A refresh that
-/// fails keeps the last ring, is logged (event 5002) and counted, and shows in <see cref="Status"/> and the health
-/// check. The first load failing fails the host's start (KI7001–KI7005, KI2002).</para>
-/// <para>Thread-safe: loads, refreshes and token renewals run one at a time.</para>
+/// fails keeps the last ring, is logged (event 5002) and counted, and shows in <c>Status</c> and the health check. The
+/// first load failing fails the host's start (KI7001–KI7005, KI2002).</para>
+/// <para>Thread-safe: loads, refreshes and token renewals run one at a time, under the base's lock.</para>
 /// </remarks>
-internal sealed class VaultMasterKeySource : MasterKeySourceBase
+internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
 {
     private readonly IOptions<VaultMasterKeyOptions> _options;
     private readonly IHttpClientFactory _httpClients;
     private readonly ILogger<VaultMasterKeySource> _logger;
-    private readonly TimeProvider _time;
     private readonly VaultMetrics _metrics;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private VaultKeySourceStatus _status = VaultKeySourceStatus.Initial;
     private SortedSet<int> _versions = [];
+    private int _currentVersion;
     private VaultLogin? _login;
-    private ITimer? _refreshTimer;
     private ITimer? _renewTimer;
 
     public VaultMasterKeySource(IOptions<VaultMasterKeyOptions> options, IHttpClientFactory httpClients, ILogger<VaultMasterKeySource> logger, IMeterFactory meterFactory, TimeProvider? time = null)
+        : base(options.Value.RefreshInterval, time)
     {
         _options = options;
         _httpClients = httpClients;
         _logger = logger;
-        _time = time ?? TimeProvider.System;
-        _metrics = new VaultMetrics(meterFactory, () => Status, _time);
+        _metrics = new VaultMetrics(meterFactory, () => Volatile.Read(ref _currentVersion), () => Status.LastSuccessAt, Time);
     }
 
-    /// <summary>What the source last did.</summary>
-    public VaultKeySourceStatus Status => Volatile.Read(ref _status);
+    /// <summary>The secret's version that is the current key; 0 before the first read.</summary>
+    public int CurrentVersion => Volatile.Read(ref _currentVersion);
 
-    protected override async ValueTask<MasterKeyRing> LoadRingAsync(CancellationToken cancellationToken)
+    protected override async Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var secret = VaultClient.Describe(options);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var (ring, version, versions) = await ReadRingAsync(options, keep: [], cancellationToken).ConfigureAwait(false);
             _versions = versions;
-            Succeeded(version, ring.Current.Id);
+            Volatile.Write(ref _currentVersion, version);
+            _metrics.Read(errorCode: null);
             Log.Loaded(_logger, secret, version, ring.Current.Id, ring.PreviousCount);
-            if (options.RefreshInterval > TimeSpan.Zero && _refreshTimer is null)
-            {
-                _refreshTimer = _time.CreateTimer(_ => _ = RefreshAsync(), null, options.RefreshInterval, options.RefreshInterval);
-            }
-
             return ring;
         }
         catch (MasterKeyException ex)
         {
-            Failed(ex);
+            _metrics.Read(ex.ErrorCode);
             throw;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 
-    /// <summary>Reads the secret again and publishes a new ring if its current version changed; never throws.</summary>
-    internal async Task RefreshAsync()
+    protected override async Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var secret = VaultClient.Describe(options);
-        var cancellationToken = _stopping.Token;
-        try
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
         try
         {
             var current = await WithTokenAsync(options, token => Client().ReadKeyAsync(options, token, options.Version, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var oldStatus = Status;
-            if (current.Version == oldStatus.CurrentVersion && string.Equals(current.Key.Id, oldStatus.CurrentKeyId, StringComparison.Ordinal))
+            var unchanged = current.Version == CurrentVersion && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
+            current.Key.Dispose();
+            if (unchanged)
             {
-                current.Key.Dispose();
-                Succeeded(current.Version, oldStatus.CurrentKeyId);
-                return;
+                _metrics.Read(errorCode: null);
+                return null;
             }
 
-            current.Key.Dispose();
+            var oldVersion = CurrentVersion;
             var (ring, version, versions) = await ReadRingAsync(options, _versions, cancellationToken).ConfigureAwait(false);
-            Publish(ring);
             _versions = versions;
-            Succeeded(version, ring.Current.Id);
-            Log.NewVersion(_logger, secret, version, ring.Current.Id, oldStatus.CurrentVersion);
+            Volatile.Write(ref _currentVersion, version);
+            _metrics.Read(errorCode: null);
+            Log.NewVersion(_logger, secret, version, ring.Current.Id, oldVersion);
+            return ring;
         }
         catch (MasterKeyException ex)
         {
-            Failed(ex);
-            Log.RefreshFailed(_logger, secret, ex.ErrorCode, ex.Message);
+            _metrics.Read(ex.ErrorCode);
+            throw;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-        finally
-        {
-            _gate.Release();
-        }
+    }
+
+    protected override void OnRefreshFailed(MasterKeyException exception)
+    {
+        var secret = VaultClient.Describe(_options.Value);
+        Log.RefreshFailed(_logger, secret, exception.ErrorCode, exception.Message);
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _stopping.Cancel();
-            _refreshTimer?.Dispose();
             _renewTimer?.Dispose();
             _metrics.Dispose();
         }
@@ -250,51 +223,50 @@ internal sealed class VaultMasterKeySource : MasterKeySourceBase
         _renewTimer = null;
         if (login.Renewable && login.LeaseSeconds > 0)
         {
-            _renewTimer = _time.CreateTimer(_ => _ = RenewAsync(login), null, TimeSpan.FromSeconds(login.LeaseSeconds * 2.0 / 3.0), Timeout.InfiniteTimeSpan);
+            _renewTimer = Time.CreateTimer(_ => _ = RenewAsync(login), null, TimeSpan.FromSeconds(login.LeaseSeconds * 2.0 / 3.0), Timeout.InfiniteTimeSpan);
         }
     }
 
     private async Task RenewAsync(VaultLogin login)
     {
         var options = _options.Value;
-        var cancellationToken = _stopping.Token;
+        IDisposable held;
         try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            held = await EnterAsync(Stopping).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
             return;
         }
 
-        try
+        using (held)
         {
             if (!ReferenceEquals(_login, login))
             {
                 return;
             }
 
-            var renewed = await Client().RenewSelfAsync(options, login.Token, cancellationToken).ConfigureAwait(false);
-            _login = renewed;
-            _metrics.Renewal(succeeded: true);
-            Log.TokenRenewed(_logger, renewed.LeaseSeconds);
-            ScheduleRenewal(renewed);
-        }
-        catch (Exception ex) when (!_stopping.IsCancellationRequested)
-        {
-            // Log in again on the next read rather than keep a token about to expire.
-            _login = null;
-            _metrics.Renewal(succeeded: false);
-            var translated = Translate(ex, options) ?? ex;
-            Log.TokenRenewalFailed(_logger, (translated as KeyInfraException)?.ErrorCode ?? VaultErrorCodes.BadResponse, translated.Message);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-        {
-            // Stopping.
-        }
-        finally
-        {
-            _gate.Release();
+            try
+            {
+                var renewed = await Client().RenewSelfAsync(options, login.Token, Stopping).ConfigureAwait(false);
+                _login = renewed;
+                _metrics.Renewal(succeeded: true);
+                Log.TokenRenewed(_logger, renewed.LeaseSeconds);
+                ScheduleRenewal(renewed);
+            }
+            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            {
+                // Log in again on the next read rather than keep a token about to expire.
+                _login = null;
+                _metrics.Renewal(succeeded: false);
+                var translated = Translate(ex, options) ?? ex;
+                Log.TokenRenewalFailed(_logger, (translated as KeyInfraException)?.ErrorCode ?? VaultErrorCodes.BadResponse, translated.Message);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                // Stopping.
+            }
         }
     }
 
@@ -315,18 +287,5 @@ internal sealed class VaultMasterKeySource : MasterKeySourceBase
                 $"Vault at {options.Address} could not be reached to read {secret} ({exception.Message}). Check VaultMasterKeyOptions.Address, the network and, for TLS, CaCertificatePath.", exception),
             _ => null,
         };
-    }
-
-    private void Succeeded(int version, string? keyId)
-    {
-        Volatile.Write(ref _status, new VaultKeySourceStatus(version, keyId, _time.GetUtcNow(), null, null, null));
-        _metrics.Read(errorCode: null);
-    }
-
-    private void Failed(MasterKeyException exception)
-    {
-        var status = Status;
-        Volatile.Write(ref _status, status with { LastFailureAt = _time.GetUtcNow(), LastErrorCode = exception.ErrorCode, LastErrorMessage = exception.Message });
-        _metrics.Read(exception.ErrorCode);
     }
 }

@@ -88,6 +88,45 @@ public sealed class MasterKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a key from its text form as UTF-8 bytes (as a secret store's answer carries it): see
+    /// <see cref="FromText(ReadOnlySpan{char}, string, string?)"/>. Every copy made on the way is zeroed.
+    /// </summary>
+    /// <param name="utf8Text">The key text's bytes; anything outside ASCII is refused.</param>
+    /// <param name="setting">Names where the text came from in error messages; never the value.</param>
+    /// <param name="id">The key's id; by default its fingerprint.</param>
+    /// <returns>The key; the caller owns it.</returns>
+    /// <exception cref="Errors.MasterKeyException">KI2002: the text is not a 32-byte key in hex or Base64.</exception>
+    public static MasterKey FromUtf8Text(ReadOnlySpan<byte> utf8Text, string setting, string? id = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(setting);
+        const int MaxText = 256;
+        if (utf8Text.Length > MaxText)
+        {
+            throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {utf8Text.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
+        }
+
+        Span<char> text = stackalloc char[MaxText];
+        try
+        {
+            for (var i = 0; i < utf8Text.Length; i++)
+            {
+                if (utf8Text[i] > 0x7F)
+                {
+                    throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} contains characters outside ASCII; a key is 64 hex digits or Base64 of 32 bytes.");
+                }
+
+                text[i] = (char)utf8Text[i];
+            }
+
+            return FromText(text[..utf8Text.Length], setting, id);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(text).Clear();
+        }
+    }
+
     /// <summary>The key's id, written into every ciphertext it wraps.</summary>
     public string Id { get; }
 

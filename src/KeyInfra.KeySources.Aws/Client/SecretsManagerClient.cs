@@ -187,7 +187,7 @@ internal sealed class SecretsManagerClient(HttpClient http, Uri endpoint)
         {
             var reader = new Utf8JsonReader(raw);
             reader.Read();
-            return KeyFromText(utf8[..reader.CopyString(utf8)], setting);
+            return MasterKey.FromUtf8Text(utf8[..reader.CopyString(utf8)], setting);
         }
         finally
         {
@@ -255,39 +255,11 @@ internal sealed class SecretsManagerClient(HttpClient http, Uri endpoint)
                 throw new MasterKeyException(AwsErrorCodes.BadResponse, $"The SecretBinary of {setting} is not Base64.");
             }
 
-            return written == MasterKey.KeySizeBytes ? new MasterKey(decoded[..written]) : KeyFromText(decoded[..written], setting);
+            return written == MasterKey.KeySizeBytes ? new MasterKey(decoded[..written]) : MasterKey.FromUtf8Text(decoded[..written], setting);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(decoded);
-        }
-    }
-
-    private static MasterKey KeyFromText(ReadOnlySpan<byte> ascii, string setting)
-    {
-        Span<char> text = stackalloc char[MaxKeyTextBytes];
-        try
-        {
-            if (ascii.Length > MaxKeyTextBytes)
-            {
-                throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is too long; a key is 64 hex digits or 44 characters of Base64.");
-            }
-
-            for (var i = 0; i < ascii.Length; i++)
-            {
-                if (ascii[i] > 0x7F)
-                {
-                    throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master key in {setting} contains characters outside ASCII; a key is 64 hex digits or Base64 of 32 bytes.");
-                }
-
-                text[i] = (char)ascii[i];
-            }
-
-            return MasterKey.FromText(text[..ascii.Length], setting);
-        }
-        finally
-        {
-            MemoryMarshal.AsBytes(text).Clear();
         }
     }
 }

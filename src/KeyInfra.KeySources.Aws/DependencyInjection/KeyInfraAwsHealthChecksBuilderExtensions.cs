@@ -1,5 +1,6 @@
 using KeyInfra.HealthChecks;
-using KeyInfra.KeySources.Aws.HealthChecks;
+using KeyInfra.KeySources.Aws;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -25,7 +26,7 @@ public static class KeyInfraAwsHealthChecksBuilderExtensions
         }
 
         builder.Services.AddSingleton<Registered>();
-        builder.AddCheck<AwsSecretsManagerHealthCheck>(SecretsManagerName, tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag]);
+        builder.Add(new HealthCheckRegistration(SecretsManagerName, sp => new MasterKeySourceHealthCheck(sp.GetRequiredService<AwsSecretsManagerMasterKeySource>(), "AWS Secrets Manager"), failureStatus: null, tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag]));
         return builder;
     }
 

@@ -223,29 +223,15 @@ internal sealed class VaultClient(HttpClient http)
         }
 
         Span<byte> utf8 = stackalloc byte[MaxKeyTextBytes];
-        Span<char> text = stackalloc char[MaxKeyTextBytes];
-        var written = 0;
         try
         {
             var reader = new Utf8JsonReader(raw);
             reader.Read();
-            written = reader.CopyString(utf8);
-            for (var i = 0; i < written; i++)
-            {
-                if (utf8[i] > 0x7F)
-                {
-                    throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master key in {setting} contains characters outside ASCII; a key is 64 hex digits or Base64 of 32 bytes.");
-                }
-
-                text[i] = (char)utf8[i];
-            }
-
-            return MasterKey.FromText(text[..written], setting);
+            return MasterKey.FromUtf8Text(utf8[..reader.CopyString(utf8)], setting);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(utf8);
-            MemoryMarshal.AsBytes(text).Clear();
         }
     }
 

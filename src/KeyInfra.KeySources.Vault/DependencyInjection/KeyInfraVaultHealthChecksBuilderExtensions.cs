@@ -1,5 +1,6 @@
 using KeyInfra.HealthChecks;
-using KeyInfra.KeySources.Vault.HealthChecks;
+using KeyInfra.KeySources.Vault;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +27,7 @@ public static class KeyInfraVaultHealthChecksBuilderExtensions
         }
 
         builder.Services.AddSingleton<Registered>();
-        builder.AddCheck<VaultMasterKeyHealthCheck>(VaultName, tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag]);
+        builder.Add(new HealthCheckRegistration(VaultName, sp => new MasterKeySourceHealthCheck(sp.GetRequiredService<VaultMasterKeySource>(), "Vault"), failureStatus: null, tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag]));
         return builder;
     }
 

@@ -15,13 +15,13 @@ internal sealed class VaultMetrics : IDisposable
     private readonly Counter<long> _reads;
     private readonly Counter<long> _renewals;
 
-    public VaultMetrics(IMeterFactory meterFactory, Func<VaultKeySourceStatus> status, TimeProvider time)
+    public VaultMetrics(IMeterFactory meterFactory, Func<int> currentVersion, Func<DateTimeOffset?> lastSuccessAt, TimeProvider time)
     {
         _meter = meterFactory.Create(MeterName);
         _reads = _meter.CreateCounter<long>("keyinfra.vault.reads", "{read}", "Reads of the master key secret (at start and on each refresh), by outcome and error code.");
         _renewals = _meter.CreateCounter<long>("keyinfra.vault.token_renewals", "{renewal}", "Renewals of the Vault token (AppRole), by outcome.");
-        _meter.CreateObservableGauge("keyinfra.vault.secret.version", () => status().CurrentVersion, "{version}", "The secret's version that is the current master key (0 before the first read).");
-        _meter.CreateObservableGauge("keyinfra.vault.last_success.age", () => status().LastSuccessAt is { } at ? (time.GetUtcNow() - at).TotalSeconds : double.NaN, "s",
+        _meter.CreateObservableGauge("keyinfra.vault.secret.version", currentVersion, "{version}", "The secret's version that is the current master key (0 before the first read).");
+        _meter.CreateObservableGauge("keyinfra.vault.last_success.age", () => lastSuccessAt() is { } at ? (time.GetUtcNow() - at).TotalSeconds : double.NaN, "s",
             "Seconds since the secret was last read successfully; grows while refreshes fail.");
     }
 

@@ -407,7 +407,7 @@ public sealed class EnvelopeEncryptorTests
     public async Task EncryptAsync_SourceRefreshesBetweenAcquireAndWrap_WrapsUnderTheLeasedKeyIntactAndZeroesItAfter()
     {
         var oldBytes = TestMasterKeys.NewKey();
-        using var source = new RefreshingMasterKeySource("old", oldBytes);
+        using var source = new SwitchableMasterKeySource("old", oldBytes);
         var gate = new GatedKeyProvider(source);
         var plaintext = Encoding.ASCII.GetBytes("wrapped while the ring was replaced");
 
@@ -416,12 +416,12 @@ public sealed class EnvelopeEncryptorTests
         await gate.Acquired;
         source.Rotate();
         var oldKey = source.Rings[0][0];
-        var zeroedWhileLeased = RefreshingMasterKeySource.IsZeroed(oldKey);
+        var zeroedWhileLeased = SwitchableMasterKeySource.IsZeroed(oldKey);
         gate.Open();
         var ciphertext = await encryption;
 
         Assert.IsFalse(zeroedWhileLeased);
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(oldKey));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(oldKey));
         Assert.AreEqual("old", TestMasterKeys.Encryptor(source).GetMasterKeyId(ciphertext));
         // Only the real old key bytes open it: the wrap was not made under zeroed or other bytes.
         using var original = TestMasterKeys.Provider(oldBytes, id: "old");
@@ -432,7 +432,7 @@ public sealed class EnvelopeEncryptorTests
     [TestMethod]
     public async Task DecryptAsync_SourceRefreshesBetweenAcquireAndUnwrap_OpensWithTheLeasedRing()
     {
-        using var source = new RefreshingMasterKeySource("only", TestMasterKeys.NewKey());
+        using var source = new SwitchableMasterKeySource("only", TestMasterKeys.NewKey());
         var ciphertext = await TestMasterKeys.Encryptor(source).EncryptAsync(new byte[32], Context);
         var gate = new GatedKeyProvider(source);
 
@@ -443,7 +443,7 @@ public sealed class EnvelopeEncryptorTests
         gate.Open();
 
         CollectionAssert.AreEqual(new byte[32], await decryption);
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(source.Rings[0][0]));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(source.Rings[0][0]));
     }
 
     [TestMethod]
@@ -451,7 +451,7 @@ public sealed class EnvelopeEncryptorTests
     {
         const int Workers = 8;
         const int OperationsPerWorker = 60;
-        using var source = new RefreshingMasterKeySource("gen-0", TestMasterKeys.NewKey());
+        using var source = new SwitchableMasterKeySource("gen-0", TestMasterKeys.NewKey());
         var encryptor = TestMasterKeys.Encryptor(source);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -490,7 +490,7 @@ public sealed class EnvelopeEncryptorTests
         Assert.AreEqual(1 + (Workers * (OperationsPerWorker / 3)), source.RingCount);
         // No lease is left behind: every ring but the current one has been zeroed.
         var rings = source.Rings;
-        Assert.IsTrue(rings.Take(rings.Count - 1).All(r => r.All(RefreshingMasterKeySource.IsZeroed)));
-        Assert.IsFalse(rings[^1].Any(RefreshingMasterKeySource.IsZeroed));
+        Assert.IsTrue(rings.Take(rings.Count - 1).All(r => r.All(SwitchableMasterKeySource.IsZeroed)));
+        Assert.IsFalse(rings[^1].Any(SwitchableMasterKeySource.IsZeroed));
     }
 }

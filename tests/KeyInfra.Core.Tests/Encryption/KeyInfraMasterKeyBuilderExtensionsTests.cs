@@ -26,7 +26,7 @@ public sealed class KeyInfraMasterKeyBuilderExtensionsTests
         var services = new ServiceCollection();
         var builder = services.AddKeyInfrastructure().UseEnvironmentMasterKey();
 
-        builder.UseMasterKeySource(_ => new RefreshingMasterKeySource("custom", RefreshingMasterKeySource.NewKey()));
+        builder.UseMasterKeySource(_ => new SwitchableMasterKeySource("custom", SwitchableMasterKeySource.NewKey()));
 
         var source = services.Single(d => d.ServiceType == typeof(IEncryptionKeyProvider));
         Assert.IsNull(source.ImplementationType);
@@ -50,8 +50,8 @@ public sealed class KeyInfraMasterKeyBuilderExtensionsTests
     {
         var services = new ServiceCollection();
         services.AddKeyInfrastructure()
-            .UseMasterKeySource(_ => new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey()))
-            .UseMasterKeySource(_ => new RefreshingMasterKeySource("second", RefreshingMasterKeySource.NewKey()));
+            .UseMasterKeySource(_ => new SwitchableMasterKeySource("first", SwitchableMasterKeySource.NewKey()))
+            .UseMasterKeySource(_ => new SwitchableMasterKeySource("second", SwitchableMasterKeySource.NewKey()));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         var source = provider.GetRequiredService<IEncryptionKeyProvider>();
@@ -74,7 +74,7 @@ public sealed class KeyInfraMasterKeyBuilderExtensionsTests
             Assert.AreEqual("built-by-the-container", key.Id);
         }
 
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(key));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(key));
     }
 
     /// <summary>A source the container constructs, with a dependency of its own.</summary>
@@ -83,7 +83,7 @@ public sealed class KeyInfraMasterKeyBuilderExtensionsTests
         protected override ValueTask<MasterKeyRing> LoadRingAsync(CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(timeProvider);
-            return ValueTask.FromResult(new MasterKeyRing(new MasterKey(RefreshingMasterKeySource.NewKey(), "built-by-the-container")));
+            return ValueTask.FromResult(new MasterKeyRing(new MasterKey(SwitchableMasterKeySource.NewKey(), "built-by-the-container")));
         }
     }
 }

@@ -32,9 +32,9 @@ public sealed class MasterKeyRingTests
         var e = Assert.ThrowsExactly<MasterKeyException>(() => new MasterKeyRing(current, [other, notReached]));
 
         Assert.AreEqual(ErrorCodes.MasterKeyMalformed, e.ErrorCode);
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(current));
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(other));
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(notReached));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(current));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(other));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(notReached));
     }
 
     [TestMethod]
@@ -48,7 +48,7 @@ public sealed class MasterKeyRingTests
 
         Assert.AreEqual(0, ring.PreviousCount);
         Assert.AreSame(current, ring.Find(current.Id));
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(again));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(again));
     }
 
     [TestMethod]
@@ -59,8 +59,8 @@ public sealed class MasterKeyRingTests
 
         Assert.ThrowsExactly<ArgumentException>(() => new MasterKeyRing(fresh, [first.Current]));
 
-        Assert.IsFalse(RefreshingMasterKeySource.IsZeroed(first.Current));
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(fresh));
+        Assert.IsFalse(SwitchableMasterKeySource.IsZeroed(first.Current));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(fresh));
     }
 
     [TestMethod]
@@ -71,7 +71,7 @@ public sealed class MasterKeyRingTests
 
         Assert.ThrowsExactly<InvalidOperationException>(() => new MasterKeyRing(current, Failing(first)));
 
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(current));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(current));
     }
 
     [TestMethod]
@@ -92,8 +92,8 @@ public sealed class MasterKeyRingTests
 
         ring.Dispose();
 
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(current));
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(old));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(current));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(old));
     }
 
     [TestMethod]
@@ -103,7 +103,7 @@ public sealed class MasterKeyRingTests
 
         ring.Current.Dispose();
 
-        Assert.IsFalse(RefreshingMasterKeySource.IsZeroed(ring.Current));
+        Assert.IsFalse(SwitchableMasterKeySource.IsZeroed(ring.Current));
     }
 
     [TestMethod]

@@ -42,30 +42,30 @@ public sealed class MasterKeySourceBaseTests
     [TestMethod]
     public async Task Publish_WhileTwoLeasesHoldTheOldRing_ZeroesItOnlyWhenTheLastOneGoes()
     {
-        using var source = new RefreshingMasterKeySource("old", TestMasterKeys.NewKey());
+        using var source = new SwitchableMasterKeySource("old", TestMasterKeys.NewKey());
         var first = await source.AcquireRingAsync();
         var second = await source.AcquireRingAsync();
         var oldKey = first.Ring.Current;
 
         source.Rotate();
-        var afterPublish = RefreshingMasterKeySource.IsZeroed(oldKey);
+        var afterPublish = SwitchableMasterKeySource.IsZeroed(oldKey);
         first.Dispose();
-        var afterFirstRelease = RefreshingMasterKeySource.IsZeroed(oldKey);
+        var afterFirstRelease = SwitchableMasterKeySource.IsZeroed(oldKey);
         second.Dispose();
 
         Assert.IsFalse(afterPublish);
         Assert.IsFalse(afterFirstRelease);
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(oldKey));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(oldKey));
         using var current = await source.AcquireRingAsync();
         Assert.AreEqual("gen-1", current.Ring.Current.Id);
-        Assert.IsFalse(RefreshingMasterKeySource.IsZeroed(current.Ring.Current));
+        Assert.IsFalse(SwitchableMasterKeySource.IsZeroed(current.Ring.Current));
         Assert.IsNotNull(current.Ring.Find("old"));
     }
 
     [TestMethod]
     public async Task Publish_NoLeaseOnTheOldRing_ZeroesItAtOnce()
     {
-        using var source = new RefreshingMasterKeySource("old", TestMasterKeys.NewKey());
+        using var source = new SwitchableMasterKeySource("old", TestMasterKeys.NewKey());
         MasterKey oldKey;
         await using (var lease = await source.AcquireRingAsync())
         {
@@ -74,13 +74,13 @@ public sealed class MasterKeySourceBaseTests
 
         source.Rotate();
 
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(oldKey));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(oldKey));
     }
 
     [TestMethod]
     public async Task LeaseDispose_CalledTwice_ReleasesOnce()
     {
-        using var source = new RefreshingMasterKeySource("old", TestMasterKeys.NewKey());
+        using var source = new SwitchableMasterKeySource("old", TestMasterKeys.NewKey());
         var kept = await source.AcquireRingAsync();
         var twice = await source.AcquireRingAsync();
 
@@ -89,10 +89,10 @@ public sealed class MasterKeySourceBaseTests
         await twice.DisposeAsync();
         source.Rotate();
 
-        Assert.IsFalse(RefreshingMasterKeySource.IsZeroed(kept.Ring.Current));
+        Assert.IsFalse(SwitchableMasterKeySource.IsZeroed(kept.Ring.Current));
         Assert.ThrowsExactly<ObjectDisposedException>(() => twice.Ring);
         kept.Dispose();
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(source.Rings[0][0]));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(source.Rings[0][0]));
     }
 
     [TestMethod]
@@ -114,21 +114,21 @@ public sealed class MasterKeySourceBaseTests
 
         Assert.ThrowsExactly<ObjectDisposedException>(() => source.PublishRing(ring));
 
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(ring.Current));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(ring.Current));
     }
 
     [TestMethod]
     public async Task Dispose_RingStillLeased_ZeroesItWhenTheLeaseGoesAndRefusesNewLeases()
     {
-        var source = new RefreshingMasterKeySource("only", TestMasterKeys.NewKey());
+        var source = new SwitchableMasterKeySource("only", TestMasterKeys.NewKey());
         var lease = await source.AcquireRingAsync();
 
         source.Dispose();
-        var whileLeased = RefreshingMasterKeySource.IsZeroed(lease.Ring.Current);
+        var whileLeased = SwitchableMasterKeySource.IsZeroed(lease.Ring.Current);
         lease.Dispose();
 
         Assert.IsFalse(whileLeased);
-        Assert.IsTrue(RefreshingMasterKeySource.IsZeroed(source.Rings[0][0]));
+        Assert.IsTrue(SwitchableMasterKeySource.IsZeroed(source.Rings[0][0]));
         await Assert.ThrowsExactlyAsync<ObjectDisposedException>(async () => await source.AcquireRingAsync());
     }
 

@@ -213,14 +213,14 @@ public sealed class MasterKeyLifecycleTests
     [TestMethod]
     public async Task CurrentKeyChanges_ToANewKey_IsValidatedAndItsCheckStoredBeforeItWraps()
     {
-        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        using var source = new SwitchableMasterKeySource("first", SwitchableMasterKeySource.NewKey());
         await using var host = await StartAsync(source);
         try
         {
             var keys = host.Get<IKeyStore>();
             var before = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "before"));
 
-            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            source.MakeCurrent("second", SwitchableMasterKeySource.NewKey());
             var after = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "after"));
 
             var checks = (await host.Get<IMasterKeyRepository>().ListAsync()).Select(c => c.KeyId).Order(StringComparer.Ordinal).ToList();
@@ -245,7 +245,7 @@ public sealed class MasterKeyLifecycleTests
     public async Task CurrentKeyUnchanged_ManyWrites_ValidatedOncePerCurrentKey()
     {
         var collector = new LogCapture();
-        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        using var source = new SwitchableMasterKeySource("first", SwitchableMasterKeySource.NewKey());
         await using var host = await KeyInfraTestHost.StartAsync(services: s => s
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(collector))
             .AddKeyInfrastructure().UseMasterKeySource(_ => source));
@@ -257,7 +257,7 @@ public sealed class MasterKeyLifecycleTests
                 await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"first-{i}"));
             }
 
-            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            source.MakeCurrent("second", SwitchableMasterKeySource.NewKey());
             for (var i = 0; i < 3; i++)
             {
                 await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"second-{i}"));
@@ -277,18 +277,18 @@ public sealed class MasterKeyLifecycleTests
     [TestMethod]
     public async Task CurrentKeyChanges_ToAWrongKeyUnderAKnownId_RefusedWithKeyCheckFailedBeforeAnythingIsWritten()
     {
-        var first = RefreshingMasterKeySource.NewKey();
-        using var source = new RefreshingMasterKeySource("first", first);
+        var first = SwitchableMasterKeySource.NewKey();
+        using var source = new SwitchableMasterKeySource("first", first);
         await using var host = await StartAsync(source);
         try
         {
             var keys = host.Get<IKeyStore>();
             await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under-first"));
-            source.MakeCurrent("second", RefreshingMasterKeySource.NewKey());
+            source.MakeCurrent("second", SwitchableMasterKeySource.NewKey());
             await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under-second"));
             var before = Snapshot(host.DatabasePath);
 
-            source.MakeCurrent("first", RefreshingMasterKeySource.NewKey());
+            source.MakeCurrent("first", SwitchableMasterKeySource.NewKey());
             var create = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "refused")));
             var reencrypt = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => host.Get<IPrivateKeyReencryptor>().ReencryptAllAsync());
 
@@ -311,7 +311,7 @@ public sealed class MasterKeyLifecycleTests
     [TestMethod]
     public async Task CurrentKeyChanges_BetweenTheStoreCheckAndTheWrap_RefusedBeforeAnythingIsWritten()
     {
-        using var source = new RefreshingMasterKeySource("first", RefreshingMasterKeySource.NewKey());
+        using var source = new SwitchableMasterKeySource("first", SwitchableMasterKeySource.NewKey());
         var swapping = new SwapAfterNextAcquisition(source);
         await using var host = await StartAsync(source, swapping);
         try
@@ -321,7 +321,7 @@ public sealed class MasterKeyLifecycleTests
             var before = Snapshot(host.DatabasePath);
 
             // The key store checks the ring it leases first; the ring turns wrong before the encryptor leases its own.
-            swapping.AfterNextAcquisition = () => source.MakeCurrent("first", RefreshingMasterKeySource.NewKey());
+            swapping.AfterNextAcquisition = () => source.MakeCurrent("first", SwitchableMasterKeySource.NewKey());
             var e = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "refused")));
 
             Assert.AreEqual(ErrorCodes.MasterKeyCheckFailed, e.ErrorCode);
@@ -335,7 +335,7 @@ public sealed class MasterKeyLifecycleTests
     }
 
     /// <summary>A host whose master key source is <paramref name="source"/> (or <paramref name="provider"/> in front of it); the container disposes it with the host.</summary>
-    private static Task<KeyInfraTestHost> StartAsync(RefreshingMasterKeySource source, IEncryptionKeyProvider? provider = null)
+    private static Task<KeyInfraTestHost> StartAsync(SwitchableMasterKeySource source, IEncryptionKeyProvider? provider = null)
         => KeyInfraTestHost.StartAsync(services: s => s.AddKeyInfrastructure().UseMasterKeySource(_ => provider ?? source));
 
     private static string Snapshot(string databasePath)

@@ -9,7 +9,7 @@ namespace KeyInfra.Tests;
 /// ring whenever a test says so, like a Vault or KMS source that refreshes. Every ring it builds is kept, so tests
 /// can tell whose keys were zeroed. Shared by the test projects (linked like MSTestSettings.cs).
 /// </summary>
-internal sealed class RefreshingMasterKeySource : MasterKeySourceBase
+internal sealed class SwitchableMasterKeySource : MasterKeySourceBase
 {
     private readonly Lock _lock = new();
     private readonly List<(string Id, byte[] Key)> _older = [];
@@ -17,7 +17,7 @@ internal sealed class RefreshingMasterKeySource : MasterKeySourceBase
     private (string Id, byte[] Key) _current;
     private int _generation;
 
-    public RefreshingMasterKeySource(string id, byte[] key)
+    public SwitchableMasterKeySource(string id, byte[] key)
     {
         _current = (id, key.ToArray());
     }

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using KeyInfra.Encryption;
+using KeyInfra.Errors;
+using KeyInfra.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace KeyInfra.Core.Tests.Encryption;
+
+[TestClass]
+public sealed class RefreshingMasterKeySourceTests
+{
+    [TestMethod]
+    public async Task Refresh_NewRing_IsPublishedAndStatusNamesItsKey()
+    {
+        using var source = new ScriptedSource();
+        using (var first = await source.AcquireRingAsync())
+        {
+            Assert.AreEqual("key-a", first.Ring.Current.Id);
+        }
+
+        source.Next = () => Task.FromResult<MasterKeyRing?>(Ring("key-b", "key-a"));
+        await source.RefreshAsync();
+
+        using var lease = await source.AcquireRingAsync();
+        Assert.AreEqual("key-b", lease.Ring.Current.Id);
+        Assert.IsNotNull(lease.Ring.Find("key-a"));
+        Assert.AreEqual("key-b", source.Status.CurrentKeyId);
+        Assert.IsNull(source.Status.LastFailureAt);
+    }
+
+    [TestMethod]
+    public async Task Refresh_Fails_KeepsTheLastRingRecordsTheErrorAndTheHealthIsDegraded()
+    {
+        using var source = new ScriptedSource();
+        using (await source.AcquireRingAsync())
+        {
+        }
+
+        source.Next = () => throw new MasterKeyException("KI7999", "the store is down");
+        await source.RefreshAsync();
+
+        using (var lease = await source.AcquireRingAsync())
+        {
+            Assert.AreEqual("key-a", lease.Ring.Current.Id);
+        }
+
+        Assert.AreEqual("KI7999", source.Status.LastErrorCode);
+        Assert.AreEqual(1, source.FailuresSeen);
+        var result = await Check(source);
+        Assert.AreEqual(HealthStatus.Degraded, result.Status);
+        Assert.Contains("KI7999", result.Description!);
+
+        source.Next = () => Task.FromResult<MasterKeyRing?>(null);
+        await source.RefreshAsync();
+        Assert.AreEqual(HealthStatus.Healthy, (await Check(source)).Status);
+    }
+
+    [TestMethod]
+    public async Task HealthCheck_FirstLoadFails_UnhealthyWithTheCode()
+    {
+        using var source = new ScriptedSource { First = () => throw new MasterKeyException("KI7998", "no secret") };
+
+        var result = await Check(source);
+
+        Assert.AreEqual(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("KI7998", result.Description!);
+        Assert.AreEqual("KI7998", source.Status.LastErrorCode);
+    }
+
+    [TestMethod]
+    public async Task Timer_RefreshInterval_RefreshesOnItsOwn()
+    {
+        using var source = new ScriptedSource(TimeSpan.FromMilliseconds(100));
+        using (await source.AcquireRingAsync())
+        {
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (source.Refreshes < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.IsGreaterThanOrEqualTo(2, source.Refreshes);
+    }
+
+    [TestMethod]
+    public async Task Dispose_StopsRefreshing()
+    {
+        var source = new ScriptedSource(TimeSpan.FromMilliseconds(100));
+        using (await source.AcquireRingAsync())
+        {
+        }
+
+        source.Dispose();
+        var after = source.Refreshes;
+        await Task.Delay(400);
+
+        Assert.IsLessThanOrEqualTo(after + 1, source.Refreshes);
+    }
+
+    private static Task<HealthCheckResult> Check(RefreshingMasterKeySource source)
+    {
+        var check = new MasterKeySourceHealthCheck(source, "the scripted store");
+        return check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("test", check, HealthStatus.Unhealthy, null) });
+    }
+
+    private static MasterKeyRing Ring(string current, params string[] previous)
+        => new(new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), current), previous.Select(id => new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), id)));
+
+    private sealed class ScriptedSource(TimeSpan? interval = null) : RefreshingMasterKeySource(interval ?? TimeSpan.Zero)
+    {
+        private int _refreshes;
+
+        public Func<Task<MasterKeyRing>> First { get; init; } = () => Task.FromResult(Ring("key-a"));
+
+        public Func<Task<MasterKeyRing?>> Next { get; set; } = () => Task.FromResult<MasterKeyRing?>(null);
+
+        public int Refreshes => Volatile.Read(ref _refreshes);
+
+        public int FailuresSeen { get; private set; }
+
+        protected override Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken) => First();
+
+        protected override Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _refreshes);
+            return Next();
+        }
+
+        protected override void OnRefreshFailed(MasterKeyException exception) => FailuresSeen++;
+    }
+}
