@@ -19,4 +19,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Debug, Message = "AWS Secrets Manager secret {Secret} has no version in stage {Stage}; no previous key from it.")]
     public static partial void NoPreviousVersion(ILogger logger, string secret, string stage);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Information, Message = "Decrypted the master key with AWS KMS key {KmsKeyId} for deployment '{Deployment}' (key id {KeyId}), with {PreviousCount} previous key(s).")]
+    public static partial void KmsLoaded(ILogger logger, string kmsKeyId, string deployment, string keyId, int previousCount);
+
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Warning, Message = "AWS KMS key {KmsKeyId} no longer decrypts the master key ({ErrorCode}); the key already decrypted stays in use until the process stops. {Reason}")]
+    public static partial void KmsCheckFailed(ILogger logger, string kmsKeyId, string errorCode, string reason);
 }

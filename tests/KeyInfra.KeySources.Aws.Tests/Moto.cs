@@ -85,6 +85,17 @@ public static class Moto
     public static async Task<string> PutSecretValueAsync(string name, string text)
         => (await CallAsync("PutSecretValue", new JsonObject { ["SecretId"] = name, ["SecretString"] = text }))["VersionId"]!.GetValue<string>();
 
+    /// <summary>A KMS client on moto, signing with <paramref name="credentials"/> (the admin's by default).</summary>
+    public static Amazon.KeyManagementService.AmazonKeyManagementServiceClient Kms(AWSCredentials? credentials = null)
+        => new(credentials ?? Admin, new Amazon.KeyManagementService.AmazonKeyManagementServiceConfig { ServiceURL = Url.ToString(), AuthenticationRegion = Region, MaxErrorRetry = 0 });
+
+    /// <summary>Creates a symmetric KMS key (signed as the admin); returns its id.</summary>
+    public static async Task<string> CreateKmsKeyAsync()
+    {
+        using var kms = Kms();
+        return (await kms.CreateKeyAsync(new Amazon.KeyManagementService.Model.CreateKeyRequest { Description = "KeyInfra test" })).KeyMetadata.KeyId;
+    }
+
     public static string NewName(string prefix) => $"keyinfra/{prefix}/{Guid.NewGuid():N}";
 
     private static async Task<JsonNode> CallAsync(string action, JsonObject body)

@@ -38,6 +38,29 @@ public static class KeyInfraAwsBuilderExtensions
         return Register(builder);
     }
 
+    /// <summary>
+    /// Makes a data key encrypted by AWS KMS the host's master key source (see <see cref="AwsKmsMasterKeyOptions"/>),
+    /// replacing any source registered before: KMS decrypts it at start under the deployment's encryption context, and a
+    /// failure then fails the start (KI7101–KI7105, KI2002). Make the encrypted data key once with
+    /// <see cref="AwsKmsDataKeys.GenerateAsync"/>.
+    /// </summary>
+    /// <param name="builder">The KeyInfra builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseAwsKmsMasterKey(this IKeyInfrastructureBuilder builder, Action<AwsKmsMasterKeyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<AwsKmsMasterKeyOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsKmsMasterKeyOptions>, AwsKmsMasterKeyOptionsValidator>());
+        services.TryAddSingleton(sp => new AwsKmsMasterKeySource(
+            sp.GetRequiredService<IOptions<AwsKmsMasterKeyOptions>>(),
+            sp.GetRequiredService<ILogger<AwsKmsMasterKeySource>>(),
+            sp.GetService<TimeProvider>()));
+        return builder.UseMasterKeySource<IEncryptionKeyProvider>(sp => sp.GetRequiredService<AwsKmsMasterKeySource>());
+    }
+
     private static IKeyInfrastructureBuilder Register(IKeyInfrastructureBuilder builder)
     {
         var services = builder.Services;

@@ -16,6 +16,9 @@ public static class AwsErrorCodes
     /// <summary>The secret, its version or stage, or its JSON field does not exist (<c>ResourceNotFoundException</c>), or the secret is scheduled for deletion.</summary>
     public const string SecretNotFound = "KI7103";
 
+    /// <summary>KMS refused to decrypt the data key: the ciphertext was changed or made for another deployment or key (<c>InvalidCiphertextException</c>), or the KMS key is disabled or pending deletion.</summary>
+    public const string DataKeyRefused = "KI7104";
+
     /// <summary>AWS answered something this client does not understand (an unexpected error or body).</summary>
     public const string BadResponse = "KI7105";
 }
