@@ -94,7 +94,7 @@ step "the README quick start built and printed Valid"
 # of its own (its usings first), with #line pointing compiler errors at the Markdown file and line.
 step "building the C# samples of README.md, docs/ and the package READMEs"
 samples="$work/DocSamples"
-new_app "$samples" KeyInfra.Core KeyInfra.Sqlite KeyInfra.PostgreSql KeyInfra.Pkcs11 KeyInfra.KeySources.Vault KeyInfra.KeySources.Aws
+new_app "$samples" KeyInfra.Core KeyInfra.Sqlite KeyInfra.PostgreSql KeyInfra.Pkcs11 KeyInfra.KeySources.Vault KeyInfra.KeySources.Aws KeyInfra.KeySources.Azure
 for package in OpenTelemetry.Extensions.Hosting OpenTelemetry.Exporter.OpenTelemetryProtocol; do
     dotnet add "$samples" package "$package" --version "$opentelemetry_version" --no-restore >/dev/null || fail "dotnet add package $package"
 done
