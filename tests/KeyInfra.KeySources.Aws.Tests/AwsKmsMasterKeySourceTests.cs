@@ -10,6 +10,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using static KeyInfra.KeySources.Aws.Tests.SourceAssert;
+
 namespace KeyInfra.KeySources.Aws.Tests;
 
 [TestClass]
@@ -178,6 +180,4 @@ public sealed class AwsKmsMasterKeySourceTests
         return host;
     }
 
-    private static Task<MasterKeyException> AcquireFailsAsync(ServiceProvider services)
-        => Assert.ThrowsExactlyAsync<MasterKeyException>(() => services.GetRequiredService<IEncryptionKeyProvider>().AcquireRingAsync().AsTask());
 }

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using static KeyInfra.KeySources.Aws.Tests.SourceAssert;
+
 namespace KeyInfra.KeySources.Aws.Tests;
 
 [TestClass]
@@ -241,22 +243,5 @@ public sealed class AwsSecretsManagerMasterKeySourceTests
         services.AddKeyInfrastructure().UseAwsSecretsManagerMasterKey(options);
         services.AddHealthChecks().AddKeyInfrastructureAwsSecretsManager();
         return services.BuildServiceProvider();
-    }
-
-    private static Task<MasterKeyException> AcquireFailsAsync(ServiceProvider services)
-        => Assert.ThrowsExactlyAsync<MasterKeyException>(() => services.GetRequiredService<IEncryptionKeyProvider>().AcquireRingAsync().AsTask());
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

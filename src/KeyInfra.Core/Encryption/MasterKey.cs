@@ -127,6 +127,44 @@ public sealed class MasterKey : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a key from a JSON string value of a secret store's answer (a field of Vault's <c>data.data</c>, AWS's
+    /// <c>SecretString</c>…): the raw value is unescaped into a stack buffer and read as
+    /// <see cref="FromUtf8Text"/> reads it, so no <see cref="string"/> ever holds the key; the buffer is zeroed.
+    /// </summary>
+    /// <param name="value">A JSON string element.</param>
+    /// <param name="setting">Names where the value came from in error messages; never the value.</param>
+    /// <param name="id">The key's id; by default its fingerprint.</param>
+    /// <returns>The key; the caller owns it.</returns>
+    /// <exception cref="Errors.MasterKeyException">KI2002: not a string, or not a 32-byte key in hex or Base64.</exception>
+    public static MasterKey FromJsonString(System.Text.Json.JsonElement value, string setting, string? id = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(setting);
+        const int MaxText = 256;
+        if (value.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is not a JSON string; it must hold the key as 64 hex digits or Base64 of 32 bytes.");
+        }
+
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length > MaxText)
+        {
+            throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {raw.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
+        }
+
+        Span<byte> utf8 = stackalloc byte[MaxText];
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(raw);
+            reader.Read();
+            return FromUtf8Text(utf8[..reader.CopyString(utf8)], setting, id);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(utf8);
+        }
+    }
+
     /// <summary>The key's id, written into every ciphertext it wraps.</summary>
     public string Id { get; }
 

@@ -161,7 +161,7 @@ internal sealed class SecretsManagerClient(HttpClient http, Uri endpoint)
             var setting = $"AWS Secrets Manager secret {secret}, version {versionId}";
             if (root.TryGetProperty("SecretString", out var text) && text.ValueKind == JsonValueKind.String)
             {
-                return new SecretsManagerSecretKey(versionId, options.JsonField is null ? KeyFromJsonString(text, setting) : KeyFromJsonField(text, options.JsonField, setting));
+                return new SecretsManagerSecretKey(versionId, options.JsonField is null ? MasterKey.FromJsonString(text, setting) : KeyFromJsonField(text, options.JsonField, setting));
             }
 
             if (root.TryGetProperty("SecretBinary", out var binary) && binary.ValueKind == JsonValueKind.String)
@@ -170,28 +170,6 @@ internal sealed class SecretsManagerClient(HttpClient http, Uri endpoint)
             }
 
             throw new MasterKeyException(AwsErrorCodes.BadResponse, $"AWS's answer for {setting} ({version}) has neither SecretString nor SecretBinary.");
-        }
-    }
-
-    // A JSON string, unescaped into a stack buffer and read as key text.
-    private static MasterKey KeyFromJsonString(JsonElement value, string setting)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length > MaxKeyTextBytes)
-        {
-            throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {raw.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
-        }
-
-        Span<byte> utf8 = stackalloc byte[MaxKeyTextBytes];
-        try
-        {
-            var reader = new Utf8JsonReader(raw);
-            reader.Read();
-            return MasterKey.FromUtf8Text(utf8[..reader.CopyString(utf8)], setting);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(utf8);
         }
     }
 
@@ -228,7 +206,7 @@ internal sealed class SecretsManagerClient(HttpClient http, Uri endpoint)
                     throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"Field '{field}' of {setting} is not a string; it must hold the key as 64 hex digits or Base64 of 32 bytes.");
                 }
 
-                return KeyFromJsonString(key, setting);
+                return MasterKey.FromJsonString(key, setting);
             }
         }
         finally

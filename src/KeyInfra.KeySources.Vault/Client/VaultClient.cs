@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -25,8 +24,6 @@ internal sealed class VaultClient(HttpClient http)
 
     /// <summary>The largest answer read; Vault's answers for these calls are a few kilobytes.</summary>
     public const int MaxResponseBytes = 1024 * 1024;
-
-    private const int MaxKeyTextBytes = 256;
 
     /// <summary>Reads version <paramref name="version"/> (the newest when <c>null</c>) of the secret's field as a master key.</summary>
     /// <exception cref="VaultRequestException">Vault answered an error status.</exception>
@@ -209,29 +206,7 @@ internal sealed class VaultClient(HttpClient http)
                 throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"Field '{options.Field}' of Vault secret {options.Mount}/{options.Path} (version {version}) is not a string; it must hold the key as 64 hex digits or Base64 of 32 bytes.");
             }
 
-            return new VaultSecretKey(version, DecodeKey(field, $"Vault secret {secret}, version {version}"));
-        }
-    }
-
-    // The raw JSON string, unescaped into a stack buffer and read as key text; every buffer is zeroed.
-    private static MasterKey DecodeKey(JsonElement field, string setting)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(field);
-        if (raw.Length > MaxKeyTextBytes)
-        {
-            throw new MasterKeyException(ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {raw.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
-        }
-
-        Span<byte> utf8 = stackalloc byte[MaxKeyTextBytes];
-        try
-        {
-            var reader = new Utf8JsonReader(raw);
-            reader.Read();
-            return MasterKey.FromUtf8Text(utf8[..reader.CopyString(utf8)], setting);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(utf8);
+            return new VaultSecretKey(version, MasterKey.FromJsonString(field, $"Vault secret {secret}, version {version}"));
         }
     }
 
