@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
 using Amazon;
@@ -25,8 +26,8 @@ internal sealed class AwsKmsMasterKeySource : RefreshingMasterKeySource
     private readonly ILogger<AwsKmsMasterKeySource> _logger;
     private AmazonKeyManagementServiceClient? _kms;
 
-    public AwsKmsMasterKeySource(IOptions<AwsKmsMasterKeyOptions> options, ILogger<AwsKmsMasterKeySource> logger, TimeProvider? time = null)
-        : base(options.Value.RefreshInterval, time)
+    public AwsKmsMasterKeySource(IOptions<AwsKmsMasterKeyOptions> options, ILogger<AwsKmsMasterKeySource> logger, IMeterFactory? meterFactory = null, TimeProvider? time = null)
+        : base(options.Value.RefreshInterval, time, meterFactory, "aws-kms")
     {
         _options = options.Value;
         _logger = logger;

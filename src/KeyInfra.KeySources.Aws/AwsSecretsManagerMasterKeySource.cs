@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Amazon;
 using Amazon.Runtime;
@@ -29,8 +30,8 @@ internal sealed class AwsSecretsManagerMasterKeySource : RefreshingMasterKeySour
     private SecretsManagerClient? _client;
     private string? _currentVersionId;
 
-    public AwsSecretsManagerMasterKeySource(IOptions<AwsSecretsManagerMasterKeyOptions> options, ILogger<AwsSecretsManagerMasterKeySource> logger, TimeProvider? time = null)
-        : base(options.Value.RefreshInterval, time)
+    public AwsSecretsManagerMasterKeySource(IOptions<AwsSecretsManagerMasterKeyOptions> options, ILogger<AwsSecretsManagerMasterKeySource> logger, IMeterFactory? meterFactory = null, TimeProvider? time = null)
+        : base(options.Value.RefreshInterval, time, meterFactory, "aws-secrets-manager")
     {
         _options = options.Value;
         _logger = logger;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Azure;
 using Azure.Core;
@@ -28,8 +29,8 @@ internal sealed class AzureKeyVaultMasterKeySource : RefreshingMasterKeySource
     private readonly HashSet<string> _versions = new(StringComparer.Ordinal);
     private string? _currentVersion;
 
-    public AzureKeyVaultMasterKeySource(IOptions<AzureKeyVaultMasterKeyOptions> options, ILogger<AzureKeyVaultMasterKeySource> logger, TimeProvider? time = null)
-        : base(options.Value.RefreshInterval, time)
+    public AzureKeyVaultMasterKeySource(IOptions<AzureKeyVaultMasterKeyOptions> options, ILogger<AzureKeyVaultMasterKeySource> logger, IMeterFactory? meterFactory = null, TimeProvider? time = null)
+        : base(options.Value.RefreshInterval, time, meterFactory, "azure-key-vault")
     {
         _options = options.Value;
         _logger = logger;

@@ -35,7 +35,7 @@ internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
     private ITimer? _renewTimer;
 
     public VaultMasterKeySource(IOptions<VaultMasterKeyOptions> options, IHttpClientFactory httpClients, ILogger<VaultMasterKeySource> logger, IMeterFactory meterFactory, TimeProvider? time = null)
-        : base(options.Value.RefreshInterval, time)
+        : base(options.Value.RefreshInterval, time, meterFactory, "vault")
     {
         _options = options;
         _httpClients = httpClients;

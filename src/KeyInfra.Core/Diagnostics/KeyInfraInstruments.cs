@@ -72,6 +72,18 @@ public static class KeyInfraInstruments
     /// </summary>
     public const string KeyChangeResetReasonTag = "keyinfra.key_changes.reset_reason";
 
+    /// <summary>Counter: reads of a refreshing master key source's keys (the first load and each refresh), by source, kind and outcome.</summary>
+    public const string MasterKeySourceReads = "keyinfra.master_key_source.reads";
+
+    /// <summary>Observable gauge, seconds: since a refreshing master key source last read its keys successfully; grows while refreshes fail.</summary>
+    public const string MasterKeySourceLastSuccessAge = "keyinfra.master_key_source.last_success.age";
+
+    /// <summary>Tag: the master key source (<c>vault</c>, <c>aws-secrets-manager</c>, <c>aws-kms</c>, <c>azure-key-vault</c>, …).</summary>
+    public const string MasterKeySourceTag = "keyinfra.master_key_source.name";
+
+    /// <summary>Tag: <c>load</c> (the first read) or <c>refresh</c>.</summary>
+    public const string MasterKeySourceReadKindTag = "keyinfra.master_key_source.read_kind";
+
     /// <summary>Tag: the verification's result, the <c>VerificationStatus</c> in snake case (<c>valid</c>, <c>invalid_signature</c>, <c>key_not_found</c>, …).</summary>
     public const string VerificationResultTag = "keyinfra.verification.result";
 

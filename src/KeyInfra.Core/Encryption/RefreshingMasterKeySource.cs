@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
 
 namespace KeyInfra.Encryption;
@@ -20,6 +22,8 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeSpan _refreshInterval;
+    private readonly Counter<long>? _reads;
+    private readonly KeyValuePair<string, object?> _sourceTag;
     private MasterKeySourceStatus _status = MasterKeySourceStatus.Initial;
     private ITimer? _timer;
 
@@ -28,10 +32,30 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
     /// <param name="time">The clock and timers; the system's by default.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="refreshInterval"/> is negative.</exception>
     protected RefreshingMasterKeySource(TimeSpan refreshInterval, TimeProvider? time = null)
+        : this(refreshInterval, time, meterFactory: null, sourceName: string.Empty)
+    {
+    }
+
+    /// <summary>Creates the source, with its instruments on the <c>KeyInfra</c> meter of <paramref name="meterFactory"/>.</summary>
+    /// <param name="refreshInterval">How often the keys are read again; <see cref="TimeSpan.Zero"/> for never.</param>
+    /// <param name="time">The clock and timers; the system's by default.</param>
+    /// <param name="meterFactory">The host's meter factory; <c>null</c> for no instruments.</param>
+    /// <param name="sourceName">The source's name in the <see cref="KeyInfraInstruments.MasterKeySourceTag"/> tag (a fixed, lowercase word).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="refreshInterval"/> is negative.</exception>
+    protected RefreshingMasterKeySource(TimeSpan refreshInterval, TimeProvider? time, IMeterFactory? meterFactory, string sourceName)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(refreshInterval, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(sourceName);
         _refreshInterval = refreshInterval;
         Time = time ?? TimeProvider.System;
+        _sourceTag = new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeySourceTag, sourceName);
+        if (meterFactory is not null)
+        {
+            var meter = meterFactory.Create(KeyInfraInstruments.MeterName);
+            _reads = meter.CreateCounter<long>(KeyInfraInstruments.MasterKeySourceReads, "{read}", "Reads of a master key source's keys (the first load and each refresh), by outcome.");
+            meter.CreateObservableGauge(KeyInfraInstruments.MasterKeySourceLastSuccessAge, ObserveLastSuccessAge, "s",
+                "Seconds since the master key source last read its keys successfully; grows while refreshes fail.");
+        }
     }
 
     /// <summary>What the source last did.</summary>
@@ -65,10 +89,12 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
             }
 
             Succeeded(ring?.Current.Id ?? Status.CurrentKeyId);
+            Count("refresh", null);
         }
         catch (MasterKeyException ex)
         {
             Failed(ex);
+            Count("refresh", ex.ErrorCode);
             OnRefreshFailed(ex);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
@@ -89,6 +115,7 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
         {
             var ring = await ReadRingAsync(cancellationToken).ConfigureAwait(false);
             Succeeded(ring.Current.Id);
+            Count("load", null);
             if (_refreshInterval > TimeSpan.Zero && _timer is null)
             {
                 _timer = Time.CreateTimer(_ => _ = RefreshAsync(), null, _refreshInterval, _refreshInterval);
@@ -99,6 +126,7 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
         catch (MasterKeyException ex)
         {
             Failed(ex);
+            Count("load", ex.ErrorCode);
             throw;
         }
         finally
@@ -144,6 +172,27 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Count(string kind, string? errorCode)
+    {
+        var kindTag = new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeySourceReadKindTag, kind);
+        if (errorCode is null)
+        {
+            _reads?.Add(1, _sourceTag, kindTag);
+        }
+        else
+        {
+            _reads?.Add(1, _sourceTag, kindTag, new KeyValuePair<string, object?>(KeyInfraInstruments.ErrorTypeTag, errorCode));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveLastSuccessAge()
+    {
+        if (Status.LastSuccessAt is { } at)
+        {
+            yield return new Measurement<double>((Time.GetUtcNow() - at).TotalSeconds, _sourceTag);
+        }
     }
 
     private void Succeeded(string? keyId) => Volatile.Write(ref _status, new MasterKeySourceStatus(keyId, Time.GetUtcNow(), null, null, null));

@@ -57,6 +57,7 @@ public static class KeyInfraAwsBuilderExtensions
         services.TryAddSingleton(sp => new AwsKmsMasterKeySource(
             sp.GetRequiredService<IOptions<AwsKmsMasterKeyOptions>>(),
             sp.GetRequiredService<ILogger<AwsKmsMasterKeySource>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<TimeProvider>()));
         return builder.UseMasterKeySource<IEncryptionKeyProvider>(sp => sp.GetRequiredService<AwsKmsMasterKeySource>());
     }
@@ -69,6 +70,7 @@ public static class KeyInfraAwsBuilderExtensions
         services.TryAddSingleton(sp => new AwsSecretsManagerMasterKeySource(
             sp.GetRequiredService<IOptions<AwsSecretsManagerMasterKeyOptions>>(),
             sp.GetRequiredService<ILogger<AwsSecretsManagerMasterKeySource>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<TimeProvider>()));
         return builder.UseMasterKeySource<IEncryptionKeyProvider>(sp => sp.GetRequiredService<AwsSecretsManagerMasterKeySource>());
     }

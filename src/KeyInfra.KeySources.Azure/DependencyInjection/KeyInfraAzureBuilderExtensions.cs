@@ -32,6 +32,7 @@ public static class KeyInfraAzureBuilderExtensions
         services.TryAddSingleton(sp => new AzureKeyVaultMasterKeySource(
             sp.GetRequiredService<IOptions<AzureKeyVaultMasterKeyOptions>>(),
             sp.GetRequiredService<ILogger<AzureKeyVaultMasterKeySource>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetService<TimeProvider>()));
         return builder.UseMasterKeySource<IEncryptionKeyProvider>(sp => sp.GetRequiredService<AzureKeyVaultMasterKeySource>());
     }

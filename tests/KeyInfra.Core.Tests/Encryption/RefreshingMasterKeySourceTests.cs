@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KeyInfra.Core.Tests.Encryption;
@@ -99,6 +102,37 @@ public sealed class RefreshingMasterKeySourceTests
         Assert.IsLessThanOrEqualTo(after + 1, source.Refreshes);
     }
 
+    [TestMethod]
+    public async Task Metrics_LoadAndAFailedRefresh_CountedBySourceKindAndErrorCode()
+    {
+        await using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var reads = new List<(long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == KeyInfraInstruments.MasterKeySourceReads)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => reads.Add((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+        using var source = new ScriptedSource(meterFactory: provider.GetRequiredService<IMeterFactory>());
+        using (await source.AcquireRingAsync())
+        {
+        }
+
+        source.Next = () => throw new MasterKeyException("KI7999", "down");
+        await source.RefreshAsync();
+
+        Assert.HasCount(2, reads);
+        Assert.AreEqual("scripted", reads[0].Tags[KeyInfraInstruments.MasterKeySourceTag]);
+        Assert.AreEqual("load", reads[0].Tags[KeyInfraInstruments.MasterKeySourceReadKindTag]);
+        Assert.IsFalse(reads[0].Tags.ContainsKey(KeyInfraInstruments.ErrorTypeTag));
+        Assert.AreEqual("refresh", reads[1].Tags[KeyInfraInstruments.MasterKeySourceReadKindTag]);
+        Assert.AreEqual("KI7999", reads[1].Tags[KeyInfraInstruments.ErrorTypeTag]);
+    }
+
     private static Task<HealthCheckResult> Check(RefreshingMasterKeySource source)
     {
         var check = new MasterKeySourceHealthCheck(source, "the scripted store");
@@ -108,7 +142,8 @@ public sealed class RefreshingMasterKeySourceTests
     private static MasterKeyRing Ring(string current, params string[] previous)
         => new(new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), current), previous.Select(id => new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), id)));
 
-    private sealed class ScriptedSource(TimeSpan? interval = null) : RefreshingMasterKeySource(interval ?? TimeSpan.Zero)
+    private sealed class ScriptedSource(TimeSpan? interval = null, IMeterFactory? meterFactory = null)
+        : RefreshingMasterKeySource(interval ?? TimeSpan.Zero, null, meterFactory, "scripted")
     {
         private int _refreshes;
 
