@@ -39,7 +39,8 @@ internal sealed class AwsSecretsManagerMasterKeySource : RefreshingMasterKeySour
 
     protected override async Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken)
     {
-        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
+        var ring = await RingAsync(current, cancellationToken).ConfigureAwait(false);
         var secret = SecretsManagerClient.Describe(_options);
         Log.Loaded(_logger, secret, _currentVersionId!, ring.Current.Id, ring.PreviousCount);
         return ring;
@@ -48,14 +49,13 @@ internal sealed class AwsSecretsManagerMasterKeySource : RefreshingMasterKeySour
     protected override async Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
     {
         var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
-        var unchanged = string.Equals(current.VersionId, _currentVersionId, StringComparison.Ordinal) && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
-        current.Key.Dispose();
-        if (unchanged)
+        if (string.Equals(current.VersionId, _currentVersionId, StringComparison.Ordinal) && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal))
         {
+            current.Key.Dispose();
             return null;
         }
 
-        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var ring = await RingAsync(current, cancellationToken).ConfigureAwait(false);
         var secret = SecretsManagerClient.Describe(_options);
         Log.NewVersion(_logger, secret, _currentVersionId!, ring.Current.Id);
         return ring;
@@ -122,10 +122,9 @@ internal sealed class AwsSecretsManagerMasterKeySource : RefreshingMasterKeySour
         return new ResilienceHandler(pipeline.Build()) { InnerHandler = signing };
     }
 
-    // The current version, the previous stage's, and every version this process used before.
-    private async Task<MasterKeyRing> ReadAllAsync(CancellationToken cancellationToken)
+    // The ring of the current version (the ring owns its key), the previous stage's, and every version this process used before.
+    private async Task<MasterKeyRing> RingAsync(SecretsManagerSecretKey current, CancellationToken cancellationToken)
     {
-        var current = await ReadAsync(_options.VersionId, _options.VersionStage, cancellationToken).ConfigureAwait(false);
         var keys = new List<MasterKey> { current.Key };
         var versions = new HashSet<string>(StringComparer.Ordinal) { current.VersionId };
         try

@@ -48,7 +48,8 @@ internal sealed class AzureKeyVaultMasterKeySource : RefreshingMasterKeySource
 
     protected override async Task<MasterKeyRing> ReadRingAsync(CancellationToken cancellationToken)
     {
-        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var (version, key) = await ReadAsync(_options.SecretVersion, cancellationToken).ConfigureAwait(false);
+        var ring = await RingAsync(version, key, cancellationToken).ConfigureAwait(false);
         Log.Loaded(_logger, Secret, _currentVersion!, ring.Current.Id, ring.PreviousCount);
         return ring;
     }
@@ -56,23 +57,22 @@ internal sealed class AzureKeyVaultMasterKeySource : RefreshingMasterKeySource
     protected override async Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
     {
         var (version, key) = await ReadAsync(_options.SecretVersion, cancellationToken).ConfigureAwait(false);
-        var unchanged = string.Equals(version, _currentVersion, StringComparison.Ordinal) && string.Equals(key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
-        key.Dispose();
-        if (unchanged)
+        if (string.Equals(version, _currentVersion, StringComparison.Ordinal) && string.Equals(key.Id, Status.CurrentKeyId, StringComparison.Ordinal))
         {
+            key.Dispose();
             return null;
         }
 
-        var ring = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var ring = await RingAsync(version, key, cancellationToken).ConfigureAwait(false);
         Log.NewVersion(_logger, Secret, _currentVersion!, ring.Current.Id);
         return ring;
     }
 
     protected override void OnRefreshFailed(MasterKeyException exception) => Log.RefreshFailed(_logger, Secret, exception.ErrorCode, exception.Message);
 
-    private async Task<MasterKeyRing> ReadAllAsync(CancellationToken cancellationToken)
+    // The ring of the current version (the ring owns its key), the configured previous versions and every version this process used.
+    private async Task<MasterKeyRing> RingAsync(string currentVersion, MasterKey current, CancellationToken cancellationToken)
     {
-        var (currentVersion, current) = await ReadAsync(_options.SecretVersion, cancellationToken).ConfigureAwait(false);
         var keys = new List<MasterKey> { current };
         var versions = new HashSet<string>(StringComparer.Ordinal) { currentVersion };
         try

@@ -19,7 +19,8 @@ namespace KeyInfra.KeySources.Vault;
 /// <remarks>
 /// <para>A refresh that finds a new version publishes a new ring: the new version becomes current and every version the
 /// process used stays as a previous key (a refresh fails rather than drop one that Vault no longer has). A refresh that
-/// fails keeps the last ring, is logged (event 5002) and counted, and shows in <c>Status</c> and the health check. The
+/// fails keeps the last ring, is logged (event 5002), counted by the base's instruments, and shows in <c>Status</c> and the
+/// health check. The
 /// first load failing fails the host's start (KI7001–KI7005, KI2002).</para>
 /// <para>Thread-safe: loads, refreshes and token renewals run one at a time, under the base's lock.</para>
 /// </remarks>
@@ -40,7 +41,7 @@ internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
         _options = options;
         _httpClients = httpClients;
         _logger = logger;
-        _metrics = new VaultMetrics(meterFactory, () => Volatile.Read(ref _currentVersion), () => Status.LastSuccessAt, Time);
+        _metrics = new VaultMetrics(meterFactory, () => Volatile.Read(ref _currentVersion));
     }
 
     /// <summary>The secret's version that is the current key; 0 before the first read.</summary>
@@ -50,50 +51,31 @@ internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
     {
         var options = _options.Value;
         var secret = VaultClient.Describe(options);
-        try
-        {
-            var (ring, version, versions) = await ReadRingAsync(options, keep: [], cancellationToken).ConfigureAwait(false);
-            _versions = versions;
-            Volatile.Write(ref _currentVersion, version);
-            _metrics.Read(errorCode: null);
-            Log.Loaded(_logger, secret, version, ring.Current.Id, ring.PreviousCount);
-            return ring;
-        }
-        catch (MasterKeyException ex)
-        {
-            _metrics.Read(ex.ErrorCode);
-            throw;
-        }
+        var current = await ReadCurrentAsync(options, cancellationToken).ConfigureAwait(false);
+        var (ring, versions) = await RingAsync(options, current, keep: [], cancellationToken).ConfigureAwait(false);
+        _versions = versions;
+        Volatile.Write(ref _currentVersion, current.Version);
+        Log.Loaded(_logger, secret, current.Version, ring.Current.Id, ring.PreviousCount);
+        return ring;
     }
 
     protected override async Task<MasterKeyRing?> RefreshRingAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var secret = VaultClient.Describe(options);
-        try
+        var current = await ReadCurrentAsync(options, cancellationToken).ConfigureAwait(false);
+        if (current.Version == CurrentVersion && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal))
         {
-            var current = await WithTokenAsync(options, token => Client().ReadKeyAsync(options, token, options.Version, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var unchanged = current.Version == CurrentVersion && string.Equals(current.Key.Id, Status.CurrentKeyId, StringComparison.Ordinal);
             current.Key.Dispose();
-            if (unchanged)
-            {
-                _metrics.Read(errorCode: null);
-                return null;
-            }
+            return null;
+        }
 
-            var oldVersion = CurrentVersion;
-            var (ring, version, versions) = await ReadRingAsync(options, _versions, cancellationToken).ConfigureAwait(false);
-            _versions = versions;
-            Volatile.Write(ref _currentVersion, version);
-            _metrics.Read(errorCode: null);
-            Log.NewVersion(_logger, secret, version, ring.Current.Id, oldVersion);
-            return ring;
-        }
-        catch (MasterKeyException ex)
-        {
-            _metrics.Read(ex.ErrorCode);
-            throw;
-        }
+        var oldVersion = CurrentVersion;
+        var (ring, versions) = await RingAsync(options, current, _versions, cancellationToken).ConfigureAwait(false);
+        _versions = versions;
+        Volatile.Write(ref _currentVersion, current.Version);
+        Log.NewVersion(_logger, secret, current.Version, ring.Current.Id, oldVersion);
+        return ring;
     }
 
     protected override void OnRefreshFailed(MasterKeyException exception)
@@ -115,11 +97,14 @@ internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
 
     private VaultClient Client() => new(_httpClients.CreateClient(VaultClient.HttpClientName));
 
-    // The current version and the older ones wanted (the configured number, and every version this process used).
-    private async Task<(MasterKeyRing Ring, int Version, SortedSet<int> Versions)> ReadRingAsync(VaultMasterKeyOptions options, IReadOnlyCollection<int> keep, CancellationToken cancellationToken)
+    private Task<VaultSecretKey> ReadCurrentAsync(VaultMasterKeyOptions options, CancellationToken cancellationToken)
+        => WithTokenAsync(options, token => Client().ReadKeyAsync(options, token, options.Version, cancellationToken), cancellationToken);
+
+    // The ring of the current version (the ring owns its key) and the older ones wanted: the configured number, and
+    // every version this process used.
+    private async Task<(MasterKeyRing Ring, SortedSet<int> Versions)> RingAsync(VaultMasterKeyOptions options, VaultSecretKey current, IReadOnlyCollection<int> keep, CancellationToken cancellationToken)
     {
         var secret = VaultClient.Describe(options);
-        var current = await WithTokenAsync(options, token => Client().ReadKeyAsync(options, token, options.Version, cancellationToken), cancellationToken).ConfigureAwait(false);
         var keys = new List<MasterKey> { current.Key };
         var versions = new SortedSet<int> { current.Version };
         try
@@ -156,7 +141,7 @@ internal sealed class VaultMasterKeySource : RefreshingMasterKeySource
                 versions.Add(version);
             }
 
-            return (new MasterKeyRing(keys[0], keys.Skip(1)), current.Version, versions);
+            return (new MasterKeyRing(keys[0], keys.Skip(1)), versions);
         }
         catch
         {

@@ -63,6 +63,9 @@ public sealed class MasterKey : IDisposable
         MasterKeySubkeys.DeriveAll(key, _subkeys);
     }
 
+    // The longest key text read from a secret store's answer (a key is 64 or 44 characters), bounding the stack buffers.
+    private const int MaxKeyTextLength = 256;
+
     /// <summary>
     /// Creates a key from its text form, as a key source reads it from a secret store: exactly 64 hex digits, or
     /// canonical Base64 of 32 bytes (no whitespace). The decoded bytes are zeroed once the key holds its own copy.
@@ -100,13 +103,12 @@ public sealed class MasterKey : IDisposable
     public static MasterKey FromUtf8Text(ReadOnlySpan<byte> utf8Text, string setting, string? id = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(setting);
-        const int MaxText = 256;
-        if (utf8Text.Length > MaxText)
+        if (utf8Text.Length > MaxKeyTextLength)
         {
             throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {utf8Text.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
         }
 
-        Span<char> text = stackalloc char[MaxText];
+        Span<char> text = stackalloc char[MaxKeyTextLength];
         try
         {
             for (var i = 0; i < utf8Text.Length; i++)
@@ -140,19 +142,18 @@ public sealed class MasterKey : IDisposable
     public static MasterKey FromJsonString(System.Text.Json.JsonElement value, string setting, string? id = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(setting);
-        const int MaxText = 256;
         if (value.ValueKind != System.Text.Json.JsonValueKind.String)
         {
             throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is not a JSON string; it must hold the key as 64 hex digits or Base64 of 32 bytes.");
         }
 
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length > MaxText)
+        if (raw.Length > MaxKeyTextLength)
         {
             throw new Errors.MasterKeyException(Errors.ErrorCodes.MasterKeyMalformed, $"The master key in {setting} is {raw.Length} bytes long; a key is 64 hex digits or 44 characters of Base64.");
         }
 
-        Span<byte> utf8 = stackalloc byte[MaxText];
+        Span<byte> utf8 = stackalloc byte[MaxKeyTextLength];
         try
         {
             var reader = new System.Text.Json.Utf8JsonReader(raw);
