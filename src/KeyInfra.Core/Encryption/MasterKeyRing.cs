@@ -26,6 +26,7 @@ public sealed class MasterKeyRing : IDisposable
 
     private readonly FrozenDictionary<string, MasterKey> _byId;
     private readonly MasterKey[] _owned;
+    private readonly MasterKey[] _distinct;
 
     // The source's reference (or, before publishing, the creator's) plus one per lease. The keys go at zero.
     private int _references = 1;
@@ -46,6 +47,7 @@ public sealed class MasterKeyRing : IDisposable
         var given = new List<MasterKey> { current };
         var byId = new Dictionary<string, MasterKey>(StringComparer.Ordinal);
         var owned = new List<MasterKey>();
+        var distinct = new List<MasterKey>();
         try
         {
             if (previous is not null)
@@ -85,6 +87,7 @@ public sealed class MasterKeyRing : IDisposable
                 }
 
                 byId.Add(key.Id, key);
+                distinct.Add(key);
             }
         }
         catch
@@ -107,6 +110,8 @@ public sealed class MasterKeyRing : IDisposable
         PreviousCount = byId.Count - 1;
         _byId = byId.ToFrozenDictionary(StringComparer.Ordinal);
         _owned = [.. owned];
+        _distinct = [.. distinct];
+        KeyIds = [.. distinct.Select(k => k.Id)];
     }
 
     /// <summary>The key that wraps new data keys.</summary>
@@ -115,6 +120,12 @@ public sealed class MasterKeyRing : IDisposable
 
     /// <summary>How many distinct older keys the ring holds (the current key not counted).</summary>
     public int PreviousCount { get; }
+
+    /// <summary>The ids of every key of the ring, the current one first, then the older ones in the order given (each once).</summary>
+    public IReadOnlyList<string> KeyIds { get; }
+
+    /// <summary>Every key of the ring, in the order of <see cref="KeyIds"/>; valid while the caller holds a lease.</summary>
+    internal IReadOnlyList<MasterKey> Keys => _distinct;
 
     /// <summary>The key with that id (the current one or an older one), or <c>null</c> if the ring has none.</summary>
     /// <remarks>Valid while the caller holds a lease on this ring; do not keep it beyond.</remarks>

@@ -78,6 +78,9 @@ public abstract class MasterKeySourceBase : IEncryptionKeyProvider, IDisposable
         }
     }
 
+    /// <summary>A lease on the published ring without loading one: <c>null</c> if none is published (for sources that publish rings they compose).</summary>
+    internal MasterKeyRingLease? TryLeasePublished() => TryLeaseCurrent();
+
     private MasterKeyRingLease? TryLeaseCurrent()
     {
         while (Volatile.Read(ref _ring) is { } ring)
