@@ -225,6 +225,8 @@ public abstract class RevocationConformanceTests
 
         public Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default) => inner.ListMasterKeyIdsInUseAsync(cancellationToken);
 
+        public Task<IReadOnlyList<MasterKeyUseCount>> CountMasterKeyUsesAsync(CancellationToken cancellationToken = default) => inner.CountMasterKeyUsesAsync(cancellationToken);
+
         public Task<bool> UpdateRowMacAsync(Guid tenantId, KeyId id, long version, byte[] rowMac, string masterKeyId, CancellationToken cancellationToken = default)
             => inner.UpdateRowMacAsync(tenantId, id, version, rowMac, masterKeyId, cancellationToken);
 

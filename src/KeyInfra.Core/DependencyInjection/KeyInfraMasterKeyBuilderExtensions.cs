@@ -64,7 +64,7 @@ public static class KeyInfraMasterKeyBuilderExtensions
     /// <para>
     /// Replaces any master key source registered before. Each source keeps its own refresh, health check and metrics;
     /// the chain picks up a source's new keys at the next operation. The first operation loads every source, and a source
-    /// that cannot give its keys fails it (KI2007, naming the source); two sources with different keys under one id fail
+    /// that cannot give its keys fails it (KI2005, naming the source); two sources with different keys under one id fail
     /// it with KI2002.
     /// </para>
     /// <para>A source of one kind can be in a chain once: its options are the host's, not the chain's.</para>

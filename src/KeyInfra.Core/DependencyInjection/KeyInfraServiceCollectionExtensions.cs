@@ -3,6 +3,7 @@ using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
+using KeyInfra.Encryption.Rotation;
 using KeyInfra.Hosting;
 using KeyInfra.Keys;
 using KeyInfra.PrivateKeys;
@@ -90,7 +91,9 @@ public static class KeyInfraServiceCollectionExtensions
 
         services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();
         services.TryAddSingleton<MasterKeyValidator>();
-        services.TryAddSingleton<IPrivateKeyReencryptor, PrivateKeyReencryptor>();
+        services.TryAddSingleton<PrivateKeyReencryptor>();
+        services.TryAddSingleton<IPrivateKeyReencryptor>(static provider => provider.GetRequiredService<PrivateKeyReencryptor>());
+        services.TryAddSingleton<IMasterKeyRotation, MasterKeyRotation>();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);

@@ -96,6 +96,23 @@ internal static partial class Log
         Message = "Re-encryption under master key {MasterKeyId} done: {Encrypted} encrypted, {Rewrapped} re-wrapped, {Unchanged} unchanged.")]
     public static partial void ReencryptionCompleted(ILogger logger, string masterKeyId, int encrypted, int rewrapped, int unchanged);
 
+    // Master key rotation (2030–2039).
+    [LoggerMessage(EventId = 2030, EventName = "MasterKeyRewrapCompleted", Level = LogLevel.Information,
+        Message = "Re-wrap under master key {MasterKeyId} done ({StepsRun} of {StepCount} steps run); older keys still used: {StillUsed}.")]
+    public static partial void MasterKeyRewrapCompleted(ILogger logger, string masterKeyId, int stepsRun, int stepCount, string stillUsed);
+
+    [LoggerMessage(EventId = 2031, EventName = "MasterKeyRewrapResumed", Level = LogLevel.Information,
+        Message = "Re-wrap under master key {MasterKeyId} resumed from its checkpoint: {StepsDone} step(s) already done are skipped.")]
+    public static partial void MasterKeyRewrapResumed(ILogger logger, string masterKeyId, int stepsDone);
+
+    [LoggerMessage(EventId = 2032, EventName = "MasterKeyRetired", Level = LogLevel.Warning,
+        Message = "Master key {MasterKeyId} was retired: it can never be the current key of this database again, and may be deleted from its source.")]
+    public static partial void MasterKeyRetired(ILogger logger, string masterKeyId);
+
+    [LoggerMessage(EventId = 2033, EventName = "LogDigestRewrapRefused", Level = LogLevel.Error,
+        Message = "Verification log digest {Sequence} of chain {ChainId} (tenant {TenantId}, checkpoint: {IsCheckpoint}) was not re-wrapped: {Reason}. It stays under master key {MasterKeyId}; 'log verify' reports it.")]
+    public static partial void LogDigestRewrapRefused(ILogger logger, long sequence, Guid chainId, Guid tenantId, bool isCheckpoint, string reason, string masterKeyId);
+
     // Key row authentication (2120–2139).
     [LoggerMessage(EventId = 2120, EventName = "KeyRowRefused", Level = LogLevel.Error,
         Message = "Key {KeyId} in tenant {TenantId} was refused: its stored row is not authenticated ({Reason}). The row was changed outside KeyInfra, or written without the master key; it is not used.")]

@@ -17,7 +17,7 @@ namespace KeyInfra.Encryption;
 /// that source's last good keys, as the source itself does.
 /// </para>
 /// <para>
-/// The first lease loads every source; it fails with the first source that fails, naming it (KI2007), so a host whose
+/// The first lease loads every source; it fails with the first source that fails, naming it (KI2005), so a host whose
 /// previous source is unreachable does not start: data wrapped under that source's keys would be unreadable. Two sources
 /// that give different keys the same id fail it too (KI2002). Thread-safe; disposes the sources it made.
 /// </para>

@@ -14,7 +14,8 @@ namespace KeyInfra.Encryption;
 /// <para>v2 (34 bytes): <c>0x02 | flags | HMAC-SHA256(check-value subkey, "KeyInfra key check value v2" | flags)</c>,
 /// where the subkey is <see cref="MasterKeyPurpose.CheckValue"/> of the master key. Flags bit 0
 /// (<see cref="CheckValueFlags.RowsAuthenticated"/>) is the strict state: every key row carries a MAC, and a row
-/// without one is refused. The other bits are reserved and must be zero. The flags are under the MAC, so a writer
+/// without one is refused. Bit 1 (<see cref="CheckValueFlags.Retired"/>) says the key was retired: nothing stored names
+/// it, and it may not be the current key again. The other bits are reserved and must be zero. The flags are under the MAC, so a writer
 /// without the master key cannot change them; replacing the whole value with one the key did not make fails the
 /// check (KI2003).</para>
 /// </remarks>
@@ -66,7 +67,7 @@ internal static class MasterKeyCheckValue
             return CheckValueReading.Mismatch;
         }
 
-        return (flags & ~(byte)CheckValueFlags.RowsAuthenticated) != 0
+        return (flags & ~(byte)(CheckValueFlags.RowsAuthenticated | CheckValueFlags.Retired)) != 0
             ? CheckValueReading.UnknownFlags
             : new CheckValueReading(2, (CheckValueFlags)flags);
     }
@@ -89,6 +90,9 @@ internal enum CheckValueFlags : byte
 
     /// <summary>Strict: every key row is authenticated; a row without a MAC is refused.</summary>
     RowsAuthenticated = 1,
+
+    /// <summary>Retired: nothing stored names the key any more, and it may not become the current key again.</summary>
+    Retired = 2,
 }
 
 /// <summary>What a stored check value says under one master key.</summary>
@@ -110,4 +114,7 @@ internal readonly record struct CheckValueReading(int Version, CheckValueFlags F
 
     /// <summary>Whether the value says every row is authenticated.</summary>
     public bool Strict => Version == 2 && Flags.HasFlag(CheckValueFlags.RowsAuthenticated);
+
+    /// <summary>Whether the value says the key was retired.</summary>
+    public bool Retired => Version == 2 && Flags.HasFlag(CheckValueFlags.Retired);
 }

@@ -149,6 +149,14 @@ internal sealed class MasterKeyValidator(
                 "or, when rotating, give the new key a new id (leave KEYINFRA_MASTER_KEY_ID unset to use the key's fingerprint) and move the old key to KEYINFRA_PREVIOUS_MASTER_KEYS. Nothing was written.");
         }
 
+        if (currentReading is { Retired: true })
+        {
+            throw new MasterKeyException(
+                ErrorCodes.MasterKeyRetired,
+                $"The configured current master key '{current.Id}' was retired on this database ('master-key retire'): nothing may be wrapped or " +
+                "authenticated under it again. Configure the key that replaced it as the current key (the retired one can be deleted from its source). Nothing was written.");
+        }
+
         var idsInUse = await _keys.ListMasterKeyIdsInUseAsync().ConfigureAwait(false);
         var missing = new List<string>();
         var mismatched = new List<string>();
@@ -236,8 +244,10 @@ internal sealed class MasterKeyValidator(
                 continue;
             }
 
+            // The other flags (retired) stay as they are.
+            var flags = (reading.Version == 2 ? reading.Flags : CheckValueFlags.None) | CheckValueFlags.RowsAuthenticated;
             var strict = reading.Strict
-                || await _masterKeys.ReplaceAsync(check.KeyId, check.CheckValue, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.RowsAuthenticated), cancellationToken).ConfigureAwait(false);
+                || await _masterKeys.ReplaceAsync(check.KeyId, check.CheckValue, MasterKeyCheckValue.CreateV2(key, flags), cancellationToken).ConfigureAwait(false);
             if (strict && ReferenceEquals(key, ring.Current))
             {
                 currentStrict = true;
@@ -256,6 +266,43 @@ internal sealed class MasterKeyValidator(
         }
 
         return currentStrict;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="key"/> is retired: its check value gets the retired flag (keeping its other flags;
+    /// compare-and-set), or a new check with it is stored when the database never saw the key. The caller has checked
+    /// that nothing uses the key and that it is not the current one.
+    /// </summary>
+    /// <returns><c>true</c> if the key is now retired; <c>false</c> if its check changed meanwhile (run again) or is another key's.</returns>
+    public async Task<bool> MarkRetiredAsync(MasterKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var check = (await _masterKeys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.KeyId, key.Id, StringComparison.Ordinal));
+        bool retired;
+        if (check is null)
+        {
+            await _masterKeys.AddAsync(new MasterKeyCheck(key.Id, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.Retired), _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            var stored = (await _masterKeys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.KeyId, key.Id, StringComparison.Ordinal));
+            retired = stored is not null && MasterKeyCheckValue.Read(key, stored.CheckValue).Retired;
+        }
+        else
+        {
+            var reading = MasterKeyCheckValue.Read(key, check.CheckValue);
+            if (!reading.Matches)
+            {
+                return false;
+            }
+
+            retired = reading.Retired || await _masterKeys.ReplaceAsync(
+                check.KeyId, check.CheckValue, MasterKeyCheckValue.CreateV2(key, (reading.Version == 2 ? reading.Flags : CheckValueFlags.None) | CheckValueFlags.Retired), cancellationToken).ConfigureAwait(false);
+        }
+
+        lock (_lock)
+        {
+            _validations.Clear();
+        }
+
+        return retired;
     }
 
     private static KeyRowState InheritedState(MasterKeyRing ring, IEnumerable<MasterKeyCheck> checks)

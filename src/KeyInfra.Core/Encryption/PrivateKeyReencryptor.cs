@@ -43,13 +43,18 @@ internal sealed class PrivateKeyReencryptor(
         Vanished,
     }
 
-    public async Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, CancellationToken cancellationToken = default)
+    public Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, CancellationToken cancellationToken = default)
+        => ReencryptAllAsync(options, null, cancellationToken);
+
+    /// <summary>As <see cref="ReencryptAllAsync(ReencryptionOptions, CancellationToken)"/>, with the counts so far reported after every 100 keys.</summary>
+    internal async Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, Action<ReencryptionSummary, long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         await _validator.EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);
         var currentId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false);
 
         int encrypted = 0, upgraded = 0, rewrapped = 0, unchanged = 0;
+        long examined = 0;
         var skipped = new List<ReencryptionSkippedKey>();
         await foreach (var stored in _keys.ListPrivateKeysAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -71,6 +76,7 @@ internal sealed class PrivateKeyReencryptor(
             {
                 Log.ReencryptionSkippedKey(_logger, stored.KeyId.Value, stored.TenantId, e.ErrorCode, e);
                 skipped.Add(new ReencryptionSkippedKey(stored.TenantId, stored.KeyId, e.ErrorCode, e.Message));
+                examined++;
                 continue;
             }
 
@@ -80,6 +86,12 @@ internal sealed class PrivateKeyReencryptor(
                 case Outcome.Upgraded: upgraded++; break;
                 case Outcome.Rewrapped: rewrapped++; break;
                 case Outcome.Unchanged: unchanged++; break;
+            }
+
+            examined++;
+            if (progress is not null && examined % 100 == 0)
+            {
+                progress(new ReencryptionSummary(encrypted, rewrapped, unchanged) { Upgraded = upgraded, Skipped = skipped.ToArray() }, examined);
             }
         }
 

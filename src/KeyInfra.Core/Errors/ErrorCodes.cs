@@ -81,6 +81,12 @@ public static class ErrorCodes
     /// </summary>
     public const string MasterSecretSaltInvalid = "KI2006";
 
+    /// <summary>A master key cannot be retired: it is the current key, or stored data still names it (the message lists what).</summary>
+    public const string MasterKeyInUse = "KI2007";
+
+    /// <summary>The configured current master key was retired on this database: nothing may be wrapped or authenticated under it again.</summary>
+    public const string MasterKeyRetired = "KI2008";
+
     /// <summary>Encrypted data is truncated or of an unknown format version.</summary>
     public const string CiphertextMalformed = "KI2101";
 

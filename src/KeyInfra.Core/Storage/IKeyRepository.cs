@@ -131,4 +131,12 @@ public interface IKeyRepository
     /// across tenants: each once, sorted (ordinal).
     /// </summary>
     Task<IReadOnlyList<string>> ListMasterKeyIdsInUseAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many stored things each master key made, by kind, across tenants: private keys it wraps, key row MACs, HSM
+    /// slot PINs, verification log digests and retention checkpoints. For <c>master-key status</c> and <c>retire</c>: a
+    /// key is needed while any count names it. Ids and counts only; no row is revealed.
+    /// </summary>
+    /// <returns>One entry per master key id and kind with a count of at least 1, in no particular order.</returns>
+    Task<IReadOnlyList<MasterKeyUseCount>> CountMasterKeyUsesAsync(CancellationToken cancellationToken = default);
 }

@@ -61,4 +61,19 @@ public interface IVerificationLogRepository
 
     /// <summary>Reads a batch of the tenant and its items in item order; <c>null</c> if the tenant has no such batch.</summary>
     Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every chain digest and retention checkpoint, across tenants, whose <see cref="LogDigest.EffectiveMasterKeyId"/> is not
+    /// <paramref name="masterKeyId"/>: what <c>master-key rewrap</c> re-authenticates. Each once, read in pages so that no
+    /// reader stays open while the caller writes; the order is the provider's.
+    /// </summary>
+    IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the re-wrap MAC of a stored digest or checkpoint (<see cref="LogDigest.RewrapMasterKeyId"/>,
+    /// <see cref="LogDigest.RewrapMac"/>), only if the row still has <paramref name="digest"/>'s digest and effective master
+    /// key (compare-and-set). Nothing else of the row changes: the log stays append-only in every other respect.
+    /// </summary>
+    /// <returns><c>true</c> if the row was updated; <c>false</c>, changing nothing, if it is gone or changed.</returns>
+    Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default);
 }

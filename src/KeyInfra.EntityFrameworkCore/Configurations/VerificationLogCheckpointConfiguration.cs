@@ -22,6 +22,8 @@ internal sealed class VerificationLogCheckpointConfiguration : IEntityTypeConfig
         builder.Property(e => e.Manifest).HasColumnName("manifest").IsRequired();
         builder.Property(e => e.PreviousDigest).HasColumnName("previous_digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
         builder.Property(e => e.Digest).HasColumnName("digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
+        builder.Property(e => e.RewrapMasterKeyId).HasColumnName("rewrap_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
+        builder.Property(e => e.RewrapMac).HasColumnName("rewrap_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
         builder.Property(e => e.DroppedBefore).HasColumnName("dropped_before").IsUtc();
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").IsUtc();
         builder.HasIndex(e => e.TenantId).HasDatabaseName("ix_verification_log_checkpoints_tenant_id");

@@ -22,6 +22,8 @@ internal sealed class VerificationLogDigestConfiguration : IEntityTypeConfigurat
         builder.Property(e => e.Manifest).HasColumnName("manifest").IsRequired();
         builder.Property(e => e.PreviousDigest).HasColumnName("previous_digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
         builder.Property(e => e.Digest).HasColumnName("digest").HasMaxLength(ColumnLengths.Sha256).IsFixedLength().IsRequired();
+        builder.Property(e => e.RewrapMasterKeyId).HasColumnName("rewrap_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
+        builder.Property(e => e.RewrapMac).HasColumnName("rewrap_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
 
         // log verify reads a tenant's groups by commit time.
         builder.HasIndex(e => new { e.TenantId, e.CommittedAt }).HasDatabaseName("ix_verification_log_digests_tenant_id_committed_at");

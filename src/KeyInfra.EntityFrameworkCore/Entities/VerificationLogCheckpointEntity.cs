@@ -26,6 +26,10 @@ internal sealed class VerificationLogCheckpointEntity
 
     public byte[] Digest { get; set; } = [];
 
+    public string? RewrapMasterKeyId { get; set; }
+
+    public byte[]? RewrapMac { get; set; }
+
     public DateTimeOffset DroppedBefore { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -22,4 +22,8 @@ internal sealed class VerificationLogDigestEntity
     public byte[] PreviousDigest { get; set; } = [];
 
     public byte[] Digest { get; set; } = [];
+
+    public string? RewrapMasterKeyId { get; set; }
+
+    public byte[]? RewrapMac { get; set; }
 }

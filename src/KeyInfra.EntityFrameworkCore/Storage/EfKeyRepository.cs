@@ -416,6 +416,25 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Union(pins, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<MasterKeyUseCount>> CountMasterKeyUsesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var uses = new List<MasterKeyUseCount>();
+        async Task CountAsync(MasterKeyUseKind kind, IQueryable<string> ids)
+        {
+            var counts = await ids.GroupBy(id => id).Select(g => new { Id = g.Key, Count = g.LongCount() }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            uses.AddRange(counts.Select(c => new MasterKeyUseCount(c.Id, kind, c.Count)));
+        }
+
+        await CountAsync(MasterKeyUseKind.PrivateKey, context.PrivateKeys.Where(p => p.MasterKeyId != null).Select(p => p.MasterKeyId!)).ConfigureAwait(false);
+        await CountAsync(MasterKeyUseKind.KeyRowMac, context.PublicKeys.Where(k => k.RowMacMasterKeyId != null).Select(k => k.RowMacMasterKeyId!)).ConfigureAwait(false);
+        await CountAsync(MasterKeyUseKind.HsmPin, context.HsmSlots.Select(s => s.MasterKeyId)).ConfigureAwait(false);
+        await CountAsync(MasterKeyUseKind.LogDigest, context.VerificationLogDigests.Select(d => d.RewrapMasterKeyId ?? d.MasterKeyId)).ConfigureAwait(false);
+        await CountAsync(MasterKeyUseKind.LogCheckpoint, context.VerificationLogCheckpoints.Select(c => c.RewrapMasterKeyId ?? c.MasterKeyId)).ConfigureAwait(false);
+        return uses;
+    }
+
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key
     // material is read. The row MAC covers both whether there is a private key and which backend holds it.
     private static IQueryable<PublicKeyRow> WithoutPrivateKey(KeyInfraDbContext context, IQueryable<PublicKeyEntity> keys)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.Keys;
 using KeyInfra.Storage;
@@ -207,19 +208,7 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return checkpoints.ConvertAll(c => new LogCheckpoint
         {
-            Digest = new LogDigest
-            {
-                ChainId = c.ChainId,
-                TenantId = c.TenantId,
-                Sequence = c.Sequence,
-                CommittedAt = c.CommittedAt,
-                FirstEntryAt = c.FirstEntryAt,
-                MasterKeyId = c.MasterKeyId,
-                EntryCount = c.EntryCount,
-                Manifest = c.Manifest,
-                PreviousDigest = c.PreviousDigest,
-                Digest = c.Digest,
-            },
+            Digest = ToDigest(c),
             DroppedBefore = c.DroppedBefore,
             CreatedAt = c.CreatedAt,
         });
@@ -331,6 +320,116 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
         Detail = i.Detail,
     };
 
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+        foreach (var checkpoints in new[] { false, true })
+        {
+            foreach (var (tenantId, chainId) in await ListChainsNotUnderAsync(null, masterKeyId, checkpoints, cancellationToken).ConfigureAwait(false))
+            {
+                var after = long.MinValue;
+                while (true)
+                {
+                    var page = await ListChainPageNotUnderAsync(tenantId, chainId, masterKeyId, checkpoints, after, cancellationToken).ConfigureAwait(false);
+                    foreach (var digest in page)
+                    {
+                        yield return digest;
+                    }
+
+                    if (page.Count < MaxPageSize)
+                    {
+                        break;
+                    }
+
+                    after = page[^1].Digest.Sequence;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The (tenant, chain) pairs with digests (or checkpoints) whose effective master key is not <paramref name="masterKeyId"/>:
+    /// of <paramref name="tenantId"/>, or of every tenant the connection can see when <c>null</c>.
+    /// </summary>
+    /// <param name="tenantId">The tenant, or <c>null</c> for all.</param>
+    /// <param name="masterKeyId">The current master key.</param>
+    /// <param name="checkpoints">Whether to read the retention checkpoints rather than the digests.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<IReadOnlyList<(Guid TenantId, Guid ChainId)>> ListChainsNotUnderAsync(Guid? tenantId, string masterKeyId, bool checkpoints, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var pairs = checkpoints
+            ? await context.VerificationLogCheckpoints.AsNoTracking()
+                .Where(c => (tenantId == null || c.TenantId == tenantId) && (c.RewrapMasterKeyId ?? c.MasterKeyId) != masterKeyId)
+                .Select(c => new { c.TenantId, c.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await context.VerificationLogDigests.AsNoTracking()
+                .Where(d => (tenantId == null || d.TenantId == tenantId) && (d.RewrapMasterKeyId ?? d.MasterKeyId) != masterKeyId)
+                .Select(d => new { d.TenantId, d.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return pairs.ConvertAll(p => (p.TenantId, p.ChainId));
+    }
+
+    /// <summary>
+    /// One page of a chain's digests (or checkpoints) whose effective master key is not <paramref name="masterKeyId"/>, by
+    /// sequence, after <paramref name="after"/>.
+    /// </summary>
+    /// <param name="tenantId">The chain's tenant.</param>
+    /// <param name="chainId">The chain.</param>
+    /// <param name="masterKeyId">The current master key.</param>
+    /// <param name="checkpoints">Whether to read the retention checkpoints rather than the digests.</param>
+    /// <param name="after">The last sequence of the previous page, or <see cref="long.MinValue"/> for the first.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>At most 1,000 digests; fewer means there are no more.</returns>
+    public async Task<IReadOnlyList<StoredLogDigest>> ListChainPageNotUnderAsync(Guid tenantId, Guid chainId, string masterKeyId, bool checkpoints, long after, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var page = checkpoints
+            ? (await context.VerificationLogCheckpoints.AsNoTracking()
+                .Where(c => c.TenantId == tenantId && c.ChainId == chainId && c.Sequence > after && (c.RewrapMasterKeyId ?? c.MasterKeyId) != masterKeyId)
+                .OrderBy(c => c.Sequence).Take(MaxPageSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest)
+            : (await context.VerificationLogDigests.AsNoTracking()
+                .Where(d => d.TenantId == tenantId && d.ChainId == chainId && d.Sequence > after && (d.RewrapMasterKeyId ?? d.MasterKeyId) != masterKeyId)
+                .OrderBy(d => d.Sequence).Take(MaxPageSize)
+                .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest);
+        return page.ConvertAll(d => new StoredLogDigest(d, checkpoints));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+        ArgumentNullException.ThrowIfNull(rewrapMac);
+        var d = digest.Digest;
+        var effective = d.EffectiveMasterKeyId;
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var updated = digest.IsCheckpoint
+            ? await context.VerificationLogCheckpoints
+                .Where(c => c.ChainId == d.ChainId && c.TenantId == d.TenantId && c.Sequence == d.Sequence && c.Digest == d.Digest && (c.RewrapMasterKeyId ?? c.MasterKeyId) == effective)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.RewrapMasterKeyId, masterKeyId).SetProperty(c => c.RewrapMac, rewrapMac), cancellationToken).ConfigureAwait(false)
+            : await context.VerificationLogDigests
+                .Where(c => c.ChainId == d.ChainId && c.TenantId == d.TenantId && c.Sequence == d.Sequence && c.Digest == d.Digest && (c.RewrapMasterKeyId ?? c.MasterKeyId) == effective)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.RewrapMasterKeyId, masterKeyId).SetProperty(c => c.RewrapMac, rewrapMac), cancellationToken).ConfigureAwait(false);
+        return updated > 0;
+    }
+
+    private static LogDigest ToDigest(VerificationLogCheckpointEntity c) => new()
+    {
+        ChainId = c.ChainId,
+        TenantId = c.TenantId,
+        Sequence = c.Sequence,
+        CommittedAt = c.CommittedAt,
+        FirstEntryAt = c.FirstEntryAt,
+        MasterKeyId = c.MasterKeyId,
+        EntryCount = c.EntryCount,
+        Manifest = c.Manifest,
+        PreviousDigest = c.PreviousDigest,
+        Digest = c.Digest,
+        RewrapMasterKeyId = c.RewrapMasterKeyId,
+        RewrapMac = c.RewrapMac,
+    };
+
     private static VerificationLogDigestEntity ToEntity(LogDigest digest) => new()
     {
         ChainId = digest.ChainId,
@@ -343,6 +442,8 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
         Manifest = digest.Manifest,
         PreviousDigest = digest.PreviousDigest,
         Digest = digest.Digest,
+        RewrapMasterKeyId = digest.RewrapMasterKeyId,
+        RewrapMac = digest.RewrapMac,
     };
 
     private static LogDigest ToDigest(VerificationLogDigestEntity d) => new()
@@ -357,6 +458,8 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
         Manifest = d.Manifest,
         PreviousDigest = d.PreviousDigest,
         Digest = d.Digest,
+        RewrapMasterKeyId = d.RewrapMasterKeyId,
+        RewrapMac = d.RewrapMac,
     };
 
     private async Task DropSessionAsync()

@@ -693,6 +693,17 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnName("previous_digest")
                         .IsFixedLength();
 
+                    b.Property<byte[]>("RewrapMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("rewrap_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RewrapMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("rewrap_master_key_id");
+
                     b.HasKey("ChainId", "TenantId", "Sequence")
                         .HasName("pk_verification_log_checkpoints");
 
@@ -752,6 +763,17 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("previous_digest")
                         .IsFixedLength();
+
+                    b.Property<byte[]>("RewrapMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("rewrap_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RewrapMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("rewrap_master_key_id");
 
                     b.HasKey("ChainId", "TenantId", "Sequence")
                         .HasName("pk_verification_log_digests");

@@ -819,4 +819,108 @@ internal static class PostgreSqlMigrationSql
         DROP FUNCTION keyinfra_hsm_module_in_use(uuid);
         DROP FUNCTION keyinfra_hsm_slot_tenants();
         """;
+
+    // ---- MasterKeyRotation -----------------------------------------------------------------------------------
+
+    // The retention function as LogChain made it, and as MasterKeyRotation makes it: a checkpoint keeps its digest's
+    // re-wrap MAC too, or a rotated chain could no longer be checked once the old key is retired.
+    private static readonly string DropPartitionsLogChain = LogChainFunctions[LogChainFunctions.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions", StringComparison.Ordinal)..];
+
+    private static readonly string DropPartitionsMasterKeyRotation = DropPartitionsLogChain
+        .Replace(
+            "(chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest, dropped_before, created_at)",
+            "(chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest, rewrap_master_key_id, rewrap_mac, dropped_before, created_at)",
+            StringComparison.Ordinal)
+        .Replace(
+            "d.manifest, d.previous_digest, d.digest,\n",
+            "d.manifest, d.previous_digest, d.digest, d.rewrap_master_key_id, d.rewrap_mac,\n",
+            StringComparison.Ordinal);
+
+    private const string MasterKeyRotationFunctions = "%1$I.keyinfra_master_key_uses(), %1$I.keyinfra_log_tenants(), %1$I.keyinfra_rewrap_log_digest(uuid, uuid, bigint, bytea, text, text, bytea, boolean)";
+
+    /// <remarks>
+    /// <para>
+    /// Three SECURITY DEFINER functions for master key rotation, which works across tenants: <c>keyinfra_master_key_uses()</c>
+    /// counts, by master key and kind, what stored data names each key (ids and counts only; a log digest counts under its
+    /// re-wrap key once it has one); <c>keyinfra_log_tenants()</c> lists the tenants with log digests or checkpoints, so the
+    /// re-wrap reads each under its own setting; <c>keyinfra_rewrap_log_digest(…)</c> sets the two re-wrap columns of one
+    /// digest or checkpoint of the connection's tenant, compare-and-set on its digest and effective master key. The
+    /// application keeps no UPDATE on the log tables: this function changes those two columns and nothing else, and a
+    /// forged value in them is a break <c>log verify</c> reports (the MAC needs the master key).
+    /// </para>
+    /// <para>The retention function now copies the re-wrap columns into the checkpoints it makes.</para>
+    /// <para>The application roles (those that may insert into <c>public_keys</c>, other than the owner) get EXECUTE on the three; PUBLIC does not.</para>
+    /// </remarks>
+    public static readonly string MasterKeyRotationUp = $$$"""
+        {{{ReplaceFunctions(DropPartitionsMasterKeyRotation)}}}
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_master_key_uses() RETURNS TABLE (master_key_id text, kind text, uses bigint)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT p.master_key_id::text, ''private_key'', pg_catalog.count(*) FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT k.row_mac_master_key_id::text, ''key_row_mac'', pg_catalog.count(*) FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT s.master_key_id::text, ''hsm_pin'', pg_catalog.count(*) FROM %1$I.hsm_slots s GROUP BY 1
+                        UNION ALL SELECT COALESCE(d.rewrap_master_key_id, d.master_key_id)::text, ''log_digest'', pg_catalog.count(*) FROM %1$I.verification_log_digests d GROUP BY 1
+                        UNION ALL SELECT COALESCE(c.rewrap_master_key_id, c.master_key_id)::text, ''log_checkpoint'', pg_catalog.count(*) FROM %1$I.verification_log_checkpoints c GROUP BY 1'
+                $f$, schema_name);
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_log_tenants() RETURNS TABLE (tenant_id uuid)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT d.tenant_id FROM %1$I.verification_log_digests d UNION SELECT c.tenant_id FROM %1$I.verification_log_checkpoints c'
+                $f$, schema_name);
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_rewrap_log_digest(target_chain uuid, target_tenant uuid, target_sequence bigint, expected_digest bytea,
+                        expected_key text, new_key text, new_mac bytea, checkpoint boolean) RETURNS boolean
+                    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS $fn$
+                DECLARE
+                    updated bigint;
+                BEGIN
+                    IF target_tenant IS NULL OR target_tenant IS DISTINCT FROM %1$I.keyinfra_current_tenant() THEN
+                        RAISE EXCEPTION 'keyinfra_rewrap_log_digest: the digest is not of the connection''s tenant' USING ERRCODE = '42501';
+                    END IF;
+                    IF new_key IS NULL OR pg_catalog.length(new_key) < 1 OR pg_catalog.length(new_key) > 64 OR new_mac IS NULL OR pg_catalog.length(new_mac) <> 32 THEN
+                        RAISE EXCEPTION 'keyinfra_rewrap_log_digest: a re-wrap is a master key id of 1 to 64 characters and a 32-byte MAC' USING ERRCODE = '22023';
+                    END IF;
+                    IF checkpoint THEN
+                        UPDATE %1$I.verification_log_checkpoints c SET rewrap_master_key_id = new_key, rewrap_mac = new_mac
+                            WHERE c.chain_id = target_chain AND c.tenant_id = target_tenant AND c.sequence = target_sequence
+                                AND c.digest = expected_digest AND COALESCE(c.rewrap_master_key_id, c.master_key_id) = expected_key;
+                    ELSE
+                        UPDATE %1$I.verification_log_digests d SET rewrap_master_key_id = new_key, rewrap_mac = new_mac
+                            WHERE d.chain_id = target_chain AND d.tenant_id = target_tenant AND d.sequence = target_sequence
+                                AND d.digest = expected_digest AND COALESCE(d.rewrap_master_key_id, d.master_key_id) = expected_key;
+                    END IF;
+                    GET DIAGNOSTICS updated = ROW_COUNT;
+                    RETURN updated > 0;
+                END
+                $fn$
+                $f$, schema_name);
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION {{{MasterKeyRotationFunctions}}} FROM PUBLIC', schema_name);
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION {{{MasterKeyRotationFunctions}}} TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    /// <remarks>Runs before the columns are dropped: the retention function gets its LogChain body back first.</remarks>
+    public static readonly string MasterKeyRotationDown = $$$"""
+        {{{ReplaceFunctions(DropPartitionsLogChain)}}}
+        DROP FUNCTION keyinfra_rewrap_log_digest(uuid, uuid, bigint, bytea, text, text, bytea, boolean);
+        DROP FUNCTION keyinfra_log_tenants();
+        DROP FUNCTION keyinfra_master_key_uses();
+        """;
 }

@@ -247,7 +247,42 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<MasterKeyUseCount>> CountMasterKeyUsesAsync(CancellationToken cancellationToken = default)
+    {
+        // Row-level security hides other tenants' rows: a SECURITY DEFINER function counts them, revealing ids and counts only.
+        var rows = await _retry.ExecuteAsync(
+            async () =>
+            {
+                await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                return await context.Database
+                    .SqlQueryRaw<MasterKeyUseRow>("SELECT master_key_id AS \"MasterKeyId\", kind AS \"Kind\", uses AS \"Uses\" FROM keyinfra_master_key_uses()")
+                    .ToListAsync(cancellationToken)
+                    .ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => new MasterKeyUseCount(r.MasterKeyId, ParseKind(r.Kind), r.Uses));
+    }
+
+    private static MasterKeyUseKind ParseKind(string kind) => kind switch
+    {
+        "private_key" => MasterKeyUseKind.PrivateKey,
+        "key_row_mac" => MasterKeyUseKind.KeyRowMac,
+        "hsm_pin" => MasterKeyUseKind.HsmPin,
+        "log_digest" => MasterKeyUseKind.LogDigest,
+        "log_checkpoint" => MasterKeyUseKind.LogCheckpoint,
+        _ => throw new InvalidOperationException($"keyinfra_master_key_uses() returned an unknown kind '{kind}': the database was migrated by a newer release."),
+    };
+
     // The foreign keys of the log tables to public_keys (ON DELETE RESTRICT).
     private static bool IsKeyReference(string? constraintName)
         => constraintName is "fk_verification_records_key_id" or "fk_batch_verification_items_key_id";
+
+    private sealed class MasterKeyUseRow
+    {
+        public string MasterKeyId { get; set; } = "";
+
+        public string Kind { get; set; } = "";
+
+        public long Uses { get; set; }
+    }
 }

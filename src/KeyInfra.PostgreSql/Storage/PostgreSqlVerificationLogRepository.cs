@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KeyInfra.EntityFrameworkCore;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.PostgreSql.Connection;
@@ -209,6 +210,107 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     {
         using var scope = TenantScope.Enter(tenantId);
         return await _retry.ExecuteAsync(() => _reads.ReadCheckpointsAsync(tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+
+        // Row-level security shows one tenant at a time: list the tenants with digests (a function that reveals only their
+        // ids), then read each under its own tenant setting, one page at a time.
+        var tenants = new List<Guid>();
+        await _retry.ExecuteAsync(
+            async () =>
+            {
+                tenants.Clear();
+                await using var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand("SELECT tenant_id FROM keyinfra_log_tenants() ORDER BY 1", connection);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    tenants.Add(reader.GetGuid(0));
+                }
+
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        foreach (var tenantId in tenants)
+        {
+            foreach (var checkpoints in new[] { false, true })
+            {
+                IReadOnlyList<(Guid TenantId, Guid ChainId)> chains;
+                using (TenantScope.Enter(tenantId))
+                {
+                    chains = await _retry.ExecuteAsync(() => _reads.ListChainsNotUnderAsync(tenantId, masterKeyId, checkpoints, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var (_, chainId) in chains)
+                {
+                    var after = long.MinValue;
+                    while (true)
+                    {
+                        IReadOnlyList<StoredLogDigest> page;
+                        using (TenantScope.Enter(tenantId))
+                        {
+                            page = await _retry.ExecuteAsync(() => _reads.ListChainPageNotUnderAsync(tenantId, chainId, masterKeyId, checkpoints, after, cancellationToken), cancellationToken).ConfigureAwait(false);
+                        }
+
+                        foreach (var digest in page)
+                        {
+                            yield return digest;
+                        }
+
+                        if (page.Count == 0)
+                        {
+                            break;
+                        }
+
+                        after = page[^1].Digest.Sequence;
+                    }
+                }
+            }
+        }
+    }
+
+    public async Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+        ArgumentNullException.ThrowIfNull(rewrapMac);
+        var d = digest.Digest;
+
+        // The application has no UPDATE on the log: a SECURITY DEFINER function sets the two re-wrap columns of a digest
+        // of the connection's tenant, and nothing else.
+        return await _retry.ExecuteAsync(
+            async () =>
+            {
+                await using var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (var tenant = new NpgsqlCommand(SetTenant, connection, transaction))
+                {
+                    tenant.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.TenantId.ToString() });
+                    await tenant.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                bool updated;
+                await using (var command = new NpgsqlCommand("SELECT keyinfra_rewrap_log_digest($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = d.ChainId, NpgsqlDbType = NpgsqlDbType.Uuid });
+                    command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = d.TenantId, NpgsqlDbType = NpgsqlDbType.Uuid });
+                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = d.Sequence, NpgsqlDbType = NpgsqlDbType.Bigint });
+                    command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = d.Digest, NpgsqlDbType = NpgsqlDbType.Bytea });
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = d.EffectiveMasterKeyId, NpgsqlDbType = NpgsqlDbType.Text });
+                    command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = masterKeyId, NpgsqlDbType = NpgsqlDbType.Text });
+                    command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = rewrapMac, NpgsqlDbType = NpgsqlDbType.Bytea });
+                    command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = digest.IsCheckpoint, NpgsqlDbType = NpgsqlDbType.Boolean });
+                    updated = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return updated;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)

@@ -685,6 +685,17 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnName("previous_digest")
                         .IsFixedLength();
 
+                    b.Property<byte[]>("RewrapMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("rewrap_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RewrapMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rewrap_master_key_id");
+
                     b.HasKey("ChainId", "TenantId", "Sequence")
                         .HasName("pk_verification_log_checkpoints");
 
@@ -744,6 +755,17 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("BLOB")
                         .HasColumnName("previous_digest")
                         .IsFixedLength();
+
+                    b.Property<byte[]>("RewrapMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("rewrap_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RewrapMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rewrap_master_key_id");
 
                     b.HasKey("ChainId", "TenantId", "Sequence")
                         .HasName("pk_verification_log_digests");

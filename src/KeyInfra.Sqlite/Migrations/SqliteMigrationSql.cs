@@ -183,4 +183,37 @@ internal static class SqliteMigrationSql
         {PrivateKeysIndexes}
         {KeyChangeTriggersRecreated}
         """;
+
+    // ---- MasterKeyRotation -----------------------------------------------------------------------------------
+
+    // Every column of the two chain tables but the re-wrap ones.
+    private const string DigestColumns = "chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest";
+
+    /// <remarks>
+    /// A re-wrap (<c>master-key rewrap</c>) sets the two re-wrap columns of the chain digests and checkpoints: their
+    /// no-update triggers now fire only when an update names another column, so the log stays append-only in everything
+    /// else.
+    /// </remarks>
+    public const string MasterKeyRotationUp = $"""
+        DROP TRIGGER keyinfra_verification_log_digests_no_update;
+        CREATE TRIGGER keyinfra_verification_log_digests_no_update BEFORE UPDATE OF {DigestColumns} ON verification_log_digests
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the verification log is append-only; only the re-wrap MAC of a row of verification_log_digests can be set'); END;
+        DROP TRIGGER keyinfra_verification_log_checkpoints_no_update;
+        CREATE TRIGGER keyinfra_verification_log_checkpoints_no_update BEFORE UPDATE OF {DigestColumns}, dropped_before, created_at ON verification_log_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the verification log is append-only; only the re-wrap MAC of a row of verification_log_checkpoints can be set'); END;
+        """;
+
+    /// <remarks>Drops the columns with SQLite's own <c>DROP COLUMN</c>: EF Core's rebuilds the table, and the rebuild would drop the triggers.</remarks>
+    public const string MasterKeyRotationDown = """
+        DROP TRIGGER keyinfra_verification_log_digests_no_update;
+        CREATE TRIGGER keyinfra_verification_log_digests_no_update BEFORE UPDATE ON verification_log_digests
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the verification log is append-only; rows of verification_log_digests cannot be updated'); END;
+        DROP TRIGGER keyinfra_verification_log_checkpoints_no_update;
+        CREATE TRIGGER keyinfra_verification_log_checkpoints_no_update BEFORE UPDATE ON verification_log_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the verification log is append-only; rows of verification_log_checkpoints cannot be updated'); END;
+        ALTER TABLE verification_log_digests DROP COLUMN rewrap_mac;
+        ALTER TABLE verification_log_digests DROP COLUMN rewrap_master_key_id;
+        ALTER TABLE verification_log_checkpoints DROP COLUMN rewrap_mac;
+        ALTER TABLE verification_log_checkpoints DROP COLUMN rewrap_master_key_id;
+        """;
 }

@@ -74,9 +74,22 @@ public sealed class MasterKeyCheckValueTests
     {
         using var key = new MasterKey(RandomNumberGenerator.GetBytes(32));
 
-        var reading = MasterKeyCheckValue.Read(key, MasterKeyCheckValue.CreateV2(key, (CheckValueFlags)0x03));
+        var reading = MasterKeyCheckValue.Read(key, MasterKeyCheckValue.CreateV2(key, (CheckValueFlags)0x05));
 
         Assert.AreEqual(CheckValueReading.UnknownFlags, reading);
         Assert.IsFalse(reading.Matches);
+    }
+
+    [TestMethod]
+    public void Read_RetiredAndStrict_ReadsBothFlags()
+    {
+        using var key = new MasterKey(RandomNumberGenerator.GetBytes(32));
+
+        var reading = MasterKeyCheckValue.Read(key, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.Retired | CheckValueFlags.RowsAuthenticated));
+
+        Assert.IsTrue(reading.Matches);
+        Assert.IsTrue(reading.Retired);
+        Assert.IsTrue(reading.Strict);
+        Assert.IsFalse(MasterKeyCheckValue.Read(key, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.RowsAuthenticated)).Retired);
     }
 }

@@ -41,6 +41,12 @@ internal sealed class GatedLogRepository(IVerificationLogRepository inner) : IVe
     public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
         => inner.GetBatchAsync(tenantId, batchId, cancellationToken);
 
+    public IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default)
+        => inner.ListDigestsNotUnderAsync(masterKeyId, cancellationToken);
+
+    public Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)
+        => inner.SetDigestRewrapAsync(digest, masterKeyId, rewrapMac, cancellationToken);
+
     public Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
         => inner.ReadDigestsAsync(tenantId, since, until, cancellationToken);
 

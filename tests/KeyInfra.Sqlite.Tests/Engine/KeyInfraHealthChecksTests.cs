@@ -275,6 +275,12 @@ public sealed class KeyInfraHealthChecksTests
         public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
             => Task.FromResult<BatchVerificationRecord?>(null);
 
+        public IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default)
+            => AsyncEnumerable.Empty<StoredLogDigest>();
+
+        public Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)
+            => Task.FromResult(false);
+
         public Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
             => Task.FromResult<IReadOnlyList<LogDigest>>([]);
 

@@ -24,6 +24,7 @@ internal static class LogChainFormat
     public const int ManifestEntrySize = 1 + 16 + 8 + 32;
 
     private static readonly byte[] s_digestLabel = "KeyInfra.LogDigest.v1"u8.ToArray();
+    private static readonly byte[] s_rewrapLabel = "KeyInfra.LogDigestRewrap.v1"u8.ToArray();
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>The previous digest of a chain's first group.</summary>
@@ -139,8 +140,7 @@ internal static class LogChainFormat
     /// <summary>Whether <paramref name="digest"/>'s MAC is right under <paramref name="masterKey"/> (constant time).</summary>
     public static bool IsAuthentic(MasterKey masterKey, LogDigest digest)
     {
-        if (digest.Digest.Length != DigestSize || digest.PreviousDigest.Length != DigestSize
-            || digest.Manifest.Length != (long)digest.EntryCount * ManifestEntrySize || !string.Equals(masterKey.Id, digest.MasterKeyId, StringComparison.Ordinal))
+        if (!IsShapeValid(digest) || !string.Equals(masterKey.Id, digest.MasterKeyId, StringComparison.Ordinal))
         {
             return false;
         }
@@ -149,6 +149,72 @@ internal static class LogChainFormat
             digest.EntryCount, digest.Manifest, digest.PreviousDigest);
         return CryptographicOperations.FixedTimeEquals(expected, digest.Digest);
     }
+
+    /// <summary>
+    /// The re-wrap MAC of <paramref name="digest"/> under the log-chain subkey of <paramref name="masterKey"/>: over the
+    /// label, every field the digest covers (with the original master key's id), the new key's id and the digest itself.
+    /// </summary>
+    public static byte[] ComputeRewrapMac(MasterKey masterKey, LogDigest digest)
+    {
+        var input = new EntryWriter(new ArrayBufferWriter<byte>(224));
+        input.Raw(s_rewrapLabel);
+        input.Uuid(digest.ChainId);
+        input.Uuid(digest.TenantId);
+        input.Int64(digest.Sequence);
+        input.Time(digest.CommittedAt);
+        input.Time(digest.FirstEntryAt);
+        input.Text(digest.MasterKeyId);
+        input.Text(masterKey.Id);
+        input.Int32(digest.EntryCount);
+        Span<byte> manifestHash = stackalloc byte[32];
+        SHA256.HashData(digest.Manifest, manifestHash);
+        input.Raw(manifestHash);
+        input.Raw(digest.PreviousDigest);
+        input.Raw(digest.Digest);
+        return HMACSHA256.HashData(masterKey.Subkey(MasterKeyPurpose.LogChain), input.Buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Checks every MAC of <paramref name="digest"/> that a key of <paramref name="ring"/> can check: its digest under
+    /// <see cref="LogDigest.MasterKeyId"/>, its re-wrap MAC under <see cref="LogDigest.RewrapMasterKeyId"/>. Authentic when
+    /// at least one can be checked and every one that can is right: a forged re-wrap MAC is a break even while the original
+    /// key is still there.
+    /// </summary>
+    public static DigestCheck Check(MasterKeyRing ring, LogDigest digest)
+    {
+        var checkedAny = false;
+        if (ring.Find(digest.MasterKeyId) is { } original)
+        {
+            checkedAny = true;
+            if (!IsAuthentic(original, digest))
+            {
+                return DigestCheck.Invalid;
+            }
+        }
+
+        if (digest.RewrapMasterKeyId is { } rewrapId)
+        {
+            if (digest.RewrapMac is not { Length: DigestSize } mac)
+            {
+                return DigestCheck.Invalid;
+            }
+
+            if (ring.Find(rewrapId) is { } rewrapKey)
+            {
+                checkedAny = true;
+                if (!IsShapeValid(digest) || !CryptographicOperations.FixedTimeEquals(ComputeRewrapMac(rewrapKey, digest), mac))
+                {
+                    return DigestCheck.Invalid;
+                }
+            }
+        }
+
+        return checkedAny ? DigestCheck.Authentic : DigestCheck.KeyUnavailable;
+    }
+
+    private static bool IsShapeValid(LogDigest digest)
+        => digest.Digest.Length == DigestSize && digest.PreviousDigest.Length == DigestSize
+           && digest.Manifest.Length == (long)digest.EntryCount * ManifestEntrySize;
 
     private static void WriteBatch(EntryWriter writer, Guid id, Guid tenantId, string? caller, string? callerId, DateTimeOffset startedAt, DateTimeOffset completedAt, int total, int valid)
     {
@@ -285,4 +351,17 @@ internal static class LogChainFormat
             Raw(value);
         }
     }
+}
+
+/// <summary>What checking a digest's MACs found (<see cref="LogChainFormat.Check"/>).</summary>
+internal enum DigestCheck
+{
+    /// <summary>Every MAC a key of the ring could check is right, and there was at least one.</summary>
+    Authentic,
+
+    /// <summary>A MAC is wrong (or malformed): the group proves nothing.</summary>
+    Invalid,
+
+    /// <summary>The ring has neither the key that made the digest nor the one that re-wrapped it.</summary>
+    KeyUnavailable,
 }

@@ -41,4 +41,20 @@ public sealed record LogDigest
 
     /// <summary>The HMAC-SHA256 that authenticates the group and links it to the previous one (32 bytes).</summary>
     public required byte[] Digest { get; init; }
+
+    /// <summary>
+    /// The id of the master key that re-authenticated the group after a rotation (<c>master-key rewrap</c>), or <c>null</c>.
+    /// The group stays linked by <see cref="Digest"/>; <see cref="RewrapMac"/> lets it be checked once <see cref="MasterKeyId"/>
+    /// is retired.
+    /// </summary>
+    public string? RewrapMasterKeyId { get; init; }
+
+    /// <summary>
+    /// The HMAC-SHA256, under the log-chain subkey of <see cref="RewrapMasterKeyId"/>, over every field of the group and its
+    /// <see cref="Digest"/> (docs/security/log-chain.md); <c>null</c> with it.
+    /// </summary>
+    public byte[]? RewrapMac { get; init; }
+
+    /// <summary>The master key a re-wrap moves the group from, and status counts it under: <see cref="RewrapMasterKeyId"/> if set, else <see cref="MasterKeyId"/>.</summary>
+    public string EffectiveMasterKeyId => RewrapMasterKeyId ?? MasterKeyId;
 }

@@ -60,7 +60,7 @@ internal sealed class VerificationLogAuditor(
         foreach (var checkpoint in checkpoints)
         {
             var digest = checkpoint.Digest;
-            if (ring.Find(digest.MasterKeyId) is not { } checkpointKey || !LogChainFormat.IsAuthentic(checkpointKey, digest) || digest.TenantId != tenantId
+            if (LogChainFormat.Check(ring, digest) != DigestCheck.Authentic || digest.TenantId != tenantId
                 || digest.CommittedAt >= checkpoint.DroppedBefore)
             {
                 audit.Breaks.Add(new LogChainBreak(digest.ChainId, digest.TenantId, digest.Sequence, LogChainBreakKind.CheckpointInvalid));
@@ -92,7 +92,7 @@ internal sealed class VerificationLogAuditor(
         foreach (var digest in before.Concat(after))
         {
             known[(digest.ChainId, digest.Sequence)] = digest;
-            if (ring.Find(digest.MasterKeyId) is { } key && LogChainFormat.IsAuthentic(key, digest))
+            if (LogChainFormat.Check(ring, digest) == DigestCheck.Authentic)
             {
                 foreach (var (kind, id, _, _) in ManifestEntries(digest))
                 {
@@ -117,13 +117,14 @@ internal sealed class VerificationLogAuditor(
                 previous ??= await PredecessorAsync(group, known, usable, cancellationToken).ConfigureAwait(false);
                 var predecessor = previous;
                 previous = group;
-                if (ring.Find(group.MasterKeyId) is not { } key)
+                var check = LogChainFormat.Check(ring, group);
+                if (check == DigestCheck.KeyUnavailable)
                 {
                     audit.Breaks.Add(new LogChainBreak(group.ChainId, group.TenantId, group.Sequence, LogChainBreakKind.MasterKeyUnavailable));
                     continue;
                 }
 
-                if (!LogChainFormat.IsAuthentic(key, group))
+                if (check != DigestCheck.Authentic)
                 {
                     // Neither its manifest nor its link is evidence of anything: the entries it names count as not covered.
                     audit.Breaks.Add(new LogChainBreak(group.ChainId, group.TenantId, group.Sequence, LogChainBreakKind.DigestInvalid));

@@ -1,0 +1,253 @@
+using KeyInfra.Encryption;
+using KeyInfra.Encryption.Rotation;
+using KeyInfra.Errors;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Storage;
+using KeyInfra.Verification;
+using KeyInfra.Verification.Chain;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KeyInfra.Tests.Conformance;
+
+/// <summary>
+/// Master key rotation on a real database: a chain of sources that reads old data and writes under the new key, a
+/// re-wrap that moves every private key, key row MAC and log digest under the current key (with progress, resumable from
+/// its checkpoint), and a retirement that is refused while anything uses the key and makes it unusable as current after.
+/// Run by each provider's test project.
+/// </summary>
+/// <remarks>Every test has a database of its own: each starts from its own master keys.</remarks>
+public abstract class MasterKeyRotationConformanceTests
+{
+    private static readonly byte[] Document = "The quick brown fox jumps over the lazy dog"u8.ToArray();
+
+    /// <summary>The provider's database; each test creates another from it.</summary>
+    protected abstract ConformanceStorage Storage { get; }
+
+    [TestMethod]
+    public async Task Chain_CurrentFromOneSourcePreviousFromAnother_OldKeysSignAndNewOnesAreWrappedUnderTheCurrent()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, oldKey);
+        var newKey = SwitchableMasterKeySource.NewKey();
+
+        // "Read with the environment key, write with the other source."
+        await using var host = await TestHost.StartAsync(database, oldKey, services: s => s.AddKeyInfrastructure().UseMasterKeyChain(chain => chain
+            .Current(source => source.UseMasterKeySource(_ => new SwitchableMasterKeySource("vault-2", newKey)))
+            .Previous(source => source.UseEnvironmentMasterKey())));
+
+        var signature = await host.Get<ISigner>().SignAsync(new SignRequest(written.KeyId, Document));
+        Assert.AreEqual(VerificationStatus.Valid, (await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(written.KeyId, Document, signature.Signature))).Status);
+        var created = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under the new key"));
+        Assert.AreEqual("vault-2", await database.ScalarAsync<string>("SELECT master_key_id FROM private_keys WHERE key_id = $1", created.Id));
+        Assert.AreEqual(written.OldKeyId, await database.ScalarAsync<string>("SELECT master_key_id FROM private_keys WHERE key_id = $1", written.KeyId));
+        var status = await host.Get<IMasterKeyRotation>().GetStatusAsync();
+        Assert.AreEqual("vault-2", status.CurrentKeyId);
+        CollectionAssert.AreEqual(new[] { written.OldKeyId }, status.StillUsedOlderKeys.Select(k => k.Id).ToArray());
+    }
+
+    [TestMethod]
+    public async Task RewrapAsync_AfterARotation_MovesEverythingUnderTheNewKey_TheOldKeyRetires_AndTheLogStillVerifiesWithoutIt()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, oldKey);
+
+        MasterKeyStatus before, after;
+        MasterKeyRewrapSummary summary;
+        var reported = new List<MasterKeyRewrapProgress>();
+        await using (var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
+        {
+            var rotation = host.Get<IMasterKeyRotation>();
+            before = await rotation.GetStatusAsync();
+            summary = await rotation.RewrapAsync(progress: new InlineProgress<MasterKeyRewrapProgress>(reported.Add));
+            after = await rotation.GetStatusAsync();
+            await rotation.RetireAsync(written.OldKeyId);
+            Assert.IsTrue((await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Retired);
+        }
+
+        var old = before.Keys.Single(k => k.Id == written.OldKeyId);
+        Assert.AreEqual(2L, old.PrivateKeys);
+        Assert.AreEqual(3L, old.KeyRowMacs, "two generated keys and one imported");
+        Assert.IsGreaterThanOrEqualTo(3L, old.LogDigests);
+        Assert.IsFalse(old.CanRetire);
+
+        Assert.IsTrue(summary.Complete, string.Join("; ", summary.StillUsed.Select(k => $"{k.Id}: {k.DescribeUses()}")));
+        Assert.AreEqual(2, summary.PrivateKeys!.Rewrapped);
+        Assert.AreEqual(3L, summary.KeyRows!.Reauthenticated);
+        Assert.AreEqual(old.LogDigests, summary.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests).Changed);
+        CollectionAssert.AreEqual(
+            new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests },
+            reported.Where(p => p.StepFinished).Select(p => p.Step).ToArray(),
+            "each step reports its end");
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, reported.Where(p => p.StepFinished).Select(p => p.Checkpoint.StepsDone).ToArray(), "with the checkpoint after it");
+        Assert.AreEqual(new MasterKeyRewrapCheckpoint(after.CurrentKeyId, 3), summary.Checkpoint);
+        Assert.AreEqual(0L, after.Keys.Single(k => k.Id == written.OldKeyId).Uses);
+        Assert.IsTrue(after.Keys.Single(k => k.Id == written.OldKeyId).CanRetire);
+
+        // The old key is gone from the source: everything still opens, and the log verifies through the re-wrap MACs.
+        await using (var only = await TestHost.StartAsync(database, newKey))
+        {
+            var signature = await only.Get<ISigner>().SignAsync(new SignRequest(written.KeyId, Document));
+            Assert.AreEqual(VerificationStatus.Valid, (await only.Get<IVerifier>().VerifyAsync(new VerificationRequest(written.KeyId, Document, signature.Signature))).Status);
+            var report = await only.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = written.From, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+            Assert.IsTrue(report.IsClean, string.Join(", ", report.BrokenLinks));
+            Assert.IsGreaterThanOrEqualTo(old.LogDigests, report.GroupCount);
+        }
+
+        // A retired key never becomes the current key again.
+        var e = await Assert.ThrowsAsync<MasterKeyException>(async () => await TestHost.StartAsync(database, oldKey, masterKeyOptions: o => o.PreviousMasterKeys = newKey));
+        Assert.AreEqual(ErrorCodes.MasterKeyRetired, e.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task RetireAsync_KeyStillUsedOrCurrent_IsRefusedListingWhatUsesIt()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, oldKey);
+
+        await using (var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
+        {
+            var rotation = host.Get<IMasterKeyRotation>();
+
+            var used = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(written.OldKeyId));
+            Assert.AreEqual(ErrorCodes.MasterKeyInUse, used.ErrorCode);
+            Assert.Contains("2 private keys", used.Message);
+            Assert.Contains("3 key row MACs", used.Message);
+            Assert.Contains("verification log digest", used.Message);
+            var currentId = (await rotation.GetStatusAsync()).CurrentKeyId;
+            var current = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(currentId));
+            Assert.AreEqual(ErrorCodes.MasterKeyInUse, current.ErrorCode);
+            var unknown = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync("no-such-key"));
+            Assert.AreEqual(ErrorCodes.MasterKeyUnavailable, unknown.ErrorCode);
+        }
+
+        // Nothing was retired: the old key is still usable as the current key.
+        await using var back = await TestHost.StartAsync(database, oldKey, masterKeyOptions: o => o.PreviousMasterKeys = newKey);
+        Assert.IsFalse((await back.Get<IMasterKeyRotation>().GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Retired);
+    }
+
+    [TestMethod]
+    public async Task RewrapAsync_StoppedAfterAStep_ResumesFromItsCheckpointAndSkipsWhatWasDone()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, oldKey);
+
+        await using var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey);
+        var rotation = host.Get<IMasterKeyRotation>();
+        MasterKeyRewrapCheckpoint? checkpoint = null;
+        using var stop = new CancellationTokenSource();
+        var progress = new InlineProgress<MasterKeyRewrapProgress>(p =>
+        {
+            checkpoint = p.Checkpoint;
+            if (p.Step == MasterKeyRewrapSteps.PrivateKeys && p.StepFinished)
+            {
+                // The crash: right after the first step's end was reported.
+                stop.Cancel();
+            }
+        });
+        await Assert.ThrowsAsync<OperationCanceledException>(() => rotation.RewrapAsync(progress: progress, cancellationToken: stop.Token));
+        Assert.AreEqual(1, checkpoint!.StepsDone);
+        var midway = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId);
+        Assert.AreEqual(0L, midway.PrivateKeys);
+        Assert.AreEqual(3L, midway.KeyRowMacs);
+
+        var resumed = await rotation.RewrapAsync(new MasterKeyRewrapOptions { ResumeFrom = checkpoint });
+
+        Assert.IsNull(resumed.PrivateKeys, "the finished step is skipped");
+        Assert.AreEqual(3L, resumed.KeyRows!.Reauthenticated);
+        Assert.IsTrue(resumed.Complete);
+
+        // A checkpoint of another current key is not trusted: every step runs (and finds nothing left to do).
+        var other = await rotation.RewrapAsync(new MasterKeyRewrapOptions { ResumeFrom = new MasterKeyRewrapCheckpoint("another-key", 3) });
+        Assert.AreEqual(new ReencryptionSummary(0, 0, 2), other.PrivateKeys);
+        Assert.AreEqual(0L, other.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests).Examined);
+    }
+
+    [TestMethod]
+    public async Task RewrapAsync_ATamperedDigest_IsNotVouchedFor_AndItsKeyCannotBeRetired()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, oldKey);
+        Assert.AreEqual(1, await database.TamperAsync(
+            "UPDATE verification_log_digests SET entry_count = entry_count + 1 WHERE sequence = (SELECT MAX(sequence) FROM verification_log_digests)"));
+
+        await using var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey);
+        var rotation = host.Get<IMasterKeyRotation>();
+        var summary = await rotation.RewrapAsync();
+
+        var log = summary.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests);
+        Assert.AreEqual(1L, log.Failed);
+        Assert.IsFalse(summary.Complete);
+        Assert.AreEqual(2, summary.Checkpoint.StepsDone, "a resumed run does the step that left something behind again");
+        Assert.AreEqual(1L, summary.StillUsed.Single(k => k.Id == written.OldKeyId).LogDigests);
+        var e = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(written.OldKeyId));
+        Assert.Contains("1 verification log digest", e.Message);
+        Assert.IsNull(await database.ScalarAsync<string?>(
+            "SELECT rewrap_master_key_id FROM verification_log_digests WHERE sequence = (SELECT MAX(sequence) FROM verification_log_digests)"));
+    }
+
+    [TestMethod]
+    public async Task SetDigestRewrapAsync_ByAWriterWithoutTheMasterKey_IsABreakLogVerifyReports()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var key = TestHost.NewMasterKey();
+        var written = await WriteAsync(database, key);
+        await using var host = await TestHost.StartAsync(database, key);
+        var digest = (await host.Get<IVerificationLogRepository>().ListDigestsNotUnderAsync("another-key").ToListAsync()).First(d => !d.IsCheckpoint);
+
+        // The application's own path (on PostgreSQL its only way to change a digest): a forged MAC under a made-up key id.
+        Assert.IsTrue(await host.Get<IVerificationLogRepository>().SetDigestRewrapAsync(digest, "forged", new byte[32]));
+        var report = await host.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = written.From, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+        Assert.IsTrue(report.IsClean, "a re-wrap under a key the ring lacks proves nothing, and the original digest still verifies");
+
+        // Once it claims a key the ring has, a forged MAC is a break, even though the original digest is still right.
+        var currentId = (await host.Get<IMasterKeyRotation>().GetStatusAsync()).CurrentKeyId;
+        var stored = (await host.Get<IVerificationLogRepository>().ReadDigestAsync(digest.Digest.TenantId, digest.Digest.ChainId, digest.Digest.Sequence))!;
+        Assert.IsTrue(await host.Get<IVerificationLogRepository>().SetDigestRewrapAsync(new StoredLogDigest(stored, false), currentId, new byte[32]));
+        report = await host.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = written.From, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+        CollectionAssert.Contains(report.BrokenLinks.ToArray(), new LogChainBreak(digest.Digest.ChainId, digest.Digest.TenantId, digest.Digest.Sequence, LogChainBreakKind.DigestInvalid));
+    }
+
+    /// <summary>
+    /// Under <paramref name="masterKey"/>: two generated keys (one signs), one imported public key, and three verifications
+    /// (each a group of the log). Returns the key that signs, the master key's id and when writing began.
+    /// </summary>
+    private static async Task<Written> WriteAsync(ConformanceStorage database, string masterKey)
+    {
+        var from = DateTimeOffset.UtcNow;
+        await using var host = await TestHost.StartAsync(database, masterKey);
+        var keys = host.Get<IKeyStore>();
+        var key = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "rotation"));
+        await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "rotation 2"));
+        using (var outside = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            await keys.ImportAsync(new ImportKeyRequest("public only", outside.ExportSubjectPublicKeyInfo(), KeyFormat.Der));
+        }
+
+        var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, i == 1 ? "forged"u8.ToArray() : Document, signature));
+        }
+
+        var status = await host.Get<IMasterKeyRotation>().GetStatusAsync();
+        return new Written(key.Id, status.CurrentKeyId, from);
+    }
+
+    private sealed record Written(KeyId KeyId, string OldKeyId, DateTimeOffset From);
+
+    // Progress<T> posts to the thread pool; these tests read the reports right after the call.
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
