@@ -28,14 +28,14 @@ public static class SampleApp
     /// <returns>The exit code (see the other overload).</returns>
     public static Task<int> RunAsync(
         string[] args, Stream input, TextWriter output, TextWriter error, string? workingDirectory = null, CancellationToken cancellationToken = default)
-        => RunAsync(args, input, output, error, workingDirectory, interactiveInput: false, cancellationToken);
+        => RunAsync(args, input, output, error, workingDirectory, interactiveInput: false, interactiveError: false, cancellationToken);
 
     /// <summary>Runs the sample on the process's console (what <c>Program</c> calls): a PIN may then be typed at the terminal.</summary>
     internal static Task<int> RunConsoleAsync(string[] args, CancellationToken cancellationToken)
-        => RunAsync(args, Console.OpenStandardInput(), Console.Out, Console.Error, workingDirectory: null, interactiveInput: !Console.IsInputRedirected, cancellationToken);
+        => RunAsync(args, Console.OpenStandardInput(), Console.Out, Console.Error, workingDirectory: null, interactiveInput: !Console.IsInputRedirected, interactiveError: !Console.IsErrorRedirected, cancellationToken);
 
     private static async Task<int> RunAsync(
-        string[] args, Stream input, TextWriter output, TextWriter error, string? workingDirectory, bool interactiveInput, CancellationToken cancellationToken)
+        string[] args, Stream input, TextWriter output, TextWriter error, string? workingDirectory, bool interactiveInput, bool interactiveError, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(input);
@@ -45,7 +45,7 @@ public static class SampleApp
         // The log writer and the command write from different threads.
         var synchronizedOutput = TextWriter.Synchronized(output);
         var synchronizedError = TextWriter.Synchronized(error);
-        var session = new CliSession(synchronizedOutput, synchronizedError, input, Path.GetFullPath(workingDirectory ?? Environment.CurrentDirectory), interactiveInput);
+        var session = new CliSession(synchronizedOutput, synchronizedError, input, Path.GetFullPath(workingDirectory ?? Environment.CurrentDirectory), interactiveInput, interactiveError);
         var root = RootCommandFactory.Create(session);
 
         var parseResult = root.Parse(args);

@@ -145,17 +145,26 @@ public sealed class HsmEnvironmentTests
     }
 
     [TestMethod]
-    public async Task Reencrypt_SlotsWithoutPkcs11Package_ExitsThreeSayingThePinsWereNotRewrapped()
+    public async Task Reencrypt_SlotsUnderAnOldKeyWithoutPkcs11Package_ExitsThreeSayingThePinsWereNotRewrapped()
     {
-        // Arrange: a slot stored while the module was configured; then the sample runs without it.
+        // Arrange: a slot stored while the module was configured, under the development key; then a rotation, and the
+        // sample runs without the module.
+        Environment.SetEnvironmentVariable(MasterKeyVariable, null);
+        Environment.SetEnvironmentVariable(PreviousKeysVariable, null);
         using var hsm = await HsmSlotFixture.CreateAsync();
         Environment.SetEnvironmentVariable(ModuleVariable, null);
+        var unrotated = await hsm.Workspace.RunAsync("reencrypt", "--json");
+        var developmentKey = (await File.ReadAllTextAsync(hsm.Workspace.DevelopmentKeyPath)).Trim();
+        Environment.SetEnvironmentVariable(MasterKeyVariable, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        Environment.SetEnvironmentVariable(PreviousKeysVariable, developmentKey);
 
         // Act
         var table = await hsm.Workspace.RunAsync("reencrypt");
         var json = await hsm.Workspace.RunAsync("reencrypt", "--json");
 
-        // Assert
+        // Assert: before the rotation nothing needed the module; after it, the PIN stays under the old key, and says so.
+        unrotated.AssertExitCode(0);
+        Assert.AreEqual(0, unrotated.Json().RootElement.GetProperty("hsmSlotsNotRewrapped").GetInt32());
         table.AssertExitCode(3);
         StringAssert.Contains(table.Output, "1 HSM slot PIN(s) were not re-wrapped");
         json.AssertExitCode(3);

@@ -23,6 +23,8 @@ internal sealed class CommandContext(CliSession session, string databasePath, bo
 
     public bool InteractiveInput => session.InteractiveInput;
 
+    public bool InteractiveError => session.InteractiveError;
+
     public string DatabasePath { get; } = databasePath;
 
     public bool Json { get; } = json;

@@ -21,6 +21,7 @@ internal static class RootCommandFactory
             LogCommand.Create(session),
             MigrateCommand.Create(session),
             ReencryptCommand.Create(session),
+            MasterKeyCommand.Create(session),
             HsmCommand.Create(session),
         };
         CommandRunner.SetHandler(root, session, (_, context, ct) => DemoCommand.RunAsync(context, ct));

@@ -1,4 +1,5 @@
 using KeyInfra.Encryption;
+using KeyInfra.Encryption.Rotation;
 using KeyInfra.Pkcs11;
 using KeyInfra.Pkcs11.Diagnostics;
 using KeyInfra.Pkcs11.Keys;
@@ -46,6 +47,7 @@ public static class KeyInfraPkcs11BuilderExtensions
         services.TryAddSingleton<Pkcs11Runtime>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPrivateKeyBackend, Pkcs11PrivateKeyBackend>());
         services.TryAddSingleton<IHsmManager, HsmManager>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, HsmPinRewrapStep>());
         return builder;
     }
 }
