@@ -217,6 +217,61 @@ public abstract class MasterKeyRotationConformanceTests
         CollectionAssert.Contains(report.BrokenLinks.ToArray(), new LogChainBreak(digest.Digest.ChainId, digest.Digest.TenantId, digest.Digest.Sequence, LogChainBreakKind.DigestInvalid));
     }
 
+    [TestMethod]
+    public async Task RewrapAsync_PlaintextKeysAnOlderVersionLeft_AreEncryptedWithProgressOnlyWhenToldTo_AndTheDatabaseBecomesStrict()
+    {
+        // Arrange: public keys imported, each private key stored beside it in plaintext, on a migrating database.
+        await using var database = await Storage.CreateAnotherAsync();
+        var masterKey = TestHost.NewMasterKey();
+        var originals = new List<(KeyId Id, byte[] Spki)>();
+        await using (var host = await TestHost.StartAsync(database, masterKey))
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+                var spki = key.ExportSubjectPublicKeyInfo();
+                var imported = await host.Get<IKeyStore>().ImportAsync(new ImportKeyRequest($"legacy {i}", spki, KeyFormat.Der));
+                Assert.AreEqual(1, await database.ExecuteAsync(
+                    "INSERT INTO private_keys (key_id, tenant_id, backend, protection, key_material, master_key_id, created_at, updated_at) " +
+                    "SELECT id, tenant_id, 'software', 'none', $2, NULL, created_at, created_at FROM public_keys WHERE id = $1",
+                    imported.Id, key.ExportPkcs8PrivateKey()));
+                originals.Add((imported.Id, spki));
+            }
+        }
+
+        await database.AsAnOlderReleaseLeftItAsync(masterKey);
+
+        // Act
+        MasterKeyRewrapSummary refused, migrated;
+        var reported = new List<MasterKeyRewrapProgress>();
+        await using (var host = await TestHost.StartAsync(database, masterKey))
+        {
+            var rotation = host.Get<IMasterKeyRotation>();
+            refused = await rotation.RewrapAsync();
+            migrated = await rotation.RewrapAsync(new MasterKeyRewrapOptions { UnsafeReadPlaintextPrivateKeys = true }, new InlineProgress<MasterKeyRewrapProgress>(reported.Add));
+        }
+
+        // Assert
+        Assert.HasCount(150, refused.PrivateKeys!.Skipped);
+        Assert.IsTrue(refused.PrivateKeys.Skipped.All(s => s.ErrorCode == ErrorCodes.PlaintextPrivateKeyRefused));
+        Assert.AreEqual(0, refused.Checkpoint.StepsDone, "a step that left keys behind is not done");
+        Assert.AreEqual(150, migrated.PrivateKeys!.Encrypted);
+        Assert.IsTrue(migrated.KeyRows!.Strict);
+        Assert.IsTrue(migrated.Complete);
+        CollectionAssert.IsSubsetOf(new[] { 100L }, reported.Where(p => p.Step == MasterKeyRewrapSteps.PrivateKeys && !p.StepFinished).Select(p => p.Examined).ToArray());
+        Assert.AreEqual(0L, await database.ScalarAsync<long>("SELECT COUNT(*) FROM private_keys WHERE protection <> 'envelope'"));
+
+        // Each key now signs with the private key it had, and verifies against the public key it was imported with.
+        await using var after = await TestHost.StartAsync(database, masterKey);
+        foreach (var (id, spki) in originals.Where((_, i) => i % 50 == 0))
+        {
+            var signature = await after.Get<ISigner>().SignAsync(new SignRequest(id, Document));
+            using var verifier = System.Security.Cryptography.ECDsa.Create();
+            verifier.ImportSubjectPublicKeyInfo(spki, out _);
+            Assert.IsTrue(verifier.VerifyData(Document, signature.Signature, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        }
+    }
+
     /// <summary>
     /// Under <paramref name="masterKey"/>: two generated keys (one signs), one imported public key, and three verifications
     /// (each a group of the log). Returns the key that signs, the master key's id and when writing began.
