@@ -91,12 +91,85 @@ public sealed class VaultHostTests
         }
     }
 
-    private static async Task<IHost> StartAsync(string folder, Action<VaultMasterKeyOptions> options)
+    [TestMethod]
+    public async Task Host_ChainFromTheEnvironmentKeyToVault_ReadsTheOldKeysWritesUnderVault_AndAfterRewrapTheEnvironmentKeyRetires()
+    {
+        await using var vault = await FakeVaultServer.StartAsync();
+        var vaultKey = NewKeyText();
+        vault.Put(Mount, SecretPath, new() { ["master_key"] = vaultKey });
+        var options = Options(vault, vault.IssueToken());
+        var environmentKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var data = "signed across sources"u8.ToArray();
+        KeyId id;
+        using (var before = await StartAsync(vault.Folder, b => b.UseEnvironmentMasterKey(o => { o.MasterKey = environmentKey; o.PreviousMasterKeys = null; })))
+        {
+            id = (await before.Services.GetRequiredService<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under the environment key"))).Id;
+            await before.StopAsync();
+        }
+
+        Encryption.Rotation.MasterKeyRewrapSummary summary;
+        using (var chained = await StartAsync(vault.Folder, b => b.UseMasterKeyChain(chain => chain
+            .Current(source => source.UseVaultMasterKey(options))
+            .Previous(source => source.UseEnvironmentMasterKey(o => { o.MasterKey = environmentKey; o.PreviousMasterKeys = null; })))))
+        {
+            var signed = await chained.Services.GetRequiredService<ISigner>().SignAsync(new SignRequest(id, data));
+            Assert.AreEqual(VerificationStatus.Valid, (await chained.Services.GetRequiredService<IVerifier>().VerifyAsync(new VerificationRequest(id, data, signed.Signature))).Status);
+            var rotation = chained.Services.GetRequiredService<Encryption.Rotation.IMasterKeyRotation>();
+            Assert.AreEqual(IdOf(vaultKey), (await rotation.GetStatusAsync()).CurrentKeyId);
+            summary = await rotation.RewrapAsync();
+            var environmentId = summary.StillUsed.Count == 0 ? (await rotation.GetStatusAsync()).Keys.Single(k => !k.IsCurrent).Id : "still used";
+            await rotation.RetireAsync(environmentId);
+            await chained.StopAsync();
+        }
+
+        Assert.IsTrue(summary.Complete);
+        using var vaultOnly = await StartAsync(vault.Folder, b => b.UseVaultMasterKey(options));
+        var again = await vaultOnly.Services.GetRequiredService<ISigner>().SignAsync(new SignRequest(id, data));
+        Assert.AreEqual(VerificationStatus.Valid, (await vaultOnly.Services.GetRequiredService<IVerifier>().VerifyAsync(new VerificationRequest(id, data, again.Signature))).Status);
+        var report = await vaultOnly.Services.GetRequiredService<Verification.Chain.IVerificationLogAuditor>().VerifyAsync(new Verification.Chain.LogAuditRequest());
+        Assert.IsTrue(report.IsClean, string.Join(", ", report.BrokenLinks));
+    }
+
+    [TestMethod]
+    public async Task Host_ChainWithAPreviousVaultSourceUnreachable_StartFailsWithKI2005NamingIt()
+    {
+        Uri address;
+        await using (var gone = await FakeVaultServer.StartAsync())
+        {
+            address = gone.Address;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("keyinfra-vault-chain").FullName;
+        try
+        {
+            var error = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => StartAsync(folder, b => b.UseMasterKeyChain(chain => chain
+                .Current(source => source.UseEnvironmentMasterKey(o => { o.MasterKey = NewKeyText(); o.PreviousMasterKeys = null; }))
+                .Previous(source => source.UseVaultMasterKey(o =>
+                {
+                    o.Address = address;
+                    o.Path = SecretPath;
+                    o.Token = "hvs.x";
+                    o.MaxRetries = 0;
+                    o.RefreshInterval = TimeSpan.Zero;
+                })))));
+
+            Assert.AreEqual(ErrorCodes.MasterKeySourceFailed, error.ErrorCode);
+            Assert.Contains("previous 1 (VaultMasterKeySource)", error.Message);
+            Assert.AreEqual(VaultErrorCodes.Unreachable, ((MasterKeyException)error.InnerException!).ErrorCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Task<IHost> StartAsync(string folder, Action<VaultMasterKeyOptions> options)
+        => StartAsync(folder, b => b.UseVaultMasterKey(options));
+
+    private static async Task<IHost> StartAsync(string folder, Action<IKeyInfrastructureBuilder> useMasterKey)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddKeyInfrastructure()
-            .UseSqlite($"Data Source={Path.Combine(folder, "keyinfra.db")}")
-            .UseVaultMasterKey(options);
+        useMasterKey(builder.Services.AddKeyInfrastructure().UseSqlite($"Data Source={Path.Combine(folder, "keyinfra.db")}"));
         var host = builder.Build();
         try
         {
