@@ -4,6 +4,7 @@ using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.KeySources.Aws.Errors;
 using KeyInfra.Signing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -49,6 +50,39 @@ public sealed class AwsKmsMasterKeySourceTests
         using var lease = await services.GetRequiredService<IEncryptionKeyProvider>().AcquireRingAsync();
 
         Assert.AreEqual(1, lease.Ring.PreviousCount);
+    }
+
+    [TestMethod]
+    public async Task AcquireRing_OptionsBoundFromConfiguration_DecryptTheDataKeyAndItsPredecessor()
+    {
+        var keyId = await Moto.CreateKmsKeyAsync();
+        using var kms = Moto.Kms();
+        var old = await AwsKmsDataKeys.GenerateAsync(kms, keyId, "configured");
+        var current = await AwsKmsDataKeys.GenerateAsync(kms, keyId, "configured");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyInfra:AwsKms:KeyId"] = keyId,
+            ["KeyInfra:AwsKms:EncryptedDataKey"] = current,
+            ["KeyInfra:AwsKms:PreviousEncryptedDataKeys:0"] = old,
+            ["KeyInfra:AwsKms:Deployment"] = "configured",
+            ["KeyInfra:AwsKms:Region"] = Moto.Region,
+            ["KeyInfra:AwsKms:ServiceUrl"] = Moto.Url.ToString(),
+            ["KeyInfra:AwsKms:MaxRetries"] = "0",
+            ["KeyInfra:AwsKms:RefreshInterval"] = "00:00:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+
+        // Credentials are code: configuration cannot hold them.
+        services.AddKeyInfrastructure()
+            .UseAwsKmsMasterKey(configuration.GetSection("KeyInfra:AwsKms"))
+            .UseAwsKmsMasterKey(o => o.Credentials = Moto.Admin);
+        await using var provider = services.BuildServiceProvider();
+
+        using var lease = await provider.GetRequiredService<IEncryptionKeyProvider>().AcquireRingAsync();
+
+        Assert.AreEqual(1, lease.Ring.PreviousCount);
+        Assert.AreEqual("configured", provider.GetRequiredService<IOptions<AwsKmsMasterKeyOptions>>().Value.Deployment);
     }
 
     [TestMethod]

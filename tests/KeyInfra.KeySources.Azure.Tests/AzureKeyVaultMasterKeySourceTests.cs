@@ -6,6 +6,7 @@ using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.KeySources.Azure.Errors;
 using KeyInfra.Signing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +46,37 @@ public sealed class AzureKeyVaultMasterKeySourceTests
 
         Assert.AreEqual(IdOf(v2), lease.Ring.Current.Id);
         Assert.IsNotNull(lease.Ring.Find(IdOf(v1)));
+    }
+
+    [TestMethod]
+    public async Task AcquireRing_OptionsBoundFromConfiguration_ReadTheSecretAndItsPreviousVersions()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var (v1, v2) = (NewKeyText(), NewKeyText());
+        var first = vault.Put("master-key", v1);
+        vault.Put("master-key", v2);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyInfra:AzureKeyVault:VaultUri"] = FakeKeyVault.VaultUri.ToString(),
+            ["KeyInfra:AzureKeyVault:SecretName"] = "master-key",
+            ["KeyInfra:AzureKeyVault:PreviousSecretVersions:0"] = first,
+            ["KeyInfra:AzureKeyVault:RefreshInterval"] = "00:00:00",
+        }).Build();
+        var credential = Credential(vault, FakeKeyVault.ClientSecret);
+        var services = new ServiceCollection();
+        services.AddLogging();
+
+        // The transport (loopback, the test's certificate) is code, as a host's own client options would be.
+        services.AddKeyInfrastructure()
+            .UseAzureKeyVaultMasterKey(configuration.GetSection("KeyInfra:AzureKeyVault"), credential)
+            .UseAzureKeyVaultMasterKey(o => o.ClientOptions = new SecretClientOptions { Transport = vault.Transport() });
+        await using var provider = services.BuildServiceProvider();
+
+        using var lease = await provider.GetRequiredService<IEncryptionKeyProvider>().AcquireRingAsync();
+
+        Assert.AreEqual(IdOf(v2), lease.Ring.Current.Id);
+        Assert.IsNotNull(lease.Ring.Find(IdOf(v1)));
+        Assert.AreSame(credential, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AzureKeyVaultMasterKeyOptions>>().Value.Credential);
     }
 
     [TestMethod]

@@ -51,8 +51,31 @@ public static class KeyInfraAwsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<AwsKmsMasterKeyOptions>().Configure(configure);
+        return RegisterKms(builder);
+    }
+
+    /// <summary>
+    /// Makes a data key encrypted by AWS KMS the master key source, with the options bound from <paramref name="configuration"/>
+    /// (for example the section <c>KeyInfra:AwsKms</c>; <c>PreviousEncryptedDataKeys</c> as an array). Credentials cannot come
+    /// from configuration: without <see cref="AwsKmsMasterKeyOptions.Credentials"/> (set it with the other overload, which may
+    /// follow this one) the SDK's default chain is used.
+    /// </summary>
+    /// <param name="builder">The KeyInfra builder.</param>
+    /// <param name="configuration">The section whose keys are <see cref="AwsKmsMasterKeyOptions"/>' property names.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseAwsKmsMasterKey(this IKeyInfrastructureBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<AwsKmsMasterKeyOptions>().Bind(configuration);
+        return RegisterKms(builder);
+    }
+
+    private static IKeyInfrastructureBuilder RegisterKms(IKeyInfrastructureBuilder builder)
+    {
         var services = builder.Services;
-        services.AddOptions<AwsKmsMasterKeyOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<AwsKmsMasterKeyOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsKmsMasterKeyOptions>, AwsKmsMasterKeyOptionsValidator>());
         services.TryAddSingleton(sp => new AwsKmsMasterKeySource(
             sp.GetRequiredService<IOptions<AwsKmsMasterKeyOptions>>(),

@@ -1,6 +1,8 @@
+using Azure.Core;
 using KeyInfra.Encryption;
 using KeyInfra.HealthChecks;
 using KeyInfra.KeySources.Azure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -26,8 +28,32 @@ public static class KeyInfraAzureBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<AzureKeyVaultMasterKeyOptions>().Configure(configure);
+        return Register(builder);
+    }
+
+    /// <summary>
+    /// Makes an Azure Key Vault secret the master key source, with the options bound from <paramref name="configuration"/>
+    /// (for example the section <c>KeyInfra:AzureKeyVault</c>: <c>VaultUri</c>, <c>SecretName</c>, <c>PreviousSecretVersions</c>
+    /// as an array, …) and <paramref name="credential"/>, which configuration cannot hold.
+    /// </summary>
+    /// <param name="builder">The KeyInfra builder.</param>
+    /// <param name="configuration">The section whose keys are <see cref="AzureKeyVaultMasterKeyOptions"/>' property names.</param>
+    /// <param name="credential">The identity the vault is read with (managed identity, workload identity, a client secret…).</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static IKeyInfrastructureBuilder UseAzureKeyVaultMasterKey(this IKeyInfrastructureBuilder builder, IConfiguration configuration, TokenCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(credential);
+        builder.Services.AddOptions<AzureKeyVaultMasterKeyOptions>().Bind(configuration).Configure(o => o.Credential = credential);
+        return Register(builder);
+    }
+
+    private static IKeyInfrastructureBuilder Register(IKeyInfrastructureBuilder builder)
+    {
         var services = builder.Services;
-        services.AddOptions<AzureKeyVaultMasterKeyOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<AzureKeyVaultMasterKeyOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureKeyVaultMasterKeyOptions>, AzureKeyVaultMasterKeyOptionsValidator>());
         services.TryAddSingleton(sp => new AzureKeyVaultMasterKeySource(
             sp.GetRequiredService<IOptions<AzureKeyVaultMasterKeyOptions>>(),
