@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Encryption.Rotation;
 using KeyInfra.Errors;
@@ -7,6 +9,7 @@ using KeyInfra.Storage;
 using KeyInfra.Verification;
 using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace KeyInfra.Tests.Conformance;
 
@@ -61,8 +64,12 @@ public abstract class MasterKeyRotationConformanceTests
         await using (var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
         {
             var rotation = host.Get<IMasterKeyRotation>();
+            using var items = new MetricCollector<long>(host.Get<IMeterFactory>(), KeyInfraInstruments.MeterName, KeyInfraInstruments.MasterKeyRewrapItems);
             before = await rotation.GetStatusAsync();
             summary = await rotation.RewrapAsync(progress: new InlineProgress<MasterKeyRewrapProgress>(reported.Add));
+            Assert.AreEqual(2L, items.GetMeasurementSnapshot()
+                .Where(m => (string?)m.Tags[KeyInfraInstruments.MasterKeyRewrapStepTag] == MasterKeyRewrapSteps.PrivateKeys && (string?)m.Tags[KeyInfraInstruments.MasterKeyRewrapOutcomeTag] == "moved")
+                .Sum(m => m.Value));
             after = await rotation.GetStatusAsync();
             await rotation.RetireAsync(written.OldKeyId);
             Assert.IsTrue((await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Retired);

@@ -84,6 +84,15 @@ public static class KeyInfraInstruments
     /// <summary>Tag: <c>load</c> (the first read) or <c>refresh</c>.</summary>
     public const string MasterKeySourceReadKindTag = "keyinfra.master_key_source.read_kind";
 
+    /// <summary>Counter: items a master key re-wrap (<c>master-key rewrap</c>) moved under the current key, or could not, by step and outcome.</summary>
+    public const string MasterKeyRewrapItems = "keyinfra.master_key.rewrap.items";
+
+    /// <summary>Tag: the re-wrap step (<c>private-keys</c>, <c>key-rows</c>, <c>log-digests</c>, <c>hsm-pins</c>, …).</summary>
+    public const string MasterKeyRewrapStepTag = "keyinfra.master_key.rewrap.step";
+
+    /// <summary>Tag: <c>moved</c> (brought under the current key) or <c>failed</c> (left as it was).</summary>
+    public const string MasterKeyRewrapOutcomeTag = "keyinfra.master_key.rewrap.outcome";
+
     /// <summary>Tag: the verification's result, the <c>VerificationStatus</c> in snake case (<c>valid</c>, <c>invalid_signature</c>, <c>key_not_found</c>, …).</summary>
     public const string VerificationResultTag = "keyinfra.verification.result";
 

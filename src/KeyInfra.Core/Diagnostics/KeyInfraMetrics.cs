@@ -27,6 +27,7 @@ internal sealed class KeyInfraMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _cacheLoads;
+    private readonly Counter<long> _rewrapItems;
     private Func<int>? _logQueueLength;
     private Func<IReadOnlyList<LogChainHead>>? _chainHeads;
 
@@ -47,6 +48,7 @@ internal sealed class KeyInfraMetrics
         _cacheHits = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheHits, "{hit}", "Key lookups answered from a cache.");
         _cacheMisses = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheMisses, "{miss}", "Key lookups a cache could not answer.");
         _cacheLoads = meter.CreateCounter<long>(KeyInfraInstruments.KeyCacheLoads, "{load}", "Keys read from storage into a cache.");
+        _rewrapItems = meter.CreateCounter<long>(KeyInfraInstruments.MasterKeyRewrapItems, "{item}", "Items a master key re-wrap moved under the current key, or could not, by step and outcome.");
     }
 
     /// <summary>A verification ended with <paramref name="status"/>; <paramref name="startedAt"/> is a <see cref="Stopwatch"/> timestamp, or 0 for a batch item.</summary>
@@ -67,6 +69,20 @@ internal sealed class KeyInfraMetrics
         if (startedAt != 0)
         {
             _verificationDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds, tags);
+        }
+    }
+
+    /// <summary>Counts what one re-wrap step moved and left behind.</summary>
+    public void RewrapStepFinished(string step, long moved, long failed)
+    {
+        if (moved > 0)
+        {
+            _rewrapItems.Add(moved, new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeyRewrapStepTag, step), new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeyRewrapOutcomeTag, "moved"));
+        }
+
+        if (failed > 0)
+        {
+            _rewrapItems.Add(failed, new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeyRewrapStepTag, step), new KeyValuePair<string, object?>(KeyInfraInstruments.MasterKeyRewrapOutcomeTag, "failed"));
         }
     }
 

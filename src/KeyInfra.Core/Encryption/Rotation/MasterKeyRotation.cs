@@ -19,6 +19,7 @@ internal sealed class MasterKeyRotation(
     IMasterKeyRepository masterKeys,
     IVerificationLogRepository log,
     IEnumerable<IMasterKeyRewrapStep> steps,
+    KeyInfraMetrics metrics,
     ILogger<MasterKeyRotation> logger) : IMasterKeyRotation
 {
     private readonly IMasterKeyRewrapStep[] _steps = [.. steps];
@@ -69,6 +70,8 @@ internal sealed class MasterKeyRotation(
                 {
                     clean = number;
                 }
+
+                metrics.RewrapStepFinished(names[step], changed, failed);
 
                 progress?.Report(new MasterKeyRewrapProgress(names[step], number, names.Count, examined, changed, failed, true, new MasterKeyRewrapCheckpoint(currentId, clean)));
             }
