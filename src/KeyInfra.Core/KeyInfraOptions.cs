@@ -17,6 +17,9 @@ public sealed class KeyInfraOptions
     /// <summary>The imported-key cache settings.</summary>
     public KeyCacheOptions KeyCache { get; } = new();
 
+    /// <summary>How application secrets and user passwords are hashed (<c>KeyInfra:CredentialHashing</c>).</summary>
+    public Identity.CredentialHashingOptions CredentialHashing { get; } = new();
+
     /// <summary>
     /// Whether the storage provider's migrations are applied when the host starts. Default: <c>true</c>.
     /// Turn off where a deployment step migrates the database (the sample's <c>migrate up</c>).

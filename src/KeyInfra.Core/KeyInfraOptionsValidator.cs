@@ -14,6 +14,11 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:Mode '{log.Mode}' is not Durable, Buffered or Off.");
         }
 
+        if (options.CredentialHashing.Iterations is < Identity.CredentialHashingOptions.MinIterations or > Identity.CredentialHashingOptions.MaxIterations)
+        {
+            failures.Add($"KeyInfra:CredentialHashing:Iterations is {options.CredentialHashing.Iterations}; it must be {Identity.CredentialHashingOptions.MinIterations}–{Identity.CredentialHashingOptions.MaxIterations} (default 600000).");
+        }
+
         if (log.MaxBatchSize is < 1 or > 10_000)
         {
             failures.Add($"KeyInfra:VerificationLog:MaxBatchSize is {log.MaxBatchSize}; it must be 1–10000.");

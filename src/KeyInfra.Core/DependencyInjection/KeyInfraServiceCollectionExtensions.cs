@@ -5,6 +5,7 @@ using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Encryption.Rotation;
 using KeyInfra.Hosting;
+using KeyInfra.Identity;
 using KeyInfra.Keys;
 using KeyInfra.PrivateKeys;
 using KeyInfra.RowAuthentication;
@@ -94,6 +95,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<PrivateKeyReencryptor>();
         services.TryAddSingleton<IPrivateKeyReencryptor>(static provider => provider.GetRequiredService<PrivateKeyReencryptor>());
         services.TryAddSingleton<IMasterKeyRotation, MasterKeyRotation>();
+        services.TryAddSingleton<ICredentialHasher, Pbkdf2CredentialHasher>();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);

@@ -190,4 +190,10 @@ public static class ErrorCodes
 
     /// <summary>The host's authorizer (<see cref="Authorization.IKeyInfraAuthorizer"/>) denied the caller the operation.</summary>
     public const string AccessDenied = "KI5001";
+
+    /// <summary>A stored credential hash (an application secret's, a user's password) is malformed: not <c>pbkdf2_sha256:&lt;iterations&gt;:&lt;salt_hex&gt;:&lt;hash_hex&gt;</c> within its bounds.</summary>
+    public const string CredentialHashMalformed = "KI5101";
+
+    /// <summary>A stored credential hash is a legacy <c>sha256:</c> hash, which is refused: the secret must be rotated.</summary>
+    public const string LegacyCredentialHashRefused = "KI5102";
 }
