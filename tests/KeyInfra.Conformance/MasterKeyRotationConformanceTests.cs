@@ -89,8 +89,9 @@ public abstract class MasterKeyRotationConformanceTests
             new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests },
             reported.Where(p => p.StepFinished).Select(p => p.Step).ToArray(),
             "each step reports its end");
-        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, reported.Where(p => p.StepFinished).Select(p => p.Checkpoint.StepsDone).ToArray(), "with the checkpoint after it");
-        Assert.AreEqual(new MasterKeyRewrapCheckpoint(after.CurrentKeyId, 3), summary.Checkpoint);
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, reported.Where(p => p.StepFinished).Select(p => p.Checkpoint.FinishedSteps.Count).ToArray(), "with the checkpoint after it");
+        Assert.AreEqual(after.CurrentKeyId, summary.Checkpoint.MasterKeyId);
+        CollectionAssert.AreEqual(new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests }, summary.Checkpoint.FinishedSteps.ToArray());
         Assert.AreEqual(0L, after.Keys.Single(k => k.Id == written.OldKeyId).Uses);
         Assert.IsTrue(after.Keys.Single(k => k.Id == written.OldKeyId).CanRetire);
 
@@ -160,7 +161,7 @@ public abstract class MasterKeyRotationConformanceTests
             }
         });
         await Assert.ThrowsAsync<OperationCanceledException>(() => rotation.RewrapAsync(progress: progress, cancellationToken: stop.Token));
-        Assert.AreEqual(1, checkpoint!.StepsDone);
+        CollectionAssert.AreEqual(new[] { MasterKeyRewrapSteps.PrivateKeys }, checkpoint!.FinishedSteps.ToArray());
         var midway = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId);
         Assert.AreEqual(0L, midway.PrivateKeys);
         Assert.AreEqual(3L, midway.KeyRowMacs);
@@ -172,7 +173,7 @@ public abstract class MasterKeyRotationConformanceTests
         Assert.IsTrue(resumed.Complete);
 
         // A checkpoint of another current key is not trusted: every step runs (and finds nothing left to do).
-        var other = await rotation.RewrapAsync(new MasterKeyRewrapOptions { ResumeFrom = new MasterKeyRewrapCheckpoint("another-key", 3) });
+        var other = await rotation.RewrapAsync(new MasterKeyRewrapOptions { ResumeFrom = new MasterKeyRewrapCheckpoint("another-key", [MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests]) });
         Assert.AreEqual(new ReencryptionSummary(0, 0, 2), other.PrivateKeys);
         Assert.AreEqual(0L, other.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests).Examined);
     }
@@ -194,12 +195,58 @@ public abstract class MasterKeyRotationConformanceTests
         var log = summary.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests);
         Assert.AreEqual(1L, log.Failed);
         Assert.IsFalse(summary.Complete);
-        Assert.AreEqual(2, summary.Checkpoint.StepsDone, "a resumed run does the step that left something behind again");
+        CollectionAssert.DoesNotContain(summary.Checkpoint.FinishedSteps.ToArray(), MasterKeyRewrapSteps.LogDigests, "a resumed run does the step that left something behind again");
+        CollectionAssert.Contains(summary.Checkpoint.FinishedSteps.ToArray(), MasterKeyRewrapSteps.KeyRows);
         Assert.AreEqual(1L, summary.StillUsed.Single(k => k.Id == written.OldKeyId).LogDigests);
         var e = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(written.OldKeyId));
         Assert.Contains("1 verification log digest", e.Message);
         Assert.IsNull(await database.ScalarAsync<string?>(
             "SELECT rewrap_master_key_id FROM verification_log_digests WHERE sequence = (SELECT MAX(sequence) FROM verification_log_digests)"));
+    }
+
+    [TestMethod]
+    public async Task RetireAsync_AKeyTheDatabaseNeverSaw_ThenTheCurrentCheckDeleted_TheDatabaseStaysStrict()
+    {
+        // A previous key that never wrapped anything here is retired (its first check is written by the retirement); then
+        // a database writer deletes the current key's check, so the next start inherits the state from the checks left.
+        await using var database = await Storage.CreateAnotherAsync();
+        var (current, unseen) = (TestHost.NewMasterKey(), TestHost.NewMasterKey());
+        string currentId;
+        await using (var host = await TestHost.StartAsync(database, current, masterKeyOptions: o => o.PreviousMasterKeys = unseen))
+        {
+            var rotation = host.Get<IMasterKeyRotation>();
+            var status = await rotation.GetStatusAsync();
+            Assert.IsTrue(status.RowsStrict);
+            currentId = status.CurrentKeyId;
+            await rotation.RetireAsync(status.Keys.Single(k => !k.IsCurrent).Id);
+        }
+
+        Assert.AreEqual(1, await database.TamperAsync("DELETE FROM master_keys WHERE id = $1", currentId));
+
+        await using var restarted = await TestHost.StartAsync(database, current, masterKeyOptions: o => o.PreviousMasterKeys = unseen);
+        Assert.IsTrue((await restarted.Get<IMasterKeyRotation>().GetStatusAsync()).RowsStrict, "a retired check never makes the database migrating");
+    }
+
+    [TestMethod]
+    public async Task RetireAsync_ADigestWhoseRewrapWasForgedToClaimTheCurrentKey_IsRefused()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var (oldKey, newKey) = (TestHost.NewMasterKey(), TestHost.NewMasterKey());
+        var written = await WriteAsync(database, oldKey);
+        await using var host = await TestHost.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey);
+        var rotation = host.Get<IMasterKeyRotation>();
+        Assert.IsTrue((await rotation.RewrapAsync()).Complete);
+
+        // The writer replaces one digest's re-wrap MAC: the counts still say "moved", the MAC does not.
+        Assert.AreEqual(1, await database.TamperAsync(
+            "UPDATE verification_log_digests SET rewrap_mac = $1 WHERE sequence = (SELECT MIN(sequence) FROM verification_log_digests)", new byte[32]));
+        Assert.AreEqual(0L, (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Uses);
+
+        var e = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(written.OldKeyId));
+
+        Assert.AreEqual(ErrorCodes.MasterKeyInUse, e.ErrorCode);
+        Assert.Contains("1 verification log digest(s) or checkpoint(s)", e.Message);
+        Assert.IsFalse((await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Retired);
     }
 
     [TestMethod]
@@ -209,7 +256,7 @@ public abstract class MasterKeyRotationConformanceTests
         var key = TestHost.NewMasterKey();
         var written = await WriteAsync(database, key);
         await using var host = await TestHost.StartAsync(database, key);
-        var digest = (await host.Get<IVerificationLogRepository>().ListDigestsNotUnderAsync("another-key").ToListAsync()).First(d => !d.IsCheckpoint);
+        var digest = (await host.Get<IVerificationLogRepository>().ListDigestsAsync(LogDigestSelection.NotUnder, "another-key").ToListAsync()).First(d => !d.IsCheckpoint);
 
         // The application's own path (on PostgreSQL its only way to change a digest): a forged MAC under a made-up key id.
         Assert.IsTrue(await host.Get<IVerificationLogRepository>().SetDigestRewrapAsync(digest, "forged", new byte[32]));
@@ -261,7 +308,7 @@ public abstract class MasterKeyRotationConformanceTests
         // Assert
         Assert.HasCount(150, refused.PrivateKeys!.Skipped);
         Assert.IsTrue(refused.PrivateKeys.Skipped.All(s => s.ErrorCode == ErrorCodes.PlaintextPrivateKeyRefused));
-        Assert.AreEqual(0, refused.Checkpoint.StepsDone, "a step that left keys behind is not done");
+        CollectionAssert.DoesNotContain(refused.Checkpoint.FinishedSteps.ToArray(), MasterKeyRewrapSteps.PrivateKeys, "a step that left keys behind is not done");
         Assert.AreEqual(150, migrated.PrivateKeys!.Encrypted);
         Assert.IsTrue(migrated.KeyRows!.Strict);
         Assert.IsTrue(migrated.Complete);

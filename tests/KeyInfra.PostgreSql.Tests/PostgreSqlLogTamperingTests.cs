@@ -60,6 +60,45 @@ public sealed class PostgreSqlLogTamperingTests : LogTamperingConformanceTests
     }
 
     [TestMethod]
+    public async Task VerifyAsync_RewrapThenRetentionThenRetire_TheCheckpointKeepsItsRewrapAndVerifiesWithoutTheOldKey()
+    {
+        await using var storage = await PostgreSqlConformanceStorage.CreateAsync();
+        var now = DateTimeOffset.UtcNow;
+        var old = new DateTimeOffset(now.Year, now.Month, 15, 12, 0, 0, TimeSpan.Zero).AddMonths(-30);
+        await PostgreSqlTestDatabase.ExecuteAsync(storage.Database.OwnerConnectionString, "SELECT keyinfra_create_verification_partitions($1, 1)", old);
+        var clock = new ShiftedTimeProvider(old - now);
+        var (oldKey, newKey) = (TestHost.NewMasterKey(), TestHost.NewMasterKey());
+        await using (var host = await TestHost.StartAsync(storage, oldKey, services: s => s.AddSingleton<TimeProvider>(clock)))
+        {
+            var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "rotated retention"));
+            var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, "data"u8.ToArray()))).Signature;
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, "data"u8.ToArray(), signature));
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, "data"u8.ToArray(), signature));
+            clock.Offset = TimeSpan.Zero;
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, "data"u8.ToArray(), signature));
+        }
+
+        string oldId;
+        await using (var rotated = await TestHost.StartAsync(storage, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
+        {
+            var rotation = rotated.Get<Encryption.Rotation.IMasterKeyRotation>();
+            oldId = (await rotation.GetStatusAsync()).Keys.Single(k => !k.IsCurrent).Id;
+            Assert.IsTrue((await rotation.RewrapAsync()).Complete);
+            var cutoff = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-24);
+            await PostgreSqlTestDatabase.ExecuteAsync(storage.Database.OwnerConnectionString, "SELECT * FROM keyinfra_drop_verification_partitions($1)", cutoff);
+            Assert.IsNotNull(await storage.ScalarAsync<string?>("SELECT rewrap_master_key_id FROM verification_log_checkpoints"), "retention copied the re-wrap into the checkpoint");
+            await rotation.RetireAsync(oldId);
+        }
+
+        await using var auditor = await TestHost.StartAsync(storage, newKey);
+        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest());
+
+        Assert.IsTrue(report.IsClean, $"breaks [{string.Join(", ", report.BrokenLinks)}]");
+        Assert.AreEqual(oldId, report.Checkpoints.Single().Digest.MasterKeyId, "made with the old key, checked through its re-wrap");
+        Assert.AreEqual(1L, report.GroupCount);
+    }
+
+    [TestMethod]
     [DataRow(-1)]
     [DataRow(-12)]
     [DataRow(-23)]

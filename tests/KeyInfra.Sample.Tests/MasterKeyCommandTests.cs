@@ -112,17 +112,17 @@ public sealed class MasterKeyCommandTests
         Environment.SetEnvironmentVariable(PreviousKeysVariable, oldKey);
         var currentId = Keys(await workspace.RunAsync("master-key", "status", "--json")).Single(k => k.GetProperty("isCurrent").GetBoolean()).GetProperty("id").GetString()!;
         var checkpoint = Path.Combine(workspace.DataDirectory, CheckpointFile);
-        await File.WriteAllTextAsync(checkpoint, $$"""{"MasterKeyId":"{{currentId}}","StepsDone":1}""");
+        await File.WriteAllTextAsync(checkpoint, $$"""{"MasterKeyId":"{{currentId}}","FinishedSteps":["private-keys"]}""");
 
         // Act
         var resumed = await workspace.RunAsync("master-key", "rewrap", "--json");
-        await File.WriteAllTextAsync(checkpoint, $$"""{"MasterKeyId":"{{currentId}}","StepsDone":3}""");
+        await File.WriteAllTextAsync(checkpoint, $$"""{"MasterKeyId":"{{currentId}}","FinishedSteps":["private-keys","key-rows","log-digests"]}""");
         var restarted = await workspace.RunAsync("master-key", "rewrap", "--restart", "--json");
 
         // Assert: the private keys step was skipped, so the old key still wraps the private key; --restart runs it.
         resumed.AssertExitCode(3);
         var root = resumed.Json().RootElement;
-        Assert.AreEqual(1, root.GetProperty("resumedFrom").GetProperty("stepsDone").GetInt32());
+        Assert.AreEqual("private-keys", root.GetProperty("resumedFrom").GetProperty("finishedSteps")[0].GetString());
         Assert.AreEqual(JsonValueKind.Null, root.GetProperty("rewrapped").ValueKind);
         Assert.AreEqual(1, root.GetProperty("keyRows").GetProperty("reauthenticated").GetInt32());
         Assert.AreEqual(1, root.GetProperty("stillUsed")[0].GetProperty("privateKeys").GetInt32());

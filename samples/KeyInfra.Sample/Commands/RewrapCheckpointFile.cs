@@ -5,7 +5,7 @@ namespace KeyInfra.Sample.Commands;
 
 /// <summary>
 /// Where <c>master-key rewrap</c> keeps its checkpoint between runs: a small JSON file next to the database, replaced
-/// atomically after each step and removed when a run finishes everything. It holds key ids and a step count only.
+/// atomically after each step and removed when a run ends. It holds a key id and step names only.
 /// </summary>
 internal sealed class RewrapCheckpointFile(string path)
 {
@@ -28,7 +28,7 @@ internal sealed class RewrapCheckpointFile(string path)
             }
 
             var checkpoint = JsonSerializer.Deserialize<MasterKeyRewrapCheckpoint>(File.ReadAllBytes(Path));
-            return checkpoint is { MasterKeyId.Length: > 0, StepsDone: >= 0 } ? checkpoint : null;
+            return checkpoint is { MasterKeyId.Length: > 0, FinishedSteps.Count: <= 64 } && checkpoint.FinishedSteps.All(s => s is { Length: > 0 and <= 64 }) ? checkpoint : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -19,7 +19,7 @@ internal static class RewrapRunner
         var resumeFrom = restart ? null : file.Read();
         if (resumeFrom is not null && !context.Json)
         {
-            context.Error.WriteLine($"Resuming from {file.Path}: {resumeFrom.StepsDone} step(s) were done under master key {resumeFrom.MasterKeyId} (--restart to start over).");
+            context.Error.WriteLine($"Resuming from {file.Path}: done under master key {resumeFrom.MasterKeyId}: {(resumeFrom.FinishedSteps.Count == 0 ? "nothing" : string.Join(", ", resumeFrom.FinishedSteps))} (--restart to start over).");
         }
 
         var bar = context.Json ? null : new RewrapProgressBar(context.Error, context.InteractiveError);

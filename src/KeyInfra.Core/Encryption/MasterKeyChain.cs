@@ -26,7 +26,7 @@ internal sealed class MasterKeyChain : IEncryptionKeyProvider, IDisposable
 {
     private readonly IReadOnlyList<ChainLink> _links;
     private readonly Composed _composed = new();
-    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _composing = new(1, 1);
 
     // The source rings the published ring was composed from; compared by reference on every acquisition.
     private MasterKeyRing[]? _composedFrom;
@@ -66,39 +66,45 @@ internal sealed class MasterKeyChain : IEncryptionKeyProvider, IDisposable
     public async ValueTask<MasterKeyRingLease> AcquireRingAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var leases = new MasterKeyRingLease[_links.Count];
-        var acquired = 0;
+        var leases = await AcquireSourcesAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            for (; acquired < _links.Count; acquired++)
+            if (IsComposedFrom(leases) && _composed.TryLeasePublished() is { } published)
             {
-                leases[acquired] = await AcquireSourceAsync(_links[acquired], cancellationToken).ConfigureAwait(false);
+                return published;
             }
+        }
+        finally
+        {
+            Release(leases);
+        }
 
-            if (!IsComposedFrom(leases))
+        // A source published new keys. One caller at a time composes, from leases taken after it holds the lock: a caller
+        // that saw an older ring can never publish it over a newer one.
+        await _composing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            leases = await AcquireSourcesAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                lock (_lock)
+                if (!IsComposedFrom(leases))
                 {
-                    ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-                    if (!IsComposedFrom(leases))
-                    {
-                        // The source leases are held, so their keys are intact while they are copied.
-                        _composed.PublishRing(Compose(leases));
-                        Volatile.Write(ref _composedFrom, [.. leases.Select(l => l.Ring)]);
-                    }
+                    // The source leases are held, so their keys are intact while they are copied.
+                    _composed.PublishRing(Compose(leases));
+                    Volatile.Write(ref _composedFrom, [.. leases.Select(l => l.Ring)]);
                 }
             }
+            finally
+            {
+                Release(leases);
+            }
 
-            // Whatever ring is published now: this one, or one composed meanwhile (a source that refreshed in between is
-            // picked up by the next acquisition, which compares again).
             return _composed.TryLeasePublished() ?? throw new ObjectDisposedException(nameof(MasterKeyChain));
         }
         finally
         {
-            for (var i = 0; i < acquired; i++)
-            {
-                leases[i].Dispose();
-            }
+            _composing.Release();
         }
     }
 
@@ -152,6 +158,34 @@ internal sealed class MasterKeyChain : IEncryptionKeyProvider, IDisposable
                 $"The sources of the master key chain ({string.Join(", ", _links.Select(l => l.Name))}) give two different keys the same id. " +
                 "Every key needs its own id across the chain: leave explicit ids out to use the keys' fingerprints, or correct them. " + e.Message,
                 e);
+        }
+    }
+
+    private async ValueTask<MasterKeyRingLease[]> AcquireSourcesAsync(CancellationToken cancellationToken)
+    {
+        var leases = new MasterKeyRingLease[_links.Count];
+        var acquired = 0;
+        try
+        {
+            for (; acquired < _links.Count; acquired++)
+            {
+                leases[acquired] = await AcquireSourceAsync(_links[acquired], cancellationToken).ConfigureAwait(false);
+            }
+
+            return leases;
+        }
+        catch
+        {
+            Release(leases.AsSpan(0, acquired));
+            throw;
+        }
+    }
+
+    private static void Release(ReadOnlySpan<MasterKeyRingLease> leases)
+    {
+        foreach (var lease in leases)
+        {
+            lease.Dispose();
         }
     }
 

@@ -270,18 +270,20 @@ internal sealed class MasterKeyValidator(
 
     /// <summary>
     /// Records that <paramref name="key"/> is retired: its check value gets the retired flag (keeping its other flags;
-    /// compare-and-set), or a new check with it is stored when the database never saw the key. The caller has checked
-    /// that nothing uses the key and that it is not the current one.
+    /// compare-and-set), or a new check with it (and the database's <paramref name="state"/>) is stored when the database
+    /// never saw the key. The caller has checked that nothing uses the key and that it is not the current one.
     /// </summary>
     /// <returns><c>true</c> if the key is now retired; <c>false</c> if its check changed meanwhile (run again) or is another key's.</returns>
-    public async Task<bool> MarkRetiredAsync(MasterKey key, CancellationToken cancellationToken = default)
+    public async Task<bool> MarkRetiredAsync(MasterKey key, KeyRowState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var check = (await _masterKeys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.KeyId, key.Id, StringComparison.Ordinal));
         bool retired;
         if (check is null)
         {
-            await _masterKeys.AddAsync(new MasterKeyCheck(key.Id, MasterKeyCheckValue.CreateV2(key, CheckValueFlags.Retired), _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            // A new check carries the database's state too, so that no reading of it can weaken the database.
+            var flags = CheckValueFlags.Retired | (state == KeyRowState.Strict ? CheckValueFlags.RowsAuthenticated : CheckValueFlags.None);
+            await _masterKeys.AddAsync(new MasterKeyCheck(key.Id, MasterKeyCheckValue.CreateV2(key, flags), _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             var stored = (await _masterKeys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => string.Equals(c.KeyId, key.Id, StringComparison.Ordinal));
             retired = stored is not null && MasterKeyCheckValue.Read(key, stored.CheckValue).Retired;
         }
@@ -321,7 +323,9 @@ internal sealed class MasterKeyValidator(
                 return KeyRowState.Strict;
             }
 
-            migrating |= reading.Matches;
+            // A retired key's check says nothing about the rows any more (it may have been made for a key this database
+            // never used): it can never make the database less strict.
+            migrating |= reading.Matches && !reading.Retired;
         }
 
         return migrating ? KeyRowState.Migrating : KeyRowState.Strict;

@@ -24,7 +24,7 @@ public interface ICredentialHasher
     string Hash(ReadOnlySpan<char> secret);
 
     /// <summary>Checks <paramref name="secret"/> against a stored hash.</summary>
-    /// <param name="secret">The secret presented.</param>
+    /// <param name="secret">The secret presented; an empty, over-long or invalid one simply fails.</param>
     /// <param name="storedHash">A hash made by <see cref="Hash"/>.</param>
     /// <returns>Whether it matched, and whether the hash should be made again with the current iteration count.</returns>
     /// <exception cref="Errors.CredentialHashException">KI5101: the stored hash is malformed; KI5102: it is a legacy <c>sha256:</c> hash.</exception>

@@ -42,6 +42,12 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
         Span<byte> salt = stackalloc byte[MaxSaltSize];
         Span<byte> expected = stackalloc byte[HashSize];
         var (iterations, saltLength) = Parse(storedHash, salt, expected);
+        if (secret.IsEmpty || secret.Length > MaxSecretLength || HasLoneSurrogate(secret))
+        {
+            // What a caller presents is input, not a programming error: it simply does not match.
+            return CredentialCheck.Failed;
+        }
+
         Span<byte> actual = stackalloc byte[HashSize];
         try
         {
@@ -67,8 +73,8 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
             throw new ArgumentException($"A secret or password is 1 to {MaxSecretLength} characters.", nameof(secret));
         }
 
-        var length = Encoding.UTF8.GetMaxByteCount(secret.Length);
-        var utf8 = new byte[length];
+        // Pinned, so the garbage collector makes no copy of the secret's bytes before they are zeroed.
+        var utf8 = GC.AllocateArray<byte>(Encoding.UTF8.GetMaxByteCount(secret.Length), pinned: true);
         try
         {
             int written;
@@ -134,6 +140,23 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
         Convert.FromHexString(saltHex, salt, out _, out var saltLength);
         Convert.FromHexString(hashHex, hash, out _, out _);
         return (iterations, saltLength);
+    }
+
+    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');

@@ -63,11 +63,12 @@ public interface IVerificationLogRepository
     Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Every chain digest and retention checkpoint, across tenants, whose <see cref="LogDigest.EffectiveMasterKeyId"/> is not
-    /// <paramref name="masterKeyId"/>: what <c>master-key rewrap</c> re-authenticates. Each once, read in pages so that no
-    /// reader stays open while the caller writes; the order is the provider's.
+    /// Chain digests and retention checkpoints across tenants, selected by master key: those not under
+    /// <paramref name="masterKeyId"/> (what <c>master-key rewrap</c> re-authenticates) or those it made (what must stay
+    /// checkable when it is retired). Each once, read in pages so that no reader stays open while the caller writes; the
+    /// order is the provider's.
     /// </summary>
-    IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<StoredLogDigest> ListDigestsAsync(LogDigestSelection selection, string masterKeyId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sets the re-wrap MAC of a stored digest or checkpoint (<see cref="LogDigest.RewrapMasterKeyId"/>,

@@ -4,7 +4,7 @@ namespace KeyInfra.EntityFrameworkCore.Entities;
 /// A row of <c>verification_log_checkpoints</c>: the last digest of a chain whose entries retention dropped, copied
 /// as it was, with the time before which everything was dropped.
 /// </summary>
-internal sealed class VerificationLogCheckpointEntity
+internal sealed class VerificationLogCheckpointEntity : IChainRow
 {
     public Guid ChainId { get; set; }
 

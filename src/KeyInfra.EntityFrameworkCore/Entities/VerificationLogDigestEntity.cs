@@ -1,7 +1,7 @@
 namespace KeyInfra.EntityFrameworkCore.Entities;
 
 /// <summary>A row of <c>verification_log_digests</c>: one group commit's digest for one tenant.</summary>
-internal sealed class VerificationLogDigestEntity
+internal sealed class VerificationLogDigestEntity : IChainRow
 {
     public Guid ChainId { get; set; }
 

@@ -321,17 +321,17 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     };
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<StoredLogDigest> ListDigestsAsync(LogDigestSelection selection, string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
         foreach (var checkpoints in new[] { false, true })
         {
-            foreach (var (tenantId, chainId) in await ListChainsNotUnderAsync(null, masterKeyId, checkpoints, cancellationToken).ConfigureAwait(false))
+            foreach (var (tenantId, chainId) in await ListChainsAsync(null, selection, masterKeyId, checkpoints, cancellationToken).ConfigureAwait(false))
             {
                 var after = long.MinValue;
                 while (true)
                 {
-                    var page = await ListChainPageNotUnderAsync(tenantId, chainId, masterKeyId, checkpoints, after, cancellationToken).ConfigureAwait(false);
+                    var page = await ListChainPageAsync(tenantId, chainId, selection, masterKeyId, checkpoints, after, cancellationToken).ConfigureAwait(false);
                     foreach (var digest in page)
                     {
                         yield return digest;
@@ -349,51 +349,67 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     }
 
     /// <summary>
-    /// The (tenant, chain) pairs with digests (or checkpoints) whose effective master key is not <paramref name="masterKeyId"/>:
-    /// of <paramref name="tenantId"/>, or of every tenant the connection can see when <c>null</c>.
+    /// The (tenant, chain) pairs with digests (or checkpoints) that <paramref name="selection"/> selects for
+    /// <paramref name="masterKeyId"/>: of <paramref name="tenantId"/>, or of every tenant the connection can see when <c>null</c>.
     /// </summary>
     /// <param name="tenantId">The tenant, or <c>null</c> for all.</param>
-    /// <param name="masterKeyId">The current master key.</param>
+    /// <param name="selection">Which digests.</param>
+    /// <param name="masterKeyId">The master key.</param>
     /// <param name="checkpoints">Whether to read the retention checkpoints rather than the digests.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<IReadOnlyList<(Guid TenantId, Guid ChainId)>> ListChainsNotUnderAsync(Guid? tenantId, string masterKeyId, bool checkpoints, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(Guid TenantId, Guid ChainId)>> ListChainsAsync(Guid? tenantId, LogDigestSelection selection, string masterKeyId, bool checkpoints, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var pairs = checkpoints
             ? await context.VerificationLogCheckpoints.AsNoTracking()
-                .Where(c => (tenantId == null || c.TenantId == tenantId) && (c.RewrapMasterKeyId ?? c.MasterKeyId) != masterKeyId)
+                .Where(c => tenantId == null || c.TenantId == tenantId)
+                .Where(Selected<VerificationLogCheckpointEntity>(selection, masterKeyId))
                 .Select(c => new { c.TenantId, c.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false)
             : await context.VerificationLogDigests.AsNoTracking()
-                .Where(d => (tenantId == null || d.TenantId == tenantId) && (d.RewrapMasterKeyId ?? d.MasterKeyId) != masterKeyId)
+                .Where(d => tenantId == null || d.TenantId == tenantId)
+                .Where(Selected<VerificationLogDigestEntity>(selection, masterKeyId))
                 .Select(d => new { d.TenantId, d.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
         return pairs.ConvertAll(p => (p.TenantId, p.ChainId));
     }
 
     /// <summary>
-    /// One page of a chain's digests (or checkpoints) whose effective master key is not <paramref name="masterKeyId"/>, by
-    /// sequence, after <paramref name="after"/>.
+    /// One page of a chain's digests (or checkpoints) that <paramref name="selection"/> selects for <paramref name="masterKeyId"/>,
+    /// by sequence, after <paramref name="after"/>.
     /// </summary>
     /// <param name="tenantId">The chain's tenant.</param>
     /// <param name="chainId">The chain.</param>
-    /// <param name="masterKeyId">The current master key.</param>
+    /// <param name="selection">Which digests.</param>
+    /// <param name="masterKeyId">The master key.</param>
     /// <param name="checkpoints">Whether to read the retention checkpoints rather than the digests.</param>
     /// <param name="after">The last sequence of the previous page, or <see cref="long.MinValue"/> for the first.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>At most 1,000 digests; fewer means there are no more.</returns>
-    public async Task<IReadOnlyList<StoredLogDigest>> ListChainPageNotUnderAsync(Guid tenantId, Guid chainId, string masterKeyId, bool checkpoints, long after, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredLogDigest>> ListChainPageAsync(Guid tenantId, Guid chainId, LogDigestSelection selection, string masterKeyId, bool checkpoints, long after, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var page = checkpoints
             ? (await context.VerificationLogCheckpoints.AsNoTracking()
-                .Where(c => c.TenantId == tenantId && c.ChainId == chainId && c.Sequence > after && (c.RewrapMasterKeyId ?? c.MasterKeyId) != masterKeyId)
+                .Where(c => c.TenantId == tenantId && c.ChainId == chainId && c.Sequence > after)
+                .Where(Selected<VerificationLogCheckpointEntity>(selection, masterKeyId))
                 .OrderBy(c => c.Sequence).Take(MaxPageSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest)
             : (await context.VerificationLogDigests.AsNoTracking()
-                .Where(d => d.TenantId == tenantId && d.ChainId == chainId && d.Sequence > after && (d.RewrapMasterKeyId ?? d.MasterKeyId) != masterKeyId)
+                .Where(d => d.TenantId == tenantId && d.ChainId == chainId && d.Sequence > after)
+                .Where(Selected<VerificationLogDigestEntity>(selection, masterKeyId))
                 .OrderBy(d => d.Sequence).Take(MaxPageSize)
                 .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest);
         return page.ConvertAll(d => new StoredLogDigest(d, checkpoints));
     }
+
+    // The predicate of a selection, on either chain table (both have the two master key columns).
+    private static System.Linq.Expressions.Expression<Func<T, bool>> Selected<T>(LogDigestSelection selection, string masterKeyId)
+        where T : class, IChainRow
+        => selection switch
+        {
+            LogDigestSelection.NotUnder => d => (d.RewrapMasterKeyId ?? d.MasterKeyId) != masterKeyId,
+            LogDigestSelection.MadeWith => d => d.MasterKeyId == masterKeyId,
+            _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "Not a digest selection."),
+        };
 
     /// <inheritdoc />
     public async Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)

@@ -826,15 +826,13 @@ internal static class PostgreSqlMigrationSql
     // re-wrap MAC too, or a rotated chain could no longer be checked once the old key is retired.
     private static readonly string DropPartitionsLogChain = LogChainFunctions[LogChainFunctions.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions", StringComparison.Ordinal)..];
 
-    private static readonly string DropPartitionsMasterKeyRotation = DropPartitionsLogChain
-        .Replace(
-            "(chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest, dropped_before, created_at)",
-            "(chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest, rewrap_master_key_id, rewrap_mac, dropped_before, created_at)",
-            StringComparison.Ordinal)
-        .Replace(
-            "d.manifest, d.previous_digest, d.digest,\n",
-            "d.manifest, d.previous_digest, d.digest, d.rewrap_master_key_id, d.rewrap_mac,\n",
-            StringComparison.Ordinal);
+    private static readonly string DropPartitionsMasterKeyRotation = ReplaceOnce(
+        ReplaceOnce(
+            DropPartitionsLogChain,
+            "previous_digest, digest, dropped_before, created_at)",
+            "previous_digest, digest, rewrap_master_key_id, rewrap_mac, dropped_before, created_at)"),
+        "d.previous_digest, d.digest,",
+        "d.previous_digest, d.digest, d.rewrap_master_key_id, d.rewrap_mac,");
 
     private const string MasterKeyRotationFunctions = "%1$I.keyinfra_master_key_uses(), %1$I.keyinfra_log_tenants(), %1$I.keyinfra_rewrap_log_digest(uuid, uuid, bigint, bytea, text, text, bytea, boolean)";
 
@@ -923,4 +921,17 @@ internal static class PostgreSqlMigrationSql
         DROP FUNCTION keyinfra_log_tenants();
         DROP FUNCTION keyinfra_master_key_uses();
         """;
+
+    // A migration's SQL made from an older one's must change exactly what it means to (whatever the line endings of the
+    // checkout): anything else fails when the type is first used, not when the function first runs.
+    private static string ReplaceOnce(string source, string old, string replacement)
+    {
+        var at = source.IndexOf(old, StringComparison.Ordinal);
+        if (at < 0 || source.IndexOf(old, at + old.Length, StringComparison.Ordinal) >= 0)
+        {
+            throw new InvalidOperationException($"A migration's SQL is not as expected: '{old}' must occur exactly once.");
+        }
+
+        return string.Concat(source.AsSpan(0, at), replacement, source.AsSpan(at + old.Length));
+    }
 }

@@ -212,7 +212,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         return await _retry.ExecuteAsync(() => _reads.ReadCheckpointsAsync(tenantId, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<StoredLogDigest> ListDigestsAsync(LogDigestSelection selection, string masterKeyId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
 
@@ -242,7 +242,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 IReadOnlyList<(Guid TenantId, Guid ChainId)> chains;
                 using (TenantScope.Enter(tenantId))
                 {
-                    chains = await _retry.ExecuteAsync(() => _reads.ListChainsNotUnderAsync(tenantId, masterKeyId, checkpoints, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    chains = await _retry.ExecuteAsync(() => _reads.ListChainsAsync(tenantId, selection, masterKeyId, checkpoints, cancellationToken), cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var (_, chainId) in chains)
@@ -253,7 +253,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                         IReadOnlyList<StoredLogDigest> page;
                         using (TenantScope.Enter(tenantId))
                         {
-                            page = await _retry.ExecuteAsync(() => _reads.ListChainPageNotUnderAsync(tenantId, chainId, masterKeyId, checkpoints, after, cancellationToken), cancellationToken).ConfigureAwait(false);
+                            page = await _retry.ExecuteAsync(() => _reads.ListChainPageAsync(tenantId, chainId, selection, masterKeyId, checkpoints, after, cancellationToken), cancellationToken).ConfigureAwait(false);
                         }
 
                         foreach (var digest in page)

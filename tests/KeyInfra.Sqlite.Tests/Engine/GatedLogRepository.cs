@@ -41,8 +41,8 @@ internal sealed class GatedLogRepository(IVerificationLogRepository inner) : IVe
     public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
         => inner.GetBatchAsync(tenantId, batchId, cancellationToken);
 
-    public IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default)
-        => inner.ListDigestsNotUnderAsync(masterKeyId, cancellationToken);
+    public IAsyncEnumerable<StoredLogDigest> ListDigestsAsync(LogDigestSelection selection, string masterKeyId, CancellationToken cancellationToken = default)
+        => inner.ListDigestsAsync(selection, masterKeyId, cancellationToken);
 
     public Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)
         => inner.SetDigestRewrapAsync(digest, masterKeyId, rewrapMac, cancellationToken);

@@ -275,7 +275,7 @@ public sealed class KeyInfraHealthChecksTests
         public Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
             => Task.FromResult<BatchVerificationRecord?>(null);
 
-        public IAsyncEnumerable<StoredLogDigest> ListDigestsNotUnderAsync(string masterKeyId, CancellationToken cancellationToken = default)
+        public IAsyncEnumerable<StoredLogDigest> ListDigestsAsync(LogDigestSelection selection, string masterKeyId, CancellationToken cancellationToken = default)
             => AsyncEnumerable.Empty<StoredLogDigest>();
 
         public Task<bool> SetDigestRewrapAsync(StoredLogDigest digest, string masterKeyId, byte[] rewrapMac, CancellationToken cancellationToken = default)

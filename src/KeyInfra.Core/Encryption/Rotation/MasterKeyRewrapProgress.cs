@@ -10,6 +10,6 @@ namespace KeyInfra.Encryption.Rotation;
 /// <param name="StepFinished">Whether this is the step's last report (its final counts).</param>
 /// <param name="Checkpoint">
 /// What to resume from if the run stops now: the steps finished so far without a failure (a step that left items behind
-/// runs again on resume, and so does every step after it).
+/// runs again on resume).
 /// </param>
 public sealed record MasterKeyRewrapProgress(string Step, int StepNumber, int StepCount, long Examined, long Changed, long Failed, bool StepFinished, MasterKeyRewrapCheckpoint Checkpoint);

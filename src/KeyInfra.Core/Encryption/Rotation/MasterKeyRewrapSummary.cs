@@ -18,7 +18,7 @@ public sealed record MasterKeyRewrapSummary
     /// <summary>The older keys stored data still names at the end of the run, with what names them.</summary>
     public IReadOnlyList<MasterKeyState> StillUsed { get; init; } = [];
 
-    /// <summary>The checkpoint at the end of the run: every step, unless one left items behind (then from that step on).</summary>
+    /// <summary>The checkpoint at the end of the run: every step that finished without a failure.</summary>
     public required MasterKeyRewrapCheckpoint Checkpoint { get; init; }
 
     /// <summary>Whether the run finished everything: no item failed, and no older key is still named by any stored data.</summary>

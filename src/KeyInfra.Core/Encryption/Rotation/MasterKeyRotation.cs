@@ -45,35 +45,43 @@ internal sealed class MasterKeyRotation(
 
         var names = new List<string> { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests };
         names.AddRange(_steps.Select(s => s.Name));
-        var done = options.ResumeFrom is { } resume && string.Equals(resume.MasterKeyId, currentId, StringComparison.Ordinal)
-            ? Math.Clamp(resume.StepsDone, 0, names.Count)
-            : 0;
-        if (done > 0)
+        // Steps finished without a failure: what a resumed run skips (by name, so a change of the registered steps between
+        // runs cannot make it skip the wrong one). A checkpoint of another current key is not trusted at all.
+        var finished = new List<string>();
+        if (options.ResumeFrom is { FinishedSteps: { } resumed } resume && string.Equals(resume.MasterKeyId, currentId, StringComparison.Ordinal))
         {
-            Log.MasterKeyRewrapResumed(logger, currentId, done);
+            finished.AddRange(names.Where(resumed.Contains));
         }
 
-        var firstRun = done;
+        if (finished.Count > 0)
+        {
+            Log.MasterKeyRewrapResumed(logger, currentId, finished.Count);
+        }
+
+        var stepsRun = 0;
         ReencryptionSummary? privateKeys = null;
         KeyRowAuthenticationSummary? keyRows = null;
         var others = new List<MasterKeyRewrapStepResult>();
-        // Steps finished without a failure, from the first: what a resumed run may skip.
-        var clean = done;
-        for (var step = done; step < names.Count; step++)
+        for (var step = 0; step < names.Count; step++)
         {
+            if (finished.Contains(names[step]))
+            {
+                continue;
+            }
+
+            stepsRun++;
             var number = step + 1;
             void Report(long examined, long changed, long failed)
-                => progress?.Report(new MasterKeyRewrapProgress(names[step], number, names.Count, examined, changed, failed, false, new MasterKeyRewrapCheckpoint(currentId, clean)));
+                => progress?.Report(new MasterKeyRewrapProgress(names[step], number, names.Count, examined, changed, failed, false, new MasterKeyRewrapCheckpoint(currentId, [.. finished])));
             void Finish(long examined, long changed, long failed)
             {
-                if (failed == 0 && clean == step)
+                if (failed == 0)
                 {
-                    clean = number;
+                    finished.Add(names[step]);
                 }
 
                 metrics.RewrapStepFinished(names[step], changed, failed);
-
-                progress?.Report(new MasterKeyRewrapProgress(names[step], number, names.Count, examined, changed, failed, true, new MasterKeyRewrapCheckpoint(currentId, clean)));
+                progress?.Report(new MasterKeyRewrapProgress(names[step], number, names.Count, examined, changed, failed, true, new MasterKeyRewrapCheckpoint(currentId, [.. finished])));
             }
 
             switch (step)
@@ -96,7 +104,7 @@ internal sealed class MasterKeyRotation(
                     break;
 
                 case 2:
-                    var digests = await RewrapLogAsync(source, validator, s => Report(s.Examined, s.Changed, s.Failed), cancellationToken).ConfigureAwait(false);
+                    var digests = await RewrapLogAsync(source, validator, currentId, s => Report(s.Examined, s.Changed, s.Failed), cancellationToken).ConfigureAwait(false);
                     others.Add(digests);
                     Finish(digests.Examined, digests.Changed, digests.Failed);
                     break;
@@ -121,7 +129,7 @@ internal sealed class MasterKeyRotation(
         }
 
         var stillUsed = status.StillUsedOlderKeys.ToArray();
-        Log.MasterKeyRewrapCompleted(logger, currentId, names.Count - firstRun, names.Count,
+        Log.MasterKeyRewrapCompleted(logger, currentId, stepsRun, names.Count,
             stillUsed.Length == 0 ? "none" : string.Join("; ", stillUsed.Select(k => $"{k.Id}: {k.DescribeUses()}")));
         return new MasterKeyRewrapSummary
         {
@@ -130,7 +138,7 @@ internal sealed class MasterKeyRotation(
             KeyRows = keyRows,
             OtherSteps = others,
             StillUsed = stillUsed,
-            Checkpoint = new MasterKeyRewrapCheckpoint(currentId, clean),
+            Checkpoint = new MasterKeyRewrapCheckpoint(currentId, [.. finished]),
         };
     }
 
@@ -163,7 +171,18 @@ internal sealed class MasterKeyRotation(
                 "Run 'master-key rewrap' to move them under the current key (items it cannot read are logged and stay), then retire it. Nothing was changed.");
         }
 
-        if (!entry.Retired && !await validator.MarkRetiredAsync(key, cancellationToken).ConfigureAwait(false))
+        // The counts trust the re-wrap columns; the MACs decide. Every digest the key made must verify without it.
+        var unverifiable = await CountUnverifiableWithoutAsync(ring, masterKeyId, cancellationToken).ConfigureAwait(false);
+        if (unverifiable > 0)
+        {
+            throw new MasterKeyException(
+                ErrorCodes.MasterKeyInUse,
+                $"Master key '{masterKeyId}' cannot be retired: {unverifiable} verification log digest(s) or checkpoint(s) it made have no re-wrap MAC that " +
+                "verifies under another key of the sources (changed outside KeyInfra, or re-wrapped under a key the sources do not give), so they could " +
+                "not be checked without it. Run 'log verify' to find them and 'master-key rewrap'; nothing was changed.");
+        }
+
+        if (!entry.Retired && !await validator.MarkRetiredAsync(key, state, cancellationToken).ConfigureAwait(false))
         {
             throw new MasterKeyException(
                 ErrorCodes.MasterKeyCheckFailed,
@@ -175,21 +194,36 @@ internal sealed class MasterKeyRotation(
             Log.MasterKeyRetired(logger, masterKeyId);
         }
 
-        return entry with { Retired = true, KnownToDatabase = true };
+        // Something written under the key between the count and the flag means an instance still uses it as current.
+        var after = (await ReadStatusAsync(ring, state, cancellationToken).ConfigureAwait(false)).Keys.First(k => string.Equals(k.Id, masterKeyId, StringComparison.Ordinal));
+        if (after.Uses > 0)
+        {
+            throw new MasterKeyException(
+                ErrorCodes.MasterKeyInUse,
+                $"Master key '{masterKeyId}' was retired, but {after.DescribeUses()} appeared under it meanwhile: an instance still uses it as its current key. " +
+                "Configure every instance with the new key as current (a running instance learns of the retirement at its next restart or key change), " +
+                "run 'master-key rewrap', and keep the old key until 'master-key status' shows nothing under it.");
+        }
+
+        return after;
     }
 
     /// <summary>
     /// Gives every digest and checkpoint not yet under the current key a re-wrap MAC under it, after checking the MACs it has
     /// (a digest that does not verify is never vouched for: it is left as it is, logged and counted as failed).
     /// </summary>
-    private async Task<MasterKeyRewrapStepResult> RewrapLogAsync(IEncryptionKeyProvider source, MasterKeyValidator validator, Action<MasterKeyRewrapStepResult> report, CancellationToken cancellationToken)
+    private async Task<MasterKeyRewrapStepResult> RewrapLogAsync(IEncryptionKeyProvider source, MasterKeyValidator validator, string currentId, Action<MasterKeyRewrapStepResult> report, CancellationToken cancellationToken)
     {
         long examined = 0, changed = 0, failed = 0;
         await using var lease = await source.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var ring = lease.Ring;
         await validator.EnsureValidatedAsync(ring, cancellationToken).ConfigureAwait(false);
-        var current = ring.Current;
-        await foreach (var stored in log.ListDigestsNotUnderAsync(current.Id, cancellationToken).ConfigureAwait(false))
+
+        // The run's key, even if a refresh made another current meanwhile: the summary names it, and the next run moves on.
+        var current = ring.Find(currentId) ?? throw new MasterKeyException(
+            ErrorCodes.MasterKeyUnavailable,
+            $"The master key '{currentId}' this re-wrap started under is no longer given by the sources; nothing more was changed. Run the re-wrap again.");
+        await foreach (var stored in log.ListDigestsAsync(LogDigestSelection.NotUnder, current.Id, cancellationToken).ConfigureAwait(false))
         {
             examined++;
             var digest = stored.Digest;
@@ -218,6 +252,23 @@ internal sealed class MasterKeyRotation(
         }
 
         return new MasterKeyRewrapStepResult(MasterKeyRewrapSteps.LogDigests, examined, changed, failed);
+    }
+
+    /// <summary>The digests and checkpoints <paramref name="masterKeyId"/> made whose re-wrap MAC does not verify under another key of the ring.</summary>
+    private async Task<long> CountUnverifiableWithoutAsync(MasterKeyRing ring, string masterKeyId, CancellationToken cancellationToken)
+    {
+        long unverifiable = 0;
+        await foreach (var stored in log.ListDigestsAsync(LogDigestSelection.MadeWith, masterKeyId, cancellationToken).ConfigureAwait(false))
+        {
+            var digest = stored.Digest;
+            var other = digest.RewrapMasterKeyId is { } id && !string.Equals(id, masterKeyId, StringComparison.Ordinal) ? ring.Find(id) : null;
+            if (other is null || Verification.Chain.LogChainFormat.Check(ring, digest) != Verification.Chain.DigestCheck.Authentic)
+            {
+                unverifiable++;
+            }
+        }
+
+        return unverifiable;
     }
 
     private (IEncryptionKeyProvider Source, MasterKeyValidator Validator) Resolve()
