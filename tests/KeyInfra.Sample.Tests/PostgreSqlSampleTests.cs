@@ -42,6 +42,8 @@ public sealed class PostgreSqlSampleTests
             var first = await workspace.RunAsync();
             var second = await workspace.RunAsync();
             var list = await workspace.RunAsync("keys", "list", "--json");
+            var rewrap = await workspace.RunAsync("master-key", "rewrap");
+            var status = await workspace.RunAsync("master-key", "status", "--json");
 
             // Assert
             Assert.AreEqual(0, first.ExitCode, first.Error);
@@ -51,6 +53,10 @@ public sealed class PostgreSqlSampleTests
             Assert.IsFalse(File.Exists(Path.Combine(workspace.DataDirectory, "keyinfra.db")), "Nothing should go to the SQLite file.");
             using var keys = JsonDocument.Parse(list.Output);
             Assert.IsGreaterThanOrEqualTo(2 * KeyInfra.Keys.KeySpec.All.Count, CountKeys(keys.RootElement), list.Output);
+            Assert.AreEqual(0, rewrap.ExitCode, rewrap.Error);
+            StringAssert.Contains(rewrap.Output, "Done: everything is under master key");
+            Assert.AreEqual(0, status.ExitCode, status.Error);
+            Assert.IsTrue(status.Json().RootElement.GetProperty("rowsStrict").GetBoolean());
         }
         finally
         {

@@ -38,6 +38,8 @@ internal sealed class RewrapCheckpointFile(string path)
 
     public void Write(MasterKeyRewrapCheckpoint checkpoint)
     {
+        // On PostgreSQL the data folder may not exist yet: it holds no database file then.
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var temporary = Path + ".tmp";
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(checkpoint));
         File.Move(temporary, Path, overwrite: true);
