@@ -45,7 +45,8 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         var header = EnvelopeFormat.Parse(ciphertext.Span);
         EnvelopeFormat.CheckBinding(context.Binding.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
-        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await MasterKeyLeases.WithKeyAsync(
+            _keyProvider, await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false), header.MasterKeyId, cancellationToken).ConfigureAwait(false);
         return Open(ciphertext.Span, header, FindMasterKey(lease.Ring, header.MasterKeyId), encodedContext, context);
     }
 
@@ -54,7 +55,8 @@ internal sealed class EnvelopeEncryptor(IEncryptionKeyProvider keyProvider, ILog
         var header = EnvelopeFormat.Parse(ciphertext.Span);
         EnvelopeFormat.CheckBinding(context.Binding.Span);
         var encodedContext = EnvelopeFormat.EncodeContext(context);
-        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await MasterKeyLeases.WithKeyAsync(
+            _keyProvider, await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false), header.MasterKeyId, cancellationToken).ConfigureAwait(false);
         var current = lease.Ring.Current;
         if (string.Equals(header.MasterKeyId, current.Id, StringComparison.Ordinal))
         {

@@ -22,7 +22,7 @@ namespace KeyInfra.Encryption;
 /// that give different keys the same id fail it too (KI2002). Thread-safe; disposes the sources it made.
 /// </para>
 /// </remarks>
-internal sealed class MasterKeyChain : IEncryptionKeyProvider, IDisposable
+internal sealed class MasterKeyChain : IEncryptionKeyProvider, IOnDemandMasterKeySource, IDisposable
 {
     private readonly IReadOnlyList<ChainLink> _links;
     private readonly Composed _composed = new();
@@ -106,6 +106,22 @@ internal sealed class MasterKeyChain : IEncryptionKeyProvider, IDisposable
         {
             _composing.Release();
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Asks each source that can read on demand, in order; the next lease composes the chain's ring again if one did.</remarks>
+    public async ValueTask<bool> TryFetchAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        foreach (var link in _links)
+        {
+            if (link.Source is IOnDemandMasterKeySource onDemand && await onDemand.TryFetchAsync(keyId, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Releases the chain's ring and disposes every source.</summary>

@@ -17,7 +17,7 @@ namespace KeyInfra.Encryption;
 /// every key that data may still be wrapped under: it fails rather than drop one.</para>
 /// <para>Thread-safe. Disposing stops the refreshes.</para>
 /// </remarks>
-public abstract class RefreshingMasterKeySource : MasterKeySourceBase
+public abstract class RefreshingMasterKeySource : MasterKeySourceBase, IOnDemandMasterKeySource
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
@@ -26,6 +26,7 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
     private readonly KeyValuePair<string, object?> _sourceTag;
     private MasterKeySourceStatus _status = MasterKeySourceStatus.Initial;
     private ITimer? _timer;
+    private long _lastFetchTicks = long.MinValue;
 
     /// <summary>Creates the source.</summary>
     /// <param name="refreshInterval">How often the keys are read again; <see cref="TimeSpan.Zero"/> for never.</param>
@@ -105,6 +106,37 @@ public abstract class RefreshingMasterKeySource : MasterKeySourceBase
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The shortest time between two reads on demand (<see cref="TryFetchAsync"/>): 10 seconds by default. A request inside it
+    /// reads nothing and answers from the ring as it is.
+    /// </summary>
+    protected virtual TimeSpan OnDemandInterval => TimeSpan.FromSeconds(10);
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryFetchAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        using (var lease = await AcquireRingAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (lease.Ring.Find(keyId) is not null)
+            {
+                return true;
+            }
+        }
+
+        // One read per interval, whoever asks: the ids data names are not trusted.
+        var now = Time.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastFetchTicks);
+        if ((last != long.MinValue && now - last < OnDemandInterval.Ticks) || Interlocked.CompareExchange(ref _lastFetchTicks, now, last) != last)
+        {
+            return false;
+        }
+
+        await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var after = await AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        return after.Ring.Find(keyId) is not null;
     }
 
     /// <inheritdoc />

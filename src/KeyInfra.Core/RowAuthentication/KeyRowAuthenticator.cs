@@ -67,7 +67,8 @@ internal sealed class KeyRowAuthenticator : IKeyRowAuthenticator
             return record;
         }
 
-        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await MasterKeyLeases.WithKeyAsync(
+            _keyProvider, await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false), record.RowMacMasterKeyId, cancellationToken).ConfigureAwait(false);
         var state = await _validator.EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
         Check(record, lease.Ring, state);
         return record;
@@ -86,7 +87,8 @@ internal sealed class KeyRowAuthenticator : IKeyRowAuthenticator
             return records;
         }
 
-        using var lease = await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await MasterKeyLeases.WithKeysAsync(
+            _keyProvider, await _keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false), records.Select(r => r.RowMacMasterKeyId), cancellationToken).ConfigureAwait(false);
         var state = await _validator.EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
         foreach (var record in records)
         {

@@ -139,6 +139,46 @@ public sealed class RefreshingMasterKeySourceTests
         return check.CheckHealthAsync(new HealthCheckContext { Registration = new HealthCheckRegistration("test", check, HealthStatus.Unhealthy, null) });
     }
 
+    [TestMethod]
+    public async Task TryFetch_AKeyIdTheRingLacks_ReadsOnceAndFindsIt_ThenReadsNoMoreWithinTheInterval()
+    {
+        using var source = new ScriptedSource();
+        using (await source.AcquireRingAsync())
+        {
+        }
+
+        source.Next = () => Task.FromResult<MasterKeyRing?>(Ring("key-b", "key-a"));
+        Assert.IsTrue(await source.TryFetchAsync("key-b"), "another instance's new key, read at once");
+        Assert.AreEqual(1, source.Refreshes);
+
+        // Ids planted by a database writer: the store is asked at most once per interval.
+        source.Next = () => Task.FromResult<MasterKeyRing?>(null);
+        Assert.IsFalse(await source.TryFetchAsync("planted-1"));
+        Assert.IsFalse(await source.TryFetchAsync("planted-2"));
+        Assert.AreEqual(1, source.Refreshes);
+        Assert.IsTrue(await source.TryFetchAsync("key-a"), "a key the ring holds needs no read");
+        Assert.AreEqual(1, source.Refreshes);
+    }
+
+    [TestMethod]
+    public async Task TryFetch_ThroughAChain_AsksTheSourceThatCanReadAndTheChainsRingHasTheKey()
+    {
+        var refreshing = new ScriptedSource();
+        using var chain = new MasterKeyChain([
+            new MasterKeyChain.ChainLink("current", new KeyInfra.Tests.SwitchableMasterKeySource("fixed", RandomNumberGenerator.GetBytes(32)), Owned: true),
+            new MasterKeyChain.ChainLink("previous 1", refreshing, Owned: true)]);
+        using (await chain.AcquireRingAsync())
+        {
+        }
+
+        refreshing.Next = () => Task.FromResult<MasterKeyRing?>(Ring("key-b", "key-a"));
+
+        Assert.IsTrue(await chain.TryFetchAsync("key-b"));
+        using var lease = await chain.AcquireRingAsync();
+        Assert.IsNotNull(lease.Ring.Find("key-b"));
+        Assert.AreEqual("fixed", lease.Ring.Current.Id);
+    }
+
     private static MasterKeyRing Ring(string current, params string[] previous)
         => new(new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), current), previous.Select(id => new MasterKey(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes), id)));
 
