@@ -15,22 +15,13 @@ public sealed class MasterKeyCommandTests
     private const string PreviousKeysVariable = "KEYINFRA_PREVIOUS_MASTER_KEYS";
     private const string CheckpointFile = "master-key-rewrap.checkpoint.json";
 
-    private string? _savedMasterKey;
-    private string? _savedPreviousKeys;
+    private SavedEnvironment? _saved;
 
     [TestInitialize]
-    public void SaveEnvironment()
-    {
-        _savedMasterKey = Environment.GetEnvironmentVariable(MasterKeyVariable);
-        _savedPreviousKeys = Environment.GetEnvironmentVariable(PreviousKeysVariable);
-    }
+    public void SaveEnvironment() => _saved = new SavedEnvironment(MasterKeyVariable, PreviousKeysVariable);
 
     [TestCleanup]
-    public void RestoreEnvironment()
-    {
-        Environment.SetEnvironmentVariable(MasterKeyVariable, _savedMasterKey);
-        Environment.SetEnvironmentVariable(PreviousKeysVariable, _savedPreviousKeys);
-    }
+    public void RestoreEnvironment() => _saved?.Restore();
 
     [TestMethod]
     public async Task Runbook_NewKeyCurrentOldPrevious_RewrapRetireThenTheOldKeyIsNotNeededAndCannotComeBack()

@@ -10,22 +10,13 @@ public sealed class MasterKeyEnvironmentTests
     private const string MasterKeyVariable = "KEYINFRA_MASTER_KEY";
     private const string PreviousKeysVariable = "KEYINFRA_PREVIOUS_MASTER_KEYS";
 
-    private string? _savedMasterKey;
-    private string? _savedPreviousKeys;
+    private SavedEnvironment? _saved;
 
     [TestInitialize]
-    public void SaveEnvironment()
-    {
-        _savedMasterKey = Environment.GetEnvironmentVariable(MasterKeyVariable);
-        _savedPreviousKeys = Environment.GetEnvironmentVariable(PreviousKeysVariable);
-    }
+    public void SaveEnvironment() => _saved = new SavedEnvironment(MasterKeyVariable, PreviousKeysVariable);
 
     [TestCleanup]
-    public void RestoreEnvironment()
-    {
-        Environment.SetEnvironmentVariable(MasterKeyVariable, _savedMasterKey);
-        Environment.SetEnvironmentVariable(PreviousKeysVariable, _savedPreviousKeys);
-    }
+    public void RestoreEnvironment() => _saved?.Restore();
 
     [TestMethod]
     public async Task Run_MasterKeyVariableSet_UsesItAndCreatesNoDevelopmentKey()
