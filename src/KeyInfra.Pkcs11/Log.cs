@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Generated a {Spec} key pair for key {KeyId} of tenant {TenantId} in the token of {Pool}.")]
     public static partial void KeyGenerated(ILogger logger, string spec, Guid keyId, Guid tenantId, string pool);
 
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "Destroyed {Objects} token object(s) made for key {KeyId} of tenant {TenantId} in the token of {Pool}: its row could not be stored.")]
+    public static partial void GeneratedKeyDestroyed(ILogger logger, Guid keyId, Guid tenantId, int objects, string pool);
+
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Adopted the {Spec} key pair with label '{Label}' and id {ObjectId} in the token of {Pool} as key {KeyId} of tenant {TenantId}.")]
     public static partial void KeyAdopted(ILogger logger, string spec, string label, string objectId, string pool, Guid keyId, Guid tenantId);
 

@@ -19,6 +19,33 @@ namespace KeyInfra.Pkcs11.Tests;
 public sealed class ManagementTests
 {
     [TestMethod]
+    public async Task CreateAsync_TheKeyRowCannotBeStored_DestroysTheTokenObjectsItGenerated()
+    {
+        await using var host = await Pkcs11TestHost.StartAsync();
+        await host.AddSlotAsync("main", SoftHsm.Token, SoftHsm.Pin);
+
+        // The database refuses every new key row, as a full disk or a lost connection would.
+        await using (var connection = new SqliteConnection($"Data Source={host.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TRIGGER refuse_keys BEFORE INSERT ON public_keys BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await Assert.ThrowsAsync<Exception>(() => host.CreateHsmKeyAsync(KeySpec.EcdsaP256, "main"));
+
+        // The key pair was made in the token (event 4004), then destroyed (event 4016): no object with its label is left.
+        var generated = host.Logs.Entries.Single(e => e.EventId.Id == 4004);
+        var keyId = System.Text.RegularExpressions.Regex.Match(generated.Text, "for key ([0-9a-f-]{36})").Groups[1].Value;
+        Assert.IsTrue(host.Logs.Entries.Any(e => e.EventId.Id == 4016 && e.Text.Contains(keyId, StringComparison.Ordinal)));
+        var listing = SoftHsm.Run(SoftHsm.Pkcs11Tool, "--module", SoftHsm.ModulePath, "--token-label", SoftHsm.Token, "--login", "--pin", SoftHsm.Pin, "--list-objects");
+        Assert.DoesNotContain($"keyinfra-{keyId}", listing);
+        Assert.IsTrue(host.Logs.Entries.Any(e => e.EventId.Id == 1009), "the key store says what it discarded");
+    }
+
+    [TestMethod]
     public async Task AddSlotAsync_ValidPin_StoredEncryptedListedWithoutPinAndTestLogsIn()
     {
         await using var host = await Pkcs11TestHost.StartAsync();

@@ -274,35 +274,65 @@ internal sealed class KeyStore(
         var id = KeyId.New();
         var context = new PrivateKeyGenerationContext(tenantId, id) { Options = Copy(backendOptions), Previous = previous };
         var generated = await backend.GenerateAsync(spec, context, cancellationToken).ConfigureAwait(false);
-
-        // The same rules for every backend: its public key is checked as strictly as an imported one, and the stored
-        // private key names the backend that made it, so signing goes back to it.
-        var decoded = PublicKeyCodec.Decode(generated.Spki, KeyFormat.Der, spec);
-        var record = new KeyRecord
+        DecodedPublicKey decoded;
+        KeyRecord record;
+        try
         {
-            Id = id,
-            TenantId = tenantId,
-            Name = name,
-            Spec = spec,
-            PublicKeyData = decoded.Spki,
-            PublicKeyFormat = KeyFormat.Der,
-            Status = KeyStatus.Active,
-            CreatedAt = now,
-            ExpiresAt = ToStoredPrecision(expiresAt),
-            Owner = owner,
-            Metadata = Copy(metadata),
-            DefaultSignatureEncoding = encoding,
-            DefaultRsaPadding = padding,
-            DefaultPssSaltLength = pssSaltLength,
-            RequireLowS = requireLowS,
-            SpkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki),
-            JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(decoded.Spki),
-            PrivateKey = generated.PrivateKey with { Backend = backend.Name },
-        };
+            // The same rules for every backend: its public key is checked as strictly as an imported one, and the stored
+            // private key names the backend that made it, so signing goes back to it.
+            decoded = PublicKeyCodec.Decode(generated.Spki, KeyFormat.Der, spec);
+            record = new KeyRecord
+            {
+                Id = id,
+                TenantId = tenantId,
+                Name = name,
+                Spec = spec,
+                PublicKeyData = decoded.Spki,
+                PublicKeyFormat = KeyFormat.Der,
+                Status = KeyStatus.Active,
+                CreatedAt = now,
+                ExpiresAt = ToStoredPrecision(expiresAt),
+                Owner = owner,
+                Metadata = Copy(metadata),
+                DefaultSignatureEncoding = encoding,
+                DefaultRsaPadding = padding,
+                DefaultPssSaltLength = pssSaltLength,
+                RequireLowS = requireLowS,
+                SpkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki),
+                JwkThumbprint = PublicKeyFingerprint.JwkThumbprint(decoded.Spki),
+                PrivateKey = generated.PrivateKey with { Backend = backend.Name },
+            };
 
-        record = await AddAsync(record, ringName, cancellationToken).ConfigureAwait(false);
+            record = await AddAsync(record, ringName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await DiscardAsync(backend, generated, context, e).ConfigureAwait(false);
+            throw;
+        }
+
         await changes.PublishAsync(new KeyChange(tenantId, id, KeyChangeKind.Created), cancellationToken).ConfigureAwait(false);
         return KeyRecordMapper.ToInfo(record, decoded);
+    }
+
+    // A generated key whose row could not be stored is handed back to its backend to destroy (an HSM would otherwise keep
+    // a token object no row names). Not when the row is there after all: a failure may come after the commit.
+    private async Task DiscardAsync(IPrivateKeyBackend backend, GeneratedPrivateKey generated, PrivateKeyGenerationContext context, Exception failure)
+    {
+        try
+        {
+            if (await repository.FindAsync(context.TenantId, context.KeyId, CancellationToken.None).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+
+            await backend.DiscardAsync(generated, context, CancellationToken.None).ConfigureAwait(false);
+            Log.GeneratedKeyDiscarded(logger, context.KeyId.Value, context.TenantId, backend.Name, failure.GetType().Name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.GeneratedKeyDiscardFailed(logger, context.KeyId.Value, context.TenantId, backend.Name, e);
+        }
     }
 
     // Adds the record, as the next version of its ring when it has one. Two writers may pick the same

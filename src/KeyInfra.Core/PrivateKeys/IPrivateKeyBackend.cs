@@ -37,6 +37,17 @@ public interface IPrivateKeyBackend
     /// <exception cref="ArgumentException">The backend options are not valid for this backend.</exception>
     Task<GeneratedPrivateKey> GenerateAsync(KeySpec spec, PrivateKeyGenerationContext context, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Destroys what <see cref="GenerateAsync"/> made for a key the key store then could not store (the database write
+    /// failed, or the public key the backend returned was refused), so that nothing is left behind without a row. Not
+    /// called when the row was stored. Best effort: the key store logs a failure and reports the original error.
+    /// </summary>
+    /// <param name="generated">What <see cref="GenerateAsync"/> returned.</param>
+    /// <param name="context">The context it was given.</param>
+    /// <param name="cancellationToken">Cancels the clean-up.</param>
+    /// <remarks>The default does nothing: a backend whose key exists only in the record it returns has nothing to destroy.</remarks>
+    Task DiscardAsync(GeneratedPrivateKey generated, PrivateKeyGenerationContext context, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Opens a stored private key for signing.</summary>
     /// <param name="key">The key as stored, with its <see cref="KeyRecord.PrivateKey"/> (whose backend is this one).</param>
     /// <param name="cancellationToken">Cancels the opening.</param>

@@ -74,6 +74,39 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         });
     }
 
+    /// <summary>
+    /// Destroys the token objects a generation made for a key whose row could not be stored. An adopted key is the
+    /// token's own and is never destroyed; only the objects with the generated key's id and label are.
+    /// </summary>
+    public async Task DiscardAsync(GeneratedPrivateKey generated, PrivateKeyGenerationContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(context);
+        var (_, adoptLabel, adoptId) = ParseOptions(context);
+        if (adoptLabel is not null || adoptId is not null || generated.PrivateKey.HsmSlotId is not { } slotId)
+        {
+            return;
+        }
+
+        var reference = ObjectReference.Parse(generated.PrivateKey.Material, context.KeyId.Value);
+        var slot = await runtime.GetSlotAsync(context.TenantId, slotId, cancellationToken).ConfigureAwait(false);
+        var destroyed = await RunMappedAsync(slot.Pool, pooled =>
+        {
+            var count = 0;
+            foreach (var objectClass in new[] { CKO.CKO_PRIVATE_KEY, CKO.CKO_PUBLIC_KEY })
+            {
+                foreach (var handle in TokenKeys.Find(pooled, objectClass, reference.Id, reference.Label))
+                {
+                    pooled.Session.DestroyObject(handle);
+                    count++;
+                }
+            }
+
+            return count;
+        }, cancellationToken).ConfigureAwait(false);
+        Log.GeneratedKeyDestroyed(logger, context.KeyId.Value, context.TenantId, destroyed, slot.Pool.Description);
+    }
+
     public async Task<IPrivateKeyHandle> OpenAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
