@@ -17,6 +17,9 @@ public sealed class KeyInfraOptions
     /// <summary>The imported-key cache settings.</summary>
     public KeyCacheOptions KeyCache { get; } = new();
 
+    /// <summary>Roles defined in configuration (<c>KeyInfra:AccessControl</c>), merged with the built-in ones.</summary>
+    public Authorization.AccessControlOptions AccessControl { get; } = new();
+
     /// <summary>How application secrets and user passwords are hashed (<c>KeyInfra:CredentialHashing</c>).</summary>
     public Identity.CredentialHashingOptions CredentialHashing { get; } = new();
 

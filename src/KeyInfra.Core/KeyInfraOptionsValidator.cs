@@ -14,6 +14,8 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:Mode '{log.Mode}' is not Durable, Buffered or Off.");
         }
 
+        failures.AddRange(Authorization.RolePermissions.Validate(options.AccessControl));
+
         if (options.CredentialHashing.Iterations is < Identity.CredentialHashingOptions.MinIterations or > Identity.CredentialHashingOptions.MaxIterations)
         {
             failures.Add($"KeyInfra:CredentialHashing:Iterations is {options.CredentialHashing.Iterations}; it must be {Identity.CredentialHashingOptions.MinIterations}–{Identity.CredentialHashingOptions.MaxIterations} (default 600000).");

@@ -96,6 +96,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IPrivateKeyReencryptor>(static provider => provider.GetRequiredService<PrivateKeyReencryptor>());
         services.TryAddSingleton<IMasterKeyRotation, MasterKeyRotation>();
         services.TryAddSingleton<ICredentialHasher, Pbkdf2CredentialHasher>();
+        services.TryAddSingleton<RolePermissions>();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);
