@@ -1,6 +1,11 @@
 namespace KeyInfra.Authorization;
 
 /// <summary>Roles defined in configuration (<c>KeyInfra:AccessControl</c>), merged with the built-in ones (and, later, the database's).</summary>
+/// <remarks>
+/// KeyInfra does not enforce roles by itself yet: the built-in authorizer comes with its users and applications. Until
+/// then a host's <see cref="IKeyInfraAuthorizer"/> can decide with <see cref="RolePermissions"/> and
+/// <see cref="KeyInfraPermissions.RequiredFor"/>.
+/// </remarks>
 public sealed class AccessControlOptions
 {
     /// <summary>
