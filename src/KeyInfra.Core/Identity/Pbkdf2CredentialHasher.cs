@@ -20,8 +20,6 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
     // "pbkdf2_sha256:" + 8 digits + ":" + 128 hex + ":" + 64 hex: nothing longer is parsed.
     private const int MaxHashLength = 14 + 8 + 1 + (2 * MaxSaltSize) + 1 + (2 * HashSize);
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly IOptions<KeyInfraOptions> _options = options;
 
     public string Hash(ReadOnlySpan<char> secret)
@@ -42,7 +40,7 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
         Span<byte> salt = stackalloc byte[MaxSaltSize];
         Span<byte> expected = stackalloc byte[HashSize];
         var (iterations, saltLength) = Parse(storedHash, salt, expected);
-        if (secret.IsEmpty || secret.Length > MaxSecretLength || HasLoneSurrogate(secret))
+        if (secret.IsEmpty || secret.Length > MaxSecretLength || Keys.KeyRequestValidator.IndexOfUnpairedSurrogate(secret) >= 0)
         {
             // What a caller presents is input, not a programming error: it simply does not match.
             return CredentialCheck.Failed;
@@ -73,20 +71,16 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
             throw new ArgumentException($"A secret or password is 1 to {MaxSecretLength} characters.", nameof(secret));
         }
 
+        if (Keys.KeyRequestValidator.IndexOfUnpairedSurrogate(secret) >= 0)
+        {
+            throw new ArgumentException("The secret is not valid text (it holds a lone surrogate).", nameof(secret));
+        }
+
         // Pinned, so the garbage collector makes no copy of the secret's bytes before they are zeroed.
         var utf8 = GC.AllocateArray<byte>(Encoding.UTF8.GetMaxByteCount(secret.Length), pinned: true);
         try
         {
-            int written;
-            try
-            {
-                written = s_strictUtf8.GetBytes(secret, utf8);
-            }
-            catch (EncoderFallbackException e)
-            {
-                throw new ArgumentException("The secret is not valid text (it holds a lone surrogate).", nameof(secret), e);
-            }
-
+            var written = Encoding.UTF8.GetBytes(secret, utf8);
             Rfc2898DeriveBytes.Pbkdf2(utf8.AsSpan(0, written), salt, destination, iterations, HashAlgorithmName.SHA256);
         }
         finally
@@ -140,23 +134,6 @@ internal sealed class Pbkdf2CredentialHasher(IOptions<KeyInfraOptions> options) 
         Convert.FromHexString(saltHex, salt, out _, out var saltLength);
         Convert.FromHexString(hashHex, hash, out _, out _);
         return (iterations, saltLength);
-    }
-
-    private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsDigits(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('0', '9');

@@ -56,7 +56,8 @@ internal static class KeyRequestValidator
         }
     }
 
-    private static int IndexOfUnpairedSurrogate(string value)
+    /// <summary>The position of the first unpaired UTF-16 surrogate of <paramref name="value"/>, or -1 when it is well-formed.</summary>
+    internal static int IndexOfUnpairedSurrogate(ReadOnlySpan<char> value)
     {
         for (var i = 0; i < value.Length; i++)
         {

@@ -360,16 +360,9 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     public async Task<IReadOnlyList<(Guid TenantId, Guid ChainId)>> ListChainsAsync(Guid? tenantId, LogDigestSelection selection, string masterKeyId, bool checkpoints, CancellationToken cancellationToken = default)
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var pairs = checkpoints
-            ? await context.VerificationLogCheckpoints.AsNoTracking()
-                .Where(c => tenantId == null || c.TenantId == tenantId)
-                .Where(Selected<VerificationLogCheckpointEntity>(selection, masterKeyId))
-                .Select(c => new { c.TenantId, c.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await context.VerificationLogDigests.AsNoTracking()
-                .Where(d => tenantId == null || d.TenantId == tenantId)
-                .Where(Selected<VerificationLogDigestEntity>(selection, masterKeyId))
-                .Select(d => new { d.TenantId, d.ChainId }).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
-        return pairs.ConvertAll(p => (p.TenantId, p.ChainId));
+        return checkpoints
+            ? await ChainsAsync(context.VerificationLogCheckpoints, tenantId, selection, masterKeyId, cancellationToken).ConfigureAwait(false)
+            : await ChainsAsync(context.VerificationLogDigests, tenantId, selection, masterKeyId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -388,18 +381,31 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var page = checkpoints
-            ? (await context.VerificationLogCheckpoints.AsNoTracking()
-                .Where(c => c.TenantId == tenantId && c.ChainId == chainId && c.Sequence > after)
-                .Where(Selected<VerificationLogCheckpointEntity>(selection, masterKeyId))
-                .OrderBy(c => c.Sequence).Take(MaxPageSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest)
-            : (await context.VerificationLogDigests.AsNoTracking()
-                .Where(d => d.TenantId == tenantId && d.ChainId == chainId && d.Sequence > after)
-                .Where(Selected<VerificationLogDigestEntity>(selection, masterKeyId))
-                .OrderBy(d => d.Sequence).Take(MaxPageSize)
-                .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(ToDigest);
+            ? await ChainPageAsync(context.VerificationLogCheckpoints, tenantId, chainId, selection, masterKeyId, after, cancellationToken).ConfigureAwait(false)
+            : await ChainPageAsync(context.VerificationLogDigests, tenantId, chainId, selection, masterKeyId, after, cancellationToken).ConfigureAwait(false);
         return page.ConvertAll(d => new StoredLogDigest(d, checkpoints));
     }
+
+    private static async Task<IReadOnlyList<(Guid TenantId, Guid ChainId)>> ChainsAsync<T>(
+        IQueryable<T> rows, Guid? tenantId, LogDigestSelection selection, string masterKeyId, CancellationToken cancellationToken)
+        where T : class, IChainRow
+    {
+        var pairs = await rows.AsNoTracking()
+            .Where(r => tenantId == null || r.TenantId == tenantId)
+            .Where(Selected<T>(selection, masterKeyId))
+            .Select(r => new { r.TenantId, r.ChainId }).Distinct()
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return pairs.ConvertAll(p => (p.TenantId, p.ChainId));
+    }
+
+    private static async Task<List<LogDigest>> ChainPageAsync<T>(
+        IQueryable<T> rows, Guid tenantId, Guid chainId, LogDigestSelection selection, string masterKeyId, long after, CancellationToken cancellationToken)
+        where T : class, IChainRow
+        => (await rows.AsNoTracking()
+            .Where(r => r.TenantId == tenantId && r.ChainId == chainId && r.Sequence > after)
+            .Where(Selected<T>(selection, masterKeyId))
+            .OrderBy(r => r.Sequence).Take(MaxPageSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false)).ConvertAll(r => ToDigest(r));
 
     // The predicate of a selection, on either chain table (both have the two master key columns).
     private static System.Linq.Expressions.Expression<Func<T, bool>> Selected<T>(LogDigestSelection selection, string masterKeyId)
@@ -430,22 +436,6 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
         return updated > 0;
     }
 
-    private static LogDigest ToDigest(VerificationLogCheckpointEntity c) => new()
-    {
-        ChainId = c.ChainId,
-        TenantId = c.TenantId,
-        Sequence = c.Sequence,
-        CommittedAt = c.CommittedAt,
-        FirstEntryAt = c.FirstEntryAt,
-        MasterKeyId = c.MasterKeyId,
-        EntryCount = c.EntryCount,
-        Manifest = c.Manifest,
-        PreviousDigest = c.PreviousDigest,
-        Digest = c.Digest,
-        RewrapMasterKeyId = c.RewrapMasterKeyId,
-        RewrapMac = c.RewrapMac,
-    };
-
     private static VerificationLogDigestEntity ToEntity(LogDigest digest) => new()
     {
         ChainId = digest.ChainId,
@@ -462,7 +452,7 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
         RewrapMac = digest.RewrapMac,
     };
 
-    private static LogDigest ToDigest(VerificationLogDigestEntity d) => new()
+    private static LogDigest ToDigest(IChainRow d) => new()
     {
         ChainId = d.ChainId,
         TenantId = d.TenantId,
