@@ -45,6 +45,20 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<VerificationLogCheckpointEntity> VerificationLogCheckpoints => Set<VerificationLogCheckpointEntity>();
 
+    internal DbSet<UserEntity> Users => Set<UserEntity>();
+
+    internal DbSet<RoleEntity> Roles => Set<RoleEntity>();
+
+    internal DbSet<RolePermissionEntity> RolePermissions => Set<RolePermissionEntity>();
+
+    internal DbSet<UserRoleEntity> UserRoles => Set<UserRoleEntity>();
+
+    internal DbSet<ApplicationEntity> Applications => Set<ApplicationEntity>();
+
+    internal DbSet<ApplicationRoleEntity> ApplicationRoles => Set<ApplicationRoleEntity>();
+
+    internal DbSet<ApplicationCredentialEntity> ApplicationCredentials => Set<ApplicationCredentialEntity>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

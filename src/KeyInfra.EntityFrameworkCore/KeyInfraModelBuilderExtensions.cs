@@ -33,6 +33,14 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new BatchVerificationConfiguration())
             .ApplyConfiguration(new BatchVerificationItemConfiguration())
             .ApplyConfiguration(new VerificationLogDigestConfiguration())
-            .ApplyConfiguration(new VerificationLogCheckpointConfiguration());
+            .ApplyConfiguration(new VerificationLogCheckpointConfiguration())
+            .ApplyConfiguration(new PermissionConfiguration())
+            .ApplyConfiguration(new RoleConfiguration())
+            .ApplyConfiguration(new RolePermissionConfiguration())
+            .ApplyConfiguration(new ApplicationConfiguration())
+            .ApplyConfiguration(new ApplicationRoleConfiguration())
+            .ApplyConfiguration(new ApplicationCredentialConfiguration())
+            .ApplyConfiguration(new UserConfiguration())
+            .ApplyConfiguration(new UserRoleConfiguration());
     }
 }

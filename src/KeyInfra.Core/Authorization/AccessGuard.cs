@@ -17,8 +17,12 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
 
     /// <summary>Asks about an operation that throws when denied: <see cref="AccessDeniedException"/> (KI5001).</summary>
     public ValueTask DemandAsync(KeyInfraOperation operation, Guid tenantId, KeyId? keyId, KeyInfo? key, string? ringName, CancellationToken cancellationToken)
+        => DemandAsync(operation, tenantId, keyId, key, ringName, owner: null, cancellationToken);
+
+    /// <summary>Asks about an operation that names an owner (create, import, list): throws when denied.</summary>
+    public ValueTask DemandAsync(KeyInfraOperation operation, Guid tenantId, KeyId? keyId, KeyInfo? key, string? ringName, string? owner, CancellationToken cancellationToken)
     {
-        var request = new AuthorizationRequest(operation, callers.Current, tenantId, keyId, key, ringName);
+        var request = new AuthorizationRequest(operation, callers.Current, tenantId, keyId, key, ringName, owner);
         var pending = authorizer.AuthorizeAsync(request, cancellationToken);
         if (!pending.IsCompletedSuccessfully)
         {

@@ -7,8 +7,9 @@ namespace KeyInfra.Authorization;
 public readonly struct AuthorizationRequest
 {
     /// <summary>Creates a request.</summary>
-    public AuthorizationRequest(KeyInfraOperation operation, Caller? caller, Guid tenantId, KeyId? keyId = null, KeyInfo? key = null, string? ringName = null)
+    public AuthorizationRequest(KeyInfraOperation operation, Caller? caller, Guid tenantId, KeyId? keyId = null, KeyInfo? key = null, string? ringName = null, string? owner = null)
     {
+        Owner = owner;
         Operation = operation;
         Caller = caller;
         TenantId = tenantId;
@@ -27,17 +28,26 @@ public readonly struct AuthorizationRequest
     public Guid TenantId { get; }
 
     /// <summary>
-    /// The key id the operation names (get, revoke, expire, delete, export, sign, verify, and a log query filtered
-    /// by key); <c>null</c> for create, import, list, rotate and unfiltered log reads. The key may not exist.
+    /// The key id the operation names (get, revoke, expire, delete, export, sign, verify, a log query filtered by key,
+    /// and for rotate the ring's latest version); <c>null</c> for create, import, list and unfiltered log reads. The key
+    /// may not exist.
     /// </summary>
     public KeyId? KeyId { get; }
 
     /// <summary>
-    /// The key as KeyInfra already holds it, for sign and verify: read from the engine's caches, so asking costs
-    /// no database read. <c>null</c> when the key does not exist (deny, and the caller learns nothing of it) and for
-    /// key-store operations, which are asked about before the key is read.
+    /// The key the operation acts on, as KeyInfra holds it: for sign and verify read from the engine's caches (so asking
+    /// costs no database read); for get, revoke, expire, delete, export and a log query filtered by key, the
+    /// authenticated row; for rotate, the ring's latest version. <c>null</c> when the key does not exist (an authorizer
+    /// that scopes callers to their own keys denies, and the caller learns nothing of it), and for create, import and list.
     /// </summary>
     public KeyInfo? Key { get; }
+
+    /// <summary>
+    /// The owner the operation names: the owner a created or imported key will have (<see cref="Keys.CreateKeyRequest.Owner"/>,
+    /// which defaults to the caller's <see cref="Caller.StableId"/>), or the owner filter of a list
+    /// (<see cref="Keys.KeyQuery.Owner"/>); otherwise <c>null</c>.
+    /// </summary>
+    public string? Owner { get; }
 
     /// <summary>The key ring the operation adds to (create or import with a ring name, rotate); otherwise <c>null</c>.</summary>
     public string? RingName { get; }

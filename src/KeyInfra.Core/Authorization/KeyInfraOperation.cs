@@ -38,4 +38,7 @@ public enum KeyInfraOperation
 
     /// <summary><see cref="Verification.IVerificationLog.QueryAsync"/> and <see cref="Verification.IVerificationLog.GetBatchAsync"/>: read the verification log.</summary>
     ReadLog = 12,
+
+    /// <summary><see cref="Identity.IUserStore"/>, <see cref="Identity.IRoleStore"/> and <see cref="Identity.IApplicationStore"/>: read and change users, roles, applications and credentials.</summary>
+    ManageUsers = 13,
 }

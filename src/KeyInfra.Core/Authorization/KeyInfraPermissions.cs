@@ -6,7 +6,10 @@ namespace KeyInfra.Authorization;
 /// </summary>
 public static class KeyInfraPermissions
 {
-    /// <summary>Add, change and remove users and their roles.</summary>
+    /// <summary>
+    /// Add, change and remove users, roles, applications and credentials. Whoever holds it can give themselves any
+    /// permission, so the built-in authorizer also lets its holders act on every key of the tenant, not only their own.
+    /// </summary>
     public const string ManageUsers = "manage_users";
 
     /// <summary>Enable and disable curves.</summary>
@@ -52,6 +55,7 @@ public static class KeyInfraPermissions
         KeyInfraOperation.Sign => Sign,
         KeyInfraOperation.Verify => VerifySignatures,
         KeyInfraOperation.ReadLog => ReadLog,
+        KeyInfraOperation.ManageUsers => ManageUsers,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a KeyInfra operation."),
     };
 }

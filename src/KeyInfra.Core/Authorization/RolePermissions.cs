@@ -43,6 +43,14 @@ public sealed class RolePermissions
         _roles = merged.ToFrozenDictionary(r => r.Key, r => r.Value.ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
+    /// <summary>Whether the map knows <paramref name="role"/> (built in or configured).</summary>
+    /// <param name="role">A role name.</param>
+    public bool Contains(string role) => role is not null && _roles.ContainsKey(role);
+
+    /// <summary>What the map grants <paramref name="role"/> (built in and configured); empty for a role it does not know.</summary>
+    /// <param name="role">A role name.</param>
+    public IReadOnlySet<string> Of(string role) => role is not null && _roles.TryGetValue(role, out var granted) ? granted : FrozenSet<string>.Empty;
+
     /// <summary>The roles the map knows, by name.</summary>
     public IEnumerable<string> Roles => _roles.Keys;
 
@@ -85,6 +93,21 @@ public sealed class RolePermissions
     internal static List<string> Validate(AccessControlOptions accessControl)
     {
         var failures = new List<string>();
+        if (accessControl.CacheSeconds is < AccessControlOptions.MinCacheSeconds or > AccessControlOptions.MaxCacheSeconds)
+        {
+            failures.Add($"KeyInfra:AccessControl:CacheSeconds is {accessControl.CacheSeconds}; it must be {AccessControlOptions.MinCacheSeconds}–{AccessControlOptions.MaxCacheSeconds}.");
+        }
+
+        if (accessControl.MaxCredentialFailures is < 1 or > 1000)
+        {
+            failures.Add($"KeyInfra:AccessControl:MaxCredentialFailures is {accessControl.MaxCredentialFailures}; it must be 1–1000.");
+        }
+
+        if (accessControl.CredentialLockoutSeconds is < 1 or > 86_400)
+        {
+            failures.Add($"KeyInfra:AccessControl:CredentialLockoutSeconds is {accessControl.CredentialLockoutSeconds}; it must be 1–86400.");
+        }
+
         foreach (var (role, permissions) in accessControl.Roles)
         {
             if (!IsValidName(role))
@@ -105,7 +128,8 @@ public sealed class RolePermissions
         return failures;
     }
 
-    private static bool IsValidName(string? name)
+    /// <summary>Whether <paramref name="name"/> is a valid role name.</summary>
+    internal static bool IsValidName(string? name)
         => name is { Length: >= 1 and <= 64 } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-');
 
     private static string Printable(string? text)

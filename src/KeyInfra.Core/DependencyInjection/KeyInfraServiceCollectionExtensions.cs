@@ -97,6 +97,16 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IMasterKeyRotation, MasterKeyRotation>();
         services.TryAddSingleton<ICredentialHasher, Pbkdf2CredentialHasher>();
         services.TryAddSingleton<RolePermissions>();
+        services.TryAddSingleton(static provider => new IdentityRowAuthenticator(
+            provider.GetService<IEncryptionKeyProvider>(),
+            provider.GetService<IEncryptionKeyProvider>() is null ? null : provider.GetRequiredService<MasterKeyValidator>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IdentityRowAuthenticator>>()));
+        services.TryAddSingleton<IdentityRows>();
+        services.TryAddSingleton<AccessControlCache>();
+        services.TryAddSingleton<CredentialThrottle>();
+        services.TryAddSingleton<IUserStore, UserStore>();
+        services.TryAddSingleton<IRoleStore, RoleStore>();
+        services.TryAddSingleton<IApplicationStore, ApplicationStore>();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);

@@ -61,6 +61,36 @@ internal static partial class Log
     [LoggerMessage(1301, LogLevel.Warning, "Access denied: {Operation} by caller {CallerId}, key {KeyId}, ring {RingName}, tenant {TenantId}: {Reason}.")]
     public static partial void AccessDenied(ILogger logger, KeyInfraOperation operation, string callerId, string keyId, string ringName, Guid tenantId, string reason);
 
+    [LoggerMessage(1310, LogLevel.Error, "Access-control row refused: {Row} failed authentication ({Reason}); it is treated as absent. The row was changed outside KeyInfra; restore it from a backup or make it again.")]
+    public static partial void IdentityRowRefused(ILogger logger, string row, string reason);
+
+    [LoggerMessage(1311, LogLevel.Warning, "No master key source is registered: users, roles, applications and credentials are stored and read without MACs, so a database writer can change who may do what. Register a master key source.")]
+    public static partial void IdentityRowAuthenticationUnavailable(ILogger logger);
+
+    [LoggerMessage(1312, LogLevel.Information, "User {UserId} ('{Username}') added to tenant {TenantId}.")]
+    public static partial void UserAdded(ILogger logger, Guid userId, string username, Guid tenantId);
+
+    [LoggerMessage(1313, LogLevel.Information, "User {UserId} of tenant {TenantId} changed: {Change}.")]
+    public static partial void UserChanged(ILogger logger, Guid userId, Guid tenantId, string change);
+
+    [LoggerMessage(1314, LogLevel.Information, "Role '{Role}' of tenant {TenantId} changed: {Change}.")]
+    public static partial void RoleChanged(ILogger logger, string role, Guid tenantId, string change);
+
+    [LoggerMessage(1315, LogLevel.Information, "Application {ApplicationId} of tenant {TenantId} changed: {Change}.")]
+    public static partial void ApplicationChanged(ILogger logger, Guid applicationId, Guid tenantId, string change);
+
+    [LoggerMessage(1316, LogLevel.Warning, "Credential check failed for client id {ClientId} in tenant {TenantId}: {Reason}.")]
+    public static partial void CredentialCheckFailed(ILogger logger, string clientId, Guid tenantId, string reason);
+
+    [LoggerMessage(1317, LogLevel.Warning, "Credential checks for client id {ClientId} in tenant {TenantId} are throttled after {Failures} failures; refused without checking until {Until}.")]
+    public static partial void CredentialCheckThrottled(ILogger logger, string clientId, Guid tenantId, int failures, DateTimeOffset until);
+
+    [LoggerMessage(1318, LogLevel.Warning, "Password check failed for user name {Username} in tenant {TenantId}: {Reason}.")]
+    public static partial void PasswordCheckFailed(ILogger logger, string username, Guid tenantId, string reason);
+
+    [LoggerMessage(1319, LogLevel.Information, "Role-based access control is on: every call needs a caller whose roles grant its permission.")]
+    public static partial void RoleBasedAccessControlOn(ILogger logger);
+
     // Encryption at rest and master keys (2000–2099).
     [LoggerMessage(EventId = 2000, EventName = "MasterKeyValidated", Level = LogLevel.Information,
         Message = "Master key {MasterKeyId} validated: it matches its stored check value and every master key in use ({MasterKeyIdsInUse}) is available.")]

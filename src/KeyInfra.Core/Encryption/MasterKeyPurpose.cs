@@ -18,4 +18,7 @@ internal enum MasterKeyPurpose
 
     /// <summary>HMAC-SHA256 key that authenticates the verification log's chain digests.</summary>
     LogChain,
+
+    /// <summary>HMAC-SHA256 key that authenticates the rows that decide access: users, role grants and assignments, applications, credentials.</summary>
+    IdentityRows,
 }

@@ -14,7 +14,7 @@ internal static class MasterKeySubkeys
     public const int SubkeySize = 32;
 
     /// <summary>The number of purposes; subkeys are laid out in <see cref="MasterKeyPurpose"/> order.</summary>
-    public const int PurposeCount = 4;
+    public const int PurposeCount = 5;
 
     private static readonly byte[][] Infos =
     [
@@ -22,6 +22,7 @@ internal static class MasterKeySubkeys
         Encoding.ASCII.GetBytes("KeyInfra/v2/subkey/check-value"),
         Encoding.ASCII.GetBytes("KeyInfra/v2/subkey/row-authentication"),
         Encoding.ASCII.GetBytes("KeyInfra/v2/subkey/log-chain"),
+        Encoding.ASCII.GetBytes("KeyInfra/v2/subkey/identity-rows"),
     ];
 
     /// <summary>The HKDF info string of a purpose.</summary>

@@ -196,4 +196,25 @@ public static class ErrorCodes
 
     /// <summary>A stored credential hash is a legacy <c>sha256:</c> hash, which is refused: the secret must be rotated.</summary>
     public const string LegacyCredentialHashRefused = "KI5102";
+
+    /// <summary>A user name or e-mail, role name, application name or client id is already taken in the tenant; nothing was added.</summary>
+    public const string IdentityNameTaken = "KI5103";
+
+    /// <summary>No user with that id or name in the tenant.</summary>
+    public const string UserNotFound = "KI5104";
+
+    /// <summary>No application with that id or name in the tenant.</summary>
+    public const string ApplicationNotFound = "KI5105";
+
+    /// <summary>No role by that name: neither built in, configured, nor added to the tenant.</summary>
+    public const string RoleNotFound = "KI5106";
+
+    /// <summary>A stored user, application or credential row failed authentication (its MAC); it is not used.</summary>
+    public const string IdentityRowTampered = "KI5107";
+
+    /// <summary>A user, application or credential was changed by other writers on every attempt to update it; nothing was changed.</summary>
+    public const string IdentityUpdateConflict = "KI5108";
+
+    /// <summary>No credential with that id for the application.</summary>
+    public const string CredentialNotFound = "KI5109";
 }

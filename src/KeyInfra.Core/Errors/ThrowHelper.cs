@@ -83,12 +83,13 @@ internal static class ThrowHelper
             KeyInfraOperation.ExportPublicKey => $"export key {keyId}",
             KeyInfraOperation.Sign => $"sign with key {keyId}",
             KeyInfraOperation.Verify => $"verify with key {keyId}",
+            KeyInfraOperation.ManageUsers => "manage users, roles and applications",
             _ => keyId is null ? "read the verification log" : $"read the verification log of key {keyId}",
         };
         var ring = ringName is null ? "" : $" in ring '{ringName}'";
         var who = callerId is null ? "A caller with no caller context" : $"Caller {callerId}";
         throw new AccessDeniedException(ErrorCodes.AccessDenied,
-            $"{who} may not {what}{ring} ({operation}) in this tenant: the host's authorizer denied it. Grant the caller this operation, or call as one that has it.",
+            $"{who} may not {what}{ring} ({operation}) in this tenant: the authorizer denied it. Give the caller a role that grants this operation (and, for a key, call as its owner), or call as one that has it.",
             operation, keyId, callerId);
     }
 

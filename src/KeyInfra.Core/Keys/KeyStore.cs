@@ -36,15 +36,16 @@ internal sealed class KeyStore(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Spec, nameof(request));
-        await AuthorizeAsync(KeyInfraOperation.CreateKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
+        var owner = OwnerOf(request.Owner);
+        await access.DemandAsync(KeyInfraOperation.CreateKey, tenant.TenantId, null, null, request.RingName, owner, cancellationToken).ConfigureAwait(false);
         var now = Now();
-        var metadata = ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
+        var metadata = ValidateCommon(request.Name, owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         CheckPssSalt(request.Spec, request.PssSaltLength);
         CheckLowS(request.Spec, request.RequireLowS);
         var backendOptions = KeyRequestValidator.Backend(request.Backend, request.BackendOptions, nameof(request));
         var backend = backends.Get(request.Backend);
-        var key = await GenerateAsync(backend, backendOptions, null, request.Spec, request.Name, request.Owner, request.RingName, metadata,
+        var key = await GenerateAsync(backend, backendOptions, null, request.Spec, request.Name, owner, request.RingName, metadata,
             request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, RsaOnly(request.Spec, request.PssSaltLength), request.RequireLowS, now, cancellationToken).ConfigureAwait(false);
         Log.KeyCreated(logger, key.Id, key.Spec.Name, key.TenantId);
         return key;
@@ -53,9 +54,10 @@ internal sealed class KeyStore(
     public async Task<KeyInfo> ImportAsync(ImportKeyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await AuthorizeAsync(KeyInfraOperation.ImportKey, null, request.RingName, cancellationToken).ConfigureAwait(false);
+        var owner = OwnerOf(request.Owner);
+        await access.DemandAsync(KeyInfraOperation.ImportKey, tenant.TenantId, null, null, request.RingName, owner, cancellationToken).ConfigureAwait(false);
         var now = Now();
-        var metadata = ValidateCommon(request.Name, request.Owner, request.RingName, request.Metadata, request.ExpiresAt, now);
+        var metadata = ValidateCommon(request.Name, owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         // JWK and undefined formats are refused by the codec (KI1011), like every other key format error.
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
@@ -68,6 +70,8 @@ internal sealed class KeyStore(
             var existing = await FindCheckedAsync(PublicKeyLookup.BySpkiSha256(spkiSha256), 1, cancellationToken).ConfigureAwait(false);
             if (existing.Count > 0)
             {
+                // The existing key is the caller's to see only if it may read that key.
+                await access.DemandAsync(KeyInfraOperation.GetKey, tenantId, existing[0].Id, existing[0], null, null, cancellationToken).ConfigureAwait(false);
                 Log.KeyImportReturnedExisting(logger, existing[0].Id, tenantId);
                 return existing[0];
             }
@@ -84,7 +88,7 @@ internal sealed class KeyStore(
             Status = KeyStatus.Active,
             CreatedAt = now,
             ExpiresAt = ToStoredPrecision(request.ExpiresAt),
-            Owner = request.Owner,
+            Owner = owner,
             Metadata = metadata,
             DefaultSignatureEncoding = request.SignatureEncoding,
             DefaultRsaPadding = request.RsaPadding,
@@ -102,10 +106,7 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(KeyInfraOperation.GetKey, id, null, cancellationToken).ConfigureAwait(false);
-        var record = await rows.CheckAsync(
-            await repository.FindAsync(tenant.TenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+        var record = await FindAuthorizedAsync(KeyInfraOperation.GetKey, id, cancellationToken).ConfigureAwait(false);
         return record is null ? null : KeyRecordMapper.ToInfo(record);
     }
 
@@ -114,14 +115,14 @@ internal sealed class KeyStore(
         ArgumentNullException.ThrowIfNull(lookup);
 
         // A search over the tenant's keys, like a list.
-        await AuthorizeAsync(KeyInfraOperation.ListKeys, null, null, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, null, cancellationToken).ConfigureAwait(false);
         return await FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await AuthorizeAsync(KeyInfraOperation.ListKeys, null, null, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, query.Owner, cancellationToken).ConfigureAwait(false);
         if (query.PageSize is < 1 or > KeyQuery.MaxPageSize)
         {
             throw new ArgumentOutOfRangeException(nameof(query), query.PageSize, $"The page size is 1–{KeyQuery.MaxPageSize}.");
@@ -147,10 +148,10 @@ internal sealed class KeyStore(
     public async Task<KeyInfo> RotateAsync(string ringName, CancellationToken cancellationToken = default)
     {
         KeyRequestValidator.Optional(ringName ?? throw new ArgumentNullException(nameof(ringName)), "A ring name", nameof(ringName));
-        await AuthorizeAsync(KeyInfraOperation.RotateKey, null, ringName, cancellationToken).ConfigureAwait(false);
         var latest = await rows.CheckAsync(
             await repository.FindLatestInRingAsync(tenant.TenantId, ringName, cancellationToken).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.RotateKey, tenant.TenantId, latest?.Id, latest is null ? null : KeyRecordMapper.ToInfo(latest), ringName, null, cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
             ThrowHelper.KeyRingNotFound(ringName);
@@ -171,11 +172,12 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo> RevokeAsync(KeyId id, RevocationReason reason, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(KeyInfraOperation.RevokeKey, id, null, cancellationToken).ConfigureAwait(false);
         if (!Enum.IsDefined(reason))
         {
             throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a revocation reason.");
         }
+
+        await FindAuthorizedAsync(KeyInfraOperation.RevokeKey, id, cancellationToken).ConfigureAwait(false);
 
         for (var attempt = 0; attempt < LifecycleUpdateAttempts; attempt++)
         {
@@ -206,7 +208,7 @@ internal sealed class KeyStore(
 
     public async Task<KeyInfo> ExpireAsync(KeyId id, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(KeyInfraOperation.ExpireKey, id, null, cancellationToken).ConfigureAwait(false);
+        await FindAuthorizedAsync(KeyInfraOperation.ExpireKey, id, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < LifecycleUpdateAttempts; attempt++)
         {
             var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
@@ -235,7 +237,7 @@ internal sealed class KeyStore(
 
     public async Task<bool> DeleteAsync(KeyId id, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(KeyInfraOperation.DeleteKey, id, null, cancellationToken).ConfigureAwait(false);
+        await FindAuthorizedAsync(KeyInfraOperation.DeleteKey, id, cancellationToken).ConfigureAwait(false);
         var tenantId = tenant.TenantId;
         var outcome = await repository.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
         switch (outcome)
@@ -254,13 +256,17 @@ internal sealed class KeyStore(
 
     public async Task<byte[]> ExportPublicKeyAsync(KeyId id, KeyFormat format, CancellationToken cancellationToken = default)
     {
-        await AuthorizeAsync(KeyInfraOperation.ExportPublicKey, id, null, cancellationToken).ConfigureAwait(false);
         if (!Enum.IsDefined(format))
         {
             throw new ArgumentOutOfRangeException(nameof(format), format, "Not a key format.");
         }
 
-        var record = await FindOrThrowAsync(id, cancellationToken).ConfigureAwait(false);
+        var record = await FindAuthorizedAsync(KeyInfraOperation.ExportPublicKey, id, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            ThrowHelper.KeyNotFound(id);
+        }
+
         var decoded = KeyRecordMapper.Decode(record);
         return PublicKeyCodec.Encode(decoded.Spec, decoded.Spki, format);
     }
@@ -393,9 +399,22 @@ internal sealed class KeyStore(
         return keys;
     }
 
-    // Every operation asks first, before it reads or writes anything: a denied caller learns nothing of the key.
-    private ValueTask AuthorizeAsync(KeyInfraOperation operation, KeyId? id, string? ringName, CancellationToken cancellationToken)
-        => access.DemandAsync(operation, tenant.TenantId, id, key: null, ringName, cancellationToken);
+    // An operation on a key is asked about with the key's authenticated row in hand (its owner is the authorizer's to
+    // judge), before anything is changed or returned; a key that does not exist is asked about as null, so a caller an
+    // authorizer scopes to its own keys is denied alike for a missing key and another's, and learns nothing of either.
+    private async Task<KeyRecord?> FindAuthorizedAsync(KeyInfraOperation operation, KeyId id, CancellationToken cancellationToken)
+    {
+        var tenantId = tenant.TenantId;
+        var record = await rows.CheckAsync(
+            await repository.FindAsync(tenantId, id, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(operation, tenantId, id, record is null ? null : KeyRecordMapper.ToInfo(record), null, null, cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    // A key made or imported by a user or an application is theirs unless the request names another owner.
+    private string? OwnerOf(string? requested)
+        => requested ?? (access.Caller is { Kind: CallerKind.User or CallerKind.Application } caller ? caller.StableId : null);
 
     private async Task<KeyRecord> FindOrThrowAsync(KeyId id, CancellationToken cancellationToken)
     {

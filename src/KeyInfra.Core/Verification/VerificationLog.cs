@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using KeyInfra.Authorization;
+using KeyInfra.Caching;
 using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Errors;
@@ -38,10 +39,12 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
     private readonly KeyInfraMetrics _metrics;
     private readonly LogChainWriter _chain;
     private readonly Task _writer;
+    private readonly ImportedKeyCache? _keyCache;
 
     public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics,
-        TimeProvider? time = null, IEncryptionKeyProvider? keys = null)
+        TimeProvider? time = null, IEncryptionKeyProvider? keys = null, ImportedKeyCache? keyCache = null)
     {
+        _keyCache = keyCache;
         _metrics = metrics;
         _repository = repository;
         _tenant = tenant;
@@ -136,7 +139,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
         var tenantId = _tenant.TenantId;
-        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, null, null, cancellationToken).ConfigureAwait(false);
+        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
         var rows = await _repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         if (rows.Count > query.PageSize)
         {
@@ -152,6 +155,25 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         var tenantId = _tenant.TenantId;
         await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
         return await _repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A query filtered by key is asked about with the key in hand (an authorizer may let callers read only their own
+    // keys' records); a key that is gone or whose row failed authentication is asked about as null.
+    private async ValueTask<Keys.KeyInfo?> KeyOfAsync(Guid tenantId, Keys.KeyId? keyId, CancellationToken cancellationToken)
+    {
+        if (keyId is not { } id || _keyCache is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await _keyCache.GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false))?.Info;
+        }
+        catch (KeyTamperedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Stops accepting records, commits everything queued, and waits for the writer to finish.</summary>

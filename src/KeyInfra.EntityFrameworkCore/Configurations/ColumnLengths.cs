@@ -41,4 +41,7 @@ internal static class ColumnLengths
 
     /// <summary>A SHA-256 hash, in bytes.</summary>
     public const int Sha256 = 32;
+    public const int Email = 320;
+    public const int CredentialHash = 512;
+    public const int RoleName = 64;
 }

@@ -14,7 +14,7 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
     /// <summary>
     /// Registers a pooled <see cref="IDbContextFactory{TContext}"/> of <see cref="KeyInfraDbContext"/> configured by
     /// <paramref name="configureDbContext"/>, and the EF Core repositories (<see cref="EfKeyRepository"/>,
-    /// <see cref="EfVerificationLogRepository"/>, <see cref="EfHsmRepository"/>, the master key checks) and migrator as
+    /// <see cref="EfVerificationLogRepository"/>, <see cref="EfHsmRepository"/>, <see cref="EfIdentityRepository"/>, the master key checks) and migrator as
     /// singletons.
     /// </summary>
     /// <remarks>
@@ -67,6 +67,7 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
         Replace<IMasterKeyRepository, EfMasterKeyRepository>(services);
         Replace<IVerificationLogRepository, EfVerificationLogRepository>(services);
         Replace<IHsmRepository, EfHsmRepository>(services);
+        Replace<IIdentityRepository, EfIdentityRepository>(services);
         Replace<IKeyInfraMigrator, EfKeyInfraMigrator>(services);
         return builder;
     }

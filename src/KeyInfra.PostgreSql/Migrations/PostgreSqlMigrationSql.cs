@@ -934,4 +934,47 @@ internal static class PostgreSqlMigrationSql
 
         return string.Concat(source.AsSpan(0, at), replacement, source.AsSpan(at + old.Length));
     }
+
+    // ---- AccessControl ---------------------------------------------------------------------------------------
+
+    private static readonly string[] s_identityTables = ["users", "roles", "role_permissions", "user_roles", "applications", "application_roles", "application_credentials"];
+
+    /// <remarks>
+    /// <para>
+    /// Every identity table is tenant-owned: row-level security enabled and forced, with the <c>tenant_isolation</c> policy
+    /// every tenant table has. <c>permissions</c> is reference data (no tenant, no policy).
+    /// </para>
+    /// <para>
+    /// Grants, to the roles that may insert into <c>public_keys</c> (other than the owner), only what the engine does: SELECT on
+    /// <c>permissions</c>; SELECT, INSERT and UPDATE (status, password, compare-and-set) on <c>users</c>, <c>applications</c>
+    /// and <c>application_credentials</c>; SELECT and INSERT on <c>roles</c>; SELECT, INSERT and DELETE on
+    /// <c>role_permissions</c>, <c>user_roles</c> and <c>application_roles</c>. Users, applications and credentials are never
+    /// deleted by the application (they are disabled or revoked), so it has no DELETE on them.
+    /// </para>
+    /// </remarks>
+    public static readonly string AccessControlUp = string.Concat(s_identityTables.Select(table => $$$"""
+        ALTER TABLE {{{table}}} ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {{{table}}} FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON {{{table}}} {{{TenantPolicy}}};
+
+        """)) + """
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT SELECT ON %1$I.permissions TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON %1$I.users, %1$I.applications, %1$I.application_credentials TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %1$I.roles TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
 }

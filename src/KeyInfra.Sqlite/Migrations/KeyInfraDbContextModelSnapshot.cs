@@ -56,6 +56,195 @@ namespace KeyInfra.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationCredentialEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("application_id");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_application_credentials");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_application_credentials_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "ApplicationId")
+                        .HasDatabaseName("ix_application_credentials_tenant_id_application_id");
+
+                    b.HasIndex("TenantId", "ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_application_credentials_tenant_id_client_id");
+
+                    b.ToTable("application_credentials", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<Guid?>("HsmSlotId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hsm_slot_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_applications");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_applications_tenant_id_id");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_applications_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "HsmSlotId")
+                        .HasDatabaseName("ix_applications_tenant_id_hsm_slot_id");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_applications_tenant_id_name");
+
+                    b.ToTable("applications", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_applications_status", "status IN (1, 2)");
+                        });
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationRoleEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("application_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.HasKey("TenantId", "ApplicationId", "Role")
+                        .HasName("pk_application_roles");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_application_roles_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "Role")
+                        .HasDatabaseName("ix_application_roles_tenant_id_role");
+
+                    b.ToTable("application_roles", (string)null);
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.BatchVerificationEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -399,6 +588,72 @@ namespace KeyInfra.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PermissionEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.HasKey("Name")
+                        .HasName("pk_permissions");
+
+                    b.ToTable("permissions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "manage_users",
+                            Description = "Add, change and remove users, roles, applications and credentials."
+                        },
+                        new
+                        {
+                            Name = "manage_curves",
+                            Description = "Enable and disable curves."
+                        },
+                        new
+                        {
+                            Name = "verify_signatures",
+                            Description = "Verify signatures."
+                        },
+                        new
+                        {
+                            Name = "manage_public_keys",
+                            Description = "Create, import, read, list, rotate, revoke, expire, delete and export keys."
+                        },
+                        new
+                        {
+                            Name = "sign",
+                            Description = "Sign with a stored private key."
+                        },
+                        new
+                        {
+                            Name = "manage_hsm",
+                            Description = "Add and remove PKCS#11 modules and HSM slots."
+                        },
+                        new
+                        {
+                            Name = "read_log",
+                            Description = "Read the verification log."
+                        },
+                        new
+                        {
+                            Name = "manage_certificates",
+                            Description = "Issue, revoke and read certificates and CRLs."
+                        },
+                        new
+                        {
+                            Name = "read_audit",
+                            Description = "Read the control-plane and data-plane audit logs."
+                        });
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.PrivateKeyEntity", b =>
                 {
                     b.Property<Guid>("KeyId")
@@ -624,6 +879,208 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasDatabaseName("ix_public_keys_tenant_id_status_id");
 
                     b.ToTable("public_keys", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RoleEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("BuiltIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("built_in");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.HasKey("TenantId", "Name")
+                        .HasName("pk_roles");
+
+                    b.ToTable("roles", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RolePermissionEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Permission")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("permission");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.HasKey("TenantId", "Role", "Permission")
+                        .HasName("pk_role_permissions");
+
+                    b.HasIndex("Permission")
+                        .HasDatabaseName("ix_role_permissions_permission");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_role_permissions_row_mac_master_key_id");
+
+                    b.ToTable("role_permissions", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.UserEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ApplicationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("application_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<DateTime?>("LastLoginAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_login_at");
+
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_users");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_users_tenant_id_id");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_users_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "ApplicationId")
+                        .HasDatabaseName("ix_users_tenant_id_application_id");
+
+                    b.HasIndex("TenantId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ux_users_tenant_id_email");
+
+                    b.HasIndex("TenantId", "Username")
+                        .IsUnique()
+                        .HasDatabaseName("ux_users_tenant_id_username");
+
+                    b.ToTable("users", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_users_status", "status IN (1, 2, 3)");
+                        });
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.UserRoleEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.HasKey("TenantId", "UserId", "Role")
+                        .HasName("pk_user_roles");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_user_roles_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "Role")
+                        .HasDatabaseName("ix_user_roles_tenant_id_role");
+
+                    b.ToTable("user_roles", (string)null);
                 });
 
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.VerificationLogCheckpointEntity", b =>
@@ -877,6 +1334,45 @@ namespace KeyInfra.Sqlite.Migrations
                     b.ToTable("key_changes", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationCredentialEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.ApplicationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ApplicationId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_application_credentials_tenant_id_application_id");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.HsmSlotEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "HsmSlotId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_applications_tenant_id_hsm_slot_id");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ApplicationRoleEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.ApplicationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ApplicationId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_application_roles_tenant_id_application_id");
+
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.RoleEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Role")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_application_roles_tenant_id_role");
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.BatchVerificationItemEntity", b =>
                 {
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.BatchVerificationEntity", null)
@@ -945,6 +1441,51 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasForeignKey("CurveId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_public_keys_curve_id");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RolePermissionEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PermissionEntity", null)
+                        .WithMany()
+                        .HasForeignKey("Permission")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_permissions_permission");
+
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.RoleEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Role")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_role_permissions_tenant_id_role");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.UserEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.ApplicationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ApplicationId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_users_tenant_id_application_id");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.UserRoleEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.RoleEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "Role")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_tenant_id_role");
+
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.UserEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "UserId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_tenant_id_user_id");
                 });
 
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.VerificationRecordEntity", b =>

@@ -218,7 +218,7 @@ public sealed class AuthorizationTests
             (KeyInfraOperation.ImportKey, null, () => Keys.ImportAsync(new ImportKeyRequest("guarded", pem, KeyFormat.Pem) { RingName = ring })),
             (KeyInfraOperation.GetKey, key.Id, () => Keys.GetAsync(key.Id)),
             (KeyInfraOperation.ListKeys, null, () => Keys.ListAsync(new KeyQuery { RingName = ring })),
-            (KeyInfraOperation.RotateKey, null, () => Keys.RotateAsync(ring)),
+            (KeyInfraOperation.RotateKey, key.Id, () => Keys.RotateAsync(ring)),
             (KeyInfraOperation.RevokeKey, key.Id, () => Keys.RevokeAsync(key.Id, RevocationReason.KeyCompromise)),
             (KeyInfraOperation.ExpireKey, key.Id, () => Keys.ExpireAsync(key.Id)),
             (KeyInfraOperation.DeleteKey, key.Id, () => Keys.DeleteAsync(key.Id)),

@@ -1,0 +1,69 @@
+namespace KeyInfra.Authorization;
+
+/// <summary>
+/// The built-in authorizer (<c>UseRoleBasedAccessControl()</c>): a call is allowed when the caller is a system caller,
+/// or an active user or application of the tenant whose roles grant the operation's permission
+/// (<see cref="KeyInfraPermissions.RequiredFor"/>) and, unless it may manage users, the key is its own.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: a key's <see cref="Keys.KeyInfo.Owner"/> is the <see cref="Caller.StableId"/> that created or
+/// imported it (unless the request named another owner). A user may use the keys it owns and those of its application;
+/// an application those it owns. Such a caller may create, import and list only under an owner of its own (a list
+/// without an owner filter is denied), and may read the verification log only of a key it owns.</para>
+/// <para>No caller is a denial. A system caller (<see cref="Caller.ForSystem"/>) is the host itself and is allowed
+/// everything: set one only for the host's own jobs, never from a request.</para>
+/// <para>Warm checks answer synchronously from <see cref="AccessControlCache"/>. Thread-safe.</para>
+/// </remarks>
+internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraAuthorizer
+{
+    public ValueTask<AuthorizationDecision> AuthorizeAsync(AuthorizationRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Caller is not { } caller)
+        {
+            return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Deny("no caller: the host set none for this call"));
+        }
+
+        if (caller.Kind == CallerKind.System)
+        {
+            return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Allow);
+        }
+
+        var pending = cache.GetAsync(request.TenantId, caller, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<AuthorizationDecision>(Decide(request, pending.Result))
+            : AwaitAsync(request, pending);
+    }
+
+    private static async ValueTask<AuthorizationDecision> AwaitAsync(AuthorizationRequest request, ValueTask<PrincipalAccess> pending)
+        => Decide(request, await pending.ConfigureAwait(false));
+
+    internal static AuthorizationDecision Decide(AuthorizationRequest request, PrincipalAccess access)
+    {
+        if (access.Denial is { } denial)
+        {
+            return AuthorizationDecision.Deny(denial);
+        }
+
+        var permission = KeyInfraPermissions.RequiredFor(request.Operation);
+        if (!access.Permissions.Contains(permission))
+        {
+            return AuthorizationDecision.Deny($"missing permission {permission}");
+        }
+
+        if (access.TenantWide)
+        {
+            return AuthorizationDecision.Allow;
+        }
+
+        return request.Operation switch
+        {
+            KeyInfraOperation.CreateKey or KeyInfraOperation.ImportKey or KeyInfraOperation.ListKeys => access.Owns(request.Owner)
+                ? AuthorizationDecision.Allow
+                : AuthorizationDecision.Deny(request.Owner is null ? "only keys of the caller's own may be listed: filter by owner" : "the owner named is not the caller or its application"),
+            KeyInfraOperation.ManageUsers => AuthorizationDecision.Allow,
+            _ => request.Key is { } key && access.Owns(key.Owner)
+                ? AuthorizationDecision.Allow
+                : AuthorizationDecision.Deny("the key is not the caller's or its application's (or does not exist)"),
+        };
+    }
+}
