@@ -57,6 +57,33 @@ public sealed class TenantIsolationTests
     }
 
     [TestMethod]
+    public async Task EveryTableWithATenant_HasRowLevelSecurity_ForcedOnAllButTheLogDigests()
+    {
+        // The log's digest and checkpoint tables leave their owner exempt: its retention function reads and removes them
+        // across tenants. Every other table holds its owner to the policy too.
+        var tables = await s_database.AdminScalarAsync<string>(
+            "SELECT coalesce(string_agg(c.relname, ',' ORDER BY c.relname), '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+            + "AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) "
+            + "AND NOT (c.relrowsecurity AND (c.relforcerowsecurity OR c.relname IN ('verification_log_digests', 'verification_log_checkpoints')))");
+
+        Assert.AreEqual("", tables, "Tables with a tenant but without row-level security.");
+        StringAssert.Contains(
+            await s_database.AdminScalarAsync<string>("SELECT string_agg(tablename, ',') FROM pg_policies WHERE policyname = 'tenant_isolation'"),
+            "application_credentials");
+    }
+
+    [TestMethod]
+    public async Task IdentityTables_ApplicationRole_CannotDeleteUsersApplicationsOrCredentials()
+    {
+        foreach (var table in new[] { "users", "applications", "application_credentials", "roles" })
+        {
+            var error = await Assert.ThrowsExactlyAsync<PostgresException>(() => AsTenantAsync(s_tenantA, c => Execute(c, $"DELETE FROM {table}")), table);
+            Assert.AreEqual(PostgresErrorCodes.InsufficientPrivilege, error.SqlState, table);
+        }
+    }
+
+    [TestMethod]
     [DataRow("public_keys", 1L)]
     [DataRow("private_keys", 1L)]
     [DataRow("verification_records", 1L)]

@@ -949,7 +949,9 @@ internal static class PostgreSqlMigrationSql
     /// <c>permissions</c>; SELECT, INSERT and UPDATE (status, password, compare-and-set) on <c>users</c>, <c>applications</c>
     /// and <c>application_credentials</c>; SELECT and INSERT on <c>roles</c>; SELECT, INSERT and DELETE on
     /// <c>role_permissions</c>, <c>user_roles</c> and <c>application_roles</c>. Users, applications and credentials are never
-    /// deleted by the application (they are disabled or revoked), so it has no DELETE on them.
+    /// deleted by the application (they are disabled or revoked), so it has no DELETE on them, and it never truncates an
+    /// identity table or changes <c>permissions</c>: those privileges are revoked from every role but the owner, whoever
+    /// granted them (a DBA's default privileges grant new tables everything).
     /// </para>
     /// </remarks>
     public static readonly string AccessControlUp = string.Concat(s_identityTables.Select(table => $$$"""
@@ -974,6 +976,21 @@ internal static class PostgreSqlMigrationSql
                 EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %1$I.roles TO %2$I', schema_name, app_role);
                 EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles TO %2$I', schema_name, app_role);
             END LOOP;
+
+            -- Whatever the DBA's default privileges granted: users, applications, credentials and roles are never deleted
+            -- by the application, and no identity table is ever truncated by it.
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid IN (SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', schema_name, t))
+                        FROM pg_catalog.unnest(ARRAY['users', 'roles', 'role_permissions', 'user_roles', 'applications', 'application_roles', 'application_credentials', 'permissions']) t)
+                    AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('REVOKE DELETE, TRUNCATE ON %1$I.users, %1$I.roles, %1$I.applications, %1$I.application_credentials FROM %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('REVOKE TRUNCATE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles FROM %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %1$I.permissions FROM %2$I', schema_name, app_role);
+            END LOOP;
+            EXECUTE pg_catalog.format('REVOKE DELETE, TRUNCATE ON %1$I.users, %1$I.roles, %1$I.applications, %1$I.application_credentials FROM PUBLIC', schema_name);
         END
         $do$;
         """;
