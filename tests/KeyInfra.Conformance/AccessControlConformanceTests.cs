@@ -1,4 +1,5 @@
 using KeyInfra.Authorization;
+using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Identity;
 using KeyInfra.Keys;
@@ -436,6 +437,55 @@ public abstract class AccessControlConformanceTests
         Assert.AreEqual(ErrorCodes.IdentityNameTaken, taken.ErrorCode);
     }
 
+    [TestMethod]
+    public async Task MasterKeyRotation_RewrapsAccessControlRows_AndTheOldKeyRetiresWithoutLockingAnyoneOut()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        Caller user;
+        NewApplicationCredential credential;
+        string oldKeyId;
+        await using (var host = await StartAsync(database, oldKey))
+        {
+            user = await NewUserAsync(host, "rotated");
+            var app = await AsSystem(host, () => host.Get<IApplicationStore>().CreateAsync(new CreateApplicationRequest { Name = Unique("rotated") }));
+            credential = await AsSystem(host, () => host.Get<IApplicationStore>().AddCredentialAsync(app.Id));
+            await AsSystem(host, () => host.Get<IRoleStore>().GrantAsync(KeyInfraRoles.User, KeyInfraPermissions.ReadAudit));
+            oldKeyId = (await host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync()).CurrentKeyId;
+        }
+
+        await using (var host = await StartAsync(database, newKey, o => o.PreviousMasterKeys = oldKey))
+        {
+            var rotation = host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>();
+            var before = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == oldKeyId);
+            var refused = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => rotation.RetireAsync(oldKeyId));
+            var summary = await rotation.RewrapAsync();
+            var after = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == oldKeyId);
+            await rotation.RetireAsync(oldKeyId);
+
+            // one user, its role, one application, its role, one credential, one grant
+            Assert.AreEqual(6L, before.IdentityRowMacs);
+            Assert.AreEqual(ErrorCodes.MasterKeyInUse, refused.ErrorCode);
+            var step = summary.OtherSteps.Single(s => s.Step == KeyInfra.Encryption.Rotation.MasterKeyRewrapSteps.IdentityRows);
+            Assert.AreEqual(6L, step.Changed);
+            Assert.AreEqual(0L, step.Failed);
+            Assert.AreEqual(0L, after.IdentityRowMacs);
+        }
+
+        await using (var host = await StartAsync(database, newKey))
+        {
+            using (Callers(host).Use(user))
+            {
+                Assert.IsNotNull(await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "after the rotation")));
+            }
+
+            Assert.IsTrue((await host.Get<IApplicationStore>().VerifyCredentialAsync(credential.Credential.ClientId, credential.Secret)).Succeeded);
+            var roles = await AsSystem(host, () => host.Get<IRoleStore>().ListAsync());
+            Assert.IsTrue(roles.Single(r => r.Name == KeyInfraRoles.User).StoredPermissions.Contains(KeyInfraPermissions.ReadAudit));
+        }
+    }
+
     private Task<TestHost> StartAsync(Action<KeyInfraOptions>? options = null, Action<IServiceCollection>? services = null)
         => TestHost.StartAsync(
             Storage,
@@ -450,6 +500,15 @@ public abstract class AccessControlConformanceTests
                 s.AddKeyInfrastructure().UseRoleBasedAccessControl();
                 services?.Invoke(s);
             },
+            logging: l => l.SetMinimumLevel(LogLevel.Critical));
+
+    private static Task<TestHost> StartAsync(ConformanceStorage database, string masterKey, Action<EnvironmentMasterKeyOptions>? masterKeyOptions = null)
+        => TestHost.StartAsync(
+            database,
+            masterKey,
+            o => o.CredentialHashing.Iterations = 100_000,
+            masterKeyOptions,
+            services: s => s.AddKeyInfrastructure().UseRoleBasedAccessControl(),
             logging: l => l.SetMinimumLevel(LogLevel.Critical));
 
     private static async Task<Caller> NewUserAsync(TestHost host, string name, string role = KeyInfraRoles.User)

@@ -107,6 +107,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IUserStore, UserStore>();
         services.TryAddSingleton<IRoleStore, RoleStore>();
         services.TryAddSingleton<IApplicationStore, ApplicationStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, IdentityRowsRewrapStep>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         return new KeyInfrastructureBuilder(services);

@@ -60,6 +60,12 @@ internal sealed class IdentityRows(IIdentityRepository repository, IdentityRowAu
             ? credential
             : null;
 
+    public ValueTask<bool> IsAuthenticAsync(RoleGrantRecord grant, CancellationToken cancellationToken)
+        => authenticator.IsAuthenticAsync(IdentityRowEncoding.Encode(grant), grant.RowMac, grant.RowMacMasterKeyId, $"grant of '{grant.Permission}' to role '{grant.Role}' in tenant {grant.TenantId}", cancellationToken);
+
+    public ValueTask<bool> IsAuthenticAsync(RoleAssignmentRecord assignment, CancellationToken cancellationToken)
+        => authenticator.IsAuthenticAsync(IdentityRowEncoding.Encode(assignment), assignment.RowMac, assignment.RowMacMasterKeyId, $"role '{assignment.Role}' of {assignment.Kind} {assignment.PrincipalId} in tenant {assignment.TenantId}", cancellationToken);
+
     /// <summary>The roles a user or application holds, from authentic rows only, by name.</summary>
     public async Task<IReadOnlyList<string>> RolesOfAsync(Guid tenantId, PrincipalKind kind, Guid principalId, CancellationToken cancellationToken)
     {

@@ -35,6 +35,18 @@ internal sealed class IdentityRowAuthenticator(IEncryptionKeyProvider? keyProvid
         return (HMACSHA256.HashData(key.Subkey(MasterKeyPurpose.IdentityRows), encoded), key.Id);
     }
 
+    /// <summary>The id of the master key rows are sealed under now; <c>null</c> without a key source.</summary>
+    public async ValueTask<string?> CurrentMasterKeyIdAsync(CancellationToken cancellationToken)
+    {
+        if (keyProvider is null)
+        {
+            return null;
+        }
+
+        using var lease = await keyProvider.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
+        return lease.Ring.Current.Id;
+    }
+
     /// <summary>Whether a row is authentic; logs a refusal at Error naming <paramref name="row"/> (never a secret).</summary>
     public async ValueTask<bool> IsAuthenticAsync(byte[] encoded, byte[]? mac, string? masterKeyId, string row, CancellationToken cancellationToken)
     {

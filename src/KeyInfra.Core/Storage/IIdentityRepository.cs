@@ -178,4 +178,22 @@ public interface IIdentityRepository
     /// <param name="at">When it was used.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     Task RecordCredentialUseAsync(Guid tenantId, Guid credentialId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every tenant that has users, applications or role grants (for a master-key re-wrap, which works tenant by tenant).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<Guid>> ListTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a grant's MAC if the row still has <paramref name="expectedMac"/> (a master-key re-wrap).</summary>
+    /// <param name="grant">The grant with its new MAC and master key id.</param>
+    /// <param name="expectedMac">The MAC read.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><c>false</c> if the row changed or went since it was read.</returns>
+    Task<bool> UpdateRoleGrantMacAsync(RoleGrantRecord grant, byte[] expectedMac, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces an assignment's MAC if the row still has <paramref name="expectedMac"/> (a master-key re-wrap).</summary>
+    /// <param name="assignment">The assignment with its new MAC and master key id.</param>
+    /// <param name="expectedMac">The MAC read.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><c>false</c> if the row changed or went since it was read.</returns>
+    Task<bool> UpdateRoleAssignmentMacAsync(RoleAssignmentRecord assignment, byte[] expectedMac, CancellationToken cancellationToken = default);
 }

@@ -17,4 +17,11 @@ public enum MasterKeyUseKind
 
     /// <summary>A retention checkpoint of the verification log (a copy of a digest) made with the master key's log-chain subkey.</summary>
     LogCheckpoint = 4,
+
+    /// <summary>
+    /// A row that decides access (a user, role grant, role assignment, application or credential) whose MAC the master key's
+    /// identity subkey made (<c>row_mac_master_key_id</c> of <c>users</c>, <c>role_permissions</c>, <c>user_roles</c>,
+    /// <c>applications</c>, <c>application_roles</c>, <c>application_credentials</c>).
+    /// </summary>
+    IdentityRowMac = 5,
 }

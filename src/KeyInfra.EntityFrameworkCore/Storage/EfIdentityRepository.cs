@@ -376,6 +376,48 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUsedAt, at), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Guid>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var tenants = await context.Users.Select(u => u.TenantId)
+            .Union(context.Applications.Select(a => a.TenantId))
+            .Union(context.RolePermissions.Select(g => g.TenantId))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        tenants.Sort();
+        return tenants;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateRoleGrantMacAsync(RoleGrantRecord grant, byte[] expectedMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        ArgumentNullException.ThrowIfNull(expectedMac);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await context.RolePermissions
+            .Where(g => g.TenantId == grant.TenantId && g.Role == grant.Role && g.Permission == grant.Permission && g.RowMac == expectedMac)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.RowMac, grant.RowMac).SetProperty(g => g.RowMacMasterKeyId, grant.RowMacMasterKeyId), cancellationToken)
+            .ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateRoleAssignmentMacAsync(RoleAssignmentRecord assignment, byte[] expectedMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        ArgumentNullException.ThrowIfNull(expectedMac);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var updated = assignment.Kind == PrincipalKind.User
+            ? await context.UserRoles
+                .Where(r => r.TenantId == assignment.TenantId && r.UserId == assignment.PrincipalId && r.Role == assignment.Role && r.RowMac == expectedMac)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.RowMac, assignment.RowMac).SetProperty(r => r.RowMacMasterKeyId, assignment.RowMacMasterKeyId), cancellationToken)
+                .ConfigureAwait(false)
+            : await context.ApplicationRoles
+                .Where(r => r.TenantId == assignment.TenantId && r.ApplicationId == assignment.PrincipalId && r.Role == assignment.Role && r.RowMac == expectedMac)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.RowMac, assignment.RowMac).SetProperty(r => r.RowMacMasterKeyId, assignment.RowMacMasterKeyId), cancellationToken)
+                .ConfigureAwait(false);
+        return updated == 1;
+    }
+
     private async Task<string?> UserClashAsync(UserRecord user, CancellationToken cancellationToken)
     {
         if (await FindUserAsync(user.TenantId, user.Username, cancellationToken).ConfigureAwait(false) is { } existing && existing.Id != user.Id)

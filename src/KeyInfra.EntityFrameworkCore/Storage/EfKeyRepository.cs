@@ -413,7 +413,8 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .Distinct()
             .ToListAsync(cancellationToken)
             .ConfigureAwait(false);
-        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Union(pins, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var identity = await IdentityRowMacKeys(context).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. wrapping.Union(authenticating, StringComparer.Ordinal).Union(pins, StringComparer.Ordinal).Union(identity, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
@@ -432,8 +433,19 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         await CountAsync(MasterKeyUseKind.HsmPin, context.HsmSlots.Select(s => s.MasterKeyId)).ConfigureAwait(false);
         await CountAsync(MasterKeyUseKind.LogDigest, context.VerificationLogDigests.Select(d => d.RewrapMasterKeyId ?? d.MasterKeyId)).ConfigureAwait(false);
         await CountAsync(MasterKeyUseKind.LogCheckpoint, context.VerificationLogCheckpoints.Select(c => c.RewrapMasterKeyId ?? c.MasterKeyId)).ConfigureAwait(false);
+        var identity = await IdentityRowMacKeys(context).ToListAsync(cancellationToken).ConfigureAwait(false);
+        uses.AddRange(identity.GroupBy(id => id, StringComparer.Ordinal).Select(g => new MasterKeyUseCount(g.Key, MasterKeyUseKind.IdentityRowMac, g.LongCount())));
         return uses;
     }
+
+    // The master key ids of every MAC of a row that decides access, one per row.
+    private static IQueryable<string> IdentityRowMacKeys(KeyInfraDbContext context)
+        => context.Users.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!)
+            .Concat(context.RolePermissions.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.UserRoles.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.Applications.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.ApplicationRoles.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.ApplicationCredentials.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!));
 
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key
     // material is read. The row MAC covers both whether there is a private key and which backend holds it.

@@ -320,6 +320,8 @@ namespace KeyInfra.PostgreSql.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             ArgumentNullException.ThrowIfNull(migrationBuilder);
+            migrationBuilder.Sql(PostgreSqlMigrationSql.AccessControlDown);
+
             migrationBuilder.DropTable(
                 name: "application_credentials");
 

@@ -937,6 +937,48 @@ internal static class PostgreSqlMigrationSql
 
     // ---- AccessControl ---------------------------------------------------------------------------------------
 
+    private const string MasterKeyUsesFunctionMasterKeyRotation = """
+        'SELECT p.master_key_id::text, ''private_key'', pg_catalog.count(*) FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT k.row_mac_master_key_id::text, ''key_row_mac'', pg_catalog.count(*) FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT s.master_key_id::text, ''hsm_pin'', pg_catalog.count(*) FROM %1$I.hsm_slots s GROUP BY 1
+                        UNION ALL SELECT COALESCE(d.rewrap_master_key_id, d.master_key_id)::text, ''log_digest'', pg_catalog.count(*) FROM %1$I.verification_log_digests d GROUP BY 1
+                        UNION ALL SELECT COALESCE(c.rewrap_master_key_id, c.master_key_id)::text, ''log_checkpoint'', pg_catalog.count(*) FROM %1$I.verification_log_checkpoints c GROUP BY 1'
+        """;
+
+    private const string MasterKeyUsesFunctionAccessControl = """
+        'SELECT p.master_key_id::text, ''private_key'', pg_catalog.count(*) FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT k.row_mac_master_key_id::text, ''key_row_mac'', pg_catalog.count(*) FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT s.master_key_id::text, ''hsm_pin'', pg_catalog.count(*) FROM %1$I.hsm_slots s GROUP BY 1
+                        UNION ALL SELECT COALESCE(d.rewrap_master_key_id, d.master_key_id)::text, ''log_digest'', pg_catalog.count(*) FROM %1$I.verification_log_digests d GROUP BY 1
+                        UNION ALL SELECT COALESCE(c.rewrap_master_key_id, c.master_key_id)::text, ''log_checkpoint'', pg_catalog.count(*) FROM %1$I.verification_log_checkpoints c GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.users r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.role_permissions r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.user_roles r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.applications r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.application_roles r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1
+                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'
+        """;
+
+    private const string MasterKeyIdsFunctionAccessControl = """
+        'SELECT p.master_key_id::text FROM %1$I.private_keys p WHERE p.master_key_id IS NOT NULL
+                    UNION SELECT k.row_mac_master_key_id::text FROM %1$I.public_keys k WHERE k.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT s.master_key_id::text FROM %1$I.hsm_slots s
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.users r WHERE r.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.role_permissions r WHERE r.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.user_roles r WHERE r.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.applications r WHERE r.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.application_roles r WHERE r.row_mac_master_key_id IS NOT NULL
+                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL'
+        """;
+
+    private static string ReplaceMasterKeyUsesFunction(string body) => $$"""
+            EXECUTE pg_catalog.format($f$
+                CREATE OR REPLACE FUNCTION %1$I.keyinfra_master_key_uses() RETURNS TABLE (master_key_id text, kind text, uses bigint)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS {{body}}
+                $f$, schema_name);
+        """;
+
     private static readonly string[] s_identityTables = ["users", "roles", "role_permissions", "user_roles", "applications", "application_roles", "application_credentials"];
 
     /// <remarks>
@@ -959,12 +1001,35 @@ internal static class PostgreSqlMigrationSql
         ALTER TABLE {{{table}}} FORCE ROW LEVEL SECURITY;
         CREATE POLICY tenant_isolation ON {{{table}}} {{{TenantPolicy}}};
 
-        """)) + """
+        """)) + $$$"""
         DO $do$
         DECLARE
             schema_name text := pg_catalog.current_schema();
             app_role text;
+            definer text;
         BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionAccessControl)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionAccessControl)}}}
+            EXECUTE pg_catalog.format($f$
+                CREATE FUNCTION %1$I.keyinfra_identity_tenants() RETURNS TABLE (tenant_id uuid)
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+                    AS 'SELECT u.tenant_id FROM %1$I.users u UNION SELECT a.tenant_id FROM %1$I.applications a UNION SELECT g.tenant_id FROM %1$I.role_permissions g'
+                $f$, schema_name);
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$I.keyinfra_identity_tenants() FROM PUBLIC', schema_name);
+
+            -- The definer reads the identity tables only while it acts for another login (inside its functions), as on the key tables.
+            SELECT pg_catalog.pg_get_userbyid(p.proowner) INTO definer FROM pg_catalog.pg_proc p
+                WHERE p.oid = pg_catalog.to_regprocedure(pg_catalog.format('%I.keyinfra_identity_tenants()', schema_name));
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.users FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.applications FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.role_permissions FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.user_roles FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.application_roles FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.application_credentials FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+
             FOR app_role IN
                 SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
                 FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
@@ -974,7 +1039,8 @@ internal static class PostgreSqlMigrationSql
                 EXECUTE pg_catalog.format('GRANT SELECT ON %1$I.permissions TO %2$I', schema_name, app_role);
                 EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE ON %1$I.users, %1$I.applications, %1$I.application_credentials TO %2$I', schema_name, app_role);
                 EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %1$I.roles TO %2$I', schema_name, app_role);
-                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$I.keyinfra_identity_tenants() TO %2$I', schema_name, app_role);
             END LOOP;
 
             -- Whatever the DBA's default privileges granted: users, applications, credentials and roles are never deleted
@@ -993,5 +1059,18 @@ internal static class PostgreSqlMigrationSql
             EXECUTE pg_catalog.format('REVOKE DELETE, TRUNCATE ON %1$I.users, %1$I.roles, %1$I.applications, %1$I.application_credentials FROM PUBLIC', schema_name);
         END
         $do$;
+        """;
+
+    /// <remarks>Runs before the tables are dropped: the functions that read them get their earlier bodies back first.</remarks>
+    public static readonly string AccessControlDown = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+        BEGIN
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionMasterKeyRotation)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionHsmSlots)}}}
+        END
+        $do$;
+        DROP FUNCTION keyinfra_identity_tenants();
         """;
 }

@@ -16,11 +16,13 @@ namespace KeyInfra.PostgreSql.Storage;
 /// <remarks>Writes are not retried: an insert whose connection dropped may have committed, and the engine's callers say what to do.</remarks>
 internal sealed class PostgreSqlIdentityRepository : IIdentityRepository
 {
+    private readonly IDbContextFactory<KeyInfraDbContext> _contextFactory;
     private readonly EfIdentityRepository _inner;
     private readonly TransientRetry _retry;
 
     public PostgreSqlIdentityRepository(IDbContextFactory<KeyInfraDbContext> contextFactory, PostgreSqlStorage storage, ILogger<PostgreSqlIdentityRepository> logger)
     {
+        _contextFactory = contextFactory;
         _inner = new EfIdentityRepository(contextFactory);
         _retry = new TransientRetry(storage.Options, logger);
     }
@@ -149,6 +151,34 @@ internal sealed class PostgreSqlIdentityRepository : IIdentityRepository
     {
         using var scope = TenantScope.Enter(tenantId);
         await _inner.RecordCredentialUseAsync(tenantId, credentialId, at, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        // Row-level security hides other tenants: a function that reveals only which tenants have rows sees them all.
+        return await _retry.ExecuteAsync(
+            async () =>
+            {
+                await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                var tenants = await context.Database.SqlQuery<Guid>($"SELECT tenant_id AS \"Value\" FROM keyinfra_identity_tenants()").ToListAsync(cancellationToken).ConfigureAwait(false);
+                tenants.Sort();
+                return (IReadOnlyList<Guid>)tenants;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdateRoleGrantMacAsync(RoleGrantRecord grant, byte[] expectedMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        using var scope = TenantScope.Enter(grant.TenantId);
+        return await _inner.UpdateRoleGrantMacAsync(grant, expectedMac, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdateRoleAssignmentMacAsync(RoleAssignmentRecord assignment, byte[] expectedMac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        using var scope = TenantScope.Enter(assignment.TenantId);
+        return await _inner.UpdateRoleAssignmentMacAsync(assignment, expectedMac, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<T> ReadAsync<T>(Guid tenantId, Func<Task<T>> read, CancellationToken cancellationToken)

@@ -270,6 +270,7 @@ internal sealed class PostgreSqlKeyRepository : IKeyRepository
         "hsm_pin" => MasterKeyUseKind.HsmPin,
         "log_digest" => MasterKeyUseKind.LogDigest,
         "log_checkpoint" => MasterKeyUseKind.LogCheckpoint,
+        "identity_row_mac" => MasterKeyUseKind.IdentityRowMac,
         _ => throw new InvalidOperationException($"keyinfra_master_key_uses() returned an unknown kind '{kind}': the database was migrated by a newer release."),
     };
 

@@ -11,4 +11,7 @@ public static class MasterKeyRewrapSteps
 
     /// <summary>Re-authenticates the verification log's chain digests and retention checkpoints (a re-wrap MAC beside each; the chain itself is not rewritten).</summary>
     public const string LogDigests = "log-digests";
+
+    /// <summary>The MACs of the rows that decide access (users, role grants and assignments, applications, credentials), made again under the current key.</summary>
+    public const string IdentityRows = "identity-rows";
 }

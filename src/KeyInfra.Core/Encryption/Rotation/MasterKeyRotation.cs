@@ -312,6 +312,7 @@ internal sealed class MasterKeyRotation(
                 HsmPins = Count(MasterKeyUseKind.HsmPin),
                 LogDigests = Count(MasterKeyUseKind.LogDigest),
                 LogCheckpoints = Count(MasterKeyUseKind.LogCheckpoint),
+                IdentityRowMacs = Count(MasterKeyUseKind.IdentityRowMac),
             });
         }
 

@@ -36,8 +36,11 @@ public sealed record MasterKeyState
     /// <summary>Verification log retention checkpoints this key made or re-wrapped last.</summary>
     public long LogCheckpoints { get; init; }
 
+    /// <summary>Rows that decide access (users, role grants and assignments, applications, credentials) whose MAC this key made.</summary>
+    public long IdentityRowMacs { get; init; }
+
     /// <summary>Everything stored that names the key.</summary>
-    public long Uses => PrivateKeys + KeyRowMacs + HsmPins + LogDigests + LogCheckpoints;
+    public long Uses => PrivateKeys + KeyRowMacs + HsmPins + LogDigests + LogCheckpoints + IdentityRowMacs;
 
     /// <summary>Whether <see cref="IMasterKeyRotation.RetireAsync"/> would accept it now.</summary>
     public bool CanRetire => !IsCurrent && !Retired && InSources && Uses == 0;
@@ -51,6 +54,7 @@ public sealed record MasterKeyState
         Add(HsmPins, "HSM slot PIN", "HSM slot PINs");
         Add(LogDigests, "verification log digest", "verification log digests");
         Add(LogCheckpoints, "verification log checkpoint", "verification log checkpoints");
+        Add(IdentityRowMacs, "access-control row MAC", "access-control row MACs");
         return string.Join(", ", parts);
 
         void Add(long count, string one, string many)
