@@ -25,8 +25,14 @@ public sealed class DemoCommandTests
         StringAssert.Contains(second.Error, "DEVELOPMENT MASTER KEY");
         StringAssert.Contains(second.Error, "do not use in production; set KEYINFRA_MASTER_KEY");
         var list = await workspace.RunAsync("keys", "list", "--json");
-        Assert.AreEqual(2 * (KeySpec.All.Count + 1), list.Json().RootElement.GetProperty("items").GetArrayLength(),
-            "each run creates one key per type and one rotated ring version");
+        Assert.AreEqual(2 * (KeySpec.All.Count + 2), list.Json().RootElement.GetProperty("items").GetArrayLength(),
+            "each run creates one key per type, one rotated ring version and the demo user's key");
+        var demo = await workspace.RunAsync("--json");
+        demo.AssertExitCode(0);
+        var accessControl = demo.Json().RootElement.GetProperty("accessControl");
+        Assert.AreEqual("Valid", accessControl.GetProperty("ownStatus").GetString());
+        Assert.AreEqual("KI5001", accessControl.GetProperty("signOthers").GetString(), "the user may not sign with the demo's key");
+        Assert.AreEqual("AccessDenied", accessControl.GetProperty("verifyOthers").GetString());
     }
 
     [TestMethod]

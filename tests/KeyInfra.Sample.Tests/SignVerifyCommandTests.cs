@@ -87,7 +87,7 @@ public sealed class SignVerifyCommandTests
         log.AssertExitCode(0);
         var statuses = log.Json().RootElement.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("status").GetString()).ToList();
         CollectionAssert.AreEqual(new[] { "KeyRevoked", "Valid" }, statuses, "newest first, the refusal recorded too");
-        Assert.IsTrue(log.Json().RootElement.GetProperty("items").EnumerateArray().All(r => r.GetProperty("callerId").ValueKind == System.Text.Json.JsonValueKind.Null), "The CLI sets no caller context, so no caller id is recorded.");
+        Assert.IsTrue(log.Json().RootElement.GetProperty("items").EnumerateArray().All(r => r.GetProperty("callerId").GetString() == "system:keyinfra-cli"), "The CLI calls as its operator, a system caller.");
     }
 
     [TestMethod]

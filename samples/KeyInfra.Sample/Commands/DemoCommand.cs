@@ -131,6 +131,10 @@ internal static class DemoCommand
         Section(output, "8. Keys in an HSM (PKCS#11)");
         var hsm = await HsmDemo.RunAsync(services, store, signer, verifier, document, tampered, stamp, output, surprises, cancellationToken);
 
+        // 9. Access control: a user with the 'user' role works with its own keys only.
+        Section(output, "9. Access control");
+        var accessControl = await AccessControlDemo.RunAsync(services, keys[0], signatures[keys[0].Id], document, stamp, output, surprises, cancellationToken);
+
         if (context.Json)
         {
             JsonOutput.Write(context.Output, new
@@ -144,6 +148,7 @@ internal static class DemoCommand
                 batch = new { batchId = batch.BatchId, total = batch.Results.Count, valid = batch.ValidCount, results = batch.Results },
                 log = entries.Items.Select(VerificationRecordView.From),
                 hsm,
+                accessControl,
                 surprises,
             });
         }

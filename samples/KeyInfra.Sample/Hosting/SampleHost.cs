@@ -1,3 +1,4 @@
+using KeyInfra.Authorization;
 using KeyInfra.Encryption;
 using KeyInfra.Sample.Input;
 using Microsoft.Data.Sqlite;
@@ -121,6 +122,9 @@ internal static class SampleHost
         builder.Logging.AddProvider(new TextWriterLoggerProvider(error));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
+        // The command line is the operator; the demo sets a user caller for its access-control part.
+        builder.Services.AddSingleton<AsyncLocalCallerContext>();
+        builder.Services.AddSingleton<ICallerContext>(sp => new CliCallerContext(sp.GetRequiredService<AsyncLocalCallerContext>()));
         var keyInfra = builder.Services
             .AddKeyInfrastructure(options =>
             {
@@ -129,6 +133,9 @@ internal static class SampleHost
                     options.MigrateOnStartup = false;
                 }
             });
+
+        // Every call is checked against the caller's roles and permissions (docs/access-control.md).
+        keyInfra.UseRoleBasedAccessControl();
 
         if (postgres is not null)
         {
