@@ -23,6 +23,9 @@ internal static class RootCommandFactory
             ReencryptCommand.Create(session),
             MasterKeyCommand.Create(session),
             HsmCommand.Create(session),
+            UsersCommand.Create(session),
+            RolesCommand.Create(session),
+            AppsCommand.Create(session),
         };
         CommandRunner.SetHandler(root, session, (_, context, ct) => DemoCommand.RunAsync(context, ct));
         return root;
