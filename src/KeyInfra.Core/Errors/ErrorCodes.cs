@@ -209,9 +209,6 @@ public static class ErrorCodes
     /// <summary>No role by that name: neither built in, configured, nor added to the tenant.</summary>
     public const string RoleNotFound = "KI5106";
 
-    /// <summary>A stored user, application or credential row failed authentication (its MAC); it is not used.</summary>
-    public const string IdentityRowTampered = "KI5107";
-
     /// <summary>A user, application or credential was changed by other writers on every attempt to update it; nothing was changed.</summary>
     public const string IdentityUpdateConflict = "KI5108";
 
