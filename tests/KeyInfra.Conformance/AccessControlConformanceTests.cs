@@ -350,6 +350,71 @@ public abstract class AccessControlConformanceTests
     }
 
     [TestMethod]
+    public async Task UserRole_AnotherUsersRing_CannotCreateOrImportIntoIt()
+    {
+        await using var host = await StartAsync();
+        var alice = await NewUserAsync(host, "alice");
+        var bob = await NewUserAsync(host, "bob");
+        var ring = "ring-" + Guid.NewGuid().ToString("N");
+        using (Callers(host).Use(alice))
+        {
+            await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "alice's ring") { RingName = ring });
+        }
+
+        using (Callers(host).Use(bob))
+        {
+            await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "pushed in") { RingName = ring }));
+            await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<IKeyStore>().RotateAsync(ring));
+        }
+
+        using (Callers(host).Use(alice))
+        {
+            var latest = await host.Get<IKeyStore>().RotateAsync(ring);
+            Assert.AreEqual(2, latest.RingVersion, "Nothing of bob's joined the ring.");
+        }
+    }
+
+    [TestMethod]
+    public async Task UserOfADisabledApplication_CannotUseTheApplicationsKeys()
+    {
+        await using var host = await StartAsync();
+        var apps = host.Get<IApplicationStore>();
+        var app = await AsSystem(host, () => apps.CreateAsync(new CreateApplicationRequest { Name = Unique("team") }));
+        var member = (await AsSystem(host, () => host.Get<IUserStore>().CreateAsync(new CreateUserRequest { Username = Unique("member"), ApplicationId = app.Id }))).ToCaller();
+        var key = await AsSystem(host, () => host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "the team's") { Owner = app.ToCaller().StableId }));
+
+        using (Callers(host).Use(member))
+        {
+            Assert.IsNotNull(await host.Get<IKeyStore>().GetAsync(key.Id), "A user may use its application's keys.");
+        }
+
+        await AsSystem(host, () => apps.SetStatusAsync(app.Id, ApplicationStatus.Disabled));
+        using (Callers(host).Use(member))
+        {
+            await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<IKeyStore>().GetAsync(key.Id));
+        }
+    }
+
+    [TestMethod]
+    public async Task VerifyCredentialAsync_ParallelGuesses_AreCountedBeforeTheyAreChecked()
+    {
+        await using var host = await StartAsync(o =>
+        {
+            o.AccessControl.MaxCredentialFailures = 3;
+            o.AccessControl.CredentialLockoutSeconds = 600;
+        });
+        var apps = host.Get<IApplicationStore>();
+        var app = await AsSystem(host, () => apps.CreateAsync(new CreateApplicationRequest { Name = Unique("parallel") }));
+        var credential = await AsSystem(host, () => apps.AddCredentialAsync(app.Id));
+
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => apps.VerifyCredentialAsync(credential.Credential.ClientId, "guess " + i))));
+        var right = await apps.VerifyCredentialAsync(credential.Credential.ClientId, credential.Secret);
+
+        Assert.IsTrue(guesses.All(g => !g.Succeeded));
+        Assert.IsFalse(right.Succeeded, "Twelve parallel guesses lock the client id like twelve in a row.");
+    }
+
+    [TestMethod]
     public async Task DatabaseWriter_UnsuspendsUser_RowIsRefusedAndUserStaysDenied()
     {
         await using var host = await StartAsync();

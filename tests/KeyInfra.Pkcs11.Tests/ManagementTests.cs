@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
+using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
+using KeyInfra.Identity;
 using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Pkcs11.Diagnostics;
@@ -18,6 +20,36 @@ namespace KeyInfra.Pkcs11.Tests;
 [TestClass]
 public sealed class ManagementTests
 {
+    [TestMethod]
+    public async Task HsmManager_RoleBasedAccessControl_NeedsManageHsm()
+    {
+        await using var host = await Pkcs11TestHost.StartAsync(services: s => s.AddKeyInfrastructure().UseRoleBasedAccessControl());
+        var callers = host.Get<AsyncLocalCallerContext>();
+        Caller plain, operatorUser;
+        using (callers.Use(Caller.ForSystem("test")))
+        {
+            await host.AddSlotAsync("main", SoftHsm.Token, SoftHsm.Pin);
+            await host.Get<IRoleStore>().CreateAsync("hsm-operator");
+            await host.Get<IRoleStore>().GrantAsync("hsm-operator", KeyInfraPermissions.ManageHsm);
+            plain = (await host.Get<IUserStore>().CreateAsync(new CreateUserRequest { Username = "plain" })).ToCaller();
+            operatorUser = (await host.Get<IUserStore>().CreateAsync(new CreateUserRequest { Username = "operator", Roles = ["hsm-operator"] })).ToCaller();
+        }
+
+        using (callers.Use(plain))
+        {
+            var list = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Hsm.ListSlotsAsync());
+            var remove = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Hsm.RemoveSlotAsync("main"));
+            Assert.AreEqual(KeyInfraOperation.ManageHsm, list.Operation);
+            Assert.AreEqual(ErrorCodes.AccessDenied, remove.ErrorCode);
+        }
+
+        await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Hsm.ListModulesAsync());
+        using (callers.Use(operatorUser))
+        {
+            Assert.AreEqual("main", (await host.Hsm.ListSlotsAsync()).Single().Name);
+        }
+    }
+
     [TestMethod]
     public async Task CreateAsync_TheKeyRowCannotBeStored_DestroysTheTokenObjectsItGenerated()
     {

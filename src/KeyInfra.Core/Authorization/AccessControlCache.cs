@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using KeyInfra.Encryption;
 using KeyInfra.Identity;
+using KeyInfra.RowAuthentication;
 using Microsoft.Extensions.Options;
 
 namespace KeyInfra.Authorization;
@@ -10,18 +12,19 @@ namespace KeyInfra.Authorization;
 /// entries whenever they change something in it.
 /// </summary>
 /// <remarks>Thread-safe. Bounded: past <see cref="MaxEntries"/> principals the cache starts again empty.</remarks>
-internal sealed class AccessControlCache(IdentityRows rows, TimeProvider time, IOptions<KeyInfraOptions> options)
+internal sealed class AccessControlCache(IdentityRows rows, TimeProvider time, IOptions<KeyInfraOptions> options, IServiceProvider services)
 {
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<(Guid TenantId, string StableId), PrincipalAccess> _principals = new();
-    private readonly ConcurrentDictionary<Guid, (Dictionary<string, SortedSet<string>> Grants, long ExpiresAt)> _grants = new();
+    private readonly ConcurrentDictionary<Guid, (Dictionary<string, SortedSet<string>> Grants, long ExpiresAt, long Generation)> _grants = new();
     private readonly ConcurrentDictionary<Guid, long> _generations = new();
 
     /// <summary>The access of <paramref name="caller"/> (a user or an application) in <paramref name="tenantId"/>.</summary>
     public ValueTask<PrincipalAccess> GetAsync(Guid tenantId, Caller caller, CancellationToken cancellationToken)
     {
-        if (_principals.TryGetValue((tenantId, caller.StableId), out var access) && time.GetTimestamp() < access.ExpiresAt)
+        if (_principals.TryGetValue((tenantId, caller.StableId), out var access) && time.GetTimestamp() < access.ExpiresAt
+            && access.Generation == _generations.GetValueOrDefault(tenantId))
         {
             return new ValueTask<PrincipalAccess>(access);
         }
@@ -47,24 +50,27 @@ internal sealed class AccessControlCache(IdentityRows rows, TimeProvider time, I
     {
         var generation = _generations.GetValueOrDefault(tenantId);
         var expiresAt = time.GetTimestamp() + (long)(options.Value.AccessControl.CacheSeconds * (double)time.TimestampFrequency);
-        var access = await ReadAsync(tenantId, caller, expiresAt, cancellationToken).ConfigureAwait(false);
+        var access = await ReadAsync(tenantId, caller, expiresAt, cancellationToken).ConfigureAwait(false) with { Generation = generation };
 
-        // A change committed while this read ran may not be in it: keep the answer for this call only.
-        if (_generations.GetValueOrDefault(tenantId) == generation)
+        // Stamped with the generation read before: a change committed while this read ran moved the generation on,
+        // so the entry is never used again (checked on every read, not only here).
+        if (_principals.Count >= MaxEntries)
         {
-            if (_principals.Count >= MaxEntries)
-            {
-                _principals.Clear();
-            }
-
-            _principals[(tenantId, caller.StableId)] = access;
+            _principals.Clear();
         }
 
+        _principals[(tenantId, caller.StableId)] = access;
         return access;
     }
 
     private async Task<PrincipalAccess> ReadAsync(Guid tenantId, Caller caller, long expiresAt, CancellationToken cancellationToken)
     {
+        // Without a master key nothing in the identity tables is authenticated: the database would decide who may do what.
+        if (services.GetService(typeof(IEncryptionKeyProvider)) is null)
+        {
+            return PrincipalAccess.Denied("role-based access control needs a master key source: without one, identity rows cannot be authenticated", expiresAt);
+        }
+
         if (!Guid.TryParseExact(caller.Id, "D", out var id))
         {
             return PrincipalAccess.Denied($"{caller.StableId} is not a user or application of KeyInfra (its id is not a KeyInfra id)", expiresAt);
@@ -87,7 +93,14 @@ internal sealed class AccessControlCache(IdentityRows rows, TimeProvider time, I
             }
 
             kind = PrincipalKind.User;
-            owners = user.ApplicationId is { } applicationId ? [caller.StableId, "app:" + applicationId.ToString()] : [caller.StableId];
+            owners = [caller.StableId];
+            if (user.ApplicationId is { } applicationId
+                && await rows.CheckAsync(await repository.GetApplicationAsync(tenantId, applicationId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                    is { Status: ApplicationStatus.Active } application && application.TenantId == tenantId && application.Id == applicationId)
+            {
+                // The application's keys too, while the application is active.
+                owners = [caller.StableId, "app:" + applicationId.ToString()];
+            }
         }
         else
         {
@@ -118,23 +131,20 @@ internal sealed class AccessControlCache(IdentityRows rows, TimeProvider time, I
             }
         }
 
-        return PrincipalAccess.Allowed(permissions, owners, expiresAt);
+        var state = await ((MasterKeyValidator)services.GetService(typeof(MasterKeyValidator))!).EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);
+        return PrincipalAccess.Allowed(permissions, owners, expiresAt) with { KeyOwnersTrusted = state == KeyRowState.Strict };
     }
 
     private async Task<Dictionary<string, SortedSet<string>>> GrantsAsync(Guid tenantId, CancellationToken cancellationToken)
     {
-        if (_grants.TryGetValue(tenantId, out var cached) && time.GetTimestamp() < cached.ExpiresAt)
+        var generation = _generations.GetValueOrDefault(tenantId);
+        if (_grants.TryGetValue(tenantId, out var cached) && time.GetTimestamp() < cached.ExpiresAt && cached.Generation == generation)
         {
             return cached.Grants;
         }
 
-        var generation = _generations.GetValueOrDefault(tenantId);
         var grants = await rows.GrantsAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        if (_generations.GetValueOrDefault(tenantId) == generation)
-        {
-            _grants[tenantId] = (grants, time.GetTimestamp() + (long)(options.Value.AccessControl.CacheSeconds * (double)time.TimestampFrequency));
-        }
-
+        _grants[tenantId] = (grants, time.GetTimestamp() + (long)(options.Value.AccessControl.CacheSeconds * (double)time.TimestampFrequency), generation);
         return grants;
     }
 }

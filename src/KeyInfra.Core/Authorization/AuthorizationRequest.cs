@@ -37,8 +37,9 @@ public readonly struct AuthorizationRequest
     /// <summary>
     /// The key the operation acts on, as KeyInfra holds it: for sign and verify read from the engine's caches (so asking
     /// costs no database read); for get, revoke, expire, delete, export and a log query filtered by key, the
-    /// authenticated row; for rotate, the ring's latest version. <c>null</c> when the key does not exist (an authorizer
-    /// that scopes callers to their own keys denies, and the caller learns nothing of it), and for create, import and list.
+    /// authenticated row; for rotate, and for create or import into a ring that exists, the ring's latest version.
+    /// <c>null</c> when the key does not exist (an authorizer that scopes callers to their own keys denies, and the caller
+    /// learns nothing of it), for list, and for create and import without a ring (or into a new one).
     /// </summary>
     public KeyInfo? Key { get; }
 

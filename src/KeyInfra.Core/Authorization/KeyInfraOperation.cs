@@ -41,4 +41,7 @@ public enum KeyInfraOperation
 
     /// <summary><see cref="Identity.IUserStore"/>, <see cref="Identity.IRoleStore"/> and <see cref="Identity.IApplicationStore"/>: read and change users, roles, applications and credentials.</summary>
     ManageUsers = 13,
+
+    /// <summary>The PKCS#11 package's <c>IHsmManager</c>: add, list, test and remove HSM modules and slots.</summary>
+    ManageHsm = 14,
 }

@@ -56,6 +56,7 @@ public static class KeyInfraPermissions
         KeyInfraOperation.Verify => VerifySignatures,
         KeyInfraOperation.ReadLog => ReadLog,
         KeyInfraOperation.ManageUsers => ManageUsers,
+        KeyInfraOperation.ManageHsm => ManageHsm,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a KeyInfra operation."),
     };
 }

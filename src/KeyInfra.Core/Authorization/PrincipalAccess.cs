@@ -3,10 +3,11 @@ using System.Collections.Frozen;
 namespace KeyInfra.Authorization;
 
 /// <summary>What a user or application may do, as the authorizer read it: a denial, or permissions and the owners whose keys it may use.</summary>
-internal sealed class PrincipalAccess
+internal sealed record PrincipalAccess
 {
     private PrincipalAccess(string? denial, FrozenSet<string> permissions, string[] owners, long expiresAt)
     {
+        KeyOwnersTrusted = true;
         Denial = denial;
         Permissions = permissions;
         Owners = owners;
@@ -30,6 +31,15 @@ internal sealed class PrincipalAccess
 
     /// <summary>When to read the principal again (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long ExpiresAt { get; }
+
+    /// <summary>The tenant's change generation this was read under; an entry of an older one is read again.</summary>
+    public long Generation { get; init; }
+
+    /// <summary>
+    /// Whether a key's owner can be trusted: not while the database still reads key rows without a MAC (a migrating
+    /// database), where a writer could name anyone as a key's owner.
+    /// </summary>
+    public bool KeyOwnersTrusted { get; init; }
 
     public static PrincipalAccess Denied(string reason, long expiresAt) => new(reason, FrozenSet<string>.Empty, [], expiresAt);
 

@@ -55,12 +55,28 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             return AuthorizationDecision.Allow;
         }
 
+        if (request.Operation is KeyInfraOperation.ManageUsers or KeyInfraOperation.ManageHsm)
+        {
+            // Not about keys: the permission is all there is to it.
+            return AuthorizationDecision.Allow;
+        }
+
+        if (!access.KeyOwnersTrusted)
+        {
+            return AuthorizationDecision.Deny("key rows are not all authenticated yet ('keys authenticate'): a key's owner cannot be trusted");
+        }
+
         return request.Operation switch
         {
-            KeyInfraOperation.CreateKey or KeyInfraOperation.ImportKey or KeyInfraOperation.ListKeys => access.Owns(request.Owner)
+            // Adding to a ring that exists: the ring's latest version must be the caller's too.
+            KeyInfraOperation.CreateKey or KeyInfraOperation.ImportKey => !access.Owns(request.Owner)
+                ? AuthorizationDecision.Deny("the owner named is not the caller or its application")
+                : request.Key is { } ringLatest && !access.Owns(ringLatest.Owner)
+                    ? AuthorizationDecision.Deny("the ring is not the caller's or its application's")
+                    : AuthorizationDecision.Allow,
+            KeyInfraOperation.ListKeys => access.Owns(request.Owner)
                 ? AuthorizationDecision.Allow
                 : AuthorizationDecision.Deny(request.Owner is null ? "only keys of the caller's own may be listed: filter by owner" : "the owner named is not the caller or its application"),
-            KeyInfraOperation.ManageUsers => AuthorizationDecision.Allow,
             _ => request.Key is { } key && access.Owns(key.Owner)
                 ? AuthorizationDecision.Allow
                 : AuthorizationDecision.Deny("the key is not the caller's or its application's (or does not exist)"),

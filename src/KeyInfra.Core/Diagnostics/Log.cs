@@ -82,7 +82,7 @@ internal static partial class Log
     [LoggerMessage(1316, LogLevel.Warning, "Credential check failed for client id {ClientId} in tenant {TenantId}: {Reason}.")]
     public static partial void CredentialCheckFailed(ILogger logger, string clientId, Guid tenantId, string reason);
 
-    [LoggerMessage(1317, LogLevel.Warning, "Credential checks for client id {ClientId} in tenant {TenantId} are throttled after {Failures} failures; refused without checking until {Until}.")]
+    [LoggerMessage(1317, LogLevel.Warning, "Credential checks of {ClientId} in tenant {TenantId} are throttled after {Failures} failures; refused without checking until {Until}.")]
     public static partial void CredentialCheckThrottled(ILogger logger, string clientId, Guid tenantId, int failures, DateTimeOffset until);
 
     [LoggerMessage(1318, LogLevel.Warning, "Password check failed for user name {Username} in tenant {TenantId}: {Reason}.")]

@@ -84,6 +84,7 @@ internal static class ThrowHelper
             KeyInfraOperation.Sign => $"sign with key {keyId}",
             KeyInfraOperation.Verify => $"verify with key {keyId}",
             KeyInfraOperation.ManageUsers => "manage users, roles and applications",
+            KeyInfraOperation.ManageHsm => "manage HSM modules and slots",
             _ => keyId is null ? "read the verification log" : $"read the verification log of key {keyId}",
         };
         var ring = ringName is null ? "" : $" in ring '{ringName}'";

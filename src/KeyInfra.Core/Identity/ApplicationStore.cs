@@ -239,7 +239,7 @@ internal sealed class ApplicationStore(
             return CredentialVerification.Failed;
         }
 
-        if (throttle.IsLockedOut(tenantId, ThrottleKind, clientId, out _))
+        if (!throttle.TryBegin(tenantId, ThrottleKind, clientId, out var lockedUntil, out var attempts))
         {
             Log.CredentialCheckFailed(logger, Printable(clientId), tenantId, "throttled");
             return CredentialVerification.Failed;
@@ -288,9 +288,9 @@ internal sealed class ApplicationStore(
         if (reason is not null || application is null || credential is null)
         {
             Log.CredentialCheckFailed(logger, Printable(clientId), tenantId, reason ?? "refused");
-            if (throttle.Fail(tenantId, ThrottleKind, clientId, out var failures) is { } until)
+            if (lockedUntil is { } until)
             {
-                Log.CredentialCheckThrottled(logger, Printable(clientId), tenantId, failures, until);
+                Log.CredentialCheckThrottled(logger, Printable(clientId), tenantId, attempts, until);
             }
 
             return CredentialVerification.Failed;

@@ -168,9 +168,10 @@ internal sealed class UserStore(
             return CredentialVerification.Failed;
         }
 
-        if (throttle.IsLockedOut(tenantId, ThrottleKind, username, out _))
+        var shown = IdentityRows.Printable(username);
+        if (!throttle.TryBegin(tenantId, ThrottleKind, username, out var lockedUntil, out var attempts))
         {
-            Log.PasswordCheckFailed(logger, username, tenantId, "throttled");
+            Log.PasswordCheckFailed(logger, shown, tenantId, "throttled");
             return CredentialVerification.Failed;
         }
 
@@ -194,10 +195,10 @@ internal sealed class UserStore(
                 reason = $"the user is {user.Status.ToString().ToLowerInvariant()}";
             }
 
-            Log.PasswordCheckFailed(logger, username, tenantId, reason);
-            if (throttle.Fail(tenantId, ThrottleKind, username, out var failures) is { } until)
+            Log.PasswordCheckFailed(logger, shown, tenantId, reason);
+            if (lockedUntil is { } until)
             {
-                Log.CredentialCheckThrottled(logger, username, tenantId, failures, until);
+                Log.CredentialCheckThrottled(logger, shown, tenantId, attempts, until);
             }
 
             return CredentialVerification.Failed;

@@ -37,7 +37,8 @@ internal sealed class KeyStore(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Spec, nameof(request));
         var owner = OwnerOf(request.Owner);
-        await access.DemandAsync(KeyInfraOperation.CreateKey, tenant.TenantId, null, null, request.RingName, owner, cancellationToken).ConfigureAwait(false);
+        var ring = await RingLatestAsync(request.RingName, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.CreateKey, tenant.TenantId, null, ring, request.RingName, owner, cancellationToken).ConfigureAwait(false);
         var now = Now();
         var metadata = ValidateCommon(request.Name, owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
@@ -55,7 +56,8 @@ internal sealed class KeyStore(
     {
         ArgumentNullException.ThrowIfNull(request);
         var owner = OwnerOf(request.Owner);
-        await access.DemandAsync(KeyInfraOperation.ImportKey, tenant.TenantId, null, null, request.RingName, owner, cancellationToken).ConfigureAwait(false);
+        var ring = await RingLatestAsync(request.RingName, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.ImportKey, tenant.TenantId, null, ring, request.RingName, owner, cancellationToken).ConfigureAwait(false);
         var now = Now();
         var metadata = ValidateCommon(request.Name, owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
@@ -410,6 +412,21 @@ internal sealed class KeyStore(
             cancellationToken).ConfigureAwait(false);
         await access.DemandAsync(operation, tenantId, id, record is null ? null : KeyRecordMapper.ToInfo(record), null, null, cancellationToken).ConfigureAwait(false);
         return record;
+    }
+
+    // The latest version of the ring a new key joins, for the authorizer (a ring is its owner's to add to); null for none.
+    private async Task<KeyInfo?> RingLatestAsync(string? ringName, CancellationToken cancellationToken)
+    {
+        if (ringName is null)
+        {
+            return null;
+        }
+
+        KeyRequestValidator.Optional(ringName, "A ring name", nameof(ringName));
+        var latest = await rows.CheckAsync(
+            await repository.FindLatestInRingAsync(tenant.TenantId, ringName, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return latest is null ? null : KeyRecordMapper.ToInfo(latest);
     }
 
     // A key made or imported by a user or an application is theirs unless the request names another owner.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Authorization;
 using KeyInfra.Errors;
 using KeyInfra.Pkcs11.Errors;
 using KeyInfra.Pkcs11.Sessions;
@@ -10,8 +11,13 @@ using Microsoft.Extensions.Options;
 namespace KeyInfra.Pkcs11.Slots;
 
 /// <summary>The <see cref="IHsmManager"/> over <see cref="IHsmRepository"/>, the session pools and the PIN encryption.</summary>
+/// <remarks>
+/// Every call but <see cref="RewrapPinsAsync"/> is asked about first (<see cref="KeyInfraOperation.ManageHsm"/>, the
+/// <c>manage_hsm</c> permission); the PIN re-wrap is part of the master-key re-wrap, which only the host runs.
+/// </remarks>
 internal sealed class HsmManager(
-    Pkcs11Runtime runtime, SlotPins pins, ITenantContext tenant, IOptions<Pkcs11Options> options, TimeProvider time, ILogger<HsmManager> logger) : IHsmManager
+    Pkcs11Runtime runtime, SlotPins pins, ITenantContext tenant, IKeyInfraAuthorizer authorizer, ICallerContext callers,
+    IOptions<Pkcs11Options> options, TimeProvider time, ILogger<HsmManager> logger) : IHsmManager
 {
     private const int MaxNameLength = 200;
     private const int MaxLabelLength = 32;
@@ -21,6 +27,7 @@ internal sealed class HsmManager(
 
     public async Task<HsmModuleInfo> AddModuleAsync(string name, string libraryPath, CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         CheckName(name, "A module name", nameof(name));
         ArgumentNullException.ThrowIfNull(libraryPath);
         if (!ModulePaths.IsWellFormed(libraryPath))
@@ -41,10 +48,14 @@ internal sealed class HsmManager(
     }
 
     public async Task<IReadOnlyList<HsmModuleInfo>> ListModulesAsync(CancellationToken cancellationToken = default)
-        => [.. (await Repository.ListModulesAsync(cancellationToken).ConfigureAwait(false)).Select(Info)];
+    {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
+        return [.. (await Repository.ListModulesAsync(cancellationToken).ConfigureAwait(false)).Select(Info)];
+    }
 
     public async Task<bool> RemoveModuleAsync(string name, CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(name);
         var module = await Repository.FindModuleAsync(name, cancellationToken).ConfigureAwait(false);
         if (module is null || !await Repository.RemoveModuleAsync(module.Id, cancellationToken).ConfigureAwait(false))
@@ -58,6 +69,7 @@ internal sealed class HsmManager(
 
     public async Task<HsmSlotInfo> AddSlotAsync(AddHsmSlotRequest request, ReadOnlyMemory<byte> pin, CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(request);
         CheckName(request.Name, "A slot name", nameof(request));
         ArgumentNullException.ThrowIfNull(request.ModuleName, nameof(request));
@@ -97,6 +109,7 @@ internal sealed class HsmManager(
 
     public async Task<IReadOnlyList<HsmSlotInfo>> ListSlotsAsync(CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         var slots = await Repository.ListSlotsAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
         var modules = (await Repository.ListModulesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Id, m => m.Name);
         return [.. slots.Select(s => Info(s, modules.GetValueOrDefault(s.ModuleId, s.ModuleId.ToString())))];
@@ -104,6 +117,7 @@ internal sealed class HsmManager(
 
     public async Task<HsmTokenInfo> TestSlotAsync(string name, CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(name);
         var slot = await runtime.FindSlotAsync(tenant.TenantId, name, cancellationToken).ConfigureAwait(false);
         await slot.Pool.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -113,6 +127,7 @@ internal sealed class HsmManager(
 
     public async Task<bool> RemoveSlotAsync(string name, CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         ArgumentNullException.ThrowIfNull(name);
         var tenantId = tenant.TenantId;
         var slot = await Repository.FindSlotAsync(tenantId, name, cancellationToken).ConfigureAwait(false);
@@ -192,4 +207,7 @@ internal sealed class HsmManager(
             throw new ArgumentException($"{what} is 1 to {MaxNameLength} characters, without control characters.", paramName);
         }
     }
+
+    private ValueTask DemandAsync(CancellationToken cancellationToken)
+        => authorizer.DemandAsync(new AuthorizationRequest(KeyInfraOperation.ManageHsm, callers.Current, tenant.TenantId), cancellationToken);
 }

@@ -989,8 +989,9 @@ internal static class PostgreSqlMigrationSql
     /// <para>
     /// Grants, to the roles that may insert into <c>public_keys</c> (other than the owner), only what the engine does: SELECT on
     /// <c>permissions</c>; SELECT, INSERT and UPDATE (status, password, compare-and-set) on <c>users</c>, <c>applications</c>
-    /// and <c>application_credentials</c>; SELECT and INSERT on <c>roles</c>; SELECT, INSERT and DELETE on
-    /// <c>role_permissions</c>, <c>user_roles</c> and <c>application_roles</c>. Users, applications and credentials are never
+    /// and <c>application_credentials</c>; SELECT and INSERT on <c>roles</c>; SELECT, INSERT, UPDATE (a master-key re-wrap
+    /// replaces MACs) and DELETE on <c>role_permissions</c>, <c>user_roles</c> and <c>application_roles</c>; EXECUTE on
+    /// <c>keyinfra_identity_tenants()</c>, a SECURITY DEFINER function that says only which tenants have identity rows. Users, applications and credentials are never
     /// deleted by the application (they are disabled or revoked), so it has no DELETE on them, and it never truncates an
     /// identity table or changes <c>permissions</c>: those privileges are revoked from every role but the owner, whoever
     /// granted them (a DBA's default privileges grant new tables everything).
@@ -1057,6 +1058,8 @@ internal static class PostgreSqlMigrationSql
                 EXECUTE pg_catalog.format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %1$I.permissions FROM %2$I', schema_name, app_role);
             END LOOP;
             EXECUTE pg_catalog.format('REVOKE DELETE, TRUNCATE ON %1$I.users, %1$I.roles, %1$I.applications, %1$I.application_credentials FROM PUBLIC', schema_name);
+            EXECUTE pg_catalog.format('REVOKE TRUNCATE ON %1$I.role_permissions, %1$I.user_roles, %1$I.application_roles FROM PUBLIC', schema_name);
+            EXECUTE pg_catalog.format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %1$I.permissions FROM PUBLIC', schema_name);
         END
         $do$;
         """;
