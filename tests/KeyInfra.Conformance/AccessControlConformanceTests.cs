@@ -375,6 +375,32 @@ public abstract class AccessControlConformanceTests
     }
 
     [TestMethod]
+    public async Task ImportReturnExisting_AnotherUsersKey_ImportsAsTheCallersOwnAndTellsNothing()
+    {
+        await using var host = await StartAsync();
+        var alice = await NewUserAsync(host, "alice");
+        var bob = await NewUserAsync(host, "bob");
+        using var ecdsa = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var spki = ecdsa.ExportSubjectPublicKeyInfo();
+        KeyInfo alices;
+        using (Callers(host).Use(alice))
+        {
+            alices = await host.Get<IKeyStore>().ImportAsync(new ImportKeyRequest("shared", spki, KeyFormat.Der) { ReturnExisting = true });
+        }
+
+        KeyInfo bobs, bobsAgain;
+        using (Callers(host).Use(bob))
+        {
+            bobs = await host.Get<IKeyStore>().ImportAsync(new ImportKeyRequest("shared", spki, KeyFormat.Der) { ReturnExisting = true });
+            bobsAgain = await host.Get<IKeyStore>().ImportAsync(new ImportKeyRequest("shared", spki, KeyFormat.Der) { ReturnExisting = true });
+        }
+
+        Assert.AreNotEqual(alices.Id, bobs.Id, "bob is not handed alice's key, nor told it exists.");
+        Assert.AreEqual(bob.StableId, bobs.Owner);
+        Assert.AreEqual(bobs.Id, bobsAgain.Id, "bob's own key is returned to him.");
+    }
+
+    [TestMethod]
     public async Task UserOfADisabledApplication_CannotUseTheApplicationsKeys()
     {
         await using var host = await StartAsync();

@@ -52,6 +52,13 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
         return new ValueTask<AuthorizationDecision>(decision);
     }
 
+    /// <summary>
+    /// Whether the caller may read <paramref name="key"/>, asked quietly (nothing logged): for choosing among keys the
+    /// caller did not name, where a denial is not a refusal of what it asked.
+    /// </summary>
+    public async ValueTask<bool> MayReadAsync(Guid tenantId, KeyInfo key, CancellationToken cancellationToken)
+        => (await authorizer.AuthorizeAsync(new AuthorizationRequest(KeyInfraOperation.GetKey, callers.Current, tenantId, key.Id, key), cancellationToken).ConfigureAwait(false)).IsAllowed;
+
     private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
         => ThrowIfDenied(request, await pending.ConfigureAwait(false));
 

@@ -69,13 +69,15 @@ internal sealed class KeyStore(
         var spkiSha256 = PublicKeyFingerprint.SpkiSha256(decoded.Spki);
         if (request.ReturnExisting)
         {
-            var existing = await FindCheckedAsync(PublicKeyLookup.BySpkiSha256(spkiSha256), 1, cancellationToken).ConfigureAwait(false);
-            if (existing.Count > 0)
+            // An existing key is returned only if the caller may read it; one it may not is passed over as if it were not
+            // there (the import goes on as a new key of the caller's), so the answer tells nothing of others' keys.
+            foreach (var existing in await FindCheckedAsync(PublicKeyLookup.BySpkiSha256(spkiSha256), PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false))
             {
-                // The existing key is the caller's to see only if it may read that key.
-                await access.DemandAsync(KeyInfraOperation.GetKey, tenantId, existing[0].Id, existing[0], null, null, cancellationToken).ConfigureAwait(false);
-                Log.KeyImportReturnedExisting(logger, existing[0].Id, tenantId);
-                return existing[0];
+                if (await access.MayReadAsync(tenantId, existing, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.KeyImportReturnedExisting(logger, existing.Id, tenantId);
+                    return existing;
+                }
             }
         }
 
