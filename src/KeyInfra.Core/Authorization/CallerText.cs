@@ -33,4 +33,8 @@ internal static class CallerText
             }
         }
     }
+
+    /// <summary>At most 64 characters of <paramref name="text"/> with control characters as '?', for messages and logs.</summary>
+    public static string Printable(string? text)
+        => text is null ? "(null)" : new string([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -112,7 +112,7 @@ public sealed class RolePermissions
         {
             if (!IsValidName(role))
             {
-                failures.Add($"KeyInfra:AccessControl:Roles has a role named '{Printable(role)}': a role name is 1–64 characters of lowercase letters, digits, '_' and '-'.");
+                failures.Add($"KeyInfra:AccessControl:Roles has a role named '{CallerText.Printable(role)}': a role name is 1–64 characters of lowercase letters, digits, '_' and '-'.");
                 continue;
             }
 
@@ -120,7 +120,7 @@ public sealed class RolePermissions
             {
                 if (!KeyInfraPermissions.IsKnown(permission))
                 {
-                    failures.Add($"KeyInfra:AccessControl:Roles:{role} grants '{Printable(permission)}', which is not a permission; the permissions are {string.Join(", ", KeyInfraPermissions.All)}.");
+                    failures.Add($"KeyInfra:AccessControl:Roles:{role} grants '{CallerText.Printable(permission)}', which is not a permission; the permissions are {string.Join(", ", KeyInfraPermissions.All)}.");
                 }
             }
         }
@@ -132,6 +132,4 @@ public sealed class RolePermissions
     internal static bool IsValidName(string? name)
         => name is { Length: >= 1 and <= 64 } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-');
 
-    private static string Printable(string? text)
-        => text is null ? "(null)" : new string([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
 }

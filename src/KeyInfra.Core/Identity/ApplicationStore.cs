@@ -42,7 +42,7 @@ internal sealed class ApplicationStore(
             IdentityText.Role(role, nameof(request));
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         foreach (var role in request.Roles.Distinct(StringComparer.Ordinal))
         {
             await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
@@ -57,8 +57,8 @@ internal sealed class ApplicationStore(
                 Description = request.Description,
                 HsmSlotId = request.HsmSlotId,
                 Status = ApplicationStatus.Active,
-                CreatedAt = UserStore.Stored(now),
-                UpdatedAt = UserStore.Stored(now),
+                CreatedAt = now,
+                UpdatedAt = now,
                 Version = 1,
             },
             cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ internal sealed class ApplicationStore(
         for (var attempt = 0; attempt < UpdateAttempts; attempt++)
         {
             var application = await ReadAsync(tenantId, applicationId, cancellationToken).ConfigureAwait(false) ?? throw UserStore.NoApplication(applicationId);
-            var changed = await rows.SealAsync(application with { Status = status, Version = application.Version + 1, UpdatedAt = UserStore.Stored(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+            var changed = await rows.SealAsync(application with { Status = status, Version = application.Version + 1, UpdatedAt = Now() }, cancellationToken).ConfigureAwait(false);
             if (await rows.Repository.UpdateApplicationAsync(changed, application.Version, cancellationToken).ConfigureAwait(false))
             {
                 cache.Invalidate(tenantId);
@@ -137,7 +137,7 @@ internal sealed class ApplicationStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var application = await ReadAsync(tenantId, applicationId, cancellationToken).ConfigureAwait(false) ?? throw UserStore.NoApplication(applicationId);
-        var now = time.GetUtcNow();
+        var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         await AssignAsync(application, role, now, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
@@ -161,7 +161,7 @@ internal sealed class ApplicationStore(
     {
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Now();
         if (expiresAt is { } expiry && expiry <= now)
         {
             throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "A credential's expiry must be in the future.");
@@ -179,8 +179,8 @@ internal sealed class ApplicationStore(
                 ApplicationId = applicationId,
                 ClientId = ClientIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(ClientIdBytes)),
                 SecretHash = hasher.Hash(secret),
-                CreatedAt = UserStore.Stored(now),
-                ExpiresAt = expiresAt is { } e ? UserStore.Stored(e) : null,
+                CreatedAt = now,
+                ExpiresAt = StoredTime.Truncate(expiresAt),
                 Version = 1,
             },
             cancellationToken).ConfigureAwait(false);
@@ -218,7 +218,7 @@ internal sealed class ApplicationStore(
                 return ToInfo(credential);
             }
 
-            var revoked = await rows.SealAsync(credential with { RevokedAt = UserStore.Stored(time.GetUtcNow()), Version = credential.Version + 1 }, cancellationToken).ConfigureAwait(false);
+            var revoked = await rows.SealAsync(credential with { RevokedAt = Now(), Version = credential.Version + 1 }, cancellationToken).ConfigureAwait(false);
             if (await rows.Repository.UpdateCredentialAsync(revoked, credential.Version, cancellationToken).ConfigureAwait(false))
             {
                 Log.ApplicationChanged(logger, applicationId, tenantId, $"credential {credentialId} (client '{credential.ClientId}') revoked");
@@ -241,7 +241,7 @@ internal sealed class ApplicationStore(
 
         if (!throttle.TryBegin(tenantId, ThrottleKind, clientId, out var lockedUntil, out var attempts))
         {
-            Log.CredentialCheckFailed(logger, Printable(clientId), tenantId, "throttled");
+            Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, "throttled");
             return CredentialVerification.Failed;
         }
 
@@ -258,7 +258,7 @@ internal sealed class ApplicationStore(
             reason = $"the stored hash is refused ({ex.ErrorCode}); rotate the secret";
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         ApplicationRecord? application = null;
         if (credential is null || credential.TenantId != tenantId || !string.Equals(credential.ClientId, clientId, StringComparison.Ordinal))
         {
@@ -287,10 +287,10 @@ internal sealed class ApplicationStore(
 
         if (reason is not null || application is null || credential is null)
         {
-            Log.CredentialCheckFailed(logger, Printable(clientId), tenantId, reason ?? "refused");
+            Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, reason ?? "refused");
             if (lockedUntil is { } until)
             {
-                Log.CredentialCheckThrottled(logger, Printable(clientId), tenantId, attempts, until);
+                Log.CredentialCheckThrottled(logger, CallerText.Printable(clientId), tenantId, attempts, until);
             }
 
             return CredentialVerification.Failed;
@@ -303,7 +303,7 @@ internal sealed class ApplicationStore(
             await rows.Repository.UpdateCredentialAsync(rehashed, credential.Version, cancellationToken).ConfigureAwait(false);
         }
 
-        await rows.Repository.RecordCredentialUseAsync(tenantId, credential.Id, UserStore.Stored(now), cancellationToken).ConfigureAwait(false);
+        await rows.Repository.RecordCredentialUseAsync(tenantId, credential.Id, now, cancellationToken).ConfigureAwait(false);
         return CredentialVerification.Success(Caller.ForApplication(application.Id.ToString(), application.Name));
     }
 
@@ -323,7 +323,7 @@ internal sealed class ApplicationStore(
     private async Task AssignAsync(ApplicationRecord application, string role, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var assignment = await rows.SealAsync(
-            new RoleAssignmentRecord { TenantId = application.TenantId, Kind = PrincipalKind.Application, PrincipalId = application.Id, Role = role, CreatedAt = UserStore.Stored(now) },
+            new RoleAssignmentRecord { TenantId = application.TenantId, Kind = PrincipalKind.Application, PrincipalId = application.Id, Role = role, CreatedAt = now },
             cancellationToken).ConfigureAwait(false);
         await rows.Repository.AddRoleAssignmentAsync(assignment, cancellationToken).ConfigureAwait(false);
     }
@@ -342,11 +342,12 @@ internal sealed class ApplicationStore(
     private static ApplicationCredentialInfo ToInfo(ApplicationCredentialRecord credential)
         => new(credential.Id, credential.ApplicationId, credential.ClientId, credential.CreatedAt, credential.ExpiresAt, credential.LastUsedAt, credential.RevokedAt);
 
+    // Cut to the microsecond, as storage keeps times: a row sealed before it is written is the row read back.
+    private DateTimeOffset Now() => StoredTime.Truncate(time.GetUtcNow());
+
     private ValueTask DemandAsync(Guid tenantId, CancellationToken cancellationToken)
         => access.DemandAsync(KeyInfraOperation.ManageUsers, tenantId, null, null, null, cancellationToken);
 
     private static KeyInfraException Conflict(string what)
         => new(ErrorCodes.IdentityUpdateConflict, $"{what} was changed by other writers on every attempt to update it; nothing was changed by this call. Try again.");
-
-    private static string Printable(string text) => IdentityRows.Printable(text);
 }

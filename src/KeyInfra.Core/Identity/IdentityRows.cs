@@ -120,12 +120,10 @@ internal sealed class IdentityRows(IIdentityRepository repository, IdentityRowAu
 
         if (!configured.Contains(role))
         {
-            throw new KeyInfraException(ErrorCodes.RoleNotFound, $"There is no role '{Printable(role)}' in this tenant: it is neither built in ({KeyInfraRoles.Admin}, {KeyInfraRoles.User}), configured (KeyInfra:AccessControl:Roles) nor added ('roles add'). Add it first.");
+            throw new KeyInfraException(ErrorCodes.RoleNotFound, $"There is no role '{CallerText.Printable(role)}' in this tenant: it is neither built in ({KeyInfraRoles.Admin}, {KeyInfraRoles.User}), configured (KeyInfra:AccessControl:Roles) nor added ('roles add'). Add it first.");
         }
 
         // Another writer may add the same row at once; either insert is as good.
         await repository.AddRoleAsync(new RoleRecord(tenantId, role, null, KeyInfraRoles.BuiltIn.ContainsKey(role), now), cancellationToken).ConfigureAwait(false);
     }
-
-    public static string Printable(string text) => new([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
 }

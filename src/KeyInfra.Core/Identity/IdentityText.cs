@@ -42,7 +42,7 @@ internal static class IdentityText
         ArgumentNullException.ThrowIfNull(value, paramName);
         if (!RolePermissions.IsValidName(value))
         {
-            throw new ArgumentException($"'{IdentityRows.Printable(value)}' is not a role name: 1–64 characters of lowercase letters, digits, '_' and '-'.", paramName);
+            throw new ArgumentException($"'{CallerText.Printable(value)}' is not a role name: 1–64 characters of lowercase letters, digits, '_' and '-'.", paramName);
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class RoleStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (rows.Configured.Contains(name)
-            || !await rows.Repository.AddRoleAsync(new RoleRecord(tenantId, name, description, BuiltIn: false, UserStore.Stored(time.GetUtcNow())), cancellationToken).ConfigureAwait(false))
+            || !await rows.Repository.AddRoleAsync(new RoleRecord(tenantId, name, description, BuiltIn: false, Now()), cancellationToken).ConfigureAwait(false))
         {
             throw new KeyInfraException(ErrorCodes.IdentityNameTaken, $"A role named '{name}' exists in this tenant (built in, configured or added); choose another name.");
         }
@@ -56,16 +56,16 @@ internal sealed class RoleStore(
         ArgumentNullException.ThrowIfNull(permission);
         if (!KeyInfraPermissions.IsKnown(permission))
         {
-            throw new ArgumentException($"'{IdentityRows.Printable(permission)}' is not a permission; the permissions are {string.Join(", ", KeyInfraPermissions.All)}.", nameof(permission));
+            throw new ArgumentException($"'{CallerText.Printable(permission)}' is not a permission; the permissions are {string.Join(", ", KeyInfraPermissions.All)}.", nameof(permission));
         }
 
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         if (grant)
         {
-            var record = await rows.SealAsync(new RoleGrantRecord { TenantId = tenantId, Role = role, Permission = permission, CreatedAt = UserStore.Stored(now) }, cancellationToken).ConfigureAwait(false);
+            var record = await rows.SealAsync(new RoleGrantRecord { TenantId = tenantId, Role = role, Permission = permission, CreatedAt = now }, cancellationToken).ConfigureAwait(false);
             await rows.Repository.AddRoleGrantAsync(record, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -98,6 +98,9 @@ internal sealed class RoleStore(
             [.. KeyInfraPermissions.All.Where(all.Contains)],
             [.. KeyInfraPermissions.All.Where(fromRows.Contains)]);
     }
+
+    // Cut to the microsecond, as storage keeps times: a row sealed before it is written is the row read back.
+    private DateTimeOffset Now() => StoredTime.Truncate(time.GetUtcNow());
 
     private ValueTask DemandAsync(Guid tenantId, CancellationToken cancellationToken)
         => access.DemandAsync(KeyInfraOperation.ManageUsers, tenantId, null, null, null, cancellationToken);

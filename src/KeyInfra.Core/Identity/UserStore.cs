@@ -43,7 +43,7 @@ internal sealed class UserStore(
             throw NoApplication(applicationId);
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         foreach (var role in request.Roles.Distinct(StringComparer.Ordinal))
         {
             await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
@@ -59,8 +59,8 @@ internal sealed class UserStore(
                 PasswordHash = request.Password is null ? null : hasher.Hash(request.Password),
                 Status = UserStatus.Active,
                 ApplicationId = request.ApplicationId,
-                CreatedAt = Stored(now),
-                UpdatedAt = Stored(now),
+                CreatedAt = now,
+                UpdatedAt = now,
                 Version = 1,
             },
             cancellationToken).ConfigureAwait(false);
@@ -138,7 +138,7 @@ internal sealed class UserStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await ReadAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) ?? throw NoUser(userId);
-        var now = time.GetUtcNow();
+        var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         await AssignAsync(user, role, now, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
@@ -168,7 +168,7 @@ internal sealed class UserStore(
             return CredentialVerification.Failed;
         }
 
-        var shown = IdentityRows.Printable(username);
+        var shown = CallerText.Printable(username);
         if (!throttle.TryBegin(tenantId, ThrottleKind, username, out var lockedUntil, out var attempts))
         {
             Log.PasswordCheckFailed(logger, shown, tenantId, "throttled");
@@ -205,15 +205,15 @@ internal sealed class UserStore(
         }
 
         throttle.Succeed(tenantId, ThrottleKind, username);
-        var now = time.GetUtcNow();
+        var now = Now();
         if (check == CredentialCheck.SucceededRehashNeeded)
         {
             // The hash is made again with the current iteration count; a writer who got there first simply wins.
-            var rehashed = await rows.SealAsync(user with { PasswordHash = hasher.Hash(password), Version = user.Version + 1, UpdatedAt = Stored(now) }, cancellationToken).ConfigureAwait(false);
+            var rehashed = await rows.SealAsync(user with { PasswordHash = hasher.Hash(password), Version = user.Version + 1, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
             await rows.Repository.UpdateUserAsync(rehashed, user.Version, cancellationToken).ConfigureAwait(false);
         }
 
-        await rows.Repository.RecordLoginAsync(tenantId, user.Id, Stored(now), cancellationToken).ConfigureAwait(false);
+        await rows.Repository.RecordLoginAsync(tenantId, user.Id, now, cancellationToken).ConfigureAwait(false);
         return CredentialVerification.Success(Caller.ForUser(user.Id.ToString(), user.Username));
     }
 
@@ -224,7 +224,7 @@ internal sealed class UserStore(
         for (var attempt = 0; attempt < UpdateAttempts; attempt++)
         {
             var user = await ReadAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) ?? throw NoUser(userId);
-            var changed = await rows.SealAsync(change(user) with { Version = user.Version + 1, UpdatedAt = Stored(time.GetUtcNow()) }, cancellationToken).ConfigureAwait(false);
+            var changed = await rows.SealAsync(change(user) with { Version = user.Version + 1, UpdatedAt = Now() }, cancellationToken).ConfigureAwait(false);
             if (await rows.Repository.UpdateUserAsync(changed, user.Version, cancellationToken).ConfigureAwait(false))
             {
                 cache.Invalidate(tenantId);
@@ -238,7 +238,7 @@ internal sealed class UserStore(
     private async Task AssignAsync(UserRecord user, string role, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var assignment = await rows.SealAsync(
-            new RoleAssignmentRecord { TenantId = user.TenantId, Kind = PrincipalKind.User, PrincipalId = user.Id, Role = role, CreatedAt = Stored(now) },
+            new RoleAssignmentRecord { TenantId = user.TenantId, Kind = PrincipalKind.User, PrincipalId = user.Id, Role = role, CreatedAt = now },
             cancellationToken).ConfigureAwait(false);
         await rows.Repository.AddRoleAssignmentAsync(assignment, cancellationToken).ConfigureAwait(false);
     }
@@ -254,11 +254,11 @@ internal sealed class UserStore(
             await rows.RolesOfAsync(user.TenantId, PrincipalKind.User, user.Id, cancellationToken).ConfigureAwait(false),
             user.CreatedAt, user.UpdatedAt, user.LastLoginAt);
 
+    // Cut to the microsecond, as storage keeps times: a row sealed before it is written is the row read back.
+    private DateTimeOffset Now() => StoredTime.Truncate(time.GetUtcNow());
+
     private ValueTask DemandAsync(Guid tenantId, CancellationToken cancellationToken)
         => access.DemandAsync(KeyInfraOperation.ManageUsers, tenantId, null, null, null, cancellationToken);
-
-    // Stored times keep microseconds (PostgreSQL's precision), so a MAC made before the write matches the row read back.
-    internal static DateTimeOffset Stored(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
 
     private static KeyInfraException NoUser(Guid userId)
         => new(ErrorCodes.UserNotFound, $"There is no user {userId} in this tenant. List the users ('users list') to find the right id.");

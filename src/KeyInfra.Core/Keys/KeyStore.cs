@@ -91,7 +91,7 @@ internal sealed class KeyStore(
             PublicKeyFormat = request.Format,
             Status = KeyStatus.Active,
             CreatedAt = now,
-            ExpiresAt = ToStoredPrecision(request.ExpiresAt),
+            ExpiresAt = StoredTime.Truncate(request.ExpiresAt),
             Owner = owner,
             Metadata = metadata,
             DefaultSignatureEncoding = request.SignatureEncoding,
@@ -301,7 +301,7 @@ internal sealed class KeyStore(
                 PublicKeyFormat = KeyFormat.Der,
                 Status = KeyStatus.Active,
                 CreatedAt = now,
-                ExpiresAt = ToStoredPrecision(expiresAt),
+                ExpiresAt = StoredTime.Truncate(expiresAt),
                 Owner = owner,
                 Metadata = Copy(metadata),
                 DefaultSignatureEncoding = encoding,
@@ -476,11 +476,7 @@ internal sealed class KeyStore(
 
     // The times a key carries are cut to whole microseconds, the finest time every store keeps (PostgreSQL's
     // timestamptz): the key a write returns is then the key every later read, on any instance, gives back.
-    private DateTimeOffset Now() => ToStoredPrecision(time.GetUtcNow());
-
-    private static DateTimeOffset ToStoredPrecision(DateTimeOffset value) => value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
-
-    private static DateTimeOffset? ToStoredPrecision(DateTimeOffset? value) => value is { } v ? ToStoredPrecision(v) : null;
+    private DateTimeOffset Now() => StoredTime.Truncate(time.GetUtcNow());
 
     // Returns the metadata to store: the one copy of the caller's dictionary that was checked.
     private static Dictionary<string, string> ValidateCommon(string name, string? owner, string? ringName, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset? expiresAt, DateTimeOffset now)

@@ -138,7 +138,7 @@ internal static class IdentityRowEncoding
     }
 
     private static void Time(ArrayBufferWriter<byte> writer, DateTimeOffset value)
-        => Int64(writer, (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond);
+        => Int64(writer, KeyRowEncoding.Microseconds(value));
 
     private static void Time(ArrayBufferWriter<byte> writer, DateTimeOffset? value)
     {
@@ -150,7 +150,7 @@ internal static class IdentityRowEncoding
         }
 
         bytes[0] = 1;
-        BinaryPrimitives.WriteInt64BigEndian(bytes[1..], (v.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[1..], KeyRowEncoding.Microseconds(v));
         Field(writer, bytes);
     }
 
