@@ -57,26 +57,11 @@ public sealed class EfHsmRepository(IDbContextFactory<KeyInfraDbContext> context
         });
 
         // A name another writer took fails the insert; that is reported as KI4201, not logged as an error.
-        var expected = CommandFailureInterceptor.ExpectFailure();
-        try
-        {
-            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException)
-        {
-            expected.Dispose();
-            if (await FindModuleAsync(hsmModule.Name, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != hsmModule.Id)
-            {
-                throw HsmErrors.ModuleNameTaken(hsmModule.Name);
-            }
-
-            expected.NotHandled();
-            throw;
-        }
-        finally
-        {
-            expected.Dispose();
-        }
+        await context.SaveChangesOrClashAsync(
+            async () => await FindModuleAsync(hsmModule.Name, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != hsmModule.Id
+                ? HsmErrors.ModuleNameTaken(hsmModule.Name)
+                : null,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -166,33 +151,17 @@ public sealed class EfHsmRepository(IDbContextFactory<KeyInfraDbContext> context
             UpdatedAt = now,
         });
 
-        var expected = CommandFailureInterceptor.ExpectFailure();
-        try
-        {
-            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException)
-        {
-            expected.Dispose();
-
-            // Providers report the violated constraint differently, so look for what the insert clashed with instead.
-            if (await FindSlotAsync(slot.TenantId, slot.Name, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != slot.Id)
+        await context.SaveChangesOrClashAsync(
+            async () =>
             {
-                throw HsmErrors.SlotNameTaken(slot.Name);
-            }
+                if (await FindSlotAsync(slot.TenantId, slot.Name, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != slot.Id)
+                {
+                    return HsmErrors.SlotNameTaken(slot.Name);
+                }
 
-            if (await GetModuleAsync(slot.ModuleId, CancellationToken.None).ConfigureAwait(false) is null)
-            {
-                throw HsmErrors.ModuleNotFound(slot.ModuleId);
-            }
-
-            expected.NotHandled();
-            throw;
-        }
-        finally
-        {
-            expected.Dispose();
-        }
+                return await GetModuleAsync(slot.ModuleId, CancellationToken.None).ConfigureAwait(false) is null ? HsmErrors.ModuleNotFound(slot.ModuleId) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -23,7 +23,7 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
         ArgumentNullException.ThrowIfNull(user);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.Users.Add(ToEntity(user));
-        await SaveOrClashAsync(context, () => UserClashAsync(user, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await context.SaveChangesOrClashAsync(async () => await UserClashAsync(user, CancellationToken.None).ConfigureAwait(false) is { } what ? Taken(what) : null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -259,10 +259,9 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
         ArgumentNullException.ThrowIfNull(application);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.Applications.Add(ToEntity(application));
-        await SaveOrClashAsync(
-            context,
+        await context.SaveChangesOrClashAsync(
             async () => await FindApplicationAsync(application.TenantId, application.Name, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != application.Id
-                ? $"An application named '{application.Name}' exists in this tenant"
+                ? Taken($"An application named '{application.Name}' exists in this tenant")
                 : null,
             cancellationToken).ConfigureAwait(false);
     }
@@ -325,10 +324,9 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
         ArgumentNullException.ThrowIfNull(credential);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         context.ApplicationCredentials.Add(ToEntity(credential));
-        await SaveOrClashAsync(
-            context,
+        await context.SaveChangesOrClashAsync(
             async () => await FindCredentialAsync(credential.TenantId, credential.ClientId, CancellationToken.None).ConfigureAwait(false) is { } existing && existing.Id != credential.Id
-                ? $"The client id '{credential.ClientId}' is taken in this tenant"
+                ? Taken($"The client id '{credential.ClientId}' is taken in this tenant")
                 : null,
             cancellationToken).ConfigureAwait(false);
     }
@@ -434,31 +432,6 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
     {
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         return await context.Users.AnyAsync(u => u.TenantId == tenantId && u.Email == email && u.Id != userId, cancellationToken).ConfigureAwait(false);
-    }
-
-    // Providers report a violated constraint differently, so look for what the insert clashed with instead.
-    private static async Task SaveOrClashAsync(KeyInfraDbContext context, Func<Task<string?>> clash, CancellationToken cancellationToken)
-    {
-        var expected = CommandFailureInterceptor.ExpectFailure();
-        try
-        {
-            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateException)
-        {
-            expected.Dispose();
-            if (await clash().ConfigureAwait(false) is { } what)
-            {
-                throw Taken(what);
-            }
-
-            expected.NotHandled();
-            throw;
-        }
-        finally
-        {
-            expected.Dispose();
-        }
     }
 
     private static async Task<bool> SaveOrExistsAsync(KeyInfraDbContext context, Func<Task<bool>> exists, CancellationToken cancellationToken)

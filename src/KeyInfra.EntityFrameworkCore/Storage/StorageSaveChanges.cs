@@ -24,4 +24,34 @@ internal static class StorageSaveChanges
             throw;
         }
     }
+
+    /// <summary>
+    /// Saves an insert that another writer's row may clash with (a unique name, a parent removed meanwhile). Providers
+    /// report the violated constraint differently, so on a failed update <paramref name="clash"/> looks for what the
+    /// insert clashed with and returns the error that says so, which is thrown in place of the provider's (the failed
+    /// command is then not logged as an error); when it finds nothing, the failure is logged and rethrown as it is.
+    /// </summary>
+    public static async Task SaveChangesOrClashAsync(this DbContext context, Func<Task<Exception?>> clash, CancellationToken cancellationToken)
+    {
+        var expected = CommandFailureInterceptor.ExpectFailure();
+        try
+        {
+            await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            expected.Dispose();
+            if (await clash().ConfigureAwait(false) is { } explained)
+            {
+                throw explained;
+            }
+
+            expected.NotHandled();
+            throw;
+        }
+        finally
+        {
+            expected.Dispose();
+        }
+    }
 }
