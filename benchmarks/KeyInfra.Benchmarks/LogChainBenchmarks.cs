@@ -69,7 +69,7 @@ public class LogChainBenchmarks : IDisposable
 
     /// <summary>The group without digests.</summary>
     [Benchmark(Baseline = true)]
-    public Task CommitUnchained() => _repository.AppendAsync(_groups.Dequeue().Records, [], []);
+    public Task CommitUnchained() => _repository.AppendAsync(new LogGroup { Records = _groups.Dequeue().Records });
 
     /// <summary>The group sealed from its entries and appended with its digest.</summary>
     [Benchmark]
@@ -77,7 +77,7 @@ public class LogChainBenchmarks : IDisposable
     {
         var (records, entries) = _groups.Dequeue();
         var digests = _chain.Seal(entries);
-        await _repository.AppendAsync(records, [], digests);
+        await _repository.AppendAsync(new LogGroup { Records = records, Digests = digests });
         _chain.Committed(digests);
     }
 

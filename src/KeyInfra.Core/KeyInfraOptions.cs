@@ -14,6 +14,9 @@ public sealed class KeyInfraOptions
     /// <summary>The verification log settings.</summary>
     public VerificationLogOptions VerificationLog { get; } = new();
 
+    /// <summary>The audit log settings (<c>KeyInfra:Audit</c>).</summary>
+    public Audit.AuditOptions Audit { get; } = new();
+
     /// <summary>The imported-key cache settings.</summary>
     public KeyCacheOptions KeyCache { get; } = new();
 

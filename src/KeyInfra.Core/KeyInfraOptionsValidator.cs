@@ -14,6 +14,11 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:Mode '{log.Mode}' is not Durable, Buffered or Off.");
         }
 
+        if (!Enum.IsDefined(options.Audit.ControlPlane) || !Enum.IsDefined(options.Audit.DataPlane))
+        {
+            failures.Add($"KeyInfra:Audit:ControlPlane '{options.Audit.ControlPlane}' and KeyInfra:Audit:DataPlane '{options.Audit.DataPlane}' must each be Durable, Buffered or Off.");
+        }
+
         failures.AddRange(Authorization.RolePermissions.Validate(options.AccessControl));
 
         if (options.CredentialHashing.Iterations is < Identity.CredentialHashingOptions.MinIterations or > Identity.CredentialHashingOptions.MaxIterations)

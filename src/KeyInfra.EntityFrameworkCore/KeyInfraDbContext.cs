@@ -45,6 +45,10 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<VerificationLogCheckpointEntity> VerificationLogCheckpoints => Set<VerificationLogCheckpointEntity>();
 
+    internal DbSet<ControlPlaneAuditEntity> ControlPlaneAudit => Set<ControlPlaneAuditEntity>();
+
+    internal DbSet<DataPlaneAuditEntity> DataPlaneAudit => Set<DataPlaneAuditEntity>();
+
     internal DbSet<UserEntity> Users => Set<UserEntity>();
 
     internal DbSet<RoleEntity> Roles => Set<RoleEntity>();

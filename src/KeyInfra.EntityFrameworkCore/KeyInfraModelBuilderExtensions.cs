@@ -34,6 +34,8 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new BatchVerificationItemConfiguration())
             .ApplyConfiguration(new VerificationLogDigestConfiguration())
             .ApplyConfiguration(new VerificationLogCheckpointConfiguration())
+            .ApplyConfiguration(new ControlPlaneAuditConfiguration())
+            .ApplyConfiguration(new DataPlaneAuditConfiguration())
             .ApplyConfiguration(new PermissionConfiguration())
             .ApplyConfiguration(new RoleConfiguration())
             .ApplyConfiguration(new RolePermissionConfiguration())

@@ -239,7 +239,7 @@ public abstract class MasterKeyRotationConformanceTests
 
         // The writer replaces one digest's re-wrap MAC: the counts still say "moved", the MAC does not.
         Assert.AreEqual(1, await database.TamperAsync(
-            "UPDATE verification_log_digests SET rewrap_mac = $1 WHERE sequence = (SELECT MIN(sequence) FROM verification_log_digests)", new byte[32]));
+            "UPDATE verification_log_digests SET rewrap_mac = $1 WHERE digest = (SELECT digest FROM verification_log_digests WHERE rewrap_mac IS NOT NULL ORDER BY committed_at, sequence LIMIT 1)", new byte[32]));
         Assert.AreEqual(0L, (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == written.OldKeyId).Uses);
 
         var e = await Assert.ThrowsAsync<MasterKeyException>(() => rotation.RetireAsync(written.OldKeyId));

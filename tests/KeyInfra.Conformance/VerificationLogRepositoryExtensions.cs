@@ -7,5 +7,5 @@ namespace KeyInfra.Tests.Conformance;
 internal static class VerificationLogRepositoryExtensions
 {
     public static Task AppendAsync(this IVerificationLogRepository repository, IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, CancellationToken cancellationToken = default)
-        => repository.AppendAsync(records, batches, [], cancellationToken);
+        => repository.AppendAsync(new LogGroup { Records = records, Batches = batches }, cancellationToken);
 }

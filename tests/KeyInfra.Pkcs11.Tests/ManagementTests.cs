@@ -51,6 +51,40 @@ public sealed class ManagementTests
     }
 
     [TestMethod]
+    public async Task HsmManager_ChangesAndDenials_AreInTheAuditLogs_WithoutThePin()
+    {
+        await using var host = await Pkcs11TestHost.StartAsync(services: s => s.AddKeyInfrastructure().UseRoleBasedAccessControl());
+        var callers = host.Get<AsyncLocalCallerContext>();
+        using (callers.Use(Caller.ForSystem("hsm-admin")))
+        {
+            await host.AddSlotAsync("audited", SoftHsm.Token, SoftHsm.Pin);
+            Assert.IsTrue(await host.Hsm.RemoveSlotAsync("audited"));
+        }
+
+        using (callers.Use(Caller.ForUser("nobody")))
+        {
+            await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Hsm.ListSlotsAsync());
+        }
+
+        var trail = host.Get<Audit.IAuditTrail>();
+        await trail.FlushAsync();
+        using (callers.Use(Caller.ForSystem("auditor")))
+        {
+            var changes = (await trail.QueryControlPlaneAsync(new Audit.AuditQuery { ActorId = "system:hsm-admin" })).Records;
+            var denials = (await trail.QueryDataPlaneAsync(new Audit.AuditQuery { ActorId = "user:nobody", Decision = Audit.AuditDecision.Deny })).Records;
+            using var export = new MemoryStream();
+            await trail.ExportControlPlaneAsync(new Audit.AuditQuery(), export);
+
+            CollectionAssert.IsSubsetOf(new[] { Audit.AuditActions.HsmSlotAdd, Audit.AuditActions.HsmSlotRemove }, changes.Select(c => c.Action).ToArray());
+            var added = changes.Single(c => c.Action == Audit.AuditActions.HsmSlotAdd);
+            Assert.AreEqual("hsm_slot", added.TargetType);
+            StringAssert.Contains(added.After, SoftHsm.Token);
+            Assert.AreEqual("manage_hsm", denials.Single().Action);
+            Assert.DoesNotContain(SoftHsm.Pin, Encoding.UTF8.GetString(export.ToArray()));
+        }
+    }
+
+    [TestMethod]
     public async Task CreateAsync_TheKeyRowCannotBeStored_DestroysTheTokenObjectsItGenerated()
     {
         await using var host = await Pkcs11TestHost.StartAsync();

@@ -24,8 +24,12 @@ public sealed class SecurityDefinerFunctionTests
 
         var created = await PostgreSqlTestDatabase.ScalarAsync<int>(database.AppConnectionString, "SELECT keyinfra_create_verification_partitions($1, 1)", month);
 
-        Assert.AreEqual(1, created);
-        Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass($1)", $"verification_records_p{month:yyyy_MM}"));
+        // The month's partition of each table partitioned by month: the verification records and both audit logs.
+        Assert.AreEqual(3, created);
+        foreach (var table in new[] { "verification_records", "control_plane_audit", "data_plane_audit" })
+        {
+            Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = to_regclass($1)", $"{table}_p{month:yyyy_MM}"), table);
+        }
     }
 
     [TestMethod]
@@ -61,10 +65,20 @@ public sealed class SecurityDefinerFunctionTests
 
         await using var command = new NpgsqlCommand("SELECT partition_name FROM keyinfra_drop_verification_partitions($1)", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = MonthStart(-24) });
-        var dropped = (string)(await command.ExecuteScalarAsync())!;
+        var dropped = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                dropped.Add(reader.GetString(0));
+            }
+        }
 
-        Assert.AreEqual($"verification_records_p{expiredMonth:yyyy_MM}", dropped);
-        Assert.IsFalse(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", dropped));
+        CollectionAssert.AreEquivalent(new[] { $"verification_records_p{expiredMonth:yyyy_MM}", $"control_plane_audit_p{expiredMonth:yyyy_MM}", $"data_plane_audit_p{expiredMonth:yyyy_MM}" }, dropped);
+        foreach (var name in dropped)
+        {
+            Assert.IsFalse(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", name));
+        }
     }
 
     [TestMethod]

@@ -30,9 +30,13 @@ public sealed class VerificationPartitionMaintainerTests
         var created = await maintainer.CreateAheadAsync();
         var again = await maintainer.CreateAheadAsync();
 
-        Assert.AreEqual(3, created);
+        // Three months past those the migration made, each for the verification records and both audit logs.
+        Assert.AreEqual(3 * 3, created);
         Assert.AreEqual(0, again);
-        Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", $"verification_records_p{DateTime.UtcNow.AddMonths(6):yyyy_MM}"));
+        foreach (var table in new[] { "verification_records", "control_plane_audit", "data_plane_audit" })
+        {
+            Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", $"{table}_p{DateTime.UtcNow.AddMonths(6):yyyy_MM}"), table);
+        }
     }
 
     [TestMethod]
@@ -57,7 +61,10 @@ public sealed class VerificationPartitionMaintainerTests
 
         var dropped = await services.GetRequiredService<VerificationPartitionMaintainer>().DropExpiredAsync();
 
-        CollectionAssert.AreEquivalent(new[] { $"verification_records_p{expired:yyyy_MM}", $"verification_records_p{lastExpired:yyyy_MM}" }, dropped.ToArray());
+        // Each month goes for the three tables partitioned by it.
+        var tables = new[] { "verification_records", "control_plane_audit", "data_plane_audit" };
+        CollectionAssert.AreEquivalent(tables.SelectMany(t => new[] { $"{t}_p{expired:yyyy_MM}", $"{t}_p{lastExpired:yyyy_MM}" }).ToArray(), dropped.ToArray());
+        Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", $"data_plane_audit_p{kept:yyyy_MM}"));
         Assert.AreEqual(1L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records"));
         Assert.IsTrue(await database.AdminScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", $"verification_records_p{kept:yyyy_MM}"));
     }

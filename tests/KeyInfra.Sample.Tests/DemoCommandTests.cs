@@ -33,6 +33,8 @@ public sealed class DemoCommandTests
         Assert.AreEqual("Valid", accessControl.GetProperty("ownStatus").GetString());
         Assert.AreEqual("KI5001", accessControl.GetProperty("signOthers").GetString(), "the user may not sign with the demo's key");
         Assert.AreEqual("AccessDenied", accessControl.GetProperty("verifyOthers").GetString());
+        Assert.IsGreaterThanOrEqualTo(1, accessControl.GetProperty("auditDenials").GetInt32(), "the refused signature is in the data-plane audit log");
+        Assert.IsGreaterThanOrEqualTo(1, accessControl.GetProperty("auditChanges").GetInt32(), "the user's key creation is in the control-plane audit log");
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Errors;
 using KeyInfra.Identity;
@@ -11,7 +12,8 @@ namespace KeyInfra.Sample.Commands;
 /// <summary>
 /// The demo's access-control part: a user with the built-in <c>user</c> role makes, signs with and verifies its own key,
 /// and is refused the demo's keys, which it does not own: a signature is denied (KI5001) and a verification is recorded
-/// as <see cref="VerificationStatus.AccessDenied"/>.
+/// as <see cref="VerificationStatus.AccessDenied"/>. The operator then reads the audit trail: the user's decisions,
+/// the denied one among them, and the changes it made.
 /// </summary>
 internal static class AccessControlDemo
 {
@@ -26,6 +28,7 @@ internal static class AccessControlDemo
         output.WriteLine($"Acting as user '{user.Username}' ({user.ToCaller().StableId}), roles: {string.Join(", ", user.Roles)}.");
 
         var callers = CommandContext.Get<AsyncLocalCallerContext>(services);
+        var started = DateTimeOffset.UtcNow.AddSeconds(-1);
         using var scope = callers.Use(user.ToCaller());
         var store = CommandContext.Get<IKeyStore>(services);
         var own = await store.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, $"demo-user's key {stamp}"), cancellationToken);
@@ -51,6 +54,32 @@ internal static class AccessControlDemo
         var trail = await CommandContext.Get<IVerificationLog>(services).QueryAsync(new VerificationLogQuery { KeyId = own.Id, PageSize = 5 }, cancellationToken);
         output.WriteLine("The user's own key in the log:");
         VerificationRecordView.Table(trail.Items).Write(output);
-        return new { user = user.Username, caller = user.ToCaller().StableId, ownKey = own.Id, ownStatus, signOthers = signDenied, verifyOthers = othersStatus };
+
+        // Back to the operator: a 'user' may not read the audit logs (read_audit).
+        using var operatorScope = callers.Use(Hosting.CliCallerContext.Operator);
+        var audit = CommandContext.Get<IAuditTrail>(services);
+        await audit.FlushAsync(cancellationToken);
+        var decisions = await audit.QueryDataPlaneAsync(new AuditQuery { ActorId = user.ToCaller().StableId, From = started, PageSize = 20 }, cancellationToken);
+        var changes = await audit.QueryControlPlaneAsync(new AuditQuery { ActorId = user.ToCaller().StableId, From = started, PageSize = 20 }, cancellationToken);
+        output.WriteLine($"The audit trail of '{user.Username}' in this run ('audit list --plane data --actor {user.ToCaller().StableId}'):");
+        var table = new TableWriter("log", "action", "decision / target", "key / id", "reason");
+        foreach (var d in decisions.Records)
+        {
+            table.AddRow("data", d.Action, d.Decision == AuditDecision.Allow ? "allow" : "deny", d.KeyId?.ToString() ?? "-", d.Reason ?? "-");
+        }
+
+        foreach (var c in changes.Records)
+        {
+            table.AddRow("control", c.Action, c.TargetType, c.TargetId ?? "-", "-");
+        }
+
+        table.Write(output);
+        var denials = decisions.Records.Count(d => d.Decision == AuditDecision.Deny);
+        if (denials == 0)
+        {
+            surprises.Add("the data-plane audit log holds no denial of the user's refused signature.");
+        }
+
+        return new { user = user.Username, caller = user.ToCaller().StableId, ownKey = own.Id, ownStatus, signOthers = signDenied, verifyOthers = othersStatus, auditDecisions = decisions.Records.Count, auditDenials = denials, auditChanges = changes.Records.Count };
     }
 }

@@ -22,7 +22,11 @@ internal static class LogCommand
         };
         var limit = new Option<int>("--limit") { Description = "How many entries, newest first (1–1000).", DefaultValueFactory = _ => 20 };
         var batch = new Option<string?>("--batch") { Description = "Show the items of this batch (the id verify-batch prints) instead.", HelpName = "id" };
-        var command = new Command("log", "Show the verification log, newest first, or one batch's items.") { key, status, limit, batch, CreateVerify(session) };
+        var command = new Command("log", "Show the verification log, newest first, or one batch's items.")
+        {
+            key, status, limit, batch,
+            CreateVerify(session, "Check the verification log (and the audit logs, chained with it) against its chains: report modified, deleted and inserted entries and broken links. Exit code 1 when anything is found."),
+        };
         CommandRunner.SetHandler(command, session, async (parse, context, ct) =>
         {
             if (parse.GetValue(batch) is { } batchText)
@@ -85,7 +89,8 @@ internal static class LogCommand
         return ExitCodes.Success;
     }
 
-    private static Command CreateVerify(CliSession session)
+    /// <summary>The chain walk, as <c>log verify</c> and <c>audit verify</c>.</summary>
+    public static Command CreateVerify(CliSession session, string description)
     {
         var from = new Option<string?>("--from") { Description = "Check the groups committed at or after this time (ISO 8601); default: the beginning.", HelpName = "time" };
         var to = new Option<string?>("--to") { Description = "Check the groups committed before this time (ISO 8601); default: now.", HelpName = "time" };
@@ -95,7 +100,7 @@ internal static class LogCommand
             HelpName = "kih1:...",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("verify", "Check the verification log against its chains: report modified, deleted and inserted entries and broken links. Exit code 1 when anything is found.")
+        var command = new Command("verify", description)
         {
             from, to, heads,
         };

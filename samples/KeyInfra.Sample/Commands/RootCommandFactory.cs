@@ -19,6 +19,7 @@ internal static class RootCommandFactory
             VerifyCommand.Create(session),
             VerifyBatchCommand.Create(session),
             LogCommand.Create(session),
+            AuditCommand.Create(session),
             MigrateCommand.Create(session),
             ReencryptCommand.Create(session),
             MasterKeyCommand.Create(session),

@@ -6,11 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace KeyInfra.Authorization;
 
 /// <summary>
-/// Asks <see cref="IKeyInfraAuthorizer"/> on behalf of the engine and logs every denial, so the key store, the
-/// signer, the verifier and the log reader each make one call. When the authorizer answers synchronously (the
-/// default does), nothing is allocated.
+/// Asks <see cref="IKeyInfraAuthorizer"/> on behalf of the engine, logs every denial and records every decision in the
+/// data-plane audit log, so the key store, the signer, the verifier and the log reader each make one call.
 /// </summary>
-internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer authorizer, ILogger<AccessGuard> logger)
+internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer authorizer, Audit.AuditRecorder audit, ILogger<AccessGuard> logger)
 {
     /// <summary>The current caller, read once per operation so the check and the record agree.</summary>
     public Caller? Caller => callers.Current;
@@ -26,10 +25,18 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
         var pending = authorizer.AuthorizeAsync(request, cancellationToken);
         if (!pending.IsCompletedSuccessfully)
         {
-            return AwaitDemandAsync(request, pending);
+            return AwaitDemandAsync(request, pending, cancellationToken);
         }
 
-        ThrowIfDenied(request, pending.Result);
+        var decision = pending.Result;
+        var recorded = audit.DecisionAsync(request, decision, cancellationToken);
+        if (!recorded.IsCompletedSuccessfully)
+        {
+            return AwaitRecordedAsync(request, decision, recorded);
+        }
+
+        recorded.GetAwaiter().GetResult();
+        ThrowIfDenied(request, decision);
         return ValueTask.CompletedTask;
     }
 
@@ -39,7 +46,7 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
         var pending = authorizer.AuthorizeAsync(request, cancellationToken);
         if (!pending.IsCompletedSuccessfully)
         {
-            return AwaitCheckAsync(request, pending);
+            return AwaitCheckAsync(request, pending, cancellationToken);
         }
 
         // A fresh ValueTask: the authorizer's may wrap a pooled source, which must be consumed once.
@@ -49,6 +56,13 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
             LogDenied(request, decision);
         }
 
+        var recorded = audit.DecisionAsync(request, decision, cancellationToken);
+        if (!recorded.IsCompletedSuccessfully)
+        {
+            return AwaitRecordedAsync(decision, recorded);
+        }
+
+        recorded.GetAwaiter().GetResult();
         return new ValueTask<AuthorizationDecision>(decision);
     }
 
@@ -59,10 +73,20 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
     public async ValueTask<bool> MayReadAsync(Guid tenantId, KeyInfo key, CancellationToken cancellationToken)
         => (await authorizer.AuthorizeAsync(new AuthorizationRequest(KeyInfraOperation.GetKey, callers.Current, tenantId, key.Id, key), cancellationToken).ConfigureAwait(false)).IsAllowed;
 
-    private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
-        => ThrowIfDenied(request, await pending.ConfigureAwait(false));
+    private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending, CancellationToken cancellationToken)
+    {
+        var decision = await pending.ConfigureAwait(false);
+        await audit.DecisionAsync(request, decision, cancellationToken).ConfigureAwait(false);
+        ThrowIfDenied(request, decision);
+    }
 
-    private async ValueTask<AuthorizationDecision> AwaitCheckAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending)
+    private async ValueTask AwaitRecordedAsync(AuthorizationRequest request, AuthorizationDecision decision, ValueTask recorded)
+    {
+        await recorded.ConfigureAwait(false);
+        ThrowIfDenied(request, decision);
+    }
+
+    private async ValueTask<AuthorizationDecision> AwaitCheckAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending, CancellationToken cancellationToken)
     {
         var decision = await pending.ConfigureAwait(false);
         if (!decision.IsAllowed)
@@ -70,6 +94,13 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
             LogDenied(request, decision);
         }
 
+        await audit.DecisionAsync(request, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    private static async ValueTask<AuthorizationDecision> AwaitRecordedAsync(AuthorizationDecision decision, ValueTask recorded)
+    {
+        await recorded.ConfigureAwait(false);
         return decision;
     }
 

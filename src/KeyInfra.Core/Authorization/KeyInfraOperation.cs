@@ -44,4 +44,7 @@ public enum KeyInfraOperation
 
     /// <summary>The PKCS#11 package's <c>IHsmManager</c>: add, list, test and remove HSM modules and slots.</summary>
     ManageHsm = 14,
+
+    /// <summary><see cref="Audit.IAuditTrail"/>: read and export the control-plane and data-plane audit logs.</summary>
+    ReadAudit = 15,
 }

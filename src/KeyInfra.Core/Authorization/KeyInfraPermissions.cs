@@ -57,6 +57,7 @@ public static class KeyInfraPermissions
         KeyInfraOperation.ReadLog => ReadLog,
         KeyInfraOperation.ManageUsers => ManageUsers,
         KeyInfraOperation.ManageHsm => ManageHsm,
+        KeyInfraOperation.ReadAudit => ReadAudit,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a KeyInfra operation."),
     };
 }

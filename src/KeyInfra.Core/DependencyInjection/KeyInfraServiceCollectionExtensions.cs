@@ -1,4 +1,5 @@
 using KeyInfra;
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Diagnostics;
@@ -59,6 +60,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<ICallerContext>(sp => sp.GetRequiredService<AsyncLocalCallerContext>());
         services.TryAddSingleton<IKeyInfraAuthorizer, AllowAllAuthorizer>();
         services.TryAddSingleton<AccessGuard>();
+        services.TryAddSingleton<IKeyInfraAccess, KeyInfraAccess>();
 
         services.TryAddSingleton<IKeyReader, RepositoryKeyReader>();
 
@@ -86,8 +88,10 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<ISigner, Signer>();
         services.TryAddSingleton<IVerifier, Verifier>();
         services.TryAddSingleton<VerificationLog>();
-        services.TryAddSingleton<IVerificationLog>(sp => sp.GetRequiredService<VerificationLog>());
+        services.TryAddSingleton<IVerificationLog, VerificationLogReader>();
         services.TryAddSingleton<IVerificationLogWriter>(sp => sp.GetRequiredService<VerificationLog>());
+        services.TryAddSingleton<AuditRecorder>();
+        services.TryAddSingleton<IAuditTrail, AuditTrail>();
         services.TryAddSingleton<IVerificationLogAuditor, VerificationLogAuditor>();
 
         services.TryAddSingleton<IEnvelopeEncryptor, EnvelopeEncryptor>();

@@ -9,21 +9,16 @@ namespace KeyInfra.HealthChecks;
 /// the process restarts), a queue above <see cref="KeyInfraHealthCheckOptions.VerificationLogDegradedRatio"/> of its
 /// capacity is degraded, and <see cref="LogMode.Off"/> is healthy with a description saying nothing is recorded.
 /// </summary>
-internal sealed class VerificationLogHealthCheck(IVerificationLog log, IOptions<KeyInfraHealthCheckOptions> options) : IHealthCheck
+internal sealed class VerificationLogHealthCheck(VerificationLog writer, IOptions<KeyInfraHealthCheckOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         => Task.FromResult(Check(context));
 
     private HealthCheckResult Check(HealthCheckContext context)
     {
-        if (log is not VerificationLog writer)
+        if (writer.Writer.IsCompletedSuccessfully && writer.Mode == LogMode.Off)
         {
-            return HealthCheckResult.Healthy($"The verification log is the host's own implementation ({log.GetType().Name}); KeyInfra's writer is not in use.");
-        }
-
-        if (writer.Mode == LogMode.Off)
-        {
-            return HealthCheckResult.Healthy("The verification log is Off: verifications are not recorded, so there is no writer to check.");
+            return HealthCheckResult.Healthy("The verification and audit logs are Off: nothing is recorded, so there is no writer to check.");
         }
 
         if (writer.Writer.IsFaulted)
@@ -50,6 +45,8 @@ internal sealed class VerificationLogHealthCheck(IVerificationLog log, IOptions<
             ? HealthCheckResult.Degraded(
                 $"The verification log is backed up: {length} of {capacity} queue slots are taken, so commits are not keeping up and verifications will wait once it is full. Check the database's write latency (metric keyinfra.verification_log.commit.duration).",
                 data: data)
-            : HealthCheckResult.Healthy($"The verification log writer runs ({writer.Mode}); {length} of {capacity} queue slots are taken.", data);
+            : HealthCheckResult.Healthy(writer.Mode == LogMode.Off
+                ? $"Verifications are not recorded (the verification log is Off); the writer runs for the audit logs, and {length} of {capacity} queue slots are taken."
+                : $"The verification log writer runs ({writer.Mode}); {length} of {capacity} queue slots are taken.", data);
     }
 }

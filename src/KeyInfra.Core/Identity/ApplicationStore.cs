@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
@@ -16,6 +17,7 @@ internal sealed class ApplicationStore(
     CredentialThrottle throttle,
     ITenantContext tenant,
     AccessGuard access,
+    AuditRecorder audit,
     TimeProvider time,
     ILogger<ApplicationStore> logger) : IApplicationStore
 {
@@ -70,7 +72,7 @@ internal sealed class ApplicationStore(
 
         cache.Invalidate(tenantId);
         Log.ApplicationChanged(logger, application.Id, tenantId, $"registered as '{application.Name}'");
-        return await ToInfoAsync(application, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.ApplicationCreate, null, application, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ApplicationInfo?> GetAsync(Guid applicationId, CancellationToken cancellationToken = default)
@@ -124,7 +126,7 @@ internal sealed class ApplicationStore(
             {
                 cache.Invalidate(tenantId);
                 Log.ApplicationChanged(logger, applicationId, tenantId, $"status {status}");
-                return await ToInfoAsync(changed, cancellationToken).ConfigureAwait(false);
+                return await AuditedAsync(AuditActions.ApplicationStatus, await ToInfoAsync(application, cancellationToken).ConfigureAwait(false), changed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -137,12 +139,13 @@ internal sealed class ApplicationStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var application = await ReadAsync(tenantId, applicationId, cancellationToken).ConfigureAwait(false) ?? throw UserStore.NoApplication(applicationId);
+        var before = await ToInfoAsync(application, cancellationToken).ConfigureAwait(false);
         var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         await AssignAsync(application, role, now, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
         Log.ApplicationChanged(logger, applicationId, tenantId, $"role '{role}' given");
-        return await ToInfoAsync(application, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.ApplicationRoleAdd, before, application, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ApplicationInfo> RemoveRoleAsync(Guid applicationId, string role, CancellationToken cancellationToken = default)
@@ -151,10 +154,11 @@ internal sealed class ApplicationStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var application = await ReadAsync(tenantId, applicationId, cancellationToken).ConfigureAwait(false) ?? throw UserStore.NoApplication(applicationId);
+        var before = await ToInfoAsync(application, cancellationToken).ConfigureAwait(false);
         await rows.Repository.RemoveRoleAssignmentAsync(tenantId, PrincipalKind.Application, applicationId, role, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
         Log.ApplicationChanged(logger, applicationId, tenantId, $"role '{role}' taken");
-        return await ToInfoAsync(application, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.ApplicationRoleRemove, before, application, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<NewApplicationCredential> AddCredentialAsync(Guid applicationId, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
@@ -186,6 +190,7 @@ internal sealed class ApplicationStore(
             cancellationToken).ConfigureAwait(false);
         await rows.Repository.AddCredentialAsync(credential, cancellationToken).ConfigureAwait(false);
         Log.ApplicationChanged(logger, applicationId, tenantId, $"credential {credential.Id} (client '{credential.ClientId}') added");
+        await audit.ChangeAsync(AuditStates.Credential(AuditActions.CredentialCreate, null, ToInfo(credential)), cancellationToken).ConfigureAwait(false);
         return new NewApplicationCredential(ToInfo(credential), secret);
     }
 
@@ -222,6 +227,7 @@ internal sealed class ApplicationStore(
             if (await rows.Repository.UpdateCredentialAsync(revoked, credential.Version, cancellationToken).ConfigureAwait(false))
             {
                 Log.ApplicationChanged(logger, applicationId, tenantId, $"credential {credentialId} (client '{credential.ClientId}') revoked");
+                await audit.ChangeAsync(AuditStates.Credential(AuditActions.CredentialRevoke, ToInfo(credential), ToInfo(revoked)), cancellationToken).ConfigureAwait(false);
                 return ToInfo(revoked);
             }
         }
@@ -242,6 +248,7 @@ internal sealed class ApplicationStore(
         if (!throttle.TryBegin(tenantId, ThrottleKind, clientId, out var lockedUntil, out var attempts))
         {
             Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, "throttled");
+            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, $"throttled (client id '{CallerText.Printable(clientId)}')", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
@@ -288,6 +295,7 @@ internal sealed class ApplicationStore(
         if (reason is not null || application is null || credential is null)
         {
             Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, reason ?? "refused");
+            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, $"{reason ?? "refused"} (client id '{CallerText.Printable(clientId)}')", cancellationToken).ConfigureAwait(false);
             if (lockedUntil is { } until)
             {
                 Log.CredentialCheckThrottled(logger, CallerText.Printable(clientId), tenantId, attempts, until);
@@ -304,7 +312,9 @@ internal sealed class ApplicationStore(
         }
 
         await rows.Repository.RecordCredentialUseAsync(tenantId, credential.Id, now, cancellationToken).ConfigureAwait(false);
-        return CredentialVerification.Success(Caller.ForApplication(application.Id.ToString(), application.Name));
+        var caller = Caller.ForApplication(application.Id.ToString(), application.Name);
+        await audit.DecisionAsync(caller, AuditActions.CredentialCheck, AuditDecision.Allow, $"client id '{credential.ClientId}'", cancellationToken).ConfigureAwait(false);
+        return CredentialVerification.Success(caller);
     }
 
     private async Task<ApplicationCredentialRecord> FindCredentialAsync(Guid tenantId, Guid applicationId, Guid credentialId, CancellationToken cancellationToken)
@@ -333,6 +343,14 @@ internal sealed class ApplicationStore(
             && application.TenantId == tenantId && application.Id == applicationId
                 ? application
                 : null;
+
+    // The change is recorded once it is made; the application's info after it is what the caller is given.
+    private async Task<ApplicationInfo> AuditedAsync(string action, ApplicationInfo? before, ApplicationRecord after, CancellationToken cancellationToken)
+    {
+        var info = await ToInfoAsync(after, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(AuditStates.Application(action, before, info), cancellationToken).ConfigureAwait(false);
+        return info;
+    }
 
     private async Task<ApplicationInfo> ToInfoAsync(ApplicationRecord application, CancellationToken cancellationToken)
         => new(application.Id, application.TenantId, application.Name, application.Description, application.HsmSlotId, application.Status,

@@ -1,3 +1,4 @@
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
@@ -13,6 +14,7 @@ internal sealed class RoleStore(
     AccessControlCache cache,
     ITenantContext tenant,
     AccessGuard access,
+    AuditRecorder audit,
     TimeProvider time,
     ILogger<RoleStore> logger) : IRoleStore
 {
@@ -30,7 +32,9 @@ internal sealed class RoleStore(
 
         cache.Invalidate(tenantId);
         Log.RoleChanged(logger, name, tenantId, "added");
-        return await ReadAsync(tenantId, name, cancellationToken).ConfigureAwait(false);
+        var created = await ReadAsync(tenantId, name, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(AuditStates.Role(AuditActions.RoleCreate, null, created), cancellationToken).ConfigureAwait(false);
+        return created;
     }
 
     public async Task<IReadOnlyList<RoleInfo>> ListAsync(CancellationToken cancellationToken = default)
@@ -61,6 +65,7 @@ internal sealed class RoleStore(
 
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var before = await ReadAsync(tenantId, role, cancellationToken).ConfigureAwait(false);
         var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         if (grant)
@@ -75,7 +80,9 @@ internal sealed class RoleStore(
 
         cache.Invalidate(tenantId);
         Log.RoleChanged(logger, role, tenantId, grant ? $"grants '{permission}'" : $"no longer grants '{permission}' (from the database)");
-        return await ReadAsync(tenantId, role, cancellationToken).ConfigureAwait(false);
+        var after = await ReadAsync(tenantId, role, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(AuditStates.Role(grant ? AuditActions.RoleGrant : AuditActions.RoleRevoke, before, after), cancellationToken).ConfigureAwait(false);
+        return after;
     }
 
     private async Task<RoleInfo> ReadAsync(Guid tenantId, string name, CancellationToken cancellationToken)

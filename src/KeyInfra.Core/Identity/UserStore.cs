@@ -1,3 +1,4 @@
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Diagnostics;
 using KeyInfra.Errors;
@@ -15,6 +16,7 @@ internal sealed class UserStore(
     CredentialThrottle throttle,
     ITenantContext tenant,
     AccessGuard access,
+    AuditRecorder audit,
     TimeProvider time,
     ILogger<UserStore> logger) : IUserStore
 {
@@ -72,7 +74,9 @@ internal sealed class UserStore(
 
         cache.Invalidate(tenantId);
         Log.UserAdded(logger, user.Id, user.Username, tenantId);
-        return await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        var created = await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(AuditStates.User(AuditActions.UserCreate, null, created), cancellationToken).ConfigureAwait(false);
+        return created;
     }
 
     public async Task<UserInfo?> GetAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -117,9 +121,9 @@ internal sealed class UserStore(
             throw new ArgumentOutOfRangeException(nameof(status), status, "Not a user status.");
         }
 
-        var user = await UpdateAsync(userId, u => u with { Status = status }, cancellationToken).ConfigureAwait(false);
+        var (before, user) = await UpdateAsync(userId, u => u with { Status = status }, cancellationToken).ConfigureAwait(false);
         Log.UserChanged(logger, userId, user.TenantId, $"status {status}");
-        return await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.UserStatus, before, user, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UserInfo> SetPasswordAsync(Guid userId, string? password, CancellationToken cancellationToken = default)
@@ -127,9 +131,9 @@ internal sealed class UserStore(
         // Asked first: hashing costs hundreds of milliseconds, which no caller without the permission may spend.
         await DemandAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false);
         var hash = password is null ? null : hasher.Hash(password);
-        var user = await UpdateAsync(userId, u => u with { PasswordHash = hash }, cancellationToken).ConfigureAwait(false);
+        var (before, user) = await UpdateAsync(userId, u => u with { PasswordHash = hash }, cancellationToken).ConfigureAwait(false);
         Log.UserChanged(logger, userId, user.TenantId, password is null ? "password removed" : "password set");
-        return await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.UserPassword, before, user, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UserInfo> AddRoleAsync(Guid userId, string role, CancellationToken cancellationToken = default)
@@ -138,12 +142,13 @@ internal sealed class UserStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await ReadAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) ?? throw NoUser(userId);
+        var before = await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
         var now = Now();
         await rows.EnsureRoleRowAsync(tenantId, role, now, cancellationToken).ConfigureAwait(false);
         await AssignAsync(user, role, now, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
         Log.UserChanged(logger, userId, tenantId, $"role '{role}' given");
-        return await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.UserRoleAdd, before, user, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UserInfo> RemoveRoleAsync(Guid userId, string role, CancellationToken cancellationToken = default)
@@ -152,10 +157,11 @@ internal sealed class UserStore(
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await ReadAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) ?? throw NoUser(userId);
+        var before = await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
         await rows.Repository.RemoveRoleAssignmentAsync(tenantId, PrincipalKind.User, userId, role, cancellationToken).ConfigureAwait(false);
         cache.Invalidate(tenantId);
         Log.UserChanged(logger, userId, tenantId, $"role '{role}' taken");
-        return await ToInfoAsync(user, cancellationToken).ConfigureAwait(false);
+        return await AuditedAsync(AuditActions.UserRoleRemove, before, user, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CredentialVerification> VerifyPasswordAsync(string username, string password, CancellationToken cancellationToken = default)
@@ -172,6 +178,7 @@ internal sealed class UserStore(
         if (!throttle.TryBegin(tenantId, ThrottleKind, username, out var lockedUntil, out var attempts))
         {
             Log.PasswordCheckFailed(logger, shown, tenantId, "throttled");
+            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, $"throttled (user name '{shown}')", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
@@ -196,6 +203,7 @@ internal sealed class UserStore(
             }
 
             Log.PasswordCheckFailed(logger, shown, tenantId, reason);
+            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, $"{reason} (user name '{shown}')", cancellationToken).ConfigureAwait(false);
             if (lockedUntil is { } until)
             {
                 Log.CredentialCheckThrottled(logger, shown, tenantId, attempts, until);
@@ -214,10 +222,12 @@ internal sealed class UserStore(
         }
 
         await rows.Repository.RecordLoginAsync(tenantId, user.Id, now, cancellationToken).ConfigureAwait(false);
-        return CredentialVerification.Success(Caller.ForUser(user.Id.ToString(), user.Username));
+        var caller = Caller.ForUser(user.Id.ToString(), user.Username);
+        await audit.DecisionAsync(caller, AuditActions.PasswordCheck, AuditDecision.Allow, null, cancellationToken).ConfigureAwait(false);
+        return CredentialVerification.Success(caller);
     }
 
-    private async Task<UserRecord> UpdateAsync(Guid userId, Func<UserRecord, UserRecord> change, CancellationToken cancellationToken)
+    private async Task<(UserRecord Before, UserRecord After)> UpdateAsync(Guid userId, Func<UserRecord, UserRecord> change, CancellationToken cancellationToken)
     {
         var tenantId = tenant.TenantId;
         await DemandAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -228,7 +238,7 @@ internal sealed class UserStore(
             if (await rows.Repository.UpdateUserAsync(changed, user.Version, cancellationToken).ConfigureAwait(false))
             {
                 cache.Invalidate(tenantId);
-                return changed;
+                return (user, changed);
             }
         }
 
@@ -248,6 +258,17 @@ internal sealed class UserStore(
             && user.TenantId == tenantId && user.Id == userId
                 ? user
                 : null;
+
+    // The change is recorded once it is made; the user's info after it is what the caller is given.
+    private async Task<UserInfo> AuditedAsync(string action, UserRecord before, UserRecord after, CancellationToken cancellationToken)
+        => await AuditedAsync(action, await ToInfoAsync(before, cancellationToken).ConfigureAwait(false), after, cancellationToken).ConfigureAwait(false);
+
+    private async Task<UserInfo> AuditedAsync(string action, UserInfo before, UserRecord after, CancellationToken cancellationToken)
+    {
+        var info = await ToInfoAsync(after, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(AuditStates.User(action, before, info), cancellationToken).ConfigureAwait(false);
+        return info;
+    }
 
     private async Task<UserInfo> ToInfoAsync(UserRecord user, CancellationToken cancellationToken)
         => new(user.Id, user.TenantId, user.Username, user.Email, user.Status, user.ApplicationId, user.PasswordHash is not null,

@@ -1,3 +1,4 @@
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Caching;
 using KeyInfra.Cryptography;
@@ -23,6 +24,7 @@ internal sealed class KeyStore(
     KeyChangePublisher changes,
     ITenantContext tenant,
     AccessGuard access,
+    Audit.AuditRecorder audit,
     KeyRowAuthenticator rows,
     TimeProvider time,
     ILogger<KeyStore> logger) : IKeyStore
@@ -49,6 +51,7 @@ internal sealed class KeyStore(
         var key = await GenerateAsync(backend, backendOptions, null, request.Spec, request.Name, owner, request.RingName, metadata,
             request.ExpiresAt, request.SignatureEncoding, request.RsaPadding, RsaOnly(request.Spec, request.PssSaltLength), request.RequireLowS, now, cancellationToken).ConfigureAwait(false);
         Log.KeyCreated(logger, key.Id, key.Spec.Name, key.TenantId);
+        await audit.ChangeAsync(AuditStates.Key(AuditActions.KeyCreate, null, key), cancellationToken).ConfigureAwait(false);
         return key;
     }
 
@@ -105,7 +108,9 @@ internal sealed class KeyStore(
         record = await AddAsync(record, request.RingName, cancellationToken).ConfigureAwait(false);
         await changes.PublishAsync(new KeyChange(tenantId, record.Id, KeyChangeKind.Created), cancellationToken).ConfigureAwait(false);
         Log.KeyImported(logger, record.Id, record.Spec.Name, tenantId);
-        return KeyRecordMapper.ToInfo(record, decoded);
+        var imported = KeyRecordMapper.ToInfo(record, decoded);
+        await audit.ChangeAsync(AuditStates.Key(AuditActions.KeyImport, null, imported), cancellationToken).ConfigureAwait(false);
+        return imported;
     }
 
     public async Task<KeyInfo?> GetAsync(KeyId id, CancellationToken cancellationToken = default)
@@ -171,6 +176,7 @@ internal sealed class KeyStore(
         var key = await GenerateAsync(backend, null, latest.PrivateKey, latest.Spec, latest.Name, latest.Owner, ringName, latest.Metadata, expiresAt,
             latest.DefaultSignatureEncoding, latest.DefaultRsaPadding, latest.DefaultPssSaltLength, latest.RequireLowS, now, cancellationToken).ConfigureAwait(false);
         Log.KeyRotated(logger, ringName, key.RingVersion ?? 0, key.Id, key.TenantId);
+        await audit.ChangeAsync(AuditStates.Key(AuditActions.KeyRotate, null, key), cancellationToken).ConfigureAwait(false);
         return key;
     }
 
@@ -202,7 +208,9 @@ internal sealed class KeyStore(
             if (await UpdateAsync(revoked, KeyChangeKind.Revoked, cancellationToken).ConfigureAwait(false))
             {
                 Log.KeyRevoked(logger, id, record.TenantId, reason);
-                return KeyRecordMapper.ToInfo(revoked);
+                var after = KeyRecordMapper.ToInfo(revoked);
+                await audit.ChangeAsync(AuditStates.Key(AuditActions.KeyRevoke, KeyRecordMapper.ToInfo(record), after), cancellationToken).ConfigureAwait(false);
+                return after;
             }
         }
 
@@ -231,7 +239,9 @@ internal sealed class KeyStore(
             if (await UpdateAsync(expired, KeyChangeKind.Expired, cancellationToken).ConfigureAwait(false))
             {
                 Log.KeyExpired(logger, id, record.TenantId);
-                return KeyRecordMapper.ToInfo(expired);
+                var after = KeyRecordMapper.ToInfo(expired);
+                await audit.ChangeAsync(AuditStates.Key(AuditActions.KeyExpire, KeyRecordMapper.ToInfo(record), after), cancellationToken).ConfigureAwait(false);
+                return after;
             }
         }
 
@@ -241,7 +251,7 @@ internal sealed class KeyStore(
 
     public async Task<bool> DeleteAsync(KeyId id, CancellationToken cancellationToken = default)
     {
-        await FindAuthorizedAsync(KeyInfraOperation.DeleteKey, id, cancellationToken).ConfigureAwait(false);
+        var before = await FindAuthorizedAsync(KeyInfraOperation.DeleteKey, id, cancellationToken).ConfigureAwait(false);
         var tenantId = tenant.TenantId;
         var outcome = await repository.DeleteAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
         switch (outcome)
@@ -254,6 +264,9 @@ internal sealed class KeyStore(
             default:
                 await changes.PublishAsync(new KeyChange(tenantId, id, KeyChangeKind.Deleted), cancellationToken).ConfigureAwait(false);
                 Log.KeyDeleted(logger, id, tenantId);
+                await audit.ChangeAsync(before is null
+                    ? new AuditChange { Action = AuditActions.KeyDelete, TargetType = "key", TargetId = id.ToString() }
+                    : AuditStates.Key(AuditActions.KeyDelete, KeyRecordMapper.ToInfo(before), null), cancellationToken).ConfigureAwait(false);
                 return true;
         }
     }

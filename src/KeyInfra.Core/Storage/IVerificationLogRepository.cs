@@ -4,13 +4,13 @@ using KeyInfra.Verification.Chain;
 namespace KeyInfra.Storage;
 
 /// <summary>
-/// Persists the verification log. The log writer calls <see cref="AppendAsync"/> with the records and
-/// batches of many callers at once; an implementation commits them all in one transaction, or none.
+/// Persists the verification log and the audit logs. The log writer calls <see cref="AppendAsync"/> with the rows of
+/// many callers at once; an implementation commits them all in one transaction, or none.
 /// </summary>
 /// <remarks>
 /// <para>Every provider keeps this contract (the storage conformance suite tests each point):</para>
 /// <list type="bullet">
-/// <item><description>A group commits all or nothing: if any record, batch or item of one
+/// <item><description>A group commits all or nothing: if any row of one
 /// <see cref="AppendAsync"/> call is refused (say, a record whose <see cref="VerificationRecord.KeyExists"/> names
 /// a key that is not stored), the call throws and none of its rows is stored.</description></item>
 /// <item><description>Appends are idempotent by record id: a record or batch already stored under its id is
@@ -25,13 +25,23 @@ namespace KeyInfra.Storage;
 public interface IVerificationLogRepository
 {
     /// <summary>
-    /// Commits records and batches (with their items) and the group's chain digests in one transaction, skipping those
-    /// already stored by id (a digest by chain, tenant and sequence). The engine checks every record once before it is
-    /// queued (32-byte hashes, text within its column's length and free of NUL, batch items of their batch's tenant),
-    /// so an implementation stores what it is given without checking it again. The digests must commit with the
-    /// records or not at all: a record without its digest is reported by <c>log verify</c> as inserted.
+    /// Commits a group (verification records, batches with their items, audit records) and its chain digests in one
+    /// transaction, skipping rows already stored by id (a digest by chain, tenant and sequence). The engine checks every
+    /// row once before it is queued (32-byte hashes, text within its column's length and free of NUL, batch items of
+    /// their batch's tenant), so an implementation stores what it is given without checking it again. The digests must
+    /// commit with the rows or not at all: a row without its digest is reported by <c>log verify</c> as inserted.
     /// </summary>
-    Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default);
+    Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads a tenant's control-plane audit records that match every filter of <paramref name="query"/>, newest first (by
+    /// time, then id), at most <see cref="Audit.AuditQuery.PageSize"/> + 1. A <see cref="Audit.AuditQuery.Before"/> cursor
+    /// that is not a record of this tenant throws an <see cref="ArgumentException"/>.
+    /// </summary>
+    Task<IReadOnlyList<Audit.ControlPlaneAuditRecord>> QueryControlPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a tenant's data-plane audit records, as <see cref="QueryControlPlaneAsync"/> does.</summary>
+    Task<IReadOnlyList<Audit.DataPlaneAuditRecord>> QueryDataPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a tenant's chain digests committed in [<paramref name="since"/>, <paramref name="until"/>), by chain id then sequence.</summary>
     Task<IReadOnlyList<LogDigest>> ReadDigestsAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
@@ -44,11 +54,11 @@ public interface IVerificationLogRepository
 
     /// <summary>
     /// Reads a tenant's log rows as stored: the records verified in [<paramref name="since"/>, <paramref name="until"/>), the
-    /// batches started in it and all their items.
+    /// batches started in it and all their items, and the audit records of both planes that occurred in it.
     /// </summary>
     Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a tenant's log rows (records, batches, batch items) by id, wherever their times are; ids not stored are left out.</summary>
+    /// <summary>Reads a tenant's log rows (records, batches, batch items, audit records) by id, wherever their times are; ids not stored are left out.</summary>
     Task<IReadOnlyList<StoredLogEntry>> ReadEntriesAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default);
 
     /// <summary>

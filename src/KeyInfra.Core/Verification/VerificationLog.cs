@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using KeyInfra.Authorization;
-using KeyInfra.Caching;
 using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using KeyInfra.Errors;
 using KeyInfra.Storage;
-using KeyInfra.Tenancy;
 using KeyInfra.Verification.Chain;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,43 +11,40 @@ using Microsoft.Extensions.Options;
 namespace KeyInfra.Verification;
 
 /// <summary>
-/// The verification log with its group-commit writer: every caller hands its record to one channel, and a
-/// single writer commits whatever has gathered in one transaction, so durability costs one commit per
-/// batch, not per verification.
+/// The log's group-commit writer: every caller hands its entry (a verification record, a batch, an audit record) to
+/// one channel, and a single writer commits whatever has gathered in one transaction, so durability costs one commit
+/// per group, not per entry. The read side is <see cref="VerificationLogReader"/> and <see cref="Audit.AuditTrail"/>.
 /// </summary>
 /// <remarks>
+/// Each entry's mode is its log's (<see cref="VerificationLogOptions.Mode"/>, <see cref="Audit.AuditOptions"/>).
 /// Durable callers await the commit of the batch their record was in; if that commit fails, each of them
 /// gets a <see cref="VerificationLogException"/> and no acknowledged record is lost. Buffered callers return
 /// once their record is queued; a failed commit of buffered records is retried before they are given up
 /// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
 /// Each group is sealed into chain digests (<see cref="LogChainWriter"/>) committed in the same transaction.
 /// </remarks>
-internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter, IAsyncDisposable, IDisposable
+internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable, IDisposable
 {
     private const int BufferedCommitAttempts = 5;
     private const int MaxConsecutiveSingleFailures = 3;
 
     private readonly Channel<PendingLogEntry> _channel;
     private readonly IVerificationLogRepository _repository;
-    private readonly ITenantContext _tenant;
-    private readonly AccessGuard _access;
     private readonly ILogger _logger;
     private readonly VerificationLogOptions _options;
+    private readonly Audit.AuditOptions _audit;
     private readonly KeyInfraMetrics _metrics;
     private readonly LogChainWriter _chain;
     private readonly Task _writer;
-    private readonly ImportedKeyCache? _keyCache;
 
-    public VerificationLog(IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics,
-        TimeProvider? time = null, IEncryptionKeyProvider? keys = null, ImportedKeyCache? keyCache = null)
+    public VerificationLog(IVerificationLogRepository repository, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics,
+        TimeProvider? time = null, IEncryptionKeyProvider? keys = null)
     {
-        _keyCache = keyCache;
         _metrics = metrics;
         _repository = repository;
-        _tenant = tenant;
-        _access = access;
         _logger = logger;
         _options = options.Value.VerificationLog;
+        _audit = options.Value.Audit;
         _channel = Channel.CreateBounded<PendingLogEntry>(new BoundedChannelOptions(_options.BufferCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -59,10 +53,11 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
             AllowSynchronousContinuations = false,
         });
         metrics.ObserveLogQueue(() => _channel.Reader.Count);
-        _chain = new LogChainWriter(_options.Mode == LogMode.Off ? null : keys, time ?? TimeProvider.System, logger, _options.Mode == LogMode.Off ? TimeSpan.Zero : _options.ChainHeadInterval);
+        var writes = _options.Mode != LogMode.Off || _audit.ControlPlane != LogMode.Off || _audit.DataPlane != LogMode.Off;
+        _chain = new LogChainWriter(writes ? keys : null, time ?? TimeProvider.System, logger, writes ? _options.ChainHeadInterval : TimeSpan.Zero);
         metrics.ObserveChainHeads(() => _chain.Heads);
 
-        _writer = _options.Mode == LogMode.Off ? Task.CompletedTask : StartWriterThread();
+        _writer = writes ? StartWriterThread() : Task.CompletedTask;
         if (_options.Mode != LogMode.Durable)
         {
             Log.LogModeWarning(logger, _options.Mode.ToString(), _options.Mode == LogMode.Off
@@ -71,7 +66,9 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
     }
 
+    /// <summary>The verification log's mode.</summary>
     public LogMode Mode => _options.Mode;
+
 
     /// <summary>Records and batches waiting to be committed (the health check and the queue metric read it).</summary>
     internal int QueueLength => _channel.Reader.Count;
@@ -109,9 +106,17 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         return EnqueueAsync(PendingLogEntry.ForBatch(batch, _chain.Enabled, _options.Mode == LogMode.Durable), cancellationToken);
     }
 
+    /// <summary>Queues a control-plane record (checked by the caller); waits for its commit when <paramref name="durable"/>.</summary>
+    public ValueTask AppendAsync(Audit.ControlPlaneAuditRecord record, bool durable, CancellationToken cancellationToken)
+        => EnqueueAsync(PendingLogEntry.ForAudit(record, _chain.Enabled, durable), cancellationToken);
+
+    /// <summary>Queues a data-plane record (checked by the caller); waits for its commit when <paramref name="durable"/>.</summary>
+    public ValueTask AppendAsync(Audit.DataPlaneAuditRecord record, bool durable, CancellationToken cancellationToken)
+        => EnqueueAsync(PendingLogEntry.ForAudit(record, _chain.Enabled, durable), cancellationToken);
+
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        if (_options.Mode == LogMode.Off || _writer.IsCompleted)
+        if (_writer.IsCompleted)
         {
             return;
         }
@@ -131,49 +136,6 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
 
         await marker.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<VerificationRecordPage> QueryAsync(VerificationLogQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
-        var tenantId = _tenant.TenantId;
-        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-        var rows = await _repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
-        if (rows.Count > query.PageSize)
-        {
-            var page = rows.Take(query.PageSize).ToArray();
-            return new VerificationRecordPage(page, page[^1].Id);
-        }
-
-        return new VerificationRecordPage(rows, null);
-    }
-
-    public async Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
-    {
-        var tenantId = _tenant.TenantId;
-        await _access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
-        return await _repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
-    }
-
-    // A query filtered by key is asked about with the key in hand (an authorizer may let callers read only their own
-    // keys' records); a key that is gone or whose row failed authentication is asked about as null.
-    private async ValueTask<Keys.KeyInfo?> KeyOfAsync(Guid tenantId, Keys.KeyId? keyId, CancellationToken cancellationToken)
-    {
-        if (keyId is not { } id || _keyCache is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return (await _keyCache.GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false))?.Info;
-        }
-        catch (KeyTamperedException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Stops accepting records, commits everything queued, and waits for the writer to finish.</summary>
@@ -249,6 +211,8 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         var pending = new List<PendingLogEntry>(_options.MaxBatchSize);
         var records = new List<VerificationRecord>(_options.MaxBatchSize);
         var batches = new List<BatchVerificationRecord>();
+        var controlPlane = new List<Audit.ControlPlaneAuditRecord>();
+        var dataPlane = new List<Audit.DataPlaneAuditRecord>();
         while (WaitToRead(reader))
         {
             if (_options.MaxBatchDelay > TimeSpan.Zero && reader.Count < _options.MaxBatchSize)
@@ -269,11 +233,19 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 {
                     batches.Add(entry.Batch);
                 }
+                else if (entry.ControlPlane is not null)
+                {
+                    controlPlane.Add(entry.ControlPlane);
+                }
+                else if (entry.DataPlane is not null)
+                {
+                    dataPlane.Add(entry.DataPlane);
+                }
             }
 
             try
             {
-                Commit(pending, records, batches, rows);
+                Commit(pending, new LogGroup { Records = records, Batches = batches, ControlPlane = controlPlane, DataPlane = dataPlane }, rows);
             }
             catch (Exception ex)
             {
@@ -281,7 +253,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 // The writer must outlive it: a dead writer would leave every Durable caller, now and later, waiting
                 // forever. This group's callers are told; the next group starts afresh.
                 var failure = new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
-                    $"The verification log writer failed while committing a batch of {rows} records, so this verification's outcome is withheld. Its record may still appear in the log; a retry records a second outcome. The cause is in the inner exception.", ex);
+                    $"The log writer failed while committing a batch of {rows} records, so this call's outcome is withheld. Its record may still appear in the log; a retry records a second outcome. The cause is in the inner exception.", ex);
                 foreach (var entry in pending)
                 {
                     Complete(entry, entry.RowCount == 0 ? null : failure);
@@ -291,6 +263,8 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
             pending.Clear();
             records.Clear();
             batches.Clear();
+            controlPlane.Clear();
+            dataPlane.Clear();
         }
     }
 
@@ -300,9 +274,9 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
-    private void Commit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
+    private void Commit(List<PendingLogEntry> pending, LogGroup group, int rowCount)
     {
-        var failure = rowCount == 0 ? null : TryCommit(pending, records, batches, rowCount);
+        var failure = rowCount == 0 ? null : TryCommit(pending, group, rowCount);
         if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
         {
             // One bad entry (say, a record for a key deleted while it was being verified) must not fail every
@@ -328,7 +302,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 // Several failures in a row mean the database itself is failing, not one entry: stop paying a
                 // round trip (or a connection timeout) per entry and fail the rest with the group's error.
                 failure = consecutiveFailures < MaxConsecutiveSingleFailures
-                    ? TryCommit([entry], entry.Record is { } record ? [record] : [], entry.Batch is { } batch ? [batch] : [], entry.RowCount)
+                    ? TryCommit([entry], GroupOf(entry), entry.RowCount)
                     : groupFailure;
                 consecutiveFailures = failure is null ? 0 : consecutiveFailures + 1;
             }
@@ -350,17 +324,27 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
         }
     }
 
-    // In the order the rows are written: the records, then the batches.
+    private static LogGroup GroupOf(PendingLogEntry entry) => new()
+    {
+        Records = entry.Record is { } record ? [record] : [],
+        Batches = entry.Batch is { } batch ? [batch] : [],
+        ControlPlane = entry.ControlPlane is { } control ? [control] : [],
+        DataPlane = entry.DataPlane is { } data ? [data] : [],
+    };
+
+    // In the order the rows are written: the records, the batches, then the audit records of each plane.
     private static List<LogChainEntries> ChainEntries(List<PendingLogEntry> pending)
     {
         var entries = new List<LogChainEntries>(pending.Count);
         entries.AddRange(pending.Where(e => e.Record is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
         entries.AddRange(pending.Where(e => e.Batch is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
+        entries.AddRange(pending.Where(e => e.ControlPlane is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
+        entries.AddRange(pending.Where(e => e.DataPlane is not null && e.ChainEntries is not null).Select(e => e.ChainEntries!));
         return entries;
     }
 
     /// <summary>Commits the rows in one transaction; returns the error to hand the callers, or <c>null</c>.</summary>
-    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, List<VerificationRecord> records, List<BatchVerificationRecord> batches, int rowCount)
+    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, LogGroup group, int rowCount)
     {
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
         IReadOnlyList<LogDigest>? digests = null;
@@ -373,7 +357,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 digests ??= _chain.Seal(ChainEntries(pending));
 
                 // Blocking is safe here: this is the writer's own thread, with no synchronization context.
-                _repository.AppendAsync(records, batches, digests, CancellationToken.None).GetAwaiter().GetResult();
+                _repository.AppendAsync(group with { Digests = digests }, CancellationToken.None).GetAwaiter().GetResult();
                 _chain.Committed(digests);
                 _metrics.LogCommitted(rowCount, startedAt);
                 Log.LogBatchCommitted(_logger, rowCount);
@@ -405,7 +389,7 @@ internal sealed class VerificationLog : IVerificationLog, IVerificationLogWriter
                 }
 
                 return new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
-                    $"The verification log could not confirm the commit of a batch of {rowCount} records, so this verification's outcome is withheld. Its record may still appear in the log (a commit whose flush failed can be on disk after a restart); a retry records a second outcome. The cause is in the inner exception; check that the database is reachable and writable.", ex);
+                    $"The log could not confirm the commit of a batch of {rowCount} records, so this call's outcome is withheld. Its record may still appear in the log (a commit whose flush failed can be on disk after a restart); a retry records a second outcome. The cause is in the inner exception; check that the database is reachable and writable.", ex);
             }
         }
     }

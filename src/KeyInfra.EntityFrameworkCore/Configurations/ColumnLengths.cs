@@ -44,4 +44,16 @@ internal static class ColumnLengths
     public const int Email = 320;
     public const int CredentialHash = 512;
     public const int RoleName = 64;
+
+    /// <summary>An audit actor type, target type or decision (<c>application</c>, <c>hsm_module</c>).</summary>
+    public const int AuditKind = 32;
+
+    /// <summary>An audit action (<c>application.role.remove</c>; Core allows 64).</summary>
+    public const int AuditAction = 64;
+
+    /// <summary>A data-plane decision's reason (Core cuts it to 400).</summary>
+    public const int AuditReason = 400;
+
+    /// <summary>A network address as text (Core cuts it to 64).</summary>
+    public const int NetworkAddress = 64;
 }

@@ -24,36 +24,44 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
     private LogWriterSession? _session;
 
     /// <inheritdoc />
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(batches);
-        ArgumentNullException.ThrowIfNull(digests);
-        if (records.Count == 0 && batches.Count == 0)
+        ArgumentNullException.ThrowIfNull(group);
+        if (group.IsEmpty)
         {
             return;
         }
 
         // Map everything first: a bad argument fails before anything reaches the database.
-        var recordEntities = new List<VerificationRecordEntity>(records.Count);
-        foreach (var record in records)
+        var rows = new LogWriterSession.Rows();
+        foreach (var record in group.Records)
         {
-            ArgumentNullException.ThrowIfNull(record, nameof(records));
-            recordEntities.Add(ToEntity(record));
+            ArgumentNullException.ThrowIfNull(record, nameof(group));
+            rows.Records.Add(ToEntity(record));
         }
 
-        var batchEntities = new List<BatchVerificationEntity>(batches.Count);
-        foreach (var batch in batches)
+        foreach (var batch in group.Batches)
         {
-            ArgumentNullException.ThrowIfNull(batch, nameof(batches));
-            batchEntities.Add(ToEntity(batch));
+            ArgumentNullException.ThrowIfNull(batch, nameof(group));
+            rows.Batches.Add(ToEntity(batch));
         }
 
-        var digestEntities = new List<VerificationLogDigestEntity>(digests.Count);
-        foreach (var digest in digests)
+        foreach (var record in group.ControlPlane)
         {
-            ArgumentNullException.ThrowIfNull(digest, nameof(digests));
-            digestEntities.Add(ToEntity(digest));
+            ArgumentNullException.ThrowIfNull(record, nameof(group));
+            rows.ControlPlane.Add(AuditRows.ToEntity(record));
+        }
+
+        foreach (var record in group.DataPlane)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(group));
+            rows.DataPlane.Add(AuditRows.ToEntity(record));
+        }
+
+        foreach (var digest in group.Digests)
+        {
+            ArgumentNullException.ThrowIfNull(digest, nameof(group));
+            rows.Digests.Add(ToEntity(digest));
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -62,7 +70,7 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             _session ??= await LogWriterSession.OpenAsync(contextFactory, cancellationToken).ConfigureAwait(false);
             try
             {
-                await _session.WriteAsync(recordEntities, batchEntities, digestEntities, cancellationToken).ConfigureAwait(false);
+                await _session.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -225,7 +233,9 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             .Include(b => b.Items)
             .Where(b => b.TenantId == tenantId && b.StartedAt >= since && b.StartedAt < until)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return ToStored(records, batches, []);
+        var entries = ToStored(records, batches, []);
+        entries.AddRange(await AuditRows.ReadAsync(context, tenantId, since, until, cancellationToken).ConfigureAwait(false));
+        return entries;
     }
 
     /// <inheritdoc />
@@ -249,7 +259,23 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             .Where(i => idList.Contains(i.Id))
             .Join(context.BatchVerifications.Where(b => b.TenantId == tenantId), i => i.BatchId, b => b.Id, (i, b) => new { Item = i, b.TenantId })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return ToStored(records, batches, items.ConvertAll(i => (i.Item, i.TenantId)));
+        var entries = ToStored(records, batches, items.ConvertAll(i => (i.Item, i.TenantId)));
+        entries.AddRange(await AuditRows.ReadAsync(context, tenantId, idList, cancellationToken).ConfigureAwait(false));
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Audit.ControlPlaneAuditRecord>> QueryControlPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await AuditRows.QueryControlPlaneAsync(context, tenantId, query, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Audit.DataPlaneAuditRecord>> QueryDataPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await AuditRows.QueryDataPlaneAsync(context, tenantId, query, cancellationToken).ConfigureAwait(false);
     }
 
     private static List<StoredLogEntry> ToStored(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, List<(BatchVerificationItemEntity Item, Guid TenantId)> items)

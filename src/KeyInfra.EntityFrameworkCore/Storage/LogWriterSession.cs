@@ -18,6 +18,8 @@ internal sealed class LogWriterSession : IAsyncDisposable
     private PreparedInsert? _insertBatch;
     private PreparedInsert? _insertItem;
     private PreparedInsert? _insertDigest;
+    private PreparedInsert? _insertControlPlane;
+    private PreparedInsert? _insertDataPlane;
 
     private LogWriterSession(KeyInfraDbContext context, DbConnection connection)
     {
@@ -41,8 +43,9 @@ internal sealed class LogWriterSession : IAsyncDisposable
     }
 
     /// <summary>Writes every row, the group's chain digests included, in one transaction: all of it commits, or none.</summary>
-    public async Task WriteAsync(List<VerificationRecordEntity> records, List<BatchVerificationEntity> batches, List<VerificationLogDigestEntity> digests, CancellationToken cancellationToken)
+    public async Task WriteAsync(Rows rows, CancellationToken cancellationToken)
     {
+        var (records, batches, digests) = (rows.Records, rows.Batches, rows.Digests);
         var transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -72,6 +75,26 @@ internal sealed class LogWriterSession : IAsyncDisposable
                 }
             }
 
+            if (rows.ControlPlane.Count > 0)
+            {
+                var insert = _insertControlPlane ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(ControlPlaneAuditEntity), cancellationToken).ConfigureAwait(false);
+                insert.Enlist(transaction);
+                foreach (var entity in rows.ControlPlane)
+                {
+                    await insert.InsertAsync(entity, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (rows.DataPlane.Count > 0)
+            {
+                var insert = _insertDataPlane ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(DataPlaneAuditEntity), cancellationToken).ConfigureAwait(false);
+                insert.Enlist(transaction);
+                foreach (var entity in rows.DataPlane)
+                {
+                    await insert.InsertAsync(entity, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             if (digests.Count > 0)
             {
                 var insertDigest = _insertDigest ??= await PreparedInsert.CreateAsync(_context, _connection, typeof(VerificationLogDigestEntity), cancellationToken).ConfigureAwait(false);
@@ -93,7 +116,23 @@ internal sealed class LogWriterSession : IAsyncDisposable
         _insertBatch?.Dispose();
         _insertItem?.Dispose();
         _insertDigest?.Dispose();
+        _insertControlPlane?.Dispose();
+        _insertDataPlane?.Dispose();
         await _context.Database.CloseConnectionAsync().ConfigureAwait(false);
         await _context.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The rows of one group commit, mapped.</summary>
+    internal sealed class Rows
+    {
+        public List<VerificationRecordEntity> Records { get; } = [];
+
+        public List<BatchVerificationEntity> Batches { get; } = [];
+
+        public List<ControlPlaneAuditEntity> ControlPlane { get; } = [];
+
+        public List<DataPlaneAuditEntity> DataPlane { get; } = [];
+
+        public List<VerificationLogDigestEntity> Digests { get; } = [];
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Errors;
 using KeyInfra.Pkcs11.Errors;
@@ -16,7 +17,7 @@ namespace KeyInfra.Pkcs11.Slots;
 /// <c>manage_hsm</c> permission); the PIN re-wrap is part of the master-key re-wrap, which only the host runs.
 /// </remarks>
 internal sealed class HsmManager(
-    Pkcs11Runtime runtime, SlotPins pins, ITenantContext tenant, IKeyInfraAuthorizer authorizer, ICallerContext callers,
+    Pkcs11Runtime runtime, SlotPins pins, ITenantContext tenant, IKeyInfraAccess access, IAuditTrail audit,
     IOptions<Pkcs11Options> options, TimeProvider time, ILogger<HsmManager> logger) : IHsmManager
 {
     private const int MaxNameLength = 200;
@@ -44,7 +45,9 @@ internal sealed class HsmManager(
 
         await Repository.AddModuleAsync(module, cancellationToken).ConfigureAwait(false);
         Log.ModuleAdded(logger, name, libraryPath);
-        return Info(module);
+        var info = Info(module);
+        await audit.RecordChangeAsync(Change(AuditActions.HsmModuleAdd, "hsm_module", module.Id, null, State(info)), cancellationToken).ConfigureAwait(false);
+        return info;
     }
 
     public async Task<IReadOnlyList<HsmModuleInfo>> ListModulesAsync(CancellationToken cancellationToken = default)
@@ -64,6 +67,7 @@ internal sealed class HsmManager(
         }
 
         Log.ModuleRemoved(logger, name);
+        await audit.RecordChangeAsync(Change(AuditActions.HsmModuleRemove, "hsm_module", module.Id, State(Info(module)), null), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -104,7 +108,9 @@ internal sealed class HsmManager(
         var slot = new HsmSlotRecord(slotId, tenantId, request.Name, module.Id, request.TokenLabel, request.TokenSerial, ciphertext, masterKeyId, Now());
         await Repository.AddSlotAsync(slot, cancellationToken).ConfigureAwait(false);
         Log.SlotAdded(logger, request.Name, slotId, tenantId, request.TokenLabel ?? request.TokenSerial!, module.Name);
-        return Info(slot, module.Name);
+        var added = Info(slot, module.Name);
+        await audit.RecordChangeAsync(Change(AuditActions.HsmSlotAdd, "hsm_slot", slotId, null, State(added)), cancellationToken).ConfigureAwait(false);
+        return added;
     }
 
     public async Task<IReadOnlyList<HsmSlotInfo>> ListSlotsAsync(CancellationToken cancellationToken = default)
@@ -138,6 +144,7 @@ internal sealed class HsmManager(
 
         runtime.Forget(slot.Id);
         Log.SlotRemoved(logger, name, slot.Id, tenantId);
+        await audit.RecordChangeAsync(Change(AuditActions.HsmSlotRemove, "hsm_slot", slot.Id, new Dictionary<string, string?> { ["name"] = name }, null), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -184,6 +191,17 @@ internal sealed class HsmManager(
         }
 
         Log.PinsRewrapped(logger, rewrapped, current, failed);
+        await audit.RecordChangeAsync(new AuditChange
+        {
+            Action = AuditActions.HsmPinsRewrap,
+            TargetType = "hsm_slot",
+            After = new Dictionary<string, string?>
+            {
+                ["rewrapped"] = rewrapped.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["current"] = current.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["failed"] = failed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        }, cancellationToken).ConfigureAwait(false);
         return new HsmPinRewrapSummary(rewrapped, current, failed);
     }
 
@@ -208,6 +226,25 @@ internal sealed class HsmManager(
         }
     }
 
+    private static AuditChange Change(string action, string targetType, Guid id, IReadOnlyDictionary<string, string?>? before, IReadOnlyDictionary<string, string?>? after)
+        => new() { Action = action, TargetType = targetType, TargetId = id.ToString(), Before = before, After = after };
+
+    // What the control-plane log shows of a module or a slot: never the PIN or its ciphertext.
+    private static Dictionary<string, string?> State(HsmModuleInfo module) => new()
+    {
+        ["name"] = module.Name,
+        ["library_path"] = module.LibraryPath,
+    };
+
+    private static Dictionary<string, string?> State(HsmSlotInfo slot) => new()
+    {
+        ["name"] = slot.Name,
+        ["module"] = slot.ModuleName,
+        ["token_label"] = slot.TokenLabel,
+        ["token_serial"] = slot.TokenSerial,
+        ["master_key_id"] = slot.MasterKeyId,
+    };
+
     private ValueTask DemandAsync(CancellationToken cancellationToken)
-        => authorizer.DemandAsync(new AuthorizationRequest(KeyInfraOperation.ManageHsm, callers.Current, tenant.TenantId), cancellationToken);
+        => access.DemandAsync(KeyInfraOperation.ManageHsm, cancellationToken);
 }

@@ -1076,4 +1076,103 @@ internal static class PostgreSqlMigrationSql
         $do$;
         DROP FUNCTION keyinfra_identity_tenants();
         """;
+
+    // ---- Audit -----------------------------------------------------------------------------------------------
+
+    // The log's tables partitioned by month: the verification records and both audit logs share the partition and
+    // retention functions, so a month is created, and dropped, for all three at once.
+    private const string PartitionedLogTables = "ARRAY['verification_records', 'control_plane_audit', 'data_plane_audit']";
+
+    private static string PartitionAuditTable(string table, string indexes) => $$"""
+        ALTER TABLE {{table}} RENAME TO {{table}}_unpartitioned;
+        CREATE TABLE {{table}} (LIKE {{table}}_unpartitioned) PARTITION BY RANGE (occurred_at);
+        DROP TABLE {{table}}_unpartitioned;
+        ALTER TABLE {{table}} ADD CONSTRAINT pk_{{table}} PRIMARY KEY (id, occurred_at);
+        {{indexes}}
+        ALTER TABLE {{table}} ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {{table}} FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON {{table}} {{TenantPolicy}};
+
+        """;
+
+    // The partition and retention functions as they stand before this migration (the first as SignatureHardening made
+    // it, the second as MasterKeyRotation did), and as it makes them: for the three partitioned tables (a partition is
+    // named after its table and month, as verification_records_p2026_12 always was). Only these two are replaced: the
+    // retention floor, keyinfra_log_retention_months(), is the DBA's to change and stays as it is.
+    private static readonly string CreatePartitionsSignatureHardening = LogChainFunctionsForced[
+        LogChainFunctionsForced.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_verification_partitions", StringComparison.Ordinal)..LogChainFunctionsForced.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions", StringComparison.Ordinal)];
+
+    private static readonly string AuditPartitionFunctions =
+        ReplaceOnce(
+            ReplaceOnce(
+            ReplaceOnce(
+            ReplaceOnce(
+            CreatePartitionsSignatureHardening,
+            "    FOR i IN 1 .. month_count LOOP\n        part_name := 'verification_records_p' || pg_catalog.to_char(month_start, 'YYYY_MM');",
+            "    FOR i IN 1 .. month_count LOOP\n    FOREACH parent IN ARRAY " + PartitionedLogTables + " LOOP\n        part_name := parent || '_p' || pg_catalog.to_char(month_start, 'YYYY_MM');"),
+            "EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.verification_records FOR VALUES FROM (%L) TO (%L)',\n                '@schema_name@', part_name, '@schema_name@', month_start, month_start + interval '1 month');",
+            "EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)',\n                '@schema_name@', part_name, '@schema_name@', parent, month_start, month_start + interval '1 month');"),
+            "            created := created + 1;\n        END IF;\n        month_start := month_start + interval '1 month';",
+            "            created := created + 1;\n        END IF;\n    END LOOP;\n        month_start := month_start + interval '1 month';"),
+            "    part_name text;\n    created integer := 0;",
+            "    part_name text;\n    parent text;\n    created integer := 0;")
+        + ReplaceOnce(
+            ReplaceOnce(
+            DropPartitionsMasterKeyRotation,
+            "        WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.verification_records', '@schema_name@'))",
+            "        WHERE i.inhparent IN (SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', '@schema_name@', t)) FROM pg_catalog.unnest(" + PartitionedLogTables + ") t)"),
+            "'Refusing to drop verification records newer than",
+            "'Refusing to drop log records newer than");
+
+    /// <remarks>
+    /// <para>Both audit tables become partitioned by month of <c>occurred_at</c> (created empty, so nothing moves), under
+    /// forced row-level security, append-only for every role but the owner; the application roles (those that may
+    /// insert into <c>public_keys</c>) get SELECT and INSERT. The partition and retention functions now serve all three
+    /// partitioned tables, and this month and the next ones get their audit partitions.</para>
+    /// <para><c>target</c> is a generated <c>jsonb</c> column (<c>{"type": …, "id": …}</c>) with a GIN index: derived
+    /// from the chained columns, so it cannot be written to say anything else.</para>
+    /// </remarks>
+    public static readonly string AuditUp =
+        PartitionAuditTable("control_plane_audit", """
+            CREATE INDEX ix_control_plane_audit_tenant_id_occurred_at ON control_plane_audit (tenant_id, occurred_at);
+            CREATE INDEX ix_control_plane_audit_tenant_id_target ON control_plane_audit (tenant_id, target_type, target_id, occurred_at);
+            """) +
+        PartitionAuditTable("data_plane_audit", """
+            CREATE INDEX ix_data_plane_audit_tenant_id_occurred_at ON data_plane_audit (tenant_id, occurred_at);
+            CREATE INDEX ix_data_plane_audit_tenant_id_key_id_occurred_at ON data_plane_audit (tenant_id, key_id, occurred_at);
+            """) + $$$"""
+        -- IMMUTABLE (jsonb_build_object is only STABLE in general; for two texts it is immutable), as a generated column needs.
+        CREATE FUNCTION keyinfra_audit_target(target_type text, target_id text) RETURNS jsonb
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE
+            AS $fn$ SELECT pg_catalog.jsonb_build_object('type', target_type, 'id', target_id) $fn$;
+        ALTER TABLE control_plane_audit ADD COLUMN target jsonb GENERATED ALWAYS AS (keyinfra_audit_target(target_type, target_id)) STORED;
+        CREATE INDEX ix_control_plane_audit_target ON control_plane_audit USING gin (target);
+        {{{ReplaceFunctions(AuditPartitionFunctions)}}}
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %1$I.control_plane_audit, %1$I.data_plane_audit TO %2$I', schema_name, app_role);
+            END LOOP;
+            EXECUTE pg_catalog.format('SELECT %1$I.keyinfra_revoke_log_changes(%2$L::regclass)', schema_name, pg_catalog.format('%I.control_plane_audit', schema_name));
+            EXECUTE pg_catalog.format('SELECT %1$I.keyinfra_revoke_log_changes(%2$L::regclass)', schema_name, pg_catalog.format('%I.data_plane_audit', schema_name));
+        END
+        $do$;
+        SELECT keyinfra_create_verification_partitions(now(), 4);
+        """;
+
+    /// <remarks>Puts the partition functions back as they were; the tables (and their partitions) go with them.</remarks>
+    public static readonly string AuditDown = $$"""
+        {{ReplaceFunctions(CreatePartitionsSignatureHardening + DropPartitionsMasterKeyRotation)}}
+        DROP TABLE control_plane_audit;
+        DROP TABLE data_plane_audit;
+        DROP FUNCTION keyinfra_audit_target(text, text);
+        """;
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using KeyInfra.Audit;
 using KeyInfra.EntityFrameworkCore;
 using KeyInfra.EntityFrameworkCore.Storage;
 using KeyInfra.PostgreSql.Connection;
@@ -64,6 +65,18 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) " +
         OnConflict;
 
+    private const string InsertControlPlaneArrays =
+        "INSERT INTO control_plane_audit (id, tenant_id, occurred_at, actor_type, actor_id, actor_ip, request_id, action, target_type, target_id, before, after) " +
+        "SELECT a.id, $1, a.occurred_at, a.actor_type, a.actor_id, a.actor_ip, a.request_id, a.action, a.target_type, a.target_id, a.before, a.after " +
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS a(id, occurred_at, actor_type, actor_id, actor_ip, request_id, action, target_type, target_id, before, after) " +
+        OnConflict;
+
+    private const string InsertDataPlaneArrays =
+        "INSERT INTO data_plane_audit (id, tenant_id, occurred_at, actor_type, actor_id, actor_ip, request_id, action, decision, reason, key_id) " +
+        "SELECT a.id, $1, a.occurred_at, a.actor_type, a.actor_id, a.actor_ip, a.request_id, a.action, a.decision, a.reason, a.key_id " +
+        "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS a(id, occurred_at, actor_type, actor_id, actor_ip, request_id, action, decision, reason, key_id) " +
+        OnConflict;
+
     // The group's digest for the tenant set by SetTenant ($1), in the same transaction as its rows.
     private const string InsertDigest =
         "INSERT INTO verification_log_digests (chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest) " +
@@ -94,18 +107,16 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         _copyThreshold = storage.Options.LogCopyThreshold;
     }
 
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(batches);
-        ArgumentNullException.ThrowIfNull(digests);
-        if (records.Count == 0 && batches.Count == 0)
+        ArgumentNullException.ThrowIfNull(group);
+        if (group.IsEmpty)
         {
             return;
         }
 
         // Everything is checked before anything is sent: a bad argument fails the call and writes nothing.
-        var rows = LogRows.Create(records, batches, digests);
+        var rows = LogRows.Create(group);
         var copy = rows.RowCount >= _copyThreshold;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -186,6 +197,18 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     {
         using var scope = TenantScope.Enter(tenantId);
         return await _retry.ExecuteAsync(() => _reads.QueryAsync(tenantId, query, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ControlPlaneAuditRecord>> QueryControlPlaneAsync(Guid tenantId, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.QueryControlPlaneAsync(tenantId, query, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<DataPlaneAuditRecord>> QueryDataPlaneAsync(Guid tenantId, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        using var scope = TenantScope.Enter(tenantId);
+        return await _retry.ExecuteAsync(() => _reads.QueryDataPlaneAsync(tenantId, query, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<BatchVerificationRecord?> GetBatchAsync(Guid tenantId, Guid batchId, CancellationToken cancellationToken = default)
@@ -548,6 +571,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                     tenantId));
             }
 
+            AddAuditInserts(batch, rows, tenantId);
             AddDigestInsert(batch, rows, tenantId);
         }
     }
@@ -609,7 +633,53 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
                 }
             }
 
+            AddAuditInserts(batch, rows, tenantId);
             AddDigestInsert(batch, rows, tenantId);
+        }
+    }
+
+    // Audit records are few next to verifications (changes, and decisions at most one per call), so they always go
+    // as arrays, on the COPY path too.
+    private static void AddAuditInserts(NpgsqlBatch batch, LogRows rows, Guid tenantId)
+    {
+        if (!rows.HasAudit(tenantId))
+        {
+            return;
+        }
+
+        var control = rows.ControlPlane.Where(a => a.TenantId == tenantId).ToList();
+        if (control.Count > 0)
+        {
+            var command = TenantCommand(InsertControlPlaneArrays, tenantId);
+            AddArray(command, control.Select(a => a.Id), NpgsqlDbType.Uuid);
+            AddArray(command, control.Select(a => a.OccurredAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+            AddArray(command, control.Select(a => AuditValues.ToText(a.ActorKind)), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.ActorId), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.ActorAddress), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.RequestId), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.Action), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.TargetType), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.TargetId), NpgsqlDbType.Varchar);
+            AddArray(command, control.Select(a => a.Before), NpgsqlDbType.Text);
+            AddArray(command, control.Select(a => a.After), NpgsqlDbType.Text);
+            batch.BatchCommands.Add(command);
+        }
+
+        var data = rows.DataPlane.Where(a => a.TenantId == tenantId).ToList();
+        if (data.Count > 0)
+        {
+            var command = TenantCommand(InsertDataPlaneArrays, tenantId);
+            AddArray(command, data.Select(a => a.Id), NpgsqlDbType.Uuid);
+            AddArray(command, data.Select(a => a.OccurredAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+            AddArray(command, data.Select(a => AuditValues.ToText(a.ActorKind)), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.ActorId), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.ActorAddress), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.RequestId), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.Action), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => AuditValues.ToText(a.Decision)), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.Reason), NpgsqlDbType.Varchar);
+            AddArray(command, data.Select(a => a.KeyId), NpgsqlDbType.Uuid);
+            batch.BatchCommands.Add(command);
         }
     }
 

@@ -216,4 +216,23 @@ internal static class SqliteMigrationSql
         ALTER TABLE verification_log_checkpoints DROP COLUMN rewrap_mac;
         ALTER TABLE verification_log_checkpoints DROP COLUMN rewrap_master_key_id;
         """;
+
+    // ---- Audit -----------------------------------------------------------------------------------------------
+
+    private static readonly string[] s_auditTables = ["control_plane_audit", "data_plane_audit"];
+
+    /// <summary>The audit tables are append-only like the verification log's (see <see cref="LogChainUp"/>).</summary>
+    public static string AuditUp => string.Concat(s_auditTables.Select(table => $"""
+        CREATE TRIGGER keyinfra_{table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the audit log is append-only; rows of {table} cannot be updated'); END;
+        CREATE TRIGGER keyinfra_{table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, 'KeyInfra: the audit log is append-only; rows of {table} cannot be deleted'); END;
+
+        """));
+
+    public static string AuditDown => string.Concat(s_auditTables.Select(table => $"""
+        DROP TRIGGER keyinfra_{table}_no_update;
+        DROP TRIGGER keyinfra_{table}_no_delete;
+
+        """));
 }

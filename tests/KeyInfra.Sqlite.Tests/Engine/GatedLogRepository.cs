@@ -28,12 +28,18 @@ internal sealed class GatedLogRepository(IVerificationLogRepository inner) : IVe
         services.AddSingleton<IVerificationLogRepository>(provider => provider.GetRequiredService<GatedLogRepository>());
     }
 
-    public async Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default)
     {
         _entered.TrySetResult();
         await _gate.Task.WaitAsync(cancellationToken);
-        await inner.AppendAsync(records, batches, digests, cancellationToken);
+        await inner.AppendAsync(group, cancellationToken);
     }
+
+    public Task<IReadOnlyList<Audit.ControlPlaneAuditRecord>> QueryControlPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+        => inner.QueryControlPlaneAsync(tenantId, query, cancellationToken);
+
+    public Task<IReadOnlyList<Audit.DataPlaneAuditRecord>> QueryDataPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+        => inner.QueryDataPlaneAsync(tenantId, query, cancellationToken);
 
     public Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
         => inner.QueryAsync(tenantId, query, cancellationToken);

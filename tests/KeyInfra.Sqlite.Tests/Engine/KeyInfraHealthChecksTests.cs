@@ -147,6 +147,10 @@ public sealed class KeyInfraHealthChecksTests
             {
                 o.VerificationLog.Mode = LogMode.Buffered;
                 o.VerificationLog.BufferCapacity = 4;
+
+                // Off: a key's creation would wait for its audit record, held at the gate.
+                o.Audit.ControlPlane = LogMode.Off;
+                o.Audit.DataPlane = LogMode.Off;
             },
             services: s =>
             {
@@ -192,6 +196,12 @@ public sealed class KeyInfraHealthChecksTests
         // died and every Durable caller waited forever.
         var logger = new ThrowingLoggerProvider(eventId: 1101);
         var host = await KeyInfraTestHost.StartAsync(
+            options: o =>
+            {
+                // Off: the key's creation below would fail on its own audit record's commit.
+                o.Audit.ControlPlane = LogMode.Off;
+                o.Audit.DataPlane = LogMode.Off;
+            },
             services: s =>
             {
                 s.RemoveAll<IVerificationLogRepository>();
@@ -266,8 +276,14 @@ public sealed class KeyInfraHealthChecksTests
     /// <summary>A log repository whose every commit fails.</summary>
     private sealed class FailingLogRepository : IVerificationLogRepository
     {
-        public Task AppendAsync(IReadOnlyList<VerificationRecord> records, IReadOnlyList<BatchVerificationRecord> batches, IReadOnlyList<LogDigest> digests, CancellationToken cancellationToken = default)
+        public Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default)
             => throw new IOException("The disk is gone.");
+
+        public Task<IReadOnlyList<Audit.ControlPlaneAuditRecord>> QueryControlPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Audit.ControlPlaneAuditRecord>>([]);
+
+        public Task<IReadOnlyList<Audit.DataPlaneAuditRecord>> QueryDataPlaneAsync(Guid tenantId, Audit.AuditQuery query, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<Audit.DataPlaneAuditRecord>>([]);
 
         public Task<IReadOnlyList<VerificationRecord>> QueryAsync(Guid tenantId, VerificationLogQuery query, CancellationToken cancellationToken = default)
             => Task.FromResult<IReadOnlyList<VerificationRecord>>([]);

@@ -132,6 +132,9 @@ public sealed class KeyInfraMetricsTests
     public async Task VerifyAsync_Durable_CommitRecordsBatchSizeAndDuration()
     {
         var (key, signature) = await CreateAndSignAsync(KeySpec.EcdsaP384);
+
+        // The signature's data-plane audit record is Buffered: committed before the measuring starts, not during it.
+        await s_host.Get<IVerificationLog>().FlushAsync();
         using var sizes = Collect<int>(s_host, KeyInfraInstruments.VerificationLogCommitBatchSize);
         using var durations = Collect<double>(s_host, KeyInfraInstruments.VerificationLogCommitDuration);
 
@@ -147,8 +150,14 @@ public sealed class KeyInfraMetricsTests
     [TestMethod]
     public async Task QueueLength_CommitHeld_ReadsTheWaitingRecords()
     {
+        // The audit logs off: their records would take the gated first commit (a key's creation waits for its own).
         await using var host = await KeyInfraTestHost.StartAsync(
-            options: o => o.VerificationLog.Mode = LogMode.Buffered,
+            options: o =>
+            {
+                o.VerificationLog.Mode = LogMode.Buffered;
+                o.Audit.ControlPlane = LogMode.Off;
+                o.Audit.DataPlane = LogMode.Off;
+            },
             services: GatedLogRepository.Install);
         try
         {

@@ -20,6 +20,7 @@ internal sealed class MasterKeyRotation(
     IVerificationLogRepository log,
     IEnumerable<IMasterKeyRewrapStep> steps,
     KeyInfraMetrics metrics,
+    Audit.AuditRecorder audit,
     ILogger<MasterKeyRotation> logger) : IMasterKeyRotation
 {
     private readonly IMasterKeyRewrapStep[] _steps = [.. steps];
@@ -131,6 +132,17 @@ internal sealed class MasterKeyRotation(
         var stillUsed = status.StillUsedOlderKeys.ToArray();
         Log.MasterKeyRewrapCompleted(logger, currentId, stepsRun, names.Count,
             stillUsed.Length == 0 ? "none" : string.Join("; ", stillUsed.Select(k => $"{k.Id}: {k.DescribeUses()}")));
+        await audit.ChangeAsync(new Audit.AuditChange
+        {
+            Action = Audit.AuditActions.MasterKeyRewrap,
+            TargetType = "master_key",
+            TargetId = currentId,
+            After = new Dictionary<string, string?>
+            {
+                ["steps_run"] = stepsRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["still_used"] = string.Join(',', stillUsed.Select(k => k.Id)),
+            },
+        }, cancellationToken).ConfigureAwait(false);
         return new MasterKeyRewrapSummary
         {
             MasterKeyId = currentId,
@@ -192,6 +204,14 @@ internal sealed class MasterKeyRotation(
         if (!entry.Retired)
         {
             Log.MasterKeyRetired(logger, masterKeyId);
+            await audit.ChangeAsync(new Audit.AuditChange
+            {
+                Action = Audit.AuditActions.MasterKeyRetire,
+                TargetType = "master_key",
+                TargetId = masterKeyId,
+                Before = new Dictionary<string, string?> { ["retired"] = "false" },
+                After = new Dictionary<string, string?> { ["retired"] = "true" },
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         // Something written under the key between the count and the flag means an instance still uses it as current.

@@ -51,4 +51,18 @@ internal sealed class LogChainEntries
 
         return new LogChainEntries(batch.TenantId, batch.StartedAt, latest, manifest.Count, manifest.ToArray());
     }
+
+    public static LogChainEntries Of(Audit.ControlPlaneAuditRecord record)
+    {
+        var manifest = new LogChainFormat.ManifestBuilder(1);
+        LogChainFormat.AppendAudit(manifest, record);
+        return new LogChainEntries(record.TenantId, record.OccurredAt, record.OccurredAt, manifest.Count, manifest.ToArray());
+    }
+
+    public static LogChainEntries Of(Audit.DataPlaneAuditRecord record)
+    {
+        var manifest = new LogChainFormat.ManifestBuilder(1);
+        LogChainFormat.AppendAudit(manifest, record);
+        return new LogChainEntries(record.TenantId, record.OccurredAt, record.OccurredAt, manifest.Count, manifest.ToArray());
+    }
 }

@@ -79,7 +79,23 @@ internal static class LogChainFormat
         }
     }
 
-    /// <summary>The SHA-256 of a stored entry's canonical encoding, as <see cref="AppendRecord"/> and <see cref="AppendBatch"/> hash it.</summary>
+    /// <summary>Appends the manifest entry of a control-plane audit record.</summary>
+    public static void AppendAudit(ManifestBuilder manifest, Audit.ControlPlaneAuditRecord record)
+    {
+        WriteControlPlane(manifest.Start(), record.Id, record.TenantId, record.OccurredAt, Audit.AuditValues.ToText(record.ActorKind), record.ActorId, record.ActorAddress,
+            record.RequestId, record.Action, record.TargetType, record.TargetId, record.Before, record.After);
+        manifest.Finish(LogEntryKind.ControlPlaneAudit, record.Id, record.OccurredAt);
+    }
+
+    /// <summary>Appends the manifest entry of a data-plane audit record.</summary>
+    public static void AppendAudit(ManifestBuilder manifest, Audit.DataPlaneAuditRecord record)
+    {
+        WriteDataPlane(manifest.Start(), record.Id, record.TenantId, record.OccurredAt, Audit.AuditValues.ToText(record.ActorKind), record.ActorId, record.ActorAddress,
+            record.RequestId, record.Action, Audit.AuditValues.ToText(record.Decision), record.Reason, record.KeyId);
+        manifest.Finish(LogEntryKind.DataPlaneAudit, record.Id, record.OccurredAt);
+    }
+
+    /// <summary>The SHA-256 of a stored entry's canonical encoding, as the <c>Append</c> methods hash it.</summary>
     public static byte[] HashStored(StoredLogEntry entry)
     {
         var manifest = new ManifestBuilder(1);
@@ -107,6 +123,14 @@ internal static class LogChainFormat
             case LogEntryKind.BatchItem:
                 WriteItem(writer, entry.Id, entry.BatchId ?? Guid.Empty, entry.ItemIndex, entry.KeyId, entry.RequestedKeyId, entry.Algorithm, entry.Result,
                     entry.DocumentSha256, entry.SignatureSha256, entry.Time, entry.Detail);
+                break;
+            case LogEntryKind.ControlPlaneAudit:
+                WriteControlPlane(writer, entry.Id, entry.TenantId, entry.Time, entry.ActorType, entry.ActorId, entry.ActorAddress, entry.RequestId, entry.Action,
+                    entry.TargetType, entry.TargetId, entry.Before, entry.After);
+                break;
+            case LogEntryKind.DataPlaneAudit:
+                WriteDataPlane(writer, entry.Id, entry.TenantId, entry.Time, entry.ActorType, entry.ActorId, entry.ActorAddress, entry.RequestId, entry.Action,
+                    entry.Decision, entry.Reason, entry.KeyId);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(entry), $"Unknown log entry kind {entry.Kind}.");
@@ -244,6 +268,41 @@ internal static class LogChainFormat
         writer.Bytes(signature);
         writer.Time(verifiedAt);
         writer.Text(detail);
+    }
+
+    private static void WriteControlPlane(EntryWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId, string? actorAddress,
+        string? requestId, string? action, string? targetType, string? targetId, string? before, string? after)
+    {
+        writer.Byte((byte)LogEntryKind.ControlPlaneAudit);
+        writer.Uuid(id);
+        writer.Uuid(tenantId);
+        writer.Time(occurredAt);
+        writer.Text(actorType);
+        writer.Text(actorId);
+        writer.Text(actorAddress);
+        writer.Text(requestId);
+        writer.Text(action);
+        writer.Text(targetType);
+        writer.Text(targetId);
+        writer.Text(before);
+        writer.Text(after);
+    }
+
+    private static void WriteDataPlane(EntryWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId, string? actorAddress,
+        string? requestId, string? action, string? decision, string? reason, Guid? keyId)
+    {
+        writer.Byte((byte)LogEntryKind.DataPlaneAudit);
+        writer.Uuid(id);
+        writer.Uuid(tenantId);
+        writer.Time(occurredAt);
+        writer.Text(actorType);
+        writer.Text(actorId);
+        writer.Text(actorAddress);
+        writer.Text(requestId);
+        writer.Text(action);
+        writer.Text(decision);
+        writer.Text(reason);
+        writer.OptionalUuid(keyId);
     }
 
     /// <summary>Builds a group's manifest: each entry is encoded into a scratch buffer, hashed, and its 57 bytes appended.</summary>

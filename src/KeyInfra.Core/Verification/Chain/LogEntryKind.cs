@@ -1,6 +1,6 @@
 namespace KeyInfra.Verification.Chain;
 
-/// <summary>The kinds of entry a verification-log group holds. The values are part of the chain's stored format.</summary>
+/// <summary>The kinds of entry a log group holds (verification log and audit logs). The values are part of the chain's stored format.</summary>
 public enum LogEntryKind
 {
     /// <summary>A row of <c>verification_records</c>: one verification.</summary>
@@ -11,4 +11,10 @@ public enum LogEntryKind
 
     /// <summary>A row of <c>batch_verification_items</c>: one verification of a batch.</summary>
     BatchItem = 3,
+
+    /// <summary>A row of <c>control_plane_audit</c>: one change.</summary>
+    ControlPlaneAudit = 4,
+
+    /// <summary>A row of <c>data_plane_audit</c>: one decision.</summary>
+    DataPlaneAudit = 5,
 }

@@ -1,8 +1,8 @@
 namespace KeyInfra.Verification.Chain;
 
 /// <summary>
-/// A verification-log row as stored, column by column, for <c>log verify</c> to hash again: a record, a batch or a
-/// batch item (<see cref="Kind"/> says which fields apply). Storage providers read it; they do not interpret it.
+/// A log row as stored, column by column, for <c>log verify</c> to hash again: a verification record, a batch, a
+/// batch item or an audit record (<see cref="Kind"/> says which fields apply). Storage providers read it; they do not interpret it.
 /// </summary>
 /// <remarks>Immutable; the byte arrays are the entry's own.</remarks>
 public sealed record StoredLogEntry
@@ -16,7 +16,7 @@ public sealed record StoredLogEntry
     /// <summary>The tenant (a batch item's is its batch's).</summary>
     public required Guid TenantId { get; init; }
 
-    /// <summary>A verification's time (record, item), or a batch's start: the time the log's ranges use.</summary>
+    /// <summary>A verification's time (record, item), a batch's start, or an audit record's <c>occurred_at</c>: the time the log's ranges use.</summary>
     public required DateTimeOffset Time { get; init; }
 
     /// <summary>A batch item's batch; <c>null</c> otherwise.</summary>
@@ -25,7 +25,7 @@ public sealed record StoredLogEntry
     /// <summary>A batch item's index in its batch; 0 otherwise.</summary>
     public int ItemIndex { get; init; }
 
-    /// <summary>The stored <c>key_id</c> (set when the key existed); records and items.</summary>
+    /// <summary>The stored <c>key_id</c> (set when the key existed); records, items and data-plane audit records.</summary>
     public Guid? KeyId { get; init; }
 
     /// <summary>The stored <c>requested_key_id</c>; records and items.</summary>
@@ -60,4 +60,37 @@ public sealed record StoredLogEntry
 
     /// <summary>A batch's <c>valid_count</c>; 0 otherwise.</summary>
     public int ValidCount { get; init; }
+
+    /// <summary>The stored <c>actor_type</c> text; audit records.</summary>
+    public string? ActorType { get; init; }
+
+    /// <summary>The stored <c>actor_id</c>; audit records.</summary>
+    public string? ActorId { get; init; }
+
+    /// <summary>The stored <c>actor_ip</c>; audit records.</summary>
+    public string? ActorAddress { get; init; }
+
+    /// <summary>The stored <c>request_id</c>; audit records.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The stored <c>action</c>; audit records.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>The stored <c>target_type</c>; control-plane records.</summary>
+    public string? TargetType { get; init; }
+
+    /// <summary>The stored <c>target_id</c>; control-plane records.</summary>
+    public string? TargetId { get; init; }
+
+    /// <summary>The stored <c>before</c> JSON text; control-plane records.</summary>
+    public string? Before { get; init; }
+
+    /// <summary>The stored <c>after</c> JSON text; control-plane records.</summary>
+    public string? After { get; init; }
+
+    /// <summary>The stored <c>decision</c> text; data-plane records.</summary>
+    public string? Decision { get; init; }
+
+    /// <summary>The stored <c>reason</c>; data-plane records.</summary>
+    public string? Reason { get; init; }
 }

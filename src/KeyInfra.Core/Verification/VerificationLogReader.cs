@@ -1,0 +1,61 @@
+using KeyInfra.Authorization;
+using KeyInfra.Caching;
+using KeyInfra.Errors;
+using KeyInfra.Storage;
+using KeyInfra.Tenancy;
+
+namespace KeyInfra.Verification;
+
+/// <summary>
+/// <see cref="IVerificationLog"/>: the verification log's read side, over the repository, with every read asked about
+/// (<see cref="KeyInfraOperation.ReadLog"/>). Apart from the writer so that the access guard, which records its
+/// decisions through the writer, does not depend on itself.
+/// </summary>
+internal sealed class VerificationLogReader(VerificationLog log, IVerificationLogRepository repository, ITenantContext tenant, AccessGuard access, ImportedKeyCache? keyCache = null)
+    : IVerificationLog
+{
+    public Task FlushAsync(CancellationToken cancellationToken = default) => log.FlushAsync(cancellationToken);
+
+    public async Task<VerificationRecordPage> QueryAsync(VerificationLogQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
+        var tenantId = tenant.TenantId;
+        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        var rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        if (rows.Count > query.PageSize)
+        {
+            var page = rows.Take(query.PageSize).ToArray();
+            return new VerificationRecordPage(page, page[^1].Id);
+        }
+
+        return new VerificationRecordPage(rows, null);
+    }
+
+    public async Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+    {
+        var tenantId = tenant.TenantId;
+        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        return await repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A query filtered by key is asked about with the key in hand (an authorizer may let callers read only their own
+    // keys' records); a key that is gone or whose row failed authentication is asked about as null.
+    private async ValueTask<Keys.KeyInfo?> KeyOfAsync(Guid tenantId, Keys.KeyId? keyId, CancellationToken cancellationToken)
+    {
+        if (keyId is not { } id || keyCache is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await keyCache.GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false))?.Info;
+        }
+        catch (KeyTamperedException)
+        {
+            return null;
+        }
+    }
+}

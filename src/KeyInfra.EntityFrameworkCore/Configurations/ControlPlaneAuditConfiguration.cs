@@ -1,0 +1,33 @@
+using KeyInfra.EntityFrameworkCore.Converters;
+using KeyInfra.EntityFrameworkCore.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace KeyInfra.EntityFrameworkCore.Configurations;
+
+/// <summary>Maps <c>control_plane_audit</c> (append-only; on PostgreSQL partitioned by month of <c>occurred_at</c>).</summary>
+internal sealed class ControlPlaneAuditConfiguration : IEntityTypeConfiguration<ControlPlaneAuditEntity>
+{
+    public void Configure(EntityTypeBuilder<ControlPlaneAuditEntity> builder)
+    {
+        builder.ToTable("control_plane_audit");
+        builder.HasKey(e => e.Id).HasName("pk_control_plane_audit");
+        builder.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
+        builder.Property(e => e.TenantId).HasColumnName("tenant_id");
+        builder.Property(e => e.OccurredAt).HasColumnName("occurred_at").IsUtc();
+        builder.Property(e => e.ActorType).HasColumnName("actor_type").HasMaxLength(ColumnLengths.AuditKind).IsRequired();
+        builder.Property(e => e.ActorId).HasColumnName("actor_id").HasMaxLength(ColumnLengths.ShortText);
+        builder.Property(e => e.ActorIp).HasColumnName("actor_ip").HasMaxLength(ColumnLengths.NetworkAddress);
+        builder.Property(e => e.RequestId).HasColumnName("request_id").HasMaxLength(ColumnLengths.ShortText);
+        builder.Property(e => e.Action).HasColumnName("action").HasMaxLength(ColumnLengths.AuditAction).IsRequired();
+        builder.Property(e => e.TargetType).HasColumnName("target_type").HasMaxLength(ColumnLengths.AuditKind).IsRequired();
+        builder.Property(e => e.TargetId).HasColumnName("target_id").HasMaxLength(ColumnLengths.ShortText);
+
+        // Text, not jsonb: the chain hashes the text as written, and jsonb would rewrite it.
+        builder.Property(e => e.Before).HasColumnName("before");
+        builder.Property(e => e.After).HasColumnName("after");
+
+        builder.HasIndex(e => new { e.TenantId, e.OccurredAt }).HasDatabaseName("ix_control_plane_audit_tenant_id_occurred_at");
+        builder.HasIndex(e => new { e.TenantId, e.TargetType, e.TargetId, e.OccurredAt }).HasDatabaseName("ix_control_plane_audit_tenant_id_target");
+    }
+}
