@@ -148,6 +148,10 @@ public abstract class AuditConformanceTests
         Assert.IsTrue((await host.Get<IApplicationStore>().VerifyCredentialAsync(credential.Credential.ClientId, credential.Secret)).Succeeded);
         Assert.IsFalse((await host.Get<IApplicationStore>().VerifyCredentialAsync(credential.Credential.ClientId, "wrong")).Succeeded);
         Assert.IsFalse((await host.Get<IUserStore>().VerifyPasswordAsync(name, "the wrong one")).Succeeded);
+        var pasted = "a password typed in the user name field " + Guid.NewGuid().ToString("N");
+        Assert.IsFalse((await host.Get<IUserStore>().VerifyPasswordAsync(pasted, "anything")).Succeeded);
+        Assert.IsFalse((await host.Get<IApplicationStore>().VerifyCredentialAsync(pasted, "anything")).Succeeded);
+        Assert.IsFalse((await host.Get<IApplicationStore>().VerifyCredentialAsync(new string('x', 1000), "anything")).Succeeded);
 
         var checks = await DataPlaneAsync(host, new AuditQuery { From = from, Action = AuditActions.CredentialCheck });
         var passwords = await DataPlaneAsync(host, new AuditQuery { From = from, Action = AuditActions.PasswordCheck });
@@ -156,7 +160,9 @@ public abstract class AuditConformanceTests
         Assert.AreEqual(AuditActorKind.Application, allowed.ActorKind);
         Assert.IsTrue(checks.Any(r => r.Decision == AuditDecision.Deny && r.Reason!.Contains(credential.Credential.ClientId, StringComparison.Ordinal)));
         Assert.IsTrue(passwords.Any(r => r.Decision == AuditDecision.Deny && r.Reason!.Contains(name, StringComparison.Ordinal)));
-        Assert.IsFalse(checks.Concat(passwords).Any(r => r.Reason!.Contains("wrong", StringComparison.Ordinal) && r.Reason.Contains("the wrong one", StringComparison.Ordinal)));
+        Assert.IsFalse(checks.Concat(passwords).Any(r => r.Reason!.Contains("the wrong one", StringComparison.Ordinal)), "a password is never recorded");
+        Assert.IsFalse(checks.Concat(passwords).Any(r => r.Reason!.Contains(pasted, StringComparison.Ordinal)), "a name that names nobody is not kept");
+        Assert.IsTrue(checks.Any(r => r.Reason!.StartsWith("malformed client id", StringComparison.Ordinal)), "a malformed client id is recorded too");
     }
 
     [TestMethod]

@@ -24,18 +24,20 @@ internal sealed class AuditRecorder(VerificationLog log, ICallerContext callers,
     /// <exception cref="ArgumentException">The change is not well formed.</exception>
     public ValueTask ChangeAsync(AuditChange change, CancellationToken cancellationToken)
     {
-        AuditText.Validate(change, nameof(change));
         if (_options.ControlPlane == LogMode.Off)
         {
+            ArgumentNullException.ThrowIfNull(change);
             return ValueTask.CompletedTask;
         }
 
+        AuditText.Validate(change, nameof(change));
         var caller = callers.Current;
+        var now = time.GetUtcNow();
         var record = new ControlPlaneAuditRecord
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Id = Guid.CreateVersion7(now),
             TenantId = tenant.TenantId,
-            OccurredAt = LogChainFormat.Truncate(time.GetUtcNow()),
+            OccurredAt = LogChainFormat.Truncate(now),
             ActorKind = KindOf(caller),
             ActorId = caller?.StableId,
             ActorAddress = AddressOf(caller),

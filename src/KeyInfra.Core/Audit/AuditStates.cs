@@ -11,7 +11,7 @@ namespace KeyInfra.Audit;
 /// </summary>
 internal static class AuditStates
 {
-    public static IReadOnlyDictionary<string, string?> Of(KeyInfo key) => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string?> Of(KeyInfo key) => Capped(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["name"] = key.Name,
         ["algorithm"] = key.Spec.Name,
@@ -23,9 +23,9 @@ internal static class AuditStates
         ["expires_at"] = Time(key.ExpiresAt),
         ["revoked_at"] = Time(key.RevokedAt),
         ["revocation_reason"] = key.RevocationReason is { } reason ? Lower(reason) : null,
-    };
+    });
 
-    public static IReadOnlyDictionary<string, string?> Of(UserInfo user) => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string?> Of(UserInfo user) => Capped(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["username"] = user.Username,
         ["email"] = user.Email,
@@ -33,31 +33,31 @@ internal static class AuditStates
         ["application_id"] = user.ApplicationId?.ToString(),
         ["has_password"] = user.HasPassword ? "true" : "false",
         ["roles"] = string.Join(',', user.Roles),
-    };
+    });
 
-    public static IReadOnlyDictionary<string, string?> Of(ApplicationInfo application) => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string?> Of(ApplicationInfo application) => Capped(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["name"] = application.Name,
         ["description"] = application.Description,
         ["status"] = Lower(application.Status),
         ["hsm_slot_id"] = application.HsmSlotId?.ToString(),
         ["roles"] = string.Join(',', application.Roles),
-    };
+    });
 
-    public static IReadOnlyDictionary<string, string?> Of(RoleInfo role) => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string?> Of(RoleInfo role) => Capped(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["name"] = role.Name,
         ["description"] = role.Description,
         ["permissions"] = string.Join(',', role.Permissions),
-    };
+    });
 
-    public static IReadOnlyDictionary<string, string?> Of(ApplicationCredentialInfo credential) => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string?> Of(ApplicationCredentialInfo credential) => Capped(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
         ["application_id"] = credential.ApplicationId.ToString(),
         ["client_id"] = credential.ClientId,
         ["expires_at"] = Time(credential.ExpiresAt),
         ["revoked_at"] = Time(credential.RevokedAt),
-    };
+    });
 
     public static AuditChange Key(string action, KeyInfo? before, KeyInfo? after) => new()
     {
@@ -103,6 +103,18 @@ internal static class AuditStates
         Before = before is null ? null : Of(before),
         After = Of(after),
     };
+
+    // The engine's own states never fail validation after the change they record is made: a value over the field limit
+    // (a long role list, say) is cut, as the state is for people to read.
+    private static Dictionary<string, string?> Capped(Dictionary<string, string?> state)
+    {
+        foreach (var name in state.Keys.ToList())
+        {
+            state[name] = AuditText.Storable(state[name], AuditChange.MaxFieldLength);
+        }
+
+        return state;
+    }
 
     private static string Lower<T>(T value)
         where T : struct, Enum

@@ -242,13 +242,16 @@ internal sealed class ApplicationStore(
         var tenantId = tenant.TenantId;
         if (clientId.Length is 0 or > IdentityText.MaxNameLength)
         {
+            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, $"malformed client id (empty or over {IdentityText.MaxNameLength} characters)", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
+        // The audit row keeps a client id only once it is known to name a credential: what a caller typed there may be a
+        // secret pasted in the wrong field, and an audit row is never deleted.
         if (!throttle.TryBegin(tenantId, ThrottleKind, clientId, out var lockedUntil, out var attempts))
         {
             Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, "throttled");
-            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, $"throttled (client id '{CallerText.Printable(clientId)}')", cancellationToken).ConfigureAwait(false);
+            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, "throttled: too many failures for this client id", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
@@ -295,7 +298,8 @@ internal sealed class ApplicationStore(
         if (reason is not null || application is null || credential is null)
         {
             Log.CredentialCheckFailed(logger, CallerText.Printable(clientId), tenantId, reason ?? "refused");
-            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, $"{reason ?? "refused"} (client id '{CallerText.Printable(clientId)}')", cancellationToken).ConfigureAwait(false);
+            var named = credential is not null && string.Equals(credential.ClientId, clientId, StringComparison.Ordinal) ? $" (client id '{credential.ClientId}')" : string.Empty;
+            await audit.DecisionAsync(access.Caller, AuditActions.CredentialCheck, AuditDecision.Deny, (reason ?? "refused") + named, cancellationToken).ConfigureAwait(false);
             if (lockedUntil is { } until)
             {
                 Log.CredentialCheckThrottled(logger, CallerText.Printable(clientId), tenantId, attempts, until);

@@ -171,6 +171,7 @@ internal sealed class UserStore(
         var tenantId = tenant.TenantId;
         if (username.Length is 0 or > IdentityText.MaxNameLength)
         {
+            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, $"malformed user name (empty or over {IdentityText.MaxNameLength} characters)", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
@@ -178,7 +179,7 @@ internal sealed class UserStore(
         if (!throttle.TryBegin(tenantId, ThrottleKind, username, out var lockedUntil, out var attempts))
         {
             Log.PasswordCheckFailed(logger, shown, tenantId, "throttled");
-            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, $"throttled (user name '{shown}')", cancellationToken).ConfigureAwait(false);
+            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, "throttled: too many failures for this user name", cancellationToken).ConfigureAwait(false);
             return CredentialVerification.Failed;
         }
 
@@ -203,7 +204,9 @@ internal sealed class UserStore(
             }
 
             Log.PasswordCheckFailed(logger, shown, tenantId, reason);
-            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny, $"{reason} (user name '{shown}')", cancellationToken).ConfigureAwait(false);
+            // A user name is kept only when it names a user: what was typed there may be a password in the wrong field.
+            await audit.DecisionAsync(access.Caller, AuditActions.PasswordCheck, AuditDecision.Deny,
+                user is null ? reason : $"{reason} (user name '{user.Username}')", cancellationToken).ConfigureAwait(false);
             if (lockedUntil is { } until)
             {
                 Log.CredentialCheckThrottled(logger, shown, tenantId, attempts, until);

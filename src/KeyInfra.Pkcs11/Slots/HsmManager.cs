@@ -233,7 +233,7 @@ internal sealed class HsmManager(
     private static Dictionary<string, string?> State(HsmModuleInfo module) => new()
     {
         ["name"] = module.Name,
-        ["library_path"] = module.LibraryPath,
+        ["library_path"] = module.LibraryPath.Length > AuditChange.MaxFieldLength ? module.LibraryPath[..AuditChange.MaxFieldLength] : module.LibraryPath,
     };
 
     private static Dictionary<string, string?> State(HsmSlotInfo slot) => new()

@@ -1097,7 +1097,8 @@ internal static class PostgreSqlMigrationSql
 
     // The partition and retention functions as they stand before this migration (the first as SignatureHardening made
     // it, the second as MasterKeyRotation did), and as it makes them: for the three partitioned tables (a partition is
-    // named after its table and month, as verification_records_p2026_12 always was). Only these two are replaced: the
+    // named after its table and month, as verification_records_p2026_12 always was; the texts are patched with their
+    // line endings made "\n", so a CRLF checkout patches the same). Only these two are replaced: the
     // retention floor, keyinfra_log_retention_months(), is the DBA's to change and stays as it is.
     private static readonly string CreatePartitionsSignatureHardening = LogChainFunctionsForced[
         LogChainFunctionsForced.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_verification_partitions", StringComparison.Ordinal)..LogChainFunctionsForced.IndexOf("CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_verification_partitions", StringComparison.Ordinal)];
@@ -1107,7 +1108,7 @@ internal static class PostgreSqlMigrationSql
             ReplaceOnce(
             ReplaceOnce(
             ReplaceOnce(
-            CreatePartitionsSignatureHardening,
+            CreatePartitionsSignatureHardening.ReplaceLineEndings("\n"),
             "    FOR i IN 1 .. month_count LOOP\n        part_name := 'verification_records_p' || pg_catalog.to_char(month_start, 'YYYY_MM');",
             "    FOR i IN 1 .. month_count LOOP\n    FOREACH parent IN ARRAY " + PartitionedLogTables + " LOOP\n        part_name := parent || '_p' || pg_catalog.to_char(month_start, 'YYYY_MM');"),
             "EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.verification_records FOR VALUES FROM (%L) TO (%L)',\n                '@schema_name@', part_name, '@schema_name@', month_start, month_start + interval '1 month');",
@@ -1118,7 +1119,7 @@ internal static class PostgreSqlMigrationSql
             "    part_name text;\n    parent text;\n    created integer := 0;")
         + ReplaceOnce(
             ReplaceOnce(
-            DropPartitionsMasterKeyRotation,
+            DropPartitionsMasterKeyRotation.ReplaceLineEndings("\n"),
             "        WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.verification_records', '@schema_name@'))",
             "        WHERE i.inhparent IN (SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', '@schema_name@', t)) FROM pg_catalog.unnest(" + PartitionedLogTables + ") t)"),
             "'Refusing to drop verification records newer than",

@@ -30,6 +30,9 @@ internal sealed class VerificationLogAuditor(
     // How long after its last entry a group may still be committed (a Buffered record waiting out retries).
     private static readonly TimeSpan s_commitLag = TimeSpan.FromHours(1);
 
+    // How far before the walk's start a group committed during it may say it was committed (another instance's clock).
+    private static readonly TimeSpan s_lateMargin = TimeSpan.FromMinutes(5);
+
     public IReadOnlyList<LogChainHead> GetChainHeads() => log.ChainHeads;
 
     public async Task<LogAuditReport> VerifyAsync(LogAuditRequest request, IProgress<LogAuditProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -43,6 +46,7 @@ internal sealed class VerificationLogAuditor(
             ThrowHelper.LogAuditUnavailable();
         }
 
+        var walkStarted = time.GetUtcNow();
         var from = request.From ?? DateTimeOffset.UnixEpoch;
         var to = request.To ?? time.GetUtcNow().AddSeconds(1);
         if (to <= from)
@@ -194,14 +198,30 @@ internal sealed class VerificationLogAuditor(
         if (uncovered.Count > 0)
         {
             // Groups committed while the walk read (the log keeps being written: this walk's own read_log decision, other
-            // callers' verifications) have entries read after their digests were: look for their digests once more.
-            foreach (var digest in await repository.ReadDigestsAsync(tenantId, windowStart, to + s_commitLag, cancellationToken).ConfigureAwait(false))
+            // callers' verifications) have entries read after their digests were: look once more, at the digests
+            // committed since the walk started (give or take another instance's clock). An entry such a group names is
+            // checked against its hash like any other; the group's link is the next walk's to check.
+            var since = walkStarted - s_lateMargin > windowStart ? walkStarted - s_lateMargin : windowStart;
+            var late = new Dictionary<(LogEntryKind, Guid), (byte[] Hash, LogDigest Group)>();
+            foreach (var digest in await repository.ReadDigestsAsync(tenantId, since, to + s_commitLag, cancellationToken).ConfigureAwait(false))
             {
                 if (!known.ContainsKey((digest.ChainId, digest.Sequence)) && LogChainFormat.Check(ring, digest) == DigestCheck.Authentic)
                 {
-                    foreach (var (kind, id, _, _) in ManifestEntries(digest))
+                    foreach (var (kind, id, _, hash) in ManifestEntries(digest))
                     {
-                        covered.Add((kind, id));
+                        late[(kind, id)] = (hash, digest);
+                    }
+                }
+            }
+
+            foreach (var entry in uncovered)
+            {
+                if (late.TryGetValue((entry.Kind, entry.Id), out var named))
+                {
+                    covered.Add((entry.Kind, entry.Id));
+                    if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(LogChainFormat.HashStored(entry), named.Hash))
+                    {
+                        audit.Modified.Add(new LogEntryFinding(entry.Kind, entry.Id, named.Group.ChainId, named.Group.Sequence));
                     }
                 }
             }
