@@ -578,43 +578,16 @@ public abstract class AccessControlConformanceTests
     }
 
     private Task<TestHost> StartAsync(Action<KeyInfraOptions>? options = null, Action<IServiceCollection>? services = null)
-        => TestHost.StartAsync(
-            Storage,
-            s_masterKey,
-            o =>
-            {
-                o.CredentialHashing.Iterations = 100_000;
-                options?.Invoke(o);
-            },
-            services: s =>
-            {
-                s.AddKeyInfrastructure().UseRoleBasedAccessControl();
-                services?.Invoke(s);
-            },
-            logging: l => l.SetMinimumLevel(LogLevel.Critical));
+        => AccessControlHosts.StartAsync(Storage, s_masterKey, options, services);
 
     private static Task<TestHost> StartAsync(ConformanceStorage database, string masterKey, Action<EnvironmentMasterKeyOptions>? masterKeyOptions = null)
-        => TestHost.StartAsync(
-            database,
-            masterKey,
-            o => o.CredentialHashing.Iterations = 100_000,
-            masterKeyOptions,
-            services: s => s.AddKeyInfrastructure().UseRoleBasedAccessControl(),
-            logging: l => l.SetMinimumLevel(LogLevel.Critical));
+        => AccessControlHosts.StartAsync(database, masterKey, masterKeyOptions: masterKeyOptions);
 
-    private static async Task<Caller> NewUserAsync(TestHost host, string name, string role = KeyInfraRoles.User)
-    {
-        var user = await AsSystem(host, () => host.Get<IUserStore>().CreateAsync(new CreateUserRequest { Username = Unique(name), Roles = [role] }));
-        return user.ToCaller();
-    }
+    private static Task<Caller> NewUserAsync(TestHost host, string name, string role = KeyInfraRoles.User) => AccessControlHosts.NewUserAsync(host, name, role);
 
-    private static AsyncLocalCallerContext Callers(TestHost host) => host.Get<AsyncLocalCallerContext>();
+    private static AsyncLocalCallerContext Callers(TestHost host) => AccessControlHosts.Callers(host);
 
-    private static async Task<T> AsSystem<T>(TestHost host, Func<Task<T>> call)
-    {
-        using var scope = Callers(host).Use(Caller.ForSystem("conformance"));
-        return await call();
-    }
+    private static Task<T> AsSystem<T>(TestHost host, Func<Task<T>> call) => AccessControlHosts.AsSystem(host, call);
 
     private static async Task<bool> Throws(Func<Task> call)
     {
@@ -629,7 +602,7 @@ public abstract class AccessControlConformanceTests
         }
     }
 
-    private static string Unique(string name) => name + "-" + Guid.NewGuid().ToString("N")[..10];
+    private static string Unique(string name) => AccessControlHosts.Unique(name);
 
     private sealed class SwitchableTenant : ITenantContext
     {

@@ -366,31 +366,13 @@ public abstract class AuditConformanceTests
     private static Dictionary<string, string?> State(string? json)
         => JsonSerializer.Deserialize<Dictionary<string, string?>>(json ?? throw new AssertFailedException("The state is missing."))!;
 
-    private Task<TestHost> StartAsync(Action<KeyInfraOptions>? options = null)
-        => TestHost.StartAsync(
-            Storage,
-            s_masterKey,
-            o =>
-            {
-                o.CredentialHashing.Iterations = 100_000;
-                options?.Invoke(o);
-            },
-            services: s => s.AddKeyInfrastructure().UseRoleBasedAccessControl(),
-            logging: l => l.SetMinimumLevel(LogLevel.Critical));
+    private Task<TestHost> StartAsync(Action<KeyInfraOptions>? options = null) => AccessControlHosts.StartAsync(Storage, s_masterKey, options);
 
-    private static async Task<Caller> NewUserAsync(TestHost host, string name, string role = KeyInfraRoles.User)
-    {
-        var user = await AsSystem(host, () => host.Get<IUserStore>().CreateAsync(new CreateUserRequest { Username = Unique(name), Roles = [role] }));
-        return user.ToCaller();
-    }
+    private static Task<Caller> NewUserAsync(TestHost host, string name, string role = KeyInfraRoles.User) => AccessControlHosts.NewUserAsync(host, name, role);
 
-    private static AsyncLocalCallerContext Callers(TestHost host) => host.Get<AsyncLocalCallerContext>();
+    private static AsyncLocalCallerContext Callers(TestHost host) => AccessControlHosts.Callers(host);
 
-    private static async Task<T> AsSystem<T>(TestHost host, Func<Task<T>> call)
-    {
-        using var scope = Callers(host).Use(Caller.ForSystem("audit-setup"));
-        return await call();
-    }
+    private static Task<T> AsSystem<T>(TestHost host, Func<Task<T>> call) => AccessControlHosts.AsSystem(host, call);
 
-    private static string Unique(string name) => name + "-" + Guid.NewGuid().ToString("N")[..10];
+    private static string Unique(string name) => AccessControlHosts.Unique(name);
 }

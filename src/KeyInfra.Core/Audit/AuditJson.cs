@@ -49,14 +49,7 @@ internal static class AuditJson
         using (var writer = new Utf8JsonWriter(output, s_options))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", record.Id);
-            writer.WriteString("tenant_id", record.TenantId);
-            writer.WriteString("occurred_at", record.OccurredAt.UtcDateTime);
-            writer.WriteString("actor_type", AuditValues.ToText(record.ActorKind));
-            writer.WriteString("actor_id", record.ActorId);
-            writer.WriteString("actor_ip", record.ActorAddress);
-            writer.WriteString("request_id", record.RequestId);
-            writer.WriteString("action", record.Action);
+            WriteCommon(writer, record.Id, record.TenantId, record.OccurredAt, record.ActorKind, record.ActorId, record.ActorAddress, record.RequestId, record.Action);
             writer.WriteStartObject("target");
             writer.WriteString("type", record.TargetType);
             writer.WriteString("id", record.TargetId);
@@ -75,14 +68,7 @@ internal static class AuditJson
         using (var writer = new Utf8JsonWriter(output, s_options))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", record.Id);
-            writer.WriteString("tenant_id", record.TenantId);
-            writer.WriteString("occurred_at", record.OccurredAt.UtcDateTime);
-            writer.WriteString("actor_type", AuditValues.ToText(record.ActorKind));
-            writer.WriteString("actor_id", record.ActorId);
-            writer.WriteString("actor_ip", record.ActorAddress);
-            writer.WriteString("request_id", record.RequestId);
-            writer.WriteString("action", record.Action);
+            WriteCommon(writer, record.Id, record.TenantId, record.OccurredAt, record.ActorKind, record.ActorId, record.ActorAddress, record.RequestId, record.Action);
             writer.WriteString("decision", AuditValues.ToText(record.Decision));
             writer.WriteString("reason", record.Reason);
             if (record.KeyId is { } keyId)
@@ -98,6 +84,20 @@ internal static class AuditJson
         }
 
         NewLine(output);
+    }
+
+    // The fields both logs have, in the order both export them.
+    private static void WriteCommon(Utf8JsonWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, AuditActorKind actorKind, string? actorId,
+        string? actorAddress, string? requestId, string action)
+    {
+        writer.WriteString("id", id);
+        writer.WriteString("tenant_id", tenantId);
+        writer.WriteString("occurred_at", occurredAt.UtcDateTime);
+        writer.WriteString("actor_type", AuditValues.ToText(actorKind));
+        writer.WriteString("actor_id", actorId);
+        writer.WriteString("actor_ip", actorAddress);
+        writer.WriteString("request_id", requestId);
+        writer.WriteString("action", action);
     }
 
     // A stored state is KeyInfra's own JSON, but the row is untrusted: one that does not parse is exported as a string.

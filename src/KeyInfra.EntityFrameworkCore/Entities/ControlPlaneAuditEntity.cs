@@ -1,7 +1,7 @@
 namespace KeyInfra.EntityFrameworkCore.Entities;
 
 /// <summary>A row of <c>control_plane_audit</c>. Texts are kept as stored, so <c>log verify</c> hashes what is there.</summary>
-internal sealed class ControlPlaneAuditEntity
+internal sealed class ControlPlaneAuditEntity : IAuditRow
 {
     public Guid Id { get; set; }
 

@@ -1,7 +1,7 @@
 namespace KeyInfra.EntityFrameworkCore.Entities;
 
 /// <summary>A row of <c>data_plane_audit</c>. Texts are kept as stored, so <c>log verify</c> hashes what is there.</summary>
-internal sealed class DataPlaneAuditEntity
+internal sealed class DataPlaneAuditEntity : IAuditRow
 {
     public Guid Id { get; set; }
 

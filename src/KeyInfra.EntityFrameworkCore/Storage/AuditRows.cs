@@ -103,27 +103,7 @@ internal static class AuditRows
     public static async Task<IReadOnlyList<ControlPlaneAuditRecord>> QueryControlPlaneAsync(KeyInfraDbContext context, Guid tenantId, AuditQuery query, CancellationToken cancellationToken)
     {
         Check(query);
-        var rows = context.ControlPlaneAudit.AsNoTracking().Where(a => a.TenantId == tenantId);
-        if (query.From is { } from)
-        {
-            rows = rows.Where(a => a.OccurredAt >= from);
-        }
-
-        if (query.To is { } to)
-        {
-            rows = rows.Where(a => a.OccurredAt < to);
-        }
-
-        if (query.Action is { } action)
-        {
-            rows = rows.Where(a => a.Action == action);
-        }
-
-        if (query.ActorId is { } actorId)
-        {
-            rows = rows.Where(a => a.ActorId == actorId);
-        }
-
+        var rows = context.ControlPlaneAudit.AsNoTracking();
         if (query.TargetType is { } targetType)
         {
             rows = rows.Where(a => a.TargetType == targetType);
@@ -134,43 +114,13 @@ internal static class AuditRows
             rows = rows.Where(a => a.TargetId == targetId);
         }
 
-        if (query.Before is { } before)
-        {
-            var cursor = await context.ControlPlaneAudit.Where(a => a.TenantId == tenantId && a.Id == before)
-                .Select(a => (DateTimeOffset?)a.OccurredAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw NoCursor(before, nameof(query));
-            rows = rows.Where(a => a.OccurredAt < cursor || (a.OccurredAt == cursor && a.Id.CompareTo(before) < 0));
-        }
-
-        var entities = await rows.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(query.PageSize + 1)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return entities.ConvertAll(ToRecord);
+        return (await PageAsync(context.ControlPlaneAudit, rows, tenantId, query, cancellationToken).ConfigureAwait(false)).ConvertAll(ToRecord);
     }
 
     public static async Task<IReadOnlyList<DataPlaneAuditRecord>> QueryDataPlaneAsync(KeyInfraDbContext context, Guid tenantId, AuditQuery query, CancellationToken cancellationToken)
     {
         Check(query);
-        var rows = context.DataPlaneAudit.AsNoTracking().Where(a => a.TenantId == tenantId);
-        if (query.From is { } from)
-        {
-            rows = rows.Where(a => a.OccurredAt >= from);
-        }
-
-        if (query.To is { } to)
-        {
-            rows = rows.Where(a => a.OccurredAt < to);
-        }
-
-        if (query.Action is { } action)
-        {
-            rows = rows.Where(a => a.Action == action);
-        }
-
-        if (query.ActorId is { } actorId)
-        {
-            rows = rows.Where(a => a.ActorId == actorId);
-        }
-
+        var rows = context.DataPlaneAudit.AsNoTracking();
         if (query.KeyId is { } keyId)
         {
             rows = rows.Where(a => a.KeyId == keyId);
@@ -182,17 +132,44 @@ internal static class AuditRows
             rows = rows.Where(a => a.Decision == text);
         }
 
+        return (await PageAsync(context.DataPlaneAudit, rows, tenantId, query, cancellationToken).ConfigureAwait(false)).ConvertAll(ToRecord);
+    }
+
+    // The filters both tables share, then one page newest first (by time, then id) after the cursor's row.
+    private static async Task<List<T>> PageAsync<T>(IQueryable<T> table, IQueryable<T> rows, Guid tenantId, AuditQuery query, CancellationToken cancellationToken)
+        where T : class, IAuditRow
+    {
+        rows = rows.Where(a => a.TenantId == tenantId);
+        if (query.From is { } from)
+        {
+            rows = rows.Where(a => a.OccurredAt >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            rows = rows.Where(a => a.OccurredAt < to);
+        }
+
+        if (query.Action is { } action)
+        {
+            rows = rows.Where(a => a.Action == action);
+        }
+
+        if (query.ActorId is { } actorId)
+        {
+            rows = rows.Where(a => a.ActorId == actorId);
+        }
+
         if (query.Before is { } before)
         {
-            var cursor = await context.DataPlaneAudit.Where(a => a.TenantId == tenantId && a.Id == before)
+            var cursor = await table.Where(a => a.TenantId == tenantId && a.Id == before)
                 .Select(a => (DateTimeOffset?)a.OccurredAt).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw NoCursor(before, nameof(query));
             rows = rows.Where(a => a.OccurredAt < cursor || (a.OccurredAt == cursor && a.Id.CompareTo(before) < 0));
         }
 
-        var entities = await rows.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(query.PageSize + 1)
+        return await rows.OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id).Take(query.PageSize + 1)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return entities.ConvertAll(ToRecord);
     }
 
     private static void Check(AuditQuery query)

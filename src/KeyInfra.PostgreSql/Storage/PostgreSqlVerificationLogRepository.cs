@@ -651,13 +651,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         if (control.Count > 0)
         {
             var command = TenantCommand(InsertControlPlaneArrays, tenantId);
-            AddArray(command, control.Select(a => a.Id), NpgsqlDbType.Uuid);
-            AddArray(command, control.Select(a => a.OccurredAt.UtcDateTime), NpgsqlDbType.TimestampTz);
-            AddArray(command, control.Select(a => AuditValues.ToText(a.ActorKind)), NpgsqlDbType.Varchar);
-            AddArray(command, control.Select(a => a.ActorId), NpgsqlDbType.Varchar);
-            AddArray(command, control.Select(a => a.ActorAddress), NpgsqlDbType.Varchar);
-            AddArray(command, control.Select(a => a.RequestId), NpgsqlDbType.Varchar);
-            AddArray(command, control.Select(a => a.Action), NpgsqlDbType.Varchar);
+            AddAuditCommonArrays(command, [.. control.Select(a => (a.Id, a.OccurredAt, a.ActorKind, a.ActorId, a.ActorAddress, a.RequestId, a.Action))]);
             AddArray(command, control.Select(a => a.TargetType), NpgsqlDbType.Varchar);
             AddArray(command, control.Select(a => a.TargetId), NpgsqlDbType.Varchar);
             AddArray(command, control.Select(a => a.Before), NpgsqlDbType.Text);
@@ -669,18 +663,24 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         if (data.Count > 0)
         {
             var command = TenantCommand(InsertDataPlaneArrays, tenantId);
-            AddArray(command, data.Select(a => a.Id), NpgsqlDbType.Uuid);
-            AddArray(command, data.Select(a => a.OccurredAt.UtcDateTime), NpgsqlDbType.TimestampTz);
-            AddArray(command, data.Select(a => AuditValues.ToText(a.ActorKind)), NpgsqlDbType.Varchar);
-            AddArray(command, data.Select(a => a.ActorId), NpgsqlDbType.Varchar);
-            AddArray(command, data.Select(a => a.ActorAddress), NpgsqlDbType.Varchar);
-            AddArray(command, data.Select(a => a.RequestId), NpgsqlDbType.Varchar);
-            AddArray(command, data.Select(a => a.Action), NpgsqlDbType.Varchar);
+            AddAuditCommonArrays(command, [.. data.Select(a => (a.Id, a.OccurredAt, a.ActorKind, a.ActorId, a.ActorAddress, a.RequestId, a.Action))]);
             AddArray(command, data.Select(a => AuditValues.ToText(a.Decision)), NpgsqlDbType.Varchar);
             AddArray(command, data.Select(a => a.Reason), NpgsqlDbType.Varchar);
             AddArray(command, data.Select(a => a.KeyId), NpgsqlDbType.Uuid);
             batch.BatchCommands.Add(command);
         }
+    }
+
+    // The columns both audit tables start with ($2–$8), in the order of both inserts.
+    private static void AddAuditCommonArrays(NpgsqlBatchCommand command, List<(Guid Id, DateTimeOffset OccurredAt, AuditActorKind Kind, string? ActorId, string? ActorAddress, string? RequestId, string Action)> rows)
+    {
+        AddArray(command, rows.Select(a => a.Id), NpgsqlDbType.Uuid);
+        AddArray(command, rows.Select(a => a.OccurredAt.UtcDateTime), NpgsqlDbType.TimestampTz);
+        AddArray(command, rows.Select(a => AuditValues.ToText(a.Kind)), NpgsqlDbType.Varchar);
+        AddArray(command, rows.Select(a => a.ActorId), NpgsqlDbType.Varchar);
+        AddArray(command, rows.Select(a => a.ActorAddress), NpgsqlDbType.Varchar);
+        AddArray(command, rows.Select(a => a.RequestId), NpgsqlDbType.Varchar);
+        AddArray(command, rows.Select(a => a.Action), NpgsqlDbType.Varchar);
     }
 
     private static void AddDigestInsert(NpgsqlBatch batch, LogRows rows, Guid tenantId)

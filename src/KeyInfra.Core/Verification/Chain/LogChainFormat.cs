@@ -270,10 +270,11 @@ internal static class LogChainFormat
         writer.Text(detail);
     }
 
-    private static void WriteControlPlane(EntryWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId, string? actorAddress,
-        string? requestId, string? action, string? targetType, string? targetId, string? before, string? after)
+    // The fields both audit encodings start with, after their kind byte.
+    private static void WriteAuditCommon(EntryWriter writer, LogEntryKind kind, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId,
+        string? actorAddress, string? requestId, string? action)
     {
-        writer.Byte((byte)LogEntryKind.ControlPlaneAudit);
+        writer.Byte((byte)kind);
         writer.Uuid(id);
         writer.Uuid(tenantId);
         writer.Time(occurredAt);
@@ -282,6 +283,12 @@ internal static class LogChainFormat
         writer.Text(actorAddress);
         writer.Text(requestId);
         writer.Text(action);
+    }
+
+    private static void WriteControlPlane(EntryWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId, string? actorAddress,
+        string? requestId, string? action, string? targetType, string? targetId, string? before, string? after)
+    {
+        WriteAuditCommon(writer, LogEntryKind.ControlPlaneAudit, id, tenantId, occurredAt, actorType, actorId, actorAddress, requestId, action);
         writer.Text(targetType);
         writer.Text(targetId);
         writer.Text(before);
@@ -291,15 +298,7 @@ internal static class LogChainFormat
     private static void WriteDataPlane(EntryWriter writer, Guid id, Guid tenantId, DateTimeOffset occurredAt, string? actorType, string? actorId, string? actorAddress,
         string? requestId, string? action, string? decision, string? reason, Guid? keyId)
     {
-        writer.Byte((byte)LogEntryKind.DataPlaneAudit);
-        writer.Uuid(id);
-        writer.Uuid(tenantId);
-        writer.Time(occurredAt);
-        writer.Text(actorType);
-        writer.Text(actorId);
-        writer.Text(actorAddress);
-        writer.Text(requestId);
-        writer.Text(action);
+        WriteAuditCommon(writer, LogEntryKind.DataPlaneAudit, id, tenantId, occurredAt, actorType, actorId, actorAddress, requestId, action);
         writer.Text(decision);
         writer.Text(reason);
         writer.OptionalUuid(keyId);
