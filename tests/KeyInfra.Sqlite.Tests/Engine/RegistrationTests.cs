@@ -104,6 +104,19 @@ public sealed class RegistrationTests
     }
 
     [TestMethod]
+    public async Task StartAsync_UndefinedAuditMode_FailsNamingTheSetting()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddKeyInfrastructure(o => o.Audit.DataPlane = (LogMode)42)
+            .UseSqlite($"Data Source={Path.Combine(_folder, "bad-audit.db")}");
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsExactlyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        StringAssert.Contains(ex.Message, "KeyInfra:Audit:DataPlane");
+    }
+
+    [TestMethod]
     public void Options_BoundFromKeyInfraConfigurationSection()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -113,6 +126,8 @@ public sealed class RegistrationTests
             ["KeyInfra:VerificationLog:MaxBatchSize"] = "64",
             ["KeyInfra:KeyCache:TimeToLive"] = "00:00:30",
             ["KeyInfra:MigrateOnStartup"] = "false",
+            ["KeyInfra:Audit:DataPlane"] = "Off",
+            ["KeyInfra:Audit:RecordVerifications"] = "true",
         });
         builder.Services.AddKeyInfrastructure().UseSqlite($"Data Source={Path.Combine(_folder, "config.db")}");
         using var host = builder.Build();
@@ -123,6 +138,9 @@ public sealed class RegistrationTests
         Assert.AreEqual(64, options.VerificationLog.MaxBatchSize);
         Assert.AreEqual(TimeSpan.FromSeconds(30), options.KeyCache.TimeToLive);
         Assert.IsFalse(options.MigrateOnStartup);
+        Assert.AreEqual(LogMode.Off, options.Audit.DataPlane);
+        Assert.AreEqual(LogMode.Durable, options.Audit.ControlPlane, "a setting configuration leaves out keeps its default");
+        Assert.IsTrue(options.Audit.RecordVerifications);
     }
 
     [TestMethod]
