@@ -17,6 +17,9 @@ public sealed class KeyInfraOptions
     /// <summary>The audit log settings (<c>KeyInfra:Audit</c>).</summary>
     public Audit.AuditOptions Audit { get; } = new();
 
+    /// <summary>Curves disabled by configuration (<c>KeyInfra:Curves</c>).</summary>
+    public Keys.CurveOptions Curves { get; } = new();
+
     /// <summary>The imported-key cache settings.</summary>
     public KeyCacheOptions KeyCache { get; } = new();
 

@@ -21,6 +21,14 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
 
         failures.AddRange(Authorization.RolePermissions.Validate(options.AccessControl));
 
+        foreach (var curve in options.Curves.Disabled)
+        {
+            if (!Keys.CurvePolicy.Names.Values.Any(n => string.Equals(n, curve?.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"KeyInfra:Curves:Disabled names '{Authorization.CallerText.Printable(curve)}', which is not a curve; the curves are {string.Join(", ", Keys.CurvePolicy.Names.Values)}.");
+            }
+        }
+
         if (options.CredentialHashing.Iterations is < Identity.CredentialHashingOptions.MinIterations or > Identity.CredentialHashingOptions.MaxIterations)
         {
             failures.Add($"KeyInfra:CredentialHashing:Iterations is {options.CredentialHashing.Iterations}; it must be {Identity.CredentialHashingOptions.MinIterations}–{Identity.CredentialHashingOptions.MaxIterations} (default 600000).");

@@ -543,6 +543,7 @@ public abstract class AccessControlConformanceTests
             var app = await AsSystem(host, () => host.Get<IApplicationStore>().CreateAsync(new CreateApplicationRequest { Name = Unique("rotated") }));
             credential = await AsSystem(host, () => host.Get<IApplicationStore>().AddCredentialAsync(app.Id));
             await AsSystem(host, () => host.Get<IRoleStore>().GrantAsync(KeyInfraRoles.User, KeyInfraPermissions.ReadAudit));
+            await AsSystem(host, () => host.Get<ICurveStore>().SetStatusAsync(KeyCurve.Secp256k1, CurveStatus.Disabled));
             oldKeyId = (await host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync()).CurrentKeyId;
         }
 
@@ -555,11 +556,11 @@ public abstract class AccessControlConformanceTests
             var after = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == oldKeyId);
             await rotation.RetireAsync(oldKeyId);
 
-            // one user, its role, one application, its role, one credential, one grant
-            Assert.AreEqual(6L, before.IdentityRowMacs);
+            // one user, its role, one application, its role, one credential, one grant, one curve's status
+            Assert.AreEqual(7L, before.IdentityRowMacs);
             Assert.AreEqual(ErrorCodes.MasterKeyInUse, refused.ErrorCode);
             var step = summary.OtherSteps.Single(s => s.Step == KeyInfra.Encryption.Rotation.MasterKeyRewrapSteps.IdentityRows);
-            Assert.AreEqual(6L, step.Changed);
+            Assert.AreEqual(7L, step.Changed);
             Assert.AreEqual(0L, step.Failed);
             Assert.AreEqual(0L, after.IdentityRowMacs);
         }
@@ -574,6 +575,8 @@ public abstract class AccessControlConformanceTests
             Assert.IsTrue((await host.Get<IApplicationStore>().VerifyCredentialAsync(credential.Credential.ClientId, credential.Secret)).Succeeded);
             var roles = await AsSystem(host, () => host.Get<IRoleStore>().ListAsync());
             Assert.IsTrue(roles.Single(r => r.Name == KeyInfraRoles.User).StoredPermissions.Contains(KeyInfraPermissions.ReadAudit));
+            var curve = (await AsSystem(host, () => host.Get<ICurveStore>().ListAsync())).Single(c => c.Curve == KeyCurve.Secp256k1);
+            Assert.AreEqual("database", curve.DisabledBy, "the curve's status was sealed again under the new key, and still says disabled");
         }
     }
 

@@ -20,6 +20,7 @@ internal static class RootCommandFactory
             VerifyBatchCommand.Create(session),
             LogCommand.Create(session),
             AuditCommand.Create(session),
+            CurvesCommand.Create(session),
             MigrateCommand.Create(session),
             ReencryptCommand.Create(session),
             MasterKeyCommand.Create(session),

@@ -67,6 +67,12 @@ public static class AuditActions
     /// <summary>An application credential was revoked.</summary>
     public const string CredentialRevoke = "credential.revoke";
 
+    /// <summary>A curve was disabled (<c>ICurveStore.SetStatusAsync</c>).</summary>
+    public const string CurveDisable = "curve.disable";
+
+    /// <summary>A curve was enabled.</summary>
+    public const string CurveEnable = "curve.enable";
+
     /// <summary>A PKCS#11 module was registered.</summary>
     public const string HsmModuleAdd = "hsm_module.add";
 

@@ -27,6 +27,7 @@ internal static class AuditText
         Authorization.KeyInfraOperation.ManageUsers => "manage_users",
         Authorization.KeyInfraOperation.ManageHsm => "manage_hsm",
         Authorization.KeyInfraOperation.ReadAudit => "read_audit",
+        Authorization.KeyInfraOperation.ManageCurves => "manage_curves",
         _ => "operation_" + ((int)operation).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

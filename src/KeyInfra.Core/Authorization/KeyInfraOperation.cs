@@ -47,4 +47,7 @@ public enum KeyInfraOperation
 
     /// <summary><see cref="Audit.IAuditTrail"/>: read and export the control-plane and data-plane audit logs.</summary>
     ReadAudit = 15,
+
+    /// <summary><see cref="Keys.ICurveStore"/>: list curves, enable and disable them.</summary>
+    ManageCurves = 16,
 }

@@ -58,6 +58,7 @@ public static class KeyInfraPermissions
         KeyInfraOperation.ManageUsers => ManageUsers,
         KeyInfraOperation.ManageHsm => ManageHsm,
         KeyInfraOperation.ReadAudit => ReadAudit,
+        KeyInfraOperation.ManageCurves => ManageCurves,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a KeyInfra operation."),
     };
 }

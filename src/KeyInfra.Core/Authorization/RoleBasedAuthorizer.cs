@@ -55,7 +55,7 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             return AuthorizationDecision.Allow;
         }
 
-        if (request.Operation is KeyInfraOperation.ManageUsers or KeyInfraOperation.ManageHsm or KeyInfraOperation.ReadAudit)
+        if (request.Operation is KeyInfraOperation.ManageUsers or KeyInfraOperation.ManageHsm or KeyInfraOperation.ReadAudit or KeyInfraOperation.ManageCurves)
         {
             // Not about keys: the permission is all there is to it.
             return AuthorizationDecision.Allow;

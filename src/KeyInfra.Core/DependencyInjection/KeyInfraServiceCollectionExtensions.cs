@@ -111,6 +111,8 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<IUserStore, UserStore>();
         services.TryAddSingleton<IRoleStore, RoleStore>();
         services.TryAddSingleton<IApplicationStore, ApplicationStore>();
+        services.TryAddSingleton<CurvePolicy>();
+        services.TryAddSingleton<ICurveStore, CurveStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, IdentityRowsRewrapStep>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());

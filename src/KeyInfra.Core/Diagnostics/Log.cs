@@ -91,6 +91,12 @@ internal static partial class Log
     [LoggerMessage(1319, LogLevel.Information, "Role-based access control is on: every call needs a caller whose roles grant its permission.")]
     public static partial void RoleBasedAccessControlOn(ILogger logger);
 
+    [LoggerMessage(1320, LogLevel.Error, "The curves row of {Curve} is missing, so the curve is disabled. It was deleted outside KeyInfra; restore it from a backup (the migrations seed it as enabled, version 0).")]
+    public static partial void CurveRowMissing(ILogger logger, string curve);
+
+    [LoggerMessage(1321, LogLevel.Information, "Curve {Curve} is now {Status} in the database.")]
+    public static partial void CurveChanged(ILogger logger, string curve, string status);
+
     // Encryption at rest and master keys (2000–2099).
     [LoggerMessage(EventId = 2000, EventName = "MasterKeyValidated", Level = LogLevel.Information,
         Message = "Master key {MasterKeyId} validated: it matches its stored check value and every master key in use ({MasterKeyIdsInUse}) is available.")]

@@ -60,6 +60,9 @@ public static class ErrorCodes
     /// <summary>Another instance created the same ring version at the same time, repeatedly.</summary>
     public const string RingVersionConflict = "KI1107";
 
+    /// <summary>The key's curve is disabled (<c>ICurveStore</c>, <c>KeyInfra:Curves:Disabled</c>): no key of it may be created, imported, rotated into or used to sign.</summary>
+    public const string CurveDisabled = "KI1108";
+
     /// <summary>No master key is configured.</summary>
     public const string MasterKeyMissing = "KI2001";
 

@@ -45,6 +45,15 @@ internal sealed class IdentityRows(IIdentityRepository repository, IdentityRowAu
         return assignment with { RowMac = mac, RowMacMasterKeyId = keyId };
     }
 
+    public async ValueTask<CurveRecord> SealAsync(CurveRecord curve, CancellationToken cancellationToken)
+    {
+        var (mac, keyId) = await authenticator.SealAsync(IdentityRowEncoding.Encode(curve), cancellationToken).ConfigureAwait(false);
+        return curve with { RowMac = mac, RowMacMasterKeyId = keyId };
+    }
+
+    public ValueTask<bool> IsAuthenticAsync(CurveRecord curve, CancellationToken cancellationToken)
+        => authenticator.IsAuthenticAsync(IdentityRowEncoding.Encode(curve), curve.RowMac, curve.RowMacMasterKeyId, $"curve {curve.Curve}", cancellationToken);
+
     public async ValueTask<UserRecord?> CheckAsync(UserRecord? user, CancellationToken cancellationToken)
         => user is not null && await authenticator.IsAuthenticAsync(IdentityRowEncoding.Encode(user), user.RowMac, user.RowMacMasterKeyId, $"user {user.Id} of tenant {user.TenantId}", cancellationToken).ConfigureAwait(false)
             ? user

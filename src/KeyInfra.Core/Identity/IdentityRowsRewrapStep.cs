@@ -5,7 +5,8 @@ using KeyInfra.Storage;
 namespace KeyInfra.Identity;
 
 /// <summary>
-/// The re-wrap step of the rows that decide access (<see cref="MasterKeyRewrapSteps.IdentityRows"/>): tenant by tenant,
+/// The re-wrap step of the rows that decide access (<see cref="MasterKeyRewrapSteps.IdentityRows"/>): the curves'
+/// statuses, then tenant by tenant
 /// every user, application, credential, role grant and assignment whose MAC an older master key made is checked under
 /// that key and sealed again under the current one, each row on its own (a compare-and-set: a row changed meanwhile is
 /// left for the next run). A row that fails its check is counted as failed and left as it is, never vouched for.
@@ -26,6 +27,17 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
         }
 
         var repository = rows.Repository;
+
+        // The curves' statuses first (the deployment's, not a tenant's); the migration's rows have no MAC to move.
+        foreach (var curve in await repository.ListCurvesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (curve.RowMac is not null && curve.RowMacMasterKeyId != current)
+            {
+                var authentic = await rows.IsAuthenticAsync(curve, cancellationToken).ConfigureAwait(false);
+                counts.Add(authentic && await repository.UpdateCurveAsync(await rows.SealAsync(curve with { Version = curve.Version + 1 }, cancellationToken).ConfigureAwait(false), curve.Version, cancellationToken).ConfigureAwait(false), !authentic);
+            }
+        }
+
         foreach (var tenantId in await repository.ListTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
             await foreach (var user in PagesAsync((after, token) => repository.ListUsersAsync(tenantId, after, PageSize, token), u => u.Id, cancellationToken).ConfigureAwait(false))

@@ -24,6 +24,7 @@ internal sealed class KeyStore(
     KeyChangePublisher changes,
     ITenantContext tenant,
     AccessGuard access,
+    CurvePolicy curves,
     Audit.AuditRecorder audit,
     KeyRowAuthenticator rows,
     TimeProvider time,
@@ -41,6 +42,7 @@ internal sealed class KeyStore(
         var owner = OwnerOf(request.Owner);
         var ring = await RingLatestAsync(request.RingName, cancellationToken).ConfigureAwait(false);
         await access.DemandAsync(KeyInfraOperation.CreateKey, tenant.TenantId, null, ring, request.RingName, owner, cancellationToken).ConfigureAwait(false);
+        await curves.DemandEnabledAsync(request.Spec, cancellationToken).ConfigureAwait(false);
         var now = Now();
         var metadata = ValidateCommon(request.Name, owner, request.RingName, request.Metadata, request.ExpiresAt, now);
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
@@ -66,6 +68,7 @@ internal sealed class KeyStore(
         CheckDefaults(request.SignatureEncoding, request.RsaPadding);
         // JWK and undefined formats are refused by the codec (KI1011), like every other key format error.
         var decoded = PublicKeyCodec.Decode(request.KeyData.Span, request.Format, request.ExpectedSpec);
+        await curves.DemandEnabledAsync(decoded.Spec, cancellationToken).ConfigureAwait(false);
         CheckPssSalt(decoded.Spec, request.PssSaltLength);
         CheckLowS(decoded.Spec, request.RequireLowS);
         var tenantId = tenant.TenantId;
@@ -165,6 +168,8 @@ internal sealed class KeyStore(
         {
             ThrowHelper.KeyRingNotFound(ringName);
         }
+
+        await curves.DemandEnabledAsync(latest.Spec, cancellationToken).ConfigureAwait(false);
 
         // The new version keeps the ring's lifetime: a ring of 90-day keys rotates to another 90-day key. A lifetime
         // that would end past the last representable time (a key expiring at DateTimeOffset.MaxValue) ends there.

@@ -31,6 +31,16 @@ internal static class IdentityRowEncoding
         RolePermissions = 4,
         Applications = 5,
         ApplicationCredentials = 6,
+        Curves = 7,
+    }
+
+    public static byte[] Encode(CurveRecord curve)
+    {
+        var writer = Start(Table.Curves);
+        Int64(writer, (int)curve.Curve);
+        Int64(writer, (int)curve.Status);
+        Int64(writer, curve.Version);
+        return writer.WrittenSpan.ToArray();
     }
 
     public static byte[] Encode(UserRecord user)

@@ -26,6 +26,7 @@ internal sealed class Signer(
     SigningKeyCache keys,
     ITenantContext tenant,
     AccessGuard access,
+    CurvePolicy curves,
     IOptions<KeyInfraOptions> options,
     TimeProvider time,
     KeyInfraMetrics metrics) : ISigner
@@ -88,6 +89,7 @@ internal sealed class Signer(
         }
 
         _checkUsable(key.Info);
+        await curves.DemandEnabledAsync(key.Info.Spec, cancellationToken).ConfigureAwait(false);
         var lease = await keys.AcquireAsync(tenantId, request.KeyId, _checkUsable, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {

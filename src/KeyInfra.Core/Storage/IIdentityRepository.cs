@@ -196,4 +196,14 @@ public interface IIdentityRepository
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><c>false</c> if the row changed or went since it was read.</returns>
     Task<bool> UpdateRoleAssignmentMacAsync(RoleAssignmentRecord assignment, byte[] expectedMac, CancellationToken cancellationToken = default);
+
+    /// <summary>The <c>curves</c> rows (every curve KeyInfra knows; global, not per tenant), by curve.</summary>
+    Task<IReadOnlyList<CurveRecord>> ListCurvesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets a curve's status, version and MAC, only if its stored version is <paramref name="expectedVersion"/>
+    /// (compare-and-set).
+    /// </summary>
+    /// <returns><c>true</c> if the row was updated; <c>false</c>, changing nothing, if it is gone or changed.</returns>
+    Task<bool> UpdateCurveAsync(CurveRecord curve, long expectedVersion, CancellationToken cancellationToken = default);
 }

@@ -36,4 +36,10 @@ public enum VerificationStatus
     /// the key. Reported only to a caller allowed to verify with the key id, like <see cref="KeyNotFound"/>.
     /// </summary>
     KeyTampered = 9,
+
+    /// <summary>
+    /// The key's curve is disabled (<see cref="Keys.ICurveStore"/>, <see cref="Keys.CurveOptions.Disabled"/>): the signature
+    /// was not checked. Stored as <c>curve_disabled</c>.
+    /// </summary>
+    CurveDisabled = 10,
 }

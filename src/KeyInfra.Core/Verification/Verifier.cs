@@ -21,6 +21,7 @@ internal sealed class Verifier(
     IVerificationLogWriter log,
     ITenantContext tenant,
     AccessGuard access,
+    CurvePolicy curves,
     IOptions<KeyInfraOptions> options,
     TimeProvider time,
     KeyInfraMetrics metrics) : IVerifier
@@ -36,15 +37,16 @@ internal sealed class Verifier(
         var caller = access.Caller;
         var (key, tampered) = await ResolveAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
         var decision = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, caller, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
+        var curveEnabled = key is null || await curves.IsEnabledAsync(key.Info.Spec.Curve, cancellationToken).ConfigureAwait(false);
         if (!LogsRecords)
         {
             // Nothing is recorded, so build no record: no signature hash, no hash arrays, no record object.
-            var status = Refine(CheckOnly(request, key, decision.IsAllowed, time.GetUtcNow()), tampered);
+            var status = Refine(CheckOnly(request, key, decision.IsAllowed, curveEnabled, time.GetUtcNow()), tampered);
             metrics.Verified(status, key?.Info.Spec, startedAt);
             return new VerificationResult(request.KeyId, status, null) { Detail = decision.IsAllowed ? Diagnose(request, key, status) : decision.Reason };
         }
 
-        var record = Verify(request, key, tampered, decision, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+        var record = Verify(request, key, tampered, decision, curveEnabled, caller, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
         await log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         metrics.Verified(record.Status, key?.Info.Spec, startedAt);
         return new VerificationResult(request.KeyId, record.Status, record.Id) { Detail = record.Detail };
@@ -77,6 +79,7 @@ internal sealed class Verifier(
         var resolved = new Dictionary<KeyId, ResolvedKey?>();
         var decisions = new Dictionary<KeyId, AuthorizationDecision>();
         var tamperedKeys = new HashSet<KeyId>();
+        var disabledCurveKeys = new HashSet<KeyId>();
         foreach (var request in requests)
         {
             if (!resolved.ContainsKey(request.KeyId))
@@ -89,6 +92,10 @@ internal sealed class Verifier(
                 }
 
                 decisions[request.KeyId] = await access.CheckAsync(new AuthorizationRequest(KeyInfraOperation.Verify, current, tenantId, request.KeyId, key?.Info), cancellationToken).ConfigureAwait(false);
+                if (key is not null && !await curves.IsEnabledAsync(key.Info.Spec.Curve, cancellationToken).ConfigureAwait(false))
+                {
+                    disabledCurveKeys.Add(request.KeyId);
+                }
             }
         }
 
@@ -99,7 +106,7 @@ internal sealed class Verifier(
         Parallel.For(0, requests.Count, parallelOptions, i =>
         {
             var request = requests[i];
-            items[i] = Verify(request, resolved[request.KeyId], tamperedKeys.Contains(request.KeyId), decisions[request.KeyId], current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
+            items[i] = Verify(request, resolved[request.KeyId], tamperedKeys.Contains(request.KeyId), decisions[request.KeyId], !disabledCurveKeys.Contains(request.KeyId), current, tenantId, Guid.CreateVersion7(), time.GetUtcNow());
             metrics.Verified(items[i].Status, resolved[request.KeyId]?.Info.Spec);
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % reportEvery == 0 || count == requests.Count))
@@ -148,14 +155,14 @@ internal sealed class Verifier(
     private static VerificationStatus Refine(VerificationStatus status, bool tampered)
         => tampered && status == VerificationStatus.KeyNotFound ? VerificationStatus.KeyTampered : status;
 
-    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, bool tampered, AuthorizationDecision decision, Caller? caller, Guid tenantId, Guid recordId, DateTimeOffset now)
+    private VerificationRecord Verify(VerificationRequest request, ResolvedKey? key, bool tampered, AuthorizationDecision decision, bool curveEnabled, Caller? caller, Guid tenantId, Guid recordId, DateTimeOffset now)
     {
         var input = (request.Data ?? request.Hash ?? default).Span;
         var isHash = request.Hash is not null;
         var signature = request.Signature.Span;
 
         Span<byte> documentSha256 = stackalloc byte[32];
-        var status = Refine(Check(request, key, decision.IsAllowed, now, input, isHash, signature, documentSha256, fingerprint: true), tampered);
+        var status = Refine(Check(request, key, decision.IsAllowed, curveEnabled, now, input, isHash, signature, documentSha256, fingerprint: true), tampered);
 
         return new VerificationRecord
         {
@@ -227,17 +234,17 @@ internal sealed class Verifier(
     }
 
 
-    private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, bool allowed, DateTimeOffset now)
+    private static VerificationStatus CheckOnly(VerificationRequest request, ResolvedKey? key, bool allowed, bool curveEnabled, DateTimeOffset now)
     {
         Span<byte> documentSha256 = stackalloc byte[32];
-        return Check(request, key, allowed, now, (request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, documentSha256, fingerprint: false);
+        return Check(request, key, allowed, curveEnabled, now, (request.Data ?? request.Hash ?? default).Span, request.Hash is not null, request.Signature.Span, documentSha256, fingerprint: false);
     }
 
     // With fingerprint, fills documentSha256 (the log's fingerprint of the document) on every path, and
     // reuses it as the signed hash when the key signs SHA-256 hashes, so the data is hashed once. Without
     // (log Off), the buffer is only the signed hash's, and data is hashed only when the algorithm needs it.
     private static VerificationStatus Check(
-        VerificationRequest request, ResolvedKey? key, bool allowed, DateTimeOffset now,
+        VerificationRequest request, ResolvedKey? key, bool allowed, bool curveEnabled, DateTimeOffset now,
         ReadOnlySpan<byte> input, bool isHash, ReadOnlySpan<byte> signature, Span<byte> documentSha256, bool fingerprint)
     {
         var parameters = key is null ? default : SignatureParameterResolver.Resolve(key.Info, request.Options);
@@ -270,6 +277,12 @@ internal sealed class Verifier(
                 return VerificationStatus.KeyRevoked;
             case KeyStatus.Expired:
                 return VerificationStatus.KeyExpired;
+        }
+
+        // Not checked at all: a disabled curve's signatures are not to be trusted, however they check out.
+        if (!curveEnabled)
+        {
+            return VerificationStatus.CurveDisabled;
         }
 
         if (request.ExpectedAlgorithm is { } expected && expected != info.Spec.Algorithm)

@@ -15,6 +15,10 @@ internal sealed class CurveConfiguration : IEntityTypeConfiguration<CurveEntity>
         builder.Property(e => e.Id).HasColumnName("id").HasConversion<short>().ValueGeneratedNever();
         builder.Property(e => e.Name).HasColumnName("name").HasMaxLength(ColumnLengths.ReferenceName).IsRequired();
         builder.Property(e => e.AlgorithmId).HasColumnName("algorithm_id").HasConversion<short>();
+        builder.Property(e => e.Status).HasColumnName("status").HasMaxLength(ColumnLengths.AuditKind).IsRequired().HasDefaultValue("enabled");
+        builder.Property(e => e.Version).HasColumnName("version").HasDefaultValue(0L);
+        builder.Property(e => e.RowMac).HasColumnName("row_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
+        builder.Property(e => e.RowMacMasterKeyId).HasColumnName("row_mac_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
         builder.HasIndex(e => e.Name).IsUnique().HasDatabaseName("ux_curves_name");
         builder.HasIndex(e => e.AlgorithmId).HasDatabaseName("ix_curves_algorithm_id");
         builder.HasOne<AlgorithmEntity>().WithMany().HasForeignKey(e => e.AlgorithmId).OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_curves_algorithm_id");

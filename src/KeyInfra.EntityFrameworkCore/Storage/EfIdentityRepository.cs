@@ -1,6 +1,7 @@
 using KeyInfra.EntityFrameworkCore.Entities;
 using KeyInfra.Errors;
 using KeyInfra.Identity;
+using KeyInfra.Keys;
 using KeyInfra.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,6 +58,39 @@ public sealed class EfIdentityRepository(IDbContextFactory<KeyInfraDbContext> co
 
         var users = await query.OrderBy(u => u.Id).Take(limit).ToListAsync(cancellationToken).ConfigureAwait(false);
         return users.ConvertAll(ToRecord);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CurveRecord>> ListCurvesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await context.Curves.AsNoTracking().OrderBy(c => c.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        // A status text KeyInfra never writes reads as no status at all, which the curve policy treats as disabled.
+        return rows.ConvertAll(c => new CurveRecord
+        {
+            Curve = c.Id,
+            Status = c.Status switch { "enabled" => CurveStatus.Enabled, "disabled" => CurveStatus.Disabled, _ => 0 },
+            Version = c.Version,
+            RowMac = c.RowMac,
+            RowMacMasterKeyId = c.RowMacMasterKeyId,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateCurveAsync(CurveRecord curve, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        var status = curve.Status == CurveStatus.Disabled ? "disabled" : "enabled";
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await context.Curves
+            .Where(c => c.Id == curve.Curve && c.Version == expectedVersion)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(c => c.Status, status)
+                    .SetProperty(c => c.Version, curve.Version)
+                    .SetProperty(c => c.RowMac, curve.RowMac)
+                    .SetProperty(c => c.RowMacMasterKeyId, curve.RowMacMasterKeyId),
+                cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />

@@ -445,7 +445,8 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .Concat(context.UserRoles.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
             .Concat(context.Applications.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
             .Concat(context.ApplicationRoles.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
-            .Concat(context.ApplicationCredentials.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!));
+            .Concat(context.ApplicationCredentials.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.Curves.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!));
 
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key
     // material is read. The row MAC covers both whether there is a private key and which backend holds it.

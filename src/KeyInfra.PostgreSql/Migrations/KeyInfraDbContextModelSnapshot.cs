@@ -452,6 +452,31 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("name");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("enabled")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Version")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_curves");
 
@@ -469,31 +494,41 @@ namespace KeyInfra.PostgreSql.Migrations
                         {
                             Id = (short)1,
                             AlgorithmId = (short)1,
-                            Name = "p-256"
+                            Name = "p-256",
+                            Status = "enabled",
+                            Version = 0L
                         },
                         new
                         {
                             Id = (short)2,
                             AlgorithmId = (short)1,
-                            Name = "p-384"
+                            Name = "p-384",
+                            Status = "enabled",
+                            Version = 0L
                         },
                         new
                         {
                             Id = (short)3,
                             AlgorithmId = (short)1,
-                            Name = "p-521"
+                            Name = "p-521",
+                            Status = "enabled",
+                            Version = 0L
                         },
                         new
                         {
                             Id = (short)4,
                             AlgorithmId = (short)1,
-                            Name = "secp256k1"
+                            Name = "secp256k1",
+                            Status = "enabled",
+                            Version = 0L
                         },
                         new
                         {
                             Id = (short)5,
                             AlgorithmId = (short)3,
-                            Name = "ed25519"
+                            Name = "ed25519",
+                            Status = "enabled",
+                            Version = 0L
                         });
                 });
 

@@ -1077,6 +1077,69 @@ internal static class PostgreSqlMigrationSql
         DROP FUNCTION keyinfra_identity_tenants();
         """;
 
+    // ---- CurveStatus -----------------------------------------------------------------------------------------
+
+    // The master keys in use and their uses, now with the curves' status MACs (counted as access-control row MACs).
+    private static readonly string MasterKeyUsesFunctionCurves = ReplaceOnce(
+        MasterKeyUsesFunctionAccessControl.ReplaceLineEndings("\n"),
+        "FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'",
+        "FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1\n" +
+        "                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'");
+
+    private static readonly string MasterKeyIdsFunctionCurves = ReplaceOnce(
+        MasterKeyIdsFunctionAccessControl.ReplaceLineEndings("\n"),
+        "FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL'",
+        "FROM %1$I.application_credentials r WHERE r.row_mac_master_key_id IS NOT NULL\n" +
+        "                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL'");
+
+    // The application roles: those that may insert into public_keys, other than the owner.
+    private const string CurveGrantLoop = """
+            FOR app_role IN
+                SELECT DISTINCT pg_catalog.pg_get_userbyid(g.grantee)
+                FROM pg_catalog.pg_class c, LATERAL pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.public_keys', schema_name))
+                    AND g.privilege_type = 'INSERT' AND g.grantee <> 0 AND g.grantee <> c.relowner
+            LOOP
+        """;
+
+    /// <remarks>
+    /// The application roles may change a curve's status, version and MAC and nothing else of <c>curves</c> (a status a
+    /// writer sets without the master key fails its MAC and disables the curve); the master-key functions count and
+    /// list the curves' MACs.
+    /// </remarks>
+    public static readonly string CurveStatusUp = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionCurves)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionCurves)}}}
+        {{{CurveGrantLoop}}}
+                EXECUTE pg_catalog.format('GRANT UPDATE (status, version, row_mac, row_mac_master_key_id) ON %1$I.curves TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    public static readonly string CurveStatusDown = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+        BEGIN
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionAccessControl)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionAccessControl)}}}
+        {{{CurveGrantLoop}}}
+                EXECUTE pg_catalog.format('REVOKE UPDATE (status, version, row_mac, row_mac_master_key_id) ON %1$I.curves FROM %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
     // ---- Audit -----------------------------------------------------------------------------------------------
 
     // The log's tables partitioned by month: the verification records and both audit logs share the partition and

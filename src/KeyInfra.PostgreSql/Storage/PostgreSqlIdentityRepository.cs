@@ -45,6 +45,13 @@ internal sealed class PostgreSqlIdentityRepository : IIdentityRepository
     public Task<IReadOnlyList<UserRecord>> ListUsersAsync(Guid tenantId, Guid? after, int limit, CancellationToken cancellationToken = default)
         => ReadAsync(tenantId, () => _inner.ListUsersAsync(tenantId, after, limit, cancellationToken), cancellationToken);
 
+    // Curves are the deployment's, not a tenant's: no row-level security on them, so no tenant to set.
+    public Task<IReadOnlyList<CurveRecord>> ListCurvesAsync(CancellationToken cancellationToken = default)
+        => _retry.ExecuteAsync(() => _inner.ListCurvesAsync(cancellationToken), cancellationToken);
+
+    public Task<bool> UpdateCurveAsync(CurveRecord curve, long expectedVersion, CancellationToken cancellationToken = default)
+        => _inner.UpdateCurveAsync(curve, expectedVersion, cancellationToken);
+
     public async Task<bool> UpdateUserAsync(UserRecord user, long expectedVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);

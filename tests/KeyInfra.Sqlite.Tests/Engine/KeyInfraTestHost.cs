@@ -57,11 +57,24 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
 
     public static void DeleteFolder(string folder)
     {
-        // SQLite pools connections; clear them so the files can go.
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(folder))
+        // SQLite pools connections; clear them so the files can go. A host still running may be committing a Buffered
+        // audit record meanwhile (and so make its journal file again): try a few times.
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(folder, recursive: true);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
         }
     }
 

@@ -8,7 +8,7 @@ namespace KeyInfra.Verification.Chain;
 /// <remarks>Thread-safe.</remarks>
 public static class LogStatusText
 {
-    private static readonly string[] s_texts = ["", "valid", "invalid_signature", "key_not_found", "key_revoked", "key_expired", "algorithm_mismatch", "malformed_signature", "access_denied", "key_tampered"];
+    private static readonly string[] s_texts = ["", "valid", "invalid_signature", "key_not_found", "key_revoked", "key_expired", "algorithm_mismatch", "malformed_signature", "access_denied", "key_tampered", "curve_disabled"];
 
     /// <summary>The stored text of <paramref name="status"/>.</summary>
     /// <param name="status">A defined verification status.</param>
