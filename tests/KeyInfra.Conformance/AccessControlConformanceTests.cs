@@ -124,6 +124,7 @@ public abstract class AccessControlConformanceTests
                 () => host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document)),
                 () => host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { KeyId = key.Id }),
                 () => host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery()),
+                () => host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { CallerId = alice.StableId }),
             ];
             foreach (var call in denied)
             {
@@ -134,6 +135,11 @@ public abstract class AccessControlConformanceTests
 
             var result = await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, Document, signature));
             Assert.AreEqual(VerificationStatus.AccessDenied, result.Status);
+
+            // The records bob made are his to read, of any key: his denied verification among them, and nobody else's.
+            var own = await host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery { CallerId = bob.StableId });
+            Assert.IsTrue(own.Items.Any(r => r.Id == result.RecordId && r.Status == VerificationStatus.AccessDenied));
+            Assert.IsTrue(own.Items.All(r => r.CallerId == bob.StableId));
         }
 
         using (Callers(host).Use(alice))

@@ -113,6 +113,20 @@ public sealed class SignVerifyCommandTests
     }
 
     [TestMethod]
+    public async Task Log_CallerFilter_ReturnsTheEntriesThatCallerMade()
+    {
+        var id = await s_workspace.CreateKeyAsync("ed25519", "by caller");
+        var signature = await s_workspace.SignAsync(id, "doc");
+        await s_workspace.RunAsync("verify", "--key", id, "--text", "doc", "--signature", signature);
+
+        var mine = await s_workspace.RunAsync("log", "--key", id, "--caller", "system:keyinfra-cli", "--json");
+        var nobody = await s_workspace.RunAsync("log", "--key", id, "--caller", "user:nobody", "--json");
+
+        Assert.HasCount(1, mine.Json().RootElement.GetProperty("items").EnumerateArray().ToList());
+        Assert.HasCount(0, nobody.Json().RootElement.GetProperty("items").EnumerateArray().ToList());
+    }
+
+    [TestMethod]
     public async Task SignFileToFile_ThenVerifySignatureFile_IsValid()
     {
         // Arrange

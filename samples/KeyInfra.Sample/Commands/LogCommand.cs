@@ -20,20 +20,21 @@ internal static class LogCommand
             Description = "Only entries with this outcome.",
             HelpName = string.Join("|", Enum.GetValues<VerificationStatus>().Select(s => Names.Kebab(s))),
         };
+        var callerId = new Option<string?>("--caller") { Description = "Only entries this caller made (its stable id, such as user:<id>).", HelpName = "id" };
         var limit = new Option<int>("--limit") { Description = "How many entries, newest first (1–1000).", DefaultValueFactory = _ => 20 };
         var batch = new Option<string?>("--batch") { Description = "Show the items of this batch (the id verify-batch prints) instead.", HelpName = "id" };
         var command = new Command("log", "Show the verification log, newest first, or one batch's items.")
         {
-            key, status, limit, batch,
+            key, status, callerId, limit, batch,
             CreateVerify(session, "Check the verification log (and the audit logs, chained with it) against its chains: report modified, deleted and inserted entries and broken links. Exit code 1 when anything is found."),
         };
         CommandRunner.SetHandler(command, session, async (parse, context, ct) =>
         {
             if (parse.GetValue(batch) is { } batchText)
             {
-                if (parse.GetValue(key) is not null || parse.GetValue(status) is not null)
+                if (parse.GetValue(key) is not null || parse.GetValue(status) is not null || parse.GetValue(callerId) is not null)
                 {
-                    throw new UsageException("--batch shows a whole batch; it cannot be combined with --key or --status.");
+                    throw new UsageException("--batch shows a whole batch; it cannot be combined with --key, --status or --caller.");
                 }
 
                 if (!Guid.TryParse(batchText, out var batchId))
@@ -48,6 +49,7 @@ internal static class LogCommand
             {
                 KeyId = parse.GetValue(key) is { } k ? InputParser.ParseKeyId(k, "--key") : null,
                 Status = parse.GetValue(status) is { } s ? InputParser.ParseEnum<VerificationStatus>(s, "--status") : null,
+                CallerId = parse.GetValue(callerId),
                 PageSize = InputParser.ParseRange(parse.GetValue(limit), "--limit", 1, 1000),
             };
             var services = await context.StartAsync(ct);

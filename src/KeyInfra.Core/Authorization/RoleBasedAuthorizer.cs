@@ -9,7 +9,8 @@ namespace KeyInfra.Authorization;
 /// <para>Ownership: a key's <see cref="Keys.KeyInfo.Owner"/> is the <see cref="Caller.StableId"/> that created or
 /// imported it (unless the request named another owner). A user may use the keys it owns and those of its application;
 /// an application those it owns. Such a caller may create, import and list only under an owner of its own (a list
-/// without an owner filter is denied), and may read the verification log only of a key it owns.</para>
+/// without an owner filter is denied), and may read the verification log only of a key it owns or filtered to the
+/// records it (or its application) made.</para>
 /// <para>No caller is a denial. A system caller (<see cref="Caller.ForSystem"/>) is the host itself and is allowed
 /// everything: set one only for the host's own jobs, never from a request.</para>
 /// <para>Warm checks answer synchronously from <see cref="AccessControlCache"/>. Thread-safe.</para>
@@ -74,6 +75,10 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
                 : request.Key is { } ringLatest && !access.Owns(ringLatest.Owner)
                     ? AuthorizationDecision.Deny("the ring is not the caller's or its application's")
                     : AuthorizationDecision.Allow,
+            // The log's records belong to the caller that made them: without a key, only one's own (or one's application's).
+            KeyInfraOperation.ReadLog when request.KeyId is null => access.Owns(request.Owner)
+                ? AuthorizationDecision.Allow
+                : AuthorizationDecision.Deny("only the records of the caller's own keys, or those it made, may be read: filter by key or by caller id"),
             KeyInfraOperation.ListKeys => access.Owns(request.Owner)
                 ? AuthorizationDecision.Allow
                 : AuthorizationDecision.Deny(request.Owner is null ? "only keys of the caller's own may be listed: filter by owner" : "the owner named is not the caller or its application"),

@@ -8,6 +8,13 @@ public sealed record VerificationLogQuery
     /// <summary>Only records for this key id.</summary>
     public KeyId? KeyId { get; init; }
 
+    /// <summary>
+    /// Only records made by this caller (<see cref="Authorization.Caller.StableId"/>, the record's <c>caller_id</c>): a
+    /// verification record's owner. With role-based access control a caller who is not tenant-wide reads the log only with
+    /// a key of its own or with its own id (or its application's) here.
+    /// </summary>
+    public string? CallerId { get; init; }
+
     /// <summary>Only records with this outcome.</summary>
     public VerificationStatus? Status { get; init; }
 

@@ -22,7 +22,7 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
         var tenantId = tenant.TenantId;
-        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, query.CallerId, cancellationToken).ConfigureAwait(false);
         var rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         if (rows.Count > query.PageSize)
         {

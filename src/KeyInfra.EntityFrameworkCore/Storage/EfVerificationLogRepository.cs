@@ -123,6 +123,11 @@ public sealed class EfVerificationLogRepository(IDbContextFactory<KeyInfraDbCont
             records = records.Where(r => r.Result == status);
         }
 
+        if (query.CallerId is { } callerId)
+        {
+            records = records.Where(r => r.CallerId == callerId);
+        }
+
         if (query.From is { } from)
         {
             records = records.Where(r => r.VerifiedAt >= from);
