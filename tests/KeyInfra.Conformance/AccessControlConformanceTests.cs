@@ -550,11 +550,22 @@ public abstract class AccessControlConformanceTests
             credential = await AsSystem(host, () => host.Get<IApplicationStore>().AddCredentialAsync(app.Id));
             await AsSystem(host, () => host.Get<IRoleStore>().GrantAsync(KeyInfraRoles.User, KeyInfraPermissions.ReadAudit));
             await AsSystem(host, () => host.Get<ICurveStore>().SetStatusAsync(KeyCurve.Secp256k1, CurveStatus.Disabled));
-            oldKeyId = (await host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync()).CurrentKeyId;
+            oldKeyId = (await AsSystem(host, () => host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync())).CurrentKeyId;
         }
 
         await using (var host = await StartAsync(database, newKey, o => o.PreviousMasterKeys = oldKey))
         {
+            // The deployment's keys are the host's: a user, even an admin, may not touch them.
+            var admin = await NewUserAsync(host, "rotation-admin", KeyInfraRoles.Admin);
+            using (Callers(host).Use(admin))
+            {
+                var denied = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync());
+                Assert.AreEqual(KeyInfraOperation.ManageMasterKeys, denied.Operation);
+                await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().RewrapAsync());
+                await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync(new KeyInfra.Encryption.ReencryptionOptions()));
+            }
+
+            using var system = Callers(host).Use(Caller.ForSystem("rotation"));
             var rotation = host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>();
             var before = (await rotation.GetStatusAsync()).Keys.Single(k => k.Id == oldKeyId);
             var refused = await Assert.ThrowsExactlyAsync<MasterKeyException>(() => rotation.RetireAsync(oldKeyId));

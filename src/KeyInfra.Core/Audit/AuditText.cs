@@ -28,6 +28,7 @@ internal static class AuditText
         Authorization.KeyInfraOperation.ManageHsm => "manage_hsm",
         Authorization.KeyInfraOperation.ReadAudit => "read_audit",
         Authorization.KeyInfraOperation.ManageCurves => "manage_curves",
+        Authorization.KeyInfraOperation.ManageMasterKeys => "manage_master_keys",
         _ => "operation_" + ((int)operation).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

@@ -50,4 +50,11 @@ public enum KeyInfraOperation
 
     /// <summary><see cref="Keys.ICurveStore"/>: list curves, enable and disable them.</summary>
     ManageCurves = 16,
+
+    /// <summary>
+    /// <see cref="Encryption.Rotation.IMasterKeyRotation"/> and <see cref="Encryption.IPrivateKeyReencryptor"/>: the
+    /// deployment's master keys and everything under them, across tenants. The built-in authorizer allows it to system
+    /// callers only (the host's own jobs and command line), whatever a user's or application's roles grant.
+    /// </summary>
+    ManageMasterKeys = 17,
 }

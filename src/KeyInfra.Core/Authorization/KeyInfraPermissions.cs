@@ -59,6 +59,10 @@ public static class KeyInfraPermissions
         KeyInfraOperation.ManageHsm => ManageHsm,
         KeyInfraOperation.ReadAudit => ReadAudit,
         KeyInfraOperation.ManageCurves => ManageCurves,
+
+        // No permission of a tenant's roles is enough for the deployment's keys (the built-in authorizer allows system
+        // callers only); an authorizer that maps by permission gets the tenant-wide one.
+        KeyInfraOperation.ManageMasterKeys => ManageUsers,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a KeyInfra operation."),
     };
 }

@@ -29,6 +29,11 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Allow);
         }
 
+        if (request.Operation == KeyInfraOperation.ManageMasterKeys)
+        {
+            return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Deny("master-key operations are the deployment's, not a tenant's: only the host itself (a system caller) may run them"));
+        }
+
         var pending = cache.GetAsync(request.TenantId, caller, cancellationToken);
         return pending.IsCompletedSuccessfully
             ? new ValueTask<AuthorizationDecision>(Decide(request, pending.Result))

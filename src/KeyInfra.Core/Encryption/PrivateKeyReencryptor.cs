@@ -26,6 +26,8 @@ internal sealed class PrivateKeyReencryptor(
     IEncryptionKeyProvider keyProvider,
     MasterKeyValidator validator,
     KeyChangePublisher changes,
+    Authorization.AccessGuard access,
+    Tenancy.ITenantContext tenant,
     ILogger<PrivateKeyReencryptor> logger) : IPrivateKeyReencryptor
 {
     private readonly IKeyRepository _keys = keys;
@@ -50,6 +52,7 @@ internal sealed class PrivateKeyReencryptor(
     internal async Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, Action<ReencryptionSummary, long>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        await access.DemandAsync(Authorization.KeyInfraOperation.ManageMasterKeys, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
         await _validator.EnsureValidatedAsync(cancellationToken).ConfigureAwait(false);
         var currentId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false);
 

@@ -21,12 +21,15 @@ internal sealed class MasterKeyRotation(
     IEnumerable<IMasterKeyRewrapStep> steps,
     KeyInfraMetrics metrics,
     Audit.AuditRecorder audit,
+    Authorization.AccessGuard access,
+    Tenancy.ITenantContext tenant,
     ILogger<MasterKeyRotation> logger) : IMasterKeyRotation
 {
     private readonly IMasterKeyRewrapStep[] _steps = [.. steps];
 
     public async Task<MasterKeyStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         var (source, validator) = Resolve();
         await using var lease = await source.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var state = await validator.EnsureValidatedAsync(lease.Ring, cancellationToken).ConfigureAwait(false);
@@ -36,6 +39,7 @@ internal sealed class MasterKeyRotation(
     public async Task<MasterKeyRewrapSummary> RewrapAsync(MasterKeyRewrapOptions? options = null, IProgress<MasterKeyRewrapProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new MasterKeyRewrapOptions();
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         var (source, validator) = Resolve();
         string currentId;
         await using (var lease = await source.AcquireRingAsync(cancellationToken).ConfigureAwait(false))
@@ -157,6 +161,7 @@ internal sealed class MasterKeyRotation(
     public async Task<MasterKeyState> RetireAsync(string masterKeyId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(masterKeyId);
+        await DemandAsync(cancellationToken).ConfigureAwait(false);
         var (source, validator) = Resolve();
         await using var lease = await source.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var ring = lease.Ring;
@@ -350,4 +355,7 @@ internal sealed class MasterKeyRotation(
     {
         public void Report(T value) => report(value);
     }
+
+    private ValueTask DemandAsync(CancellationToken cancellationToken)
+        => access.DemandAsync(Authorization.KeyInfraOperation.ManageMasterKeys, tenant.TenantId, null, null, null, cancellationToken);
 }
