@@ -23,7 +23,7 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
 
         foreach (var curve in options.Curves.Disabled)
         {
-            if (!Keys.CurvePolicy.Names.Values.Any(n => string.Equals(n, curve?.Trim(), StringComparison.OrdinalIgnoreCase)))
+            if (!Keys.CurvePolicy.TryParse(curve, out _))
             {
                 failures.Add($"KeyInfra:Curves:Disabled names '{Authorization.CallerText.Printable(curve)}', which is not a curve; the curves are {string.Join(", ", Keys.CurvePolicy.Names.Values)}.");
             }

@@ -8,8 +8,6 @@ namespace KeyInfra.Sample.Commands;
 /// <summary><c>curves list|disable|enable</c>: which curves may be used (docs/access-control.md, "Disabled curves").</summary>
 internal static class CurvesCommand
 {
-    private static readonly string[] s_names = ["p-256", "p-384", "p-521", "secp256k1", "ed25519"];
-
     public static Command Create(CliSession session)
         => new("curves", "Which elliptic curves may be used: a disabled curve refuses new keys, imports and signatures, and its keys verify as curve-disabled.")
         {
@@ -32,7 +30,7 @@ internal static class CurvesCommand
 
     private static Command Change(CliSession session, CurveStatus status)
     {
-        var curve = new Argument<string>("curve") { Description = "The curve: " + string.Join(", ", s_names) + "." };
+        var curve = new Argument<string>("curve") { Description = "The curve, as 'curves list' names it (p-256, p-384, p-521, secp256k1, ed25519)." };
         var command = new Command(
             status == CurveStatus.Disabled ? "disable" : "enable",
             status == CurveStatus.Disabled
@@ -42,14 +40,14 @@ internal static class CurvesCommand
         CommandRunner.SetHandler(command, session, async (parse, context, ct) =>
         {
             var text = parse.GetRequiredValue(curve);
-            var index = Array.FindIndex(s_names, n => string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-            {
-                throw new UsageException($"'{InputParser.Shorten(text)}' is not a curve: use one of {string.Join(", ", s_names)}.");
-            }
-
             var services = await context.StartAsync(ct);
-            Print(context, [await CommandContext.Get<ICurveStore>(services).SetStatusAsync((KeyCurve)(index + 1), status, ct)]);
+            var store = CommandContext.Get<ICurveStore>(services);
+
+            // The library's names, so the command line never has a list of its own to keep in step.
+            var known = await store.ListAsync(ct);
+            var match = known.FirstOrDefault(c => string.Equals(c.Name, text.Trim(), StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"'{InputParser.Shorten(text)}' is not a curve: use one of {string.Join(", ", known.Select(c => c.Name))}.");
+            Print(context, [await store.SetStatusAsync(match.Curve, status, ct)]);
             return ExitCodes.Success;
         });
         return command;

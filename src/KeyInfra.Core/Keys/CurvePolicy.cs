@@ -77,6 +77,22 @@ internal sealed class CurvePolicy(IdentityRows rows, IOptions<KeyInfraOptions> o
     public async Task<CurveRecord?> FindAsync(KeyCurve curve, CancellationToken cancellationToken)
         => (await rows.Repository.ListCurvesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Curve == curve);
 
+    /// <summary>The curve a name of <see cref="Names"/> names (case and surrounding spaces aside).</summary>
+    public static bool TryParse(string? name, out KeyCurve curve)
+    {
+        foreach (var (candidate, text) in Names)
+        {
+            if (string.Equals(text, name?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                curve = candidate;
+                return true;
+            }
+        }
+
+        curve = KeyCurve.None;
+        return false;
+    }
+
     /// <summary>Forgets the cached answer (after a local change).</summary>
     public void Invalidate() => Volatile.Write(ref _snapshot, null);
 
@@ -114,13 +130,12 @@ internal sealed class CurvePolicy(IdentityRows rows, IOptions<KeyInfraOptions> o
         var set = new HashSet<KeyCurve>();
         foreach (var name in curves.Disabled)
         {
-            var match = Names.FirstOrDefault(n => string.Equals(n.Value, name?.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (match.Value is null)
+            if (!TryParse(name, out var curve))
             {
                 throw new ArgumentException($"KeyInfra:Curves:Disabled names '{Authorization.CallerText.Printable(name)}', which is not a curve; the curves are {string.Join(", ", Names.Values)}.", nameof(curves));
             }
 
-            set.Add(match.Key);
+            set.Add(curve);
         }
 
         return set.ToFrozenSet();
