@@ -563,6 +563,8 @@ public abstract class AccessControlConformanceTests
                 Assert.AreEqual(KeyInfraOperation.ManageMasterKeys, denied.Operation);
                 await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().RewrapAsync());
                 await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync(new KeyInfra.Encryption.ReencryptionOptions()));
+                var rowsDenied = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.RowAuthentication.IKeyRowAuthenticator>().AuthenticateAllAsync());
+                Assert.AreEqual(KeyInfraOperation.ManageMasterKeys, rowsDenied.Operation);
             }
 
             using var system = Callers(host).Use(Caller.ForSystem("rotation"));

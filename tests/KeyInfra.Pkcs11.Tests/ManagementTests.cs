@@ -47,6 +47,15 @@ public sealed class ManagementTests
         using (callers.Use(operatorUser))
         {
             Assert.AreEqual("main", (await host.Hsm.ListSlotsAsync()).Single().Name);
+
+            // Every tenant's PINs under the deployment's master key: the host's, not manage_hsm's.
+            var rewrap = await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Hsm.RewrapPinsAsync());
+            Assert.AreEqual(KeyInfraOperation.ManageMasterKeys, rewrap.Operation);
+        }
+
+        using (callers.Use(Caller.ForSystem("test")))
+        {
+            Assert.AreEqual(new Slots.HsmPinRewrapSummary(0, 1, 0), await host.Hsm.RewrapPinsAsync());
         }
     }
 

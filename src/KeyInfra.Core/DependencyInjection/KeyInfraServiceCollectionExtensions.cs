@@ -71,7 +71,7 @@ public static class KeyInfraServiceCollectionExtensions
             provider.GetService<IEncryptionKeyProvider>() is null ? null : provider.GetRequiredService<MasterKeyValidator>(),
             provider.GetRequiredService<IKeyRepository>(),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<KeyRowAuthenticator>>()));
-        services.TryAddSingleton<IKeyRowAuthenticator>(static provider => provider.GetRequiredService<KeyRowAuthenticator>());
+        services.TryAddSingleton<IKeyRowAuthenticator, GuardedKeyRowAuthenticator>();
         services.TryAddSingleton(static provider => ActivatorUtilities.CreateInstance<ImportedKeyCache>(provider, AuthenticatedReader(provider)));
         services.TryAddSingleton(static provider => ActivatorUtilities.CreateInstance<SigningKeyCache>(provider, AuthenticatedReader(provider)));
         services.TryAddSingleton<IKeyCacheInvalidator, KeyCacheInvalidator>();

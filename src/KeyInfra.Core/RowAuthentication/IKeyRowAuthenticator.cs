@@ -23,5 +23,9 @@ public interface IKeyRowAuthenticator
     /// <param name="cancellationToken">Stops the pass between rows; what was written stays.</param>
     /// <returns>What the pass did, and whether the database is strict at its end.</returns>
     /// <exception cref="Errors.MasterKeyException">No master key source is configured, or validation failed.</exception>
+    /// <exception cref="Errors.AccessDeniedException">
+    /// KI5001: the caller may not manage master keys (<see cref="Authorization.KeyInfraOperation.ManageMasterKeys"/>; the
+    /// built-in authorizer allows system callers only).
+    /// </exception>
     Task<KeyRowAuthenticationSummary> AuthenticateAllAsync(IProgress<KeyRowAuthenticationSummary>? progress = null, CancellationToken cancellationToken = default);
 }

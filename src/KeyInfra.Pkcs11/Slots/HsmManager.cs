@@ -13,8 +13,9 @@ namespace KeyInfra.Pkcs11.Slots;
 
 /// <summary>The <see cref="IHsmManager"/> over <see cref="IHsmRepository"/>, the session pools and the PIN encryption.</summary>
 /// <remarks>
-/// Every call but <see cref="RewrapPinsAsync"/> is asked about first (<see cref="KeyInfraOperation.ManageHsm"/>, the
-/// <c>manage_hsm</c> permission); the PIN re-wrap is part of the master-key re-wrap, which only the host runs.
+/// Every call is asked about first: <see cref="KeyInfraOperation.ManageHsm"/> (the <c>manage_hsm</c> permission), but
+/// <see cref="RewrapPinsAsync"/>, part of the master-key re-wrap over every tenant's slots, asks
+/// <see cref="KeyInfraOperation.ManageMasterKeys"/>, which the built-in authorizer allows the host (a system caller) only.
 /// </remarks>
 internal sealed class HsmManager(
     Pkcs11Runtime runtime, SlotPins pins, ITenantContext tenant, IKeyInfraAccess access, IAuditTrail audit,
@@ -150,6 +151,7 @@ internal sealed class HsmManager(
 
     public async Task<HsmPinRewrapSummary> RewrapPinsAsync(CancellationToken cancellationToken = default)
     {
+        await access.DemandAsync(KeyInfraOperation.ManageMasterKeys, cancellationToken).ConfigureAwait(false);
         var modules = new Dictionary<Guid, HsmModuleRecord?>();
         int rewrapped = 0, current = 0, failed = 0;
         await foreach (var slot in Repository.ListAllSlotsAsync(cancellationToken).ConfigureAwait(false))

@@ -60,5 +60,9 @@ public interface IHsmManager
     /// <c>reencrypt</c> calls it). Each slot is replaced by compare-and-set, so a concurrent PIN change is never overwritten.
     /// </summary>
     /// <param name="cancellationToken">Cancels the run; slots already re-wrapped stay re-wrapped.</param>
+    /// <exception cref="KeyInfra.Errors.AccessDeniedException">
+    /// KI5001: the caller may not manage master keys (<c>KeyInfraOperation.ManageMasterKeys</c>; the built-in authorizer
+    /// allows system callers only).
+    /// </exception>
     Task<HsmPinRewrapSummary> RewrapPinsAsync(CancellationToken cancellationToken = default);
 }

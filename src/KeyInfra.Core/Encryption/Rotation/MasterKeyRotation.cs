@@ -101,7 +101,7 @@ internal sealed class MasterKeyRotation(
                     break;
 
                 case 1:
-                    var rows = services.GetRequiredService<IKeyRowAuthenticator>();
+                    var rows = services.GetRequiredService<KeyRowAuthenticator>();
                     keyRows = await rows.AuthenticateAllAsync(
                         new InlineProgress<KeyRowAuthenticationSummary>(s => Report(s.Examined, s.Authenticated + s.Reauthenticated, s.Refused)),
                         cancellationToken).ConfigureAwait(false);
