@@ -40,6 +40,20 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Asks about a read that lists rows (a key list, a log query), throws when denied, and returns the owners the
+    /// authorizer limited it to (<see cref="AuthorizationDecision.Owners"/>), for the caller to enter as an
+    /// <see cref="Storage.OwnerScope"/> around the read.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>?> DemandOwnersAsync(KeyInfraOperation operation, Guid tenantId, KeyId? keyId, KeyInfo? key, string? owner, CancellationToken cancellationToken)
+    {
+        var request = new AuthorizationRequest(operation, callers.Current, tenantId, keyId, key, null, owner);
+        var decision = await authorizer.AuthorizeAsync(request, cancellationToken).ConfigureAwait(false);
+        await audit.DecisionAsync(request, decision, cancellationToken).ConfigureAwait(false);
+        ThrowIfDenied(request, decision);
+        return decision.Owners;
+    }
+
     /// <summary>Asks about a verification, whose denial is a result: returns the decision, and logs a denial.</summary>
     public ValueTask<AuthorizationDecision> CheckAsync(AuthorizationRequest request, CancellationToken cancellationToken)
     {

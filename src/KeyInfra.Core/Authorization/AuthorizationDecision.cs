@@ -1,6 +1,6 @@
 namespace KeyInfra.Authorization;
 
-/// <summary>The answer of <see cref="IKeyInfraAuthorizer"/>: allowed, or denied with an optional reason.</summary>
+/// <summary>The answer of <see cref="IKeyInfraAuthorizer"/>: allowed (over the tenant, or over some owners' rows only), or denied with an optional reason.</summary>
 /// <remarks>
 /// The default value (<c>default(AuthorizationDecision)</c>) is a denial, so an authorizer that forgets to decide
 /// fails closed.
@@ -10,14 +10,23 @@ public readonly struct AuthorizationDecision
     /// <summary>The longest <see cref="Reason"/>, in UTF-16 characters.</summary>
     public const int MaxReasonLength = 200;
 
-    private AuthorizationDecision(bool isAllowed, string? reason)
+    private AuthorizationDecision(bool isAllowed, string? reason, IReadOnlyList<string>? owners = null)
     {
         IsAllowed = isAllowed;
         Reason = reason;
+        Owners = owners;
     }
 
     /// <summary>Allows the operation.</summary>
     public static AuthorizationDecision Allow { get; } = new(isAllowed: true, reason: null);
+
+    /// <summary>
+    /// When allowed, the <see cref="Keys.KeyInfo.Owner"/> values whose rows the operation's reads may return; <c>null</c>
+    /// for the whole tenant. The engine enters them as an <see cref="Storage.OwnerScope"/> around the reads of a key list
+    /// and a verification-log query, so a storage provider that can (PostgreSQL's row-level security) returns no other
+    /// owner's rows even if a query's own filter were wrong.
+    /// </summary>
+    public IReadOnlyList<string>? Owners { get; }
 
     /// <summary>Whether the operation may go ahead.</summary>
     public bool IsAllowed { get; }
@@ -27,6 +36,15 @@ public readonly struct AuthorizationDecision
     /// <see cref="Verification.VerificationRecord.Detail"/>, never put in an exception message. <c>null</c> when allowed.
     /// </summary>
     public string? Reason { get; }
+
+    /// <summary>Allows the operation over the rows of <paramref name="owners"/> only (see <see cref="Owners"/>).</summary>
+    /// <param name="owners">The owners, at least one; each non-empty, up to <see cref="Storage.OwnerScope.MaxOwnerLength"/> characters, without control characters.</param>
+    /// <exception cref="ArgumentException"><paramref name="owners"/> is empty or holds an owner that is empty, too long, or has control characters.</exception>
+    public static AuthorizationDecision AllowOwners(IEnumerable<string> owners)
+        => new(isAllowed: true, reason: null, Storage.OwnerScope.Checked(owners, nameof(owners)));
+
+    /// <summary>As <see cref="AllowOwners"/>, for owners already checked (the built-in authorizer's, read from authenticated rows).</summary>
+    internal static AuthorizationDecision AllowCheckedOwners(string[] owners) => new(isAllowed: true, reason: null, owners);
 
     /// <summary>Denies the operation.</summary>
     /// <param name="reason">Why, for the log and the audit trail; never a secret. Up to <see cref="MaxReasonLength"/> characters, without control characters.</param>

@@ -134,7 +134,7 @@ internal sealed class KeyStore(
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await access.DemandAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, query.Owner, cancellationToken).ConfigureAwait(false);
+        var owners = await access.DemandOwnersAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, query.Owner, cancellationToken).ConfigureAwait(false);
         if (query.PageSize is < 1 or > KeyQuery.MaxPageSize)
         {
             throw new ArgumentOutOfRangeException(nameof(query), query.PageSize, $"The page size is 1–{KeyQuery.MaxPageSize}.");
@@ -144,9 +144,13 @@ internal sealed class KeyStore(
         KeyRequestValidator.Filter(query.RingName, "The ring name filter", nameof(query));
         KeyRequestValidator.Filter(query.Owner, "The owner filter", nameof(query));
 
-        var records = await rows.CheckAllAsync(
-            await repository.ListAsync(tenant.TenantId, query, query.PageSize + 1, includePrivateKey: false, cancellationToken).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<KeyRecord> listed;
+        using (OwnerScope.EnterIfAny(owners))
+        {
+            listed = await repository.ListAsync(tenant.TenantId, query, query.PageSize + 1, includePrivateKey: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var records = await rows.CheckAllAsync(listed, cancellationToken).ConfigureAwait(false);
         var hasMore = records.Count > query.PageSize;
         var items = new List<KeyInfo>(Math.Min(records.Count, query.PageSize));
         for (var i = 0; i < records.Count && i < query.PageSize; i++)

@@ -22,8 +22,14 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, 1000, nameof(query));
         var tenantId = tenant.TenantId;
-        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), null, query.CallerId, cancellationToken).ConfigureAwait(false);
-        var rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        var owners = await access.DemandOwnersAsync(
+            KeyInfraOperation.ReadLog, tenantId, query.KeyId, await KeyOfAsync(tenantId, query.KeyId, cancellationToken).ConfigureAwait(false), query.CallerId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<VerificationRecord> rows;
+        using (OwnerScope.EnterIfAny(owners))
+        {
+            rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        }
+
         if (rows.Count > query.PageSize)
         {
             var page = rows.Take(query.PageSize).ToArray();

@@ -1239,4 +1239,34 @@ internal static class PostgreSqlMigrationSql
         DROP TABLE data_plane_audit;
         DROP FUNCTION keyinfra_audit_target(text, text);
         """;
+
+    // A scalar subquery is an InitPlan, evaluated once per statement: outside a scope the policy costs one test. The
+    // cast makes it an array expression, so that "= ANY" reads the array, not the subquery's rows.
+    private const string CurrentOwners = "(SELECT keyinfra_current_owners())::text[]";
+
+    /// <remarks>
+    /// The ownership rule as row-level security, where it can be expressed: the engine sets <c>keyinfra.owners</c> (the
+    /// owner scope of an owner-scoped caller's key list or log query) on the connection, and these restrictive SELECT
+    /// policies then hide every key of another owner, and every verification record neither made by one of the owners
+    /// nor of one of their keys. An empty setting (no scope: the engine's shared caches, the writer, every other read)
+    /// restricts nothing. The policies are on the parent tables, which are the engine's only way in.
+    /// </remarks>
+    public const string OwnerScopeUp = $$$"""
+        -- The owners of the current read; NULL (the setting missing or empty) for the whole tenant.
+        CREATE FUNCTION keyinfra_current_owners() RETURNS text[]
+            LANGUAGE sql STABLE PARALLEL SAFE
+            AS $fn$ SELECT NULLIF(current_setting('keyinfra.owners', true), '')::text[] $fn$;
+        CREATE POLICY owner_scope ON public_keys AS RESTRICTIVE FOR SELECT
+            USING ({{{CurrentOwners}}} IS NULL OR owner = ANY ({{{CurrentOwners}}}));
+        CREATE POLICY owner_scope ON verification_records AS RESTRICTIVE FOR SELECT
+            USING ({{{CurrentOwners}}} IS NULL OR caller_id = ANY ({{{CurrentOwners}}})
+                OR requested_key_id IN (SELECT k.id FROM public_keys k WHERE k.owner = ANY ({{{CurrentOwners}}})));
+        """;
+
+    /// <remarks>Drops the owner policies and their function.</remarks>
+    public const string OwnerScopeDown = """
+        DROP POLICY owner_scope ON verification_records;
+        DROP POLICY owner_scope ON public_keys;
+        DROP FUNCTION keyinfra_current_owners();
+        """;
 }

@@ -1,0 +1,228 @@
+using KeyInfra.Authorization;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using KeyInfra.Storage;
+using KeyInfra.Tests.Conformance;
+using KeyInfra.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace KeyInfra.PostgreSql.Tests;
+
+/// <summary>
+/// The ownership rule as row-level security (migration <c>OwnerRowLevelSecurity</c>): with <c>keyinfra.owners</c> set,
+/// the application role sees only those owners' keys, and only the records they made or made with their keys, whatever
+/// the query's WHERE says; through the provider, <see cref="OwnerScope"/> sets it on every connection.
+/// </summary>
+[TestClass]
+public sealed class OwnerRowLevelSecurityTests
+{
+    private const string Alice = "user:alice";
+    private const string Bob = "user:bob";
+    private const string App = "app:billing";
+
+    // An owner that needs quoting in an array literal: the setting must carry it whole.
+    private const string Odd = "user:\"odd, {name}\"";
+
+    private static readonly Guid s_tenant = Guid.CreateVersion7();
+    private static PostgreSqlTestDatabase s_database = null!;
+    private static ServiceProvider s_services = null!;
+    private static KeyRecord s_aliceKey = null!;
+    private static KeyRecord s_bobKey = null!;
+    private static KeyRecord s_appKey = null!;
+    private static KeyRecord s_oddKey = null!;
+
+    [ClassInitialize]
+    public static async Task ClassInitialize(TestContext context)
+    {
+        s_database = await PostgreSqlTestDatabase.CreateAsync();
+        s_services = s_database.BuildServices();
+        var keys = s_services.GetRequiredService<IKeyRepository>();
+        s_aliceKey = TestData.Key(s_tenant, name: "alice's", owner: Alice);
+        s_bobKey = TestData.Key(s_tenant, name: "bob's", owner: Bob);
+        s_appKey = TestData.Key(s_tenant, name: "the application's", owner: App);
+        s_oddKey = TestData.Key(s_tenant, name: "odd's", owner: Odd);
+        foreach (var key in new[] { s_aliceKey, s_bobKey, s_appKey, s_oddKey, TestData.Key(s_tenant, name: "nobody's") })
+        {
+            await keys.AddAsync(key);
+        }
+
+        // Alice verifies with Bob's key, Bob with Alice's and his own, the host with the application's.
+        await s_services.GetRequiredService<IVerificationLogRepository>().AppendAsync(
+            [Made(s_bobKey, Alice), Made(s_aliceKey, Bob), Made(s_bobKey, Bob), Made(s_appKey, "system:host")], []);
+    }
+
+    [ClassCleanup]
+    public static async Task ClassCleanup()
+    {
+        await (s_services?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (s_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+    }
+
+    [TestMethod]
+    public async Task Policies_RestrictiveAndForSelect_OnKeysAndRecords()
+    {
+        Assert.AreEqual(
+            "public_keys:RESTRICTIVE:SELECT,verification_records:RESTRICTIVE:SELECT",
+            await s_database.AdminScalarAsync<string>(
+                "SELECT string_agg(tablename || ':' || permissive || ':' || cmd, ',' ORDER BY tablename) FROM pg_policies WHERE policyname = 'owner_scope'"));
+    }
+
+    [TestMethod]
+    public async Task RawSelect_NoOwnersSet_TheWholeTenant()
+    {
+        Assert.AreEqual(5L, await AsOwnersAsync(null, c => Scalar<long>(c, "SELECT count(*) FROM public_keys")));
+        Assert.AreEqual(4L, await AsOwnersAsync(null, c => Scalar<long>(c, "SELECT count(*) FROM verification_records")));
+    }
+
+    [TestMethod]
+    public async Task RawSelect_AsAlice_OnlyHerKeys_WhateverTheWhereClauseSays()
+    {
+        var all = await AsOwnersAsync([Alice], c => Scalar<long>(c, "SELECT count(*) FROM public_keys"));
+        var bobs = await AsOwnersAsync([Alice], c => Scalar<long>(c, "SELECT count(*) FROM public_keys WHERE owner = $1", Bob));
+        var unowned = await AsOwnersAsync([Alice], c => Scalar<long>(c, "SELECT count(*) FROM public_keys WHERE owner IS NULL"));
+
+        Assert.AreEqual(1L, all);
+        Assert.AreEqual(0L, bobs);
+        Assert.AreEqual(0L, unowned);
+    }
+
+    [TestMethod]
+    public async Task RawSelect_AsAlice_TheRecordsSheMadeAndThoseOfHerKeys()
+    {
+        var mine = await AsOwnersAsync([Alice], c => Scalar<long>(c, "SELECT count(*) FROM verification_records"));
+        var bobsOwn = await AsOwnersAsync([Alice], c => Scalar<long>(c, "SELECT count(*) FROM verification_records WHERE caller_id = $1 AND requested_key_id = $2", Bob, s_bobKey.Id.Value));
+
+        Assert.AreEqual(2L, mine, "her verification with Bob's key, and Bob's with hers");
+        Assert.AreEqual(0L, bobsOwn);
+    }
+
+    [TestMethod]
+    public async Task RawSelect_AnEmptyOwnerList_SeesNothing()
+    {
+        Assert.AreEqual(0L, await AsOwnersAsync([], c => Scalar<long>(c, "SELECT count(*) FROM public_keys")));
+        Assert.AreEqual(0L, await AsOwnersAsync([], c => Scalar<long>(c, "SELECT count(*) FROM verification_records")));
+    }
+
+    [TestMethod]
+    public async Task Repository_ListWithoutAnOwnerFilter_InsideAScope_OnlyTheScopesOwners()
+    {
+        var keys = s_services.GetRequiredService<IKeyRepository>();
+        IReadOnlyList<KeyRecord> both, narrowed, again;
+        using (OwnerScope.Enter([Alice, App]))
+        {
+            both = await keys.ListAsync(s_tenant, new KeyQuery(), 100);
+            using (OwnerScope.Enter([Alice, Bob]))
+            {
+                // Only narrows: Bob is not in the outer scope.
+                narrowed = await keys.ListAsync(s_tenant, new KeyQuery(), 100);
+            }
+
+            again = await keys.ListAsync(s_tenant, new KeyQuery(), 100);
+        }
+
+        var outside = await keys.ListAsync(s_tenant, new KeyQuery(), 100);
+
+        CollectionAssert.AreEquivalent(new[] { s_aliceKey.Id, s_appKey.Id }, both.Select(k => k.Id).ToArray());
+        CollectionAssert.AreEqual(new[] { s_aliceKey.Id }, narrowed.Select(k => k.Id).ToArray());
+        Assert.HasCount(2, again);
+        Assert.HasCount(5, outside);
+        Assert.IsNull(OwnerScope.Current);
+    }
+
+    [TestMethod]
+    public async Task Repository_LogQueryInsideAScope_OnlyTheOwnersRecords()
+    {
+        var log = s_services.GetRequiredService<IVerificationLogRepository>();
+        IReadOnlyList<VerificationRecord> bobs, odds;
+        using (OwnerScope.Enter([Bob]))
+        {
+            bobs = await log.QueryAsync(s_tenant, new VerificationLogQuery());
+        }
+
+        using (OwnerScope.Enter([Odd]))
+        {
+            odds = await log.QueryAsync(s_tenant, new VerificationLogQuery());
+            Assert.AreEqual(s_oddKey.Id, (await s_services.GetRequiredService<IKeyRepository>().ListAsync(s_tenant, new KeyQuery(), 100)).Single().Id);
+        }
+
+        Assert.HasCount(3, bobs, "Alice's with his key, and both of his own");
+        Assert.IsTrue(bobs.All(r => r.CallerId == Bob || r.RequestedKeyId == s_bobKey.Id));
+        Assert.IsEmpty(odds);
+    }
+
+    [TestMethod]
+    public async Task Engine_AuthorizerLimitsAReadToOwners_TheDatabaseReturnsNoOtherOwnersRows()
+    {
+        // An authorizer that allows the unfiltered list and log query but limits them to Alice: the engine's query
+        // asks for everything, and row-level security alone keeps Bob's keys and records out.
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(),
+            services: s => s.Replace(ServiceDescriptor.Singleton<IKeyInfraAuthorizer>(new AliceOnlyReads())));
+        var keys = host.Get<IKeyStore>();
+        var document = "owner scope"u8.ToArray();
+        var alices = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "alice's") { Owner = Alice });
+        var bobs = await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "bob's") { Owner = Bob });
+        foreach (var key in new[] { alices, bobs })
+        {
+            var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, document))).Signature;
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, document, signature));
+        }
+
+        await host.Get<IVerificationLog>().FlushAsync();
+
+        var listed = await keys.ListAsync(new KeyQuery());
+        var records = await host.Get<IVerificationLog>().QueryAsync(new VerificationLogQuery());
+
+        Assert.AreEqual(alices.Id, listed.Items.Single().Id);
+        Assert.AreEqual(alices.Id, records.Items.Single().RequestedKeyId);
+        Assert.AreEqual(2L, await database.AdminScalarAsync<long>("SELECT count(*) FROM public_keys"));
+        Assert.AreEqual(2L, await database.AdminScalarAsync<long>("SELECT count(*) FROM verification_records"));
+        Assert.IsNotNull(await keys.GetAsync(bobs.Id), "outside a list, the key is read unscoped (and its use decided by the authorizer)");
+    }
+
+    [TestMethod]
+    public void Enter_MalformedOwners_Refused()
+    {
+        Assert.ThrowsExactly<ArgumentException>(() => OwnerScope.Enter([]));
+        Assert.ThrowsExactly<ArgumentException>(() => OwnerScope.Enter([" "]));
+        Assert.ThrowsExactly<ArgumentException>(() => OwnerScope.Enter(["user:\u0000"]));
+        Assert.ThrowsExactly<ArgumentException>(() => OwnerScope.Enter([new string('a', OwnerScope.MaxOwnerLength + 1)]));
+        Assert.IsNull(OwnerScope.Current);
+    }
+
+    private sealed class AliceOnlyReads : IKeyInfraAuthorizer
+    {
+        public ValueTask<AuthorizationDecision> AuthorizeAsync(AuthorizationRequest request, CancellationToken cancellationToken)
+            => new(request.Operation is KeyInfraOperation.ListKeys or KeyInfraOperation.ReadLog ? AuthorizationDecision.AllowOwners([Alice]) : AuthorizationDecision.Allow);
+    }
+
+    private static VerificationRecord Made(KeyRecord key, string callerId)
+        => TestData.Record(s_tenant, key.Id) with { CallerId = callerId };
+
+    private static async Task<T> AsOwnersAsync<T>(string[]? owners, Func<NpgsqlConnection, Task<T>> action)
+    {
+        await using var connection = new NpgsqlConnection(s_database.AppConnectionString);
+        await connection.OpenAsync();
+        await using (var set = new NpgsqlCommand("SELECT set_config('keyinfra.tenant_id', $1, false), set_config('keyinfra.owners', coalesce($2::text, ''), false)", connection))
+        {
+            set.Parameters.Add(new NpgsqlParameter { Value = s_tenant.ToString() });
+            set.Parameters.Add(new NpgsqlParameter { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            await set.ExecuteNonQueryAsync();
+        }
+
+        return await action(connection);
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
