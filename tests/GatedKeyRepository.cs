@@ -99,7 +99,14 @@ internal sealed class GatedKeyRepository(IKeyRepository inner) : IKeyRepository
 
     public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, CancellationToken cancellationToken = default) => inner.ListAsync(tenantId, query, limit, cancellationToken);
 
-    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default) => inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken);
+    public Task<IReadOnlyList<KeyRecord>> ListAsync(Guid tenantId, KeyQuery query, int limit, bool includePrivateKey, CancellationToken cancellationToken = default)
+    {
+        ListScopes.Enqueue(OwnerScope.Current);
+        return inner.ListAsync(tenantId, query, limit, includePrivateKey, cancellationToken);
+    }
+
+    /// <summary>The <see cref="OwnerScope"/> each list with <c>includePrivateKey</c> ran in, in order (the key store's lists use that overload).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<IReadOnlyList<string>?> ListScopes { get; } = new();
 
     public async Task<bool> UpdateLifecycleAsync(KeyRecord key, CancellationToken cancellationToken = default)
     {

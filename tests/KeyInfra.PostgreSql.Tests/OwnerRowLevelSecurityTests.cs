@@ -183,6 +183,47 @@ public sealed class OwnerRowLevelSecurityTests
     }
 
     [TestMethod]
+    public async Task Engine_BuiltInAuthorizer_AnOwnerScopedUsersListRunsInItsOwnersScope_AnAdminsInNone()
+    {
+        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        GatedKeyRepository gated = null!;
+        await using var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(),
+            services: s =>
+            {
+                s.AddKeyInfrastructure().UseRoleBasedAccessControl();
+                GatedKeyRepository.Register(s, r => gated = r);
+            });
+        var callers = host.Get<AsyncLocalCallerContext>();
+        Caller user, admin;
+        using (callers.Use(Caller.ForSystem("test")))
+        {
+            user = (await host.Get<Identity.IUserStore>().CreateAsync(new Identity.CreateUserRequest { Username = "scoped" })).ToCaller();
+            admin = (await host.Get<Identity.IUserStore>().CreateAsync(new Identity.CreateUserRequest { Username = "admin", Roles = [KeyInfraRoles.Admin] })).ToCaller();
+        }
+
+        KeyPage own, all;
+        using (callers.Use(user))
+        {
+            await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "the user's"));
+            gated.ListScopes.Clear();
+            own = await host.Get<IKeyStore>().ListAsync(new KeyQuery { Owner = user.StableId });
+        }
+
+        Assert.IsTrue(gated.ListScopes.TryDequeue(out var userScope));
+        using (callers.Use(admin))
+        {
+            await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "the admin's"));
+            all = await host.Get<IKeyStore>().ListAsync(new KeyQuery());
+        }
+
+        Assert.IsTrue(gated.ListScopes.TryDequeue(out var adminScope));
+        CollectionAssert.AreEqual(new[] { user.StableId }, userScope!.ToArray());
+        Assert.IsNull(adminScope, "an admin sees the tenant");
+        Assert.AreEqual(1, own.Items.Count);
+        Assert.AreEqual(2, all.Items.Count);
+    }
+
+    [TestMethod]
     public void Enter_MalformedOwners_Refused()
     {
         Assert.ThrowsExactly<ArgumentException>(() => OwnerScope.Enter([]));
