@@ -57,6 +57,42 @@ public abstract class AuditConformanceTests
     }
 
     [TestMethod]
+    public async Task MasterKeyOperations_EachPassAndTheRewrapAndRetirement_AreRecorded()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+        string oldKeyId;
+        await using (var host = await AccessControlHosts.StartAsync(database, oldKey))
+        {
+            await AsSystem(host, () => host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "under the old key")));
+            oldKeyId = (await AsSystem(host, () => host.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().GetStatusAsync())).CurrentKeyId;
+        }
+
+        await using var rotated = await AccessControlHosts.StartAsync(database, TestHost.NewMasterKey(), masterKeyOptions: o => o.PreviousMasterKeys = oldKey);
+        var reencrypted = await AsSystem(rotated, () => rotated.Get<KeyInfra.Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync(new KeyInfra.Encryption.ReencryptionOptions()));
+        var authenticated = await AsSystem(rotated, () => rotated.Get<KeyInfra.RowAuthentication.IKeyRowAuthenticator>().AuthenticateAllAsync());
+        await AsSystem(rotated, () => rotated.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().RewrapAsync());
+        await AsSystem(rotated, async () =>
+        {
+            await rotated.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>().RetireAsync(oldKeyId);
+            return true;
+        });
+
+        var records = await ControlPlaneAsync(rotated, new AuditQuery { From = from, TargetType = "master_key" });
+
+        CollectionAssert.AreEqual(
+            new[] { AuditActions.MasterKeyRetire, AuditActions.MasterKeyRewrap, AuditActions.KeyRowsAuthenticate, AuditActions.PrivateKeysReencrypt },
+            records.Select(r => r.Action).ToArray(),
+            "the passes called directly are recorded once each; the re-wrap, which runs them again, once for all");
+        Assert.AreEqual(1, reencrypted.Rewrapped);
+        Assert.AreEqual("1", State(records[3].After)["rewrapped"]);
+        Assert.AreEqual(authenticated.Reauthenticated.ToString(System.Globalization.CultureInfo.InvariantCulture), State(records[2].After)["reauthenticated"]);
+        Assert.AreEqual(oldKeyId, records[0].TargetId);
+        Assert.IsTrue(records.All(r => r.ActorKind == AuditActorKind.System));
+    }
+
+    [TestMethod]
     public async Task IdentityChanges_AreRecorded_AndNoSecretReachesTheLog()
     {
         var from = DateTimeOffset.UtcNow.AddSeconds(-1);

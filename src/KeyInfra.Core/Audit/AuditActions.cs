@@ -94,6 +94,12 @@ public static class AuditActions
     /// <summary>A master key was retired.</summary>
     public const string MasterKeyRetire = "master_key.retire";
 
+    /// <summary>The stored private keys were brought under the current master key (<c>IPrivateKeyReencryptor</c> called directly; the re-wrap records its own).</summary>
+    public const string PrivateKeysReencrypt = "master_key.reencrypt";
+
+    /// <summary>The key rows were authenticated under the current master key (<c>IKeyRowAuthenticator</c> called directly; the re-wrap records its own).</summary>
+    public const string KeyRowsAuthenticate = "master_key.authenticate_rows";
+
     /// <summary>An application's client id and secret were checked (<c>IApplicationStore.VerifyCredentialAsync</c>).</summary>
     public const string CredentialCheck = "credential.check";
 

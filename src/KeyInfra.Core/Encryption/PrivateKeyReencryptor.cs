@@ -27,6 +27,7 @@ internal sealed class PrivateKeyReencryptor(
     MasterKeyValidator validator,
     KeyChangePublisher changes,
     Authorization.AccessGuard access,
+    Audit.AuditRecorder audit,
     Tenancy.ITenantContext tenant,
     ILogger<PrivateKeyReencryptor> logger) : IPrivateKeyReencryptor
 {
@@ -45,8 +46,28 @@ internal sealed class PrivateKeyReencryptor(
         Vanished,
     }
 
-    public Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, CancellationToken cancellationToken = default)
-        => ReencryptAllAsync(options, null, cancellationToken);
+    // Called directly, the pass is a master-key operation of its own and is recorded; inside the re-wrap, the re-wrap's record says it all.
+    public async Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, CancellationToken cancellationToken = default)
+    {
+        var summary = await ReencryptAllAsync(options, null, cancellationToken).ConfigureAwait(false);
+        await audit.ChangeAsync(new Audit.AuditChange
+        {
+            Action = Audit.AuditActions.PrivateKeysReencrypt,
+            TargetType = "master_key",
+            TargetId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false),
+            After = new Dictionary<string, string?>
+            {
+                ["encrypted"] = Text(summary.Encrypted),
+                ["upgraded"] = Text(summary.Upgraded),
+                ["rewrapped"] = Text(summary.Rewrapped),
+                ["unchanged"] = Text(summary.Unchanged),
+                ["skipped"] = Text(summary.Skipped.Count),
+            },
+        }, cancellationToken).ConfigureAwait(false);
+        return summary;
+
+        static string Text(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>As <see cref="ReencryptAllAsync(ReencryptionOptions, CancellationToken)"/>, with the counts so far reported after every 100 keys.</summary>
     internal async Task<ReencryptionSummary> ReencryptAllAsync(ReencryptionOptions options, Action<ReencryptionSummary, long>? progress, CancellationToken cancellationToken)
