@@ -57,13 +57,35 @@ public sealed class BenchmarkHost : IDisposable
     /// <param name="sqlite">Adjusts the SQLite tuning (synchronous mode).</param>
     /// <param name="extend">Adds more to KeyInfra's registration (such as <c>AddPkcs11</c>).</param>
     public static BenchmarkHost Start(Action<KeyInfraOptions>? configure = null, Action<SqliteStorageOptions>? sqlite = null, Action<IKeyInfrastructureBuilder>? extend = null)
+        => Start((builder, databasePath) => builder.UseSqlite($"Data Source={databasePath}", o => sqlite?.Invoke(o)), configure, extend);
+
+    /// <summary>
+    /// Builds and starts a host on PostgreSQL: the application role's connection string in <c>KEYINFRA_BENCH_PG</c>, the
+    /// owner's (which migrates) in <c>KEYINFRA_BENCH_PG_OWNER</c>. <see cref="DatabasePath"/> is then unused.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The environment variables are not set.</exception>
+    public static BenchmarkHost StartPostgreSql(Action<KeyInfraOptions>? configure = null)
+    {
+        var app = Environment.GetEnvironmentVariable("KEYINFRA_BENCH_PG");
+        var owner = Environment.GetEnvironmentVariable("KEYINFRA_BENCH_PG_OWNER");
+        if (string.IsNullOrEmpty(app) || string.IsNullOrEmpty(owner))
+        {
+            throw new InvalidOperationException(
+                "Set KEYINFRA_BENCH_PG (the application role's connection string) and KEYINFRA_BENCH_PG_OWNER (the owner's, for the migrations) "
+                + "to run the PostgreSQL benchmarks; docs/performance.md shows how with the test script's server.");
+        }
+
+        return Start((builder, _) => builder.UsePostgreSql(app, o => o.MigrationConnectionString = owner), configure, extend: null);
+    }
+
+    private static BenchmarkHost Start(
+        Func<IKeyInfrastructureBuilder, string, IKeyInfrastructureBuilder> storage, Action<KeyInfraOptions>? configure, Action<IKeyInfrastructureBuilder>? extend)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "keyinfra-benchmarks", Guid.NewGuid().ToString("N"))).FullName;
         var databasePath = Path.Combine(folder, "keyinfra.db");
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var keyInfra = builder.Services.AddKeyInfrastructure(o => configure?.Invoke(o))
-            .UseSqlite($"Data Source={databasePath}", o => sqlite?.Invoke(o))
+        var keyInfra = storage(builder.Services.AddKeyInfrastructure(o => configure?.Invoke(o)), databasePath)
             .UseEnvironmentMasterKey(o =>
             {
                 o.MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(MasterKey.KeySizeBytes));

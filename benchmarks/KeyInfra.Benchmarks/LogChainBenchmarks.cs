@@ -38,10 +38,13 @@ public class LogChainBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _host = BenchmarkHost.Start();
+        _host = StartHost();
         _repository = _host.Services.GetRequiredService<IVerificationLogRepository>();
         _chain = new LogChainWriter(_host.Services.GetRequiredService<IEncryptionKeyProvider>(), TimeProvider.System, NullLogger.Instance, TimeSpan.Zero);
     }
+
+    /// <summary>The host whose repository the groups are committed through (SQLite, synchronous=FULL).</summary>
+    protected virtual BenchmarkHost StartHost() => BenchmarkHost.Start();
 
     /// <summary>Makes the groups the iteration commits, with their manifest entries as callers make them.</summary>
     [IterationSetup]

@@ -7,6 +7,7 @@ using KeyInfra.Signing;
 using KeyInfra.Tenancy;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace KeyInfra.Tests.Conformance;
@@ -532,6 +533,50 @@ public abstract class AccessControlConformanceTests
         CollectionAssert.AreEqual(new[] { KeyInfraPermissions.ReadAudit }, revoked.Single(r => r.Name == "auditor").StoredPermissions.ToArray());
         Assert.IsTrue(revoked.Single(r => r.Name == KeyInfraRoles.Admin).BuiltIn);
         Assert.AreEqual(ErrorCodes.IdentityNameTaken, taken.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task AuthorizerAllowsOverSomeOwners_TheEngineKeepsItOnEveryRead_WhateverTheProvider()
+    {
+        const string Mine = "user:mine";
+        await using var host = await StartAsync(services: s => s.Replace(ServiceDescriptor.Singleton<IKeyInfraAuthorizer>(new OwnerScopedAuthorizer(Mine))));
+        var keys = host.Get<IKeyStore>();
+        var mine = await keys.CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "mine") { Owner = Mine });
+        var theirs = await keys.CreateAsync(new CreateKeyRequest(KeySpec.Ed25519, "theirs") { Owner = "user:theirs" });
+        foreach (var key in new[] { mine, theirs })
+        {
+            var signature = (await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document))).Signature;
+            await host.Get<IVerifier>().VerifyAsync(new VerificationRequest(key.Id, Document, signature));
+        }
+
+        var batch = await host.Get<IVerifier>().VerifyBatchAsync([new VerificationRequest(mine.Id, Document, new byte[64])]);
+        var log = host.Get<IVerificationLog>();
+        await log.FlushAsync();
+
+        var listed = await keys.ListAsync(new KeyQuery());
+        var foundTheirs = await keys.FindByPublicKeyAsync(PublicKeyLookup.ForPublicKey(theirs.PublicKeySpki.ToArray(), KeyFormat.Der));
+        var foundMine = await keys.FindByPublicKeyAsync(PublicKeyLookup.ForPublicKey(mine.PublicKeySpki.ToArray(), KeyFormat.Der));
+        var records = await log.QueryAsync(new VerificationLogQuery());
+        var storedBatch = await log.GetBatchAsync(batch.BatchId!.Value);
+
+        Assert.AreEqual(mine.Id, listed.Items.Single().Id);
+        Assert.AreEqual(0, foundTheirs.Count);
+        Assert.AreEqual(mine.Id, foundMine.Single().Id);
+        Assert.IsTrue(records.Items.Count > 0 && records.Items.All(r => r.RequestedKeyId == mine.Id), "only the records made with the owner's key");
+        Assert.IsNull(storedBatch, "the batch's caller is not among the owners");
+        Assert.IsNotNull(await keys.GetAsync(mine.Id));
+        await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => keys.GetAsync(theirs.Id));
+        await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => keys.RevokeAsync(theirs.Id, RevocationReason.Unspecified));
+        await Assert.ThrowsExactlyAsync<AccessDeniedException>(() => host.Get<KeyInfra.Verification.Chain.IVerificationLogAuditor>().VerifyAsync(new KeyInfra.Verification.Chain.LogAuditRequest()));
+    }
+
+    /// <summary>Allows creating, signing and verifying; everything else over one owner's rows only.</summary>
+    private sealed class OwnerScopedAuthorizer(string owner) : IKeyInfraAuthorizer
+    {
+        public ValueTask<AuthorizationDecision> AuthorizeAsync(AuthorizationRequest request, CancellationToken cancellationToken)
+            => new(request.Operation is KeyInfraOperation.CreateKey or KeyInfraOperation.Sign or KeyInfraOperation.Verify
+                ? AuthorizationDecision.Allow
+                : AuthorizationDecision.AllowOwners([owner]));
     }
 
     [TestMethod]

@@ -28,7 +28,7 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
             return AwaitDemandAsync(request, pending, cancellationToken);
         }
 
-        var decision = pending.Result;
+        var decision = Effective(request, pending.Result);
         var recorded = audit.DecisionAsync(request, decision, cancellationToken);
         if (!recorded.IsCompletedSuccessfully)
         {
@@ -64,7 +64,7 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
         }
 
         // A fresh ValueTask: the authorizer's may wrap a pooled source, which must be consumed once.
-        var decision = pending.Result;
+        var decision = Effective(request, pending.Result);
         if (!decision.IsAllowed)
         {
             LogDenied(request, decision);
@@ -85,11 +85,27 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
     /// caller did not name, where a denial is not a refusal of what it asked.
     /// </summary>
     public async ValueTask<bool> MayReadAsync(Guid tenantId, KeyInfo key, CancellationToken cancellationToken)
-        => (await authorizer.AuthorizeAsync(new AuthorizationRequest(KeyInfraOperation.GetKey, callers.Current, tenantId, key.Id, key), cancellationToken).ConfigureAwait(false)).IsAllowed;
+    {
+        var request = new AuthorizationRequest(KeyInfraOperation.GetKey, callers.Current, tenantId, key.Id, key);
+        return Effective(request, await authorizer.AuthorizeAsync(request, cancellationToken).ConfigureAwait(false)).IsAllowed;
+    }
+
+    /// <summary>
+    /// The decision for an operation on one key (or on none): an allow limited to some owners
+    /// (<see cref="AuthorizationDecision.AllowOwners"/>) holds only for a key of theirs, and is a denial otherwise, so an
+    /// authorizer's scope is kept whatever the storage provider (reads that list rows go through
+    /// <see cref="DemandOwnersAsync"/>, which scopes them instead).
+    /// </summary>
+    private static AuthorizationDecision Effective(AuthorizationRequest request, AuthorizationDecision decision)
+        => decision is { IsAllowed: true, Owners: { } owners }
+            ? request.Key?.Owner is { } keyOwner && owners.Contains(keyOwner, StringComparer.Ordinal)
+                ? AuthorizationDecision.Allow
+                : AuthorizationDecision.Deny("allowed over some owners' rows only, and the operation is not on a key of theirs")
+            : decision;
 
     private async ValueTask AwaitDemandAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending, CancellationToken cancellationToken)
     {
-        var decision = await pending.ConfigureAwait(false);
+        var decision = Effective(request, await pending.ConfigureAwait(false));
         await audit.DecisionAsync(request, decision, cancellationToken).ConfigureAwait(false);
         ThrowIfDenied(request, decision);
     }
@@ -102,7 +118,7 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
 
     private async ValueTask<AuthorizationDecision> AwaitCheckAsync(AuthorizationRequest request, ValueTask<AuthorizationDecision> pending, CancellationToken cancellationToken)
     {
-        var decision = await pending.ConfigureAwait(false);
+        var decision = Effective(request, await pending.ConfigureAwait(false));
         if (!decision.IsAllowed)
         {
             LogDenied(request, decision);

@@ -22,9 +22,11 @@ public readonly struct AuthorizationDecision
 
     /// <summary>
     /// When allowed, the <see cref="Keys.KeyInfo.Owner"/> values whose rows the operation's reads may return; <c>null</c>
-    /// for the whole tenant. The engine enters them as an <see cref="Storage.OwnerScope"/> around the reads of a key list
-    /// and a verification-log query, so a storage provider that can (PostgreSQL's row-level security) returns no other
-    /// owner's rows even if a query's own filter were wrong.
+    /// for the whole tenant. The engine keeps it whatever the provider: a key list, a search by public key and a log query
+    /// return only those owners' keys and records (a record is theirs if they made it or it was made with their key), a
+    /// batch only theirs, an operation on one key holds only for their key, and any other operation is denied. Around
+    /// the reads of a list or log query it also enters them as an <see cref="Storage.OwnerScope"/>, which PostgreSQL's
+    /// row-level security enforces too.
     /// </summary>
     public IReadOnlyList<string>? Owners { get; }
 
@@ -41,10 +43,10 @@ public readonly struct AuthorizationDecision
     /// <param name="owners">The owners, at least one; each non-empty, up to <see cref="Storage.OwnerScope.MaxOwnerLength"/> characters, without control characters.</param>
     /// <exception cref="ArgumentException"><paramref name="owners"/> is empty or holds an owner that is empty, too long, or has control characters.</exception>
     public static AuthorizationDecision AllowOwners(IEnumerable<string> owners)
-        => new(isAllowed: true, reason: null, Storage.OwnerScope.Checked(owners, nameof(owners)));
+        => new(isAllowed: true, reason: null, Array.AsReadOnly(Storage.OwnerScope.Checked(owners, nameof(owners))));
 
     /// <summary>As <see cref="AllowOwners"/>, for owners already checked (the built-in authorizer's, read from authenticated rows).</summary>
-    internal static AuthorizationDecision AllowCheckedOwners(string[] owners) => new(isAllowed: true, reason: null, owners);
+    internal static AuthorizationDecision AllowCheckedOwners(IReadOnlyList<string> owners) => new(isAllowed: true, reason: null, owners);
 
     /// <summary>Denies the operation.</summary>
     /// <param name="reason">Why, for the log and the audit trail; never a secret. Up to <see cref="MaxReasonLength"/> characters, without control characters.</param>

@@ -11,6 +11,7 @@ internal sealed record PrincipalAccess
         Denial = denial;
         Permissions = permissions;
         Owners = owners;
+        ReadOnlyOwners = Array.AsReadOnly(owners);
         ExpiresAt = expiresAt;
         TenantWide = permissions.Contains(KeyInfraPermissions.ManageUsers);
     }
@@ -28,6 +29,9 @@ internal sealed record PrincipalAccess
 
     /// <summary>The <see cref="Keys.KeyInfo.Owner"/> values of the keys the principal may use: its own, and its application's.</summary>
     public string[] Owners { get; }
+
+    /// <summary><see cref="Owners"/> as handed out in a decision, so no one outside can change what the principal owns.</summary>
+    public System.Collections.ObjectModel.ReadOnlyCollection<string> ReadOnlyOwners { get; }
 
     /// <summary>When to read the principal again (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     public long ExpiresAt { get; }

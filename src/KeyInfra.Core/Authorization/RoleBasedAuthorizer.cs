@@ -83,13 +83,13 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             // The log's records belong to the caller that made them: without a key, only one's own (or one's application's).
             // Reads that list rows are allowed over the caller's owners only, which PostgreSQL's RLS enforces too.
             KeyInfraOperation.ReadLog when request.KeyId is null => access.Owns(request.Owner)
-                ? AuthorizationDecision.AllowCheckedOwners(access.Owners)
+                ? AuthorizationDecision.AllowCheckedOwners(access.ReadOnlyOwners)
                 : AuthorizationDecision.Deny("only the records of the caller's own keys, or those it made, may be read: filter by key or by caller id"),
             KeyInfraOperation.ReadLog => request.Key is { } logKey && access.Owns(logKey.Owner)
-                ? AuthorizationDecision.AllowCheckedOwners(access.Owners)
+                ? AuthorizationDecision.AllowCheckedOwners(access.ReadOnlyOwners)
                 : AuthorizationDecision.Deny("the key is not the caller's or its application's (or does not exist)"),
             KeyInfraOperation.ListKeys => access.Owns(request.Owner)
-                ? AuthorizationDecision.AllowCheckedOwners(access.Owners)
+                ? AuthorizationDecision.AllowCheckedOwners(access.ReadOnlyOwners)
                 : AuthorizationDecision.Deny(request.Owner is null ? "only keys of the caller's own may be listed: filter by owner" : "the owner named is not the caller or its application"),
             _ => request.Key is { } key && access.Owns(key.Owner)
                 ? AuthorizationDecision.Allow

@@ -126,9 +126,10 @@ internal sealed class KeyStore(
     {
         ArgumentNullException.ThrowIfNull(lookup);
 
-        // A search over the tenant's keys, like a list.
-        await access.DemandAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, null, cancellationToken).ConfigureAwait(false);
-        return await FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false);
+        // A search over the tenant's keys, like a list (and, like a list, kept to the owners the authorizer named).
+        var owners = await access.DemandOwnersAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        var found = await FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false);
+        return owners is null ? found : [.. found.Where(k => Owned(owners, k.Owner))];
     }
 
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
@@ -155,10 +156,15 @@ internal sealed class KeyStore(
         var items = new List<KeyInfo>(Math.Min(records.Count, query.PageSize));
         for (var i = 0; i < records.Count && i < query.PageSize; i++)
         {
-            items.Add(KeyRecordMapper.ToInfo(records[i]));
+            // The engine keeps the authorizer's owner scope itself too, whatever the provider enforced.
+            if (owners is null || Owned(owners, records[i].Owner))
+            {
+                items.Add(KeyRecordMapper.ToInfo(records[i]));
+            }
         }
 
-        return new KeyPage(items, hasMore ? items[^1].Id : null);
+        // The page may come out shorter than asked for (rows outside the scope); the next one continues after the rows read.
+        return new KeyPage(items, hasMore ? records[query.PageSize - 1].Id : null);
     }
 
     public async Task<KeyInfo> RotateAsync(string ringName, CancellationToken cancellationToken = default)
@@ -452,6 +458,8 @@ internal sealed class KeyStore(
             cancellationToken).ConfigureAwait(false);
         return latest is null ? null : KeyRecordMapper.ToInfo(latest);
     }
+
+    private static bool Owned(IReadOnlyList<string> owners, string? owner) => owner is not null && owners.Contains(owner, StringComparer.Ordinal);
 
     // A key made or imported by a user or an application is theirs unless the request names another owner.
     private string? OwnerOf(string? requested)

@@ -10,29 +10,28 @@ namespace KeyInfra.Storage;
 /// engine's own checks, which hold either way.
 /// </summary>
 /// <remarks>
-/// A scope only narrows: entering one inside another keeps the owners both allow, and there is no way to widen the
-/// current one but to leave it. Outside any scope (<see cref="Current"/> is <c>null</c>) reads see the whole tenant,
-/// as they must for the engine's shared caches, which read a key once for every caller and decide per call.
+/// Only the engine enters a scope, and only around the one repository call it limits, never around a shared load (the
+/// key caches read a key once for every caller and decide per call, so they read the whole tenant: outside any scope
+/// <see cref="Current"/> is <c>null</c>). A scope only narrows: entering one inside another keeps the owners both
+/// allow. The engine also keeps the scope itself, so a provider that cannot enforce it loses nothing.
 /// </remarks>
 public static class OwnerScope
 {
     /// <summary>The longest owner, in UTF-16 characters (the width of the stored owner column).</summary>
     public const int MaxOwnerLength = 200;
 
-    private static readonly AsyncLocal<string[]?> s_current = new();
+    private static readonly AsyncLocal<System.Collections.ObjectModel.ReadOnlyCollection<string>?> s_current = new();
 
     /// <summary>The owners the current flow's reads are limited to; <c>null</c> when they may see the whole tenant.</summary>
     public static IReadOnlyList<string>? Current => s_current.Value;
 
     /// <summary>Limits the current flow's reads to <paramref name="owners"/> (intersected with any scope already entered) until the result is disposed.</summary>
-    /// <param name="owners">The owners, at least one; each non-empty, up to <see cref="MaxOwnerLength"/> characters, without control characters.</param>
     /// <returns>The scope; dispose it in the same async flow to restore the previous one.</returns>
-    /// <exception cref="ArgumentException"><paramref name="owners"/> is empty or holds an owner that is not well formed.</exception>
-    public static IDisposable Enter(IEnumerable<string> owners) => Narrow(Checked(owners, nameof(owners)));
+    internal static IDisposable Enter(IEnumerable<string> owners) => Narrow(Checked(owners, nameof(owners)));
 
     /// <summary>Enters <paramref name="owners"/> when there are some; nothing when <c>null</c> (the tenant).</summary>
     internal static IDisposable EnterIfAny(IReadOnlyList<string>? owners)
-        => owners is null ? NoScope.Instance : Narrow(owners as string[] ?? [.. owners]);
+        => owners is null ? NoScope.Instance : Narrow([.. owners]);
 
     internal static string[] Checked(IEnumerable<string> owners, string paramName)
     {
@@ -55,12 +54,12 @@ public static class OwnerScope
     private static Restorer Narrow(string[] owners)
     {
         var previous = s_current.Value;
-        s_current.Value = previous is null ? owners : [.. owners.Where(o => Array.IndexOf(previous, o) >= 0)];
+        s_current.Value = Array.AsReadOnly(previous is null ? owners : [.. owners.Where(previous.Contains)]);
         return new Restorer(previous);
     }
 
     // Restores the scope that was current before Enter; a second Dispose does nothing.
-    private sealed class Restorer(string[]? previous) : IDisposable
+    private sealed class Restorer(System.Collections.ObjectModel.ReadOnlyCollection<string>? previous) : IDisposable
     {
         private int _disposed;
 

@@ -30,6 +30,11 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
             rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         }
 
+        if (owners is not null)
+        {
+            return await ScopedPageAsync(tenantId, rows, query.PageSize, owners, cancellationToken).ConfigureAwait(false);
+        }
+
         if (rows.Count > query.PageSize)
         {
             var page = rows.Take(query.PageSize).ToArray();
@@ -42,8 +47,43 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
     public async Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
     {
         var tenantId = tenant.TenantId;
-        await access.DemandAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
-        return await repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
+        var owners = await access.DemandOwnersAsync(KeyInfraOperation.ReadLog, tenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        var batch = await repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
+
+        // A batch belongs to its caller: outside the owners the authorizer named, it is not there.
+        return owners is null || (batch?.CallerId is { } callerId && owners.Contains(callerId, StringComparer.Ordinal)) ? batch : null;
+    }
+
+    // The engine keeps the authorizer's owner scope itself, whatever the provider enforced: a record is the owners' if
+    // one of them made it or it was made with a key of theirs. The page may come out shorter than asked for; the next
+    // one continues after the rows read.
+    private async Task<VerificationRecordPage> ScopedPageAsync(Guid tenantId, IReadOnlyList<VerificationRecord> rows, int pageSize, IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    {
+        var read = rows.Count > pageSize ? rows.Take(pageSize).ToArray() : rows;
+        var keyOwned = new Dictionary<Keys.KeyId, bool>();
+        var kept = new List<VerificationRecord>(read.Count);
+        foreach (var record in read)
+        {
+            if (record.CallerId is { } callerId && owners.Contains(callerId, StringComparer.Ordinal))
+            {
+                kept.Add(record);
+                continue;
+            }
+
+            if (!keyOwned.TryGetValue(record.RequestedKeyId, out var owned))
+            {
+                owned = (await KeyOfAsync(tenantId, record.RequestedKeyId, cancellationToken).ConfigureAwait(false))?.Owner is { } keyOwner
+                    && owners.Contains(keyOwner, StringComparer.Ordinal);
+                keyOwned[record.RequestedKeyId] = owned;
+            }
+
+            if (owned)
+            {
+                kept.Add(record);
+            }
+        }
+
+        return new VerificationRecordPage(kept, rows.Count > pageSize ? read[^1].Id : null);
     }
 
     // A query filtered by key is asked about with the key in hand (an authorizer may let callers read only their own

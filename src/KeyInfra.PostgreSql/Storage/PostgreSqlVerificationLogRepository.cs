@@ -46,7 +46,8 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
     // rows one by one after the group failed): a row already stored is skipped, not an error.
     private const string OnConflict = "ON CONFLICT DO NOTHING";
 
-    private const string SetTenant = $"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true)";
+    // The owners are cleared too: a pooled connection that skipped Npgsql's reset must not bring an EF session's scope.
+    private const string SetTenant = $"SELECT set_config('{TenantConnectionInterceptor.SettingName}', $1::text, true), set_config('{TenantConnectionInterceptor.OwnersSettingName}', '', true)";
 
     private const string InsertRecordArrays =
         $"INSERT INTO verification_records ({RecordColumns}) " +

@@ -61,7 +61,10 @@ internal sealed class TenantConnectionInterceptor(Func<ITenantContext?> tenantCo
         var owners = command.CreateParameter();
         owners.ParameterName = "owners";
         owners.Value = OwnerScope.Current is { } scope ? scope.ToArray() : DBNull.Value;
-        ((NpgsqlParameter)owners).NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
+        if (owners is NpgsqlParameter typed)
+        {
+            typed.NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
+        }
         command.Parameters.Add(owners);
         return command;
     }
