@@ -9,6 +9,9 @@ internal static class AuditText
     /// <summary>The longest stored network address (an IPv6 address with a zone fits).</summary>
     public const int MaxAddressLength = 64;
 
+    /// <summary>A count as a state value (invariant digits).</summary>
+    public static string Count(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The data-plane action of an operation: its name in snake case (<c>GetKey</c> is <c>get_key</c>).</summary>
     public static string ActionOf(Authorization.KeyInfraOperation operation) => operation switch
     {

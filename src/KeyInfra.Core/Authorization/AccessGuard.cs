@@ -98,7 +98,7 @@ internal sealed class AccessGuard(ICallerContext callers, IKeyInfraAuthorizer au
     /// </summary>
     private static AuthorizationDecision Effective(AuthorizationRequest request, AuthorizationDecision decision)
         => decision is { IsAllowed: true, Owners: { } owners }
-            ? request.Key?.Owner is { } keyOwner && owners.Contains(keyOwner, StringComparer.Ordinal)
+            ? Storage.OwnerScope.Includes(owners, request.Key?.Owner)
                 ? AuthorizationDecision.Allow
                 : AuthorizationDecision.Deny("allowed over some owners' rows only, and the operation is not on a key of theirs")
             : decision;

@@ -50,5 +50,5 @@ internal sealed record PrincipalAccess
     public static PrincipalAccess Allowed(IEnumerable<string> permissions, string[] owners, long expiresAt)
         => new(null, permissions.ToFrozenSet(StringComparer.Ordinal), owners, expiresAt);
 
-    public bool Owns(string? owner) => owner is not null && Array.IndexOf(Owners, owner) >= 0;
+    public bool Owns(string? owner) => Storage.OwnerScope.Includes(Owners, owner);
 }

@@ -57,16 +57,14 @@ internal sealed class PrivateKeyReencryptor(
             TargetId = await GetCurrentKeyIdAsync(cancellationToken).ConfigureAwait(false),
             After = new Dictionary<string, string?>
             {
-                ["encrypted"] = Text(summary.Encrypted),
-                ["upgraded"] = Text(summary.Upgraded),
-                ["rewrapped"] = Text(summary.Rewrapped),
-                ["unchanged"] = Text(summary.Unchanged),
-                ["skipped"] = Text(summary.Skipped.Count),
+                ["encrypted"] = Audit.AuditText.Count(summary.Encrypted),
+                ["upgraded"] = Audit.AuditText.Count(summary.Upgraded),
+                ["rewrapped"] = Audit.AuditText.Count(summary.Rewrapped),
+                ["unchanged"] = Audit.AuditText.Count(summary.Unchanged),
+                ["skipped"] = Audit.AuditText.Count(summary.Skipped.Count),
             },
         }, cancellationToken).ConfigureAwait(false);
         return summary;
-
-        static string Text(int count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>As <see cref="ReencryptAllAsync(ReencryptionOptions, CancellationToken)"/>, with the counts so far reported after every 100 keys.</summary>

@@ -129,7 +129,7 @@ internal sealed class KeyStore(
         // A search over the tenant's keys, like a list (and, like a list, kept to the owners the authorizer named).
         var owners = await access.DemandOwnersAsync(KeyInfraOperation.ListKeys, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
         var found = await FindCheckedAsync(lookup, PublicKeyLookup.MaxMatches, cancellationToken).ConfigureAwait(false);
-        return owners is null ? found : [.. found.Where(k => Owned(owners, k.Owner))];
+        return owners is null ? found : [.. found.Where(k => OwnerScope.Includes(owners, k.Owner))];
     }
 
     public async Task<KeyPage> ListAsync(KeyQuery query, CancellationToken cancellationToken = default)
@@ -157,7 +157,7 @@ internal sealed class KeyStore(
         for (var i = 0; i < records.Count && i < query.PageSize; i++)
         {
             // The engine keeps the authorizer's owner scope itself too, whatever the provider enforced.
-            if (owners is null || Owned(owners, records[i].Owner))
+            if (owners is null || OwnerScope.Includes(owners, records[i].Owner))
             {
                 items.Add(KeyRecordMapper.ToInfo(records[i]));
             }
@@ -458,8 +458,6 @@ internal sealed class KeyStore(
             cancellationToken).ConfigureAwait(false);
         return latest is null ? null : KeyRecordMapper.ToInfo(latest);
     }
-
-    private static bool Owned(IReadOnlyList<string> owners, string? owner) => owner is not null && owners.Contains(owner, StringComparer.Ordinal);
 
     // A key made or imported by a user or an application is theirs unless the request names another owner.
     private string? OwnerOf(string? requested)

@@ -1,3 +1,4 @@
+using KeyInfra.Audit;
 using KeyInfra.Authorization;
 using KeyInfra.Tenancy;
 
@@ -10,29 +11,27 @@ namespace KeyInfra.RowAuthentication;
 /// (the master-key re-wrap, which asked already and records the whole re-wrap) use <see cref="KeyRowAuthenticator"/>
 /// directly.
 /// </summary>
-internal sealed class GuardedKeyRowAuthenticator(KeyRowAuthenticator rows, AccessGuard access, Audit.AuditRecorder audit, ITenantContext tenant) : IKeyRowAuthenticator
+internal sealed class GuardedKeyRowAuthenticator(KeyRowAuthenticator rows, AccessGuard access, AuditRecorder audit, ITenantContext tenant) : IKeyRowAuthenticator
 {
     public async Task<KeyRowAuthenticationSummary> AuthenticateAllAsync(IProgress<KeyRowAuthenticationSummary>? progress = null, CancellationToken cancellationToken = default)
     {
         await access.DemandAsync(KeyInfraOperation.ManageMasterKeys, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
         var summary = await rows.AuthenticateAllAsync(progress, cancellationToken).ConfigureAwait(false);
-        await audit.ChangeAsync(new Audit.AuditChange
+        await audit.ChangeAsync(new AuditChange
         {
-            Action = Audit.AuditActions.KeyRowsAuthenticate,
+            Action = AuditActions.KeyRowsAuthenticate,
             TargetType = "master_key",
             TargetId = summary.MasterKeyId,
             After = new Dictionary<string, string?>
             {
-                ["examined"] = Text(summary.Examined),
-                ["authenticated"] = Text(summary.Authenticated),
-                ["reauthenticated"] = Text(summary.Reauthenticated),
-                ["refused"] = Text(summary.Refused),
-                ["conflicts"] = Text(summary.Conflicts),
+                ["examined"] = AuditText.Count(summary.Examined),
+                ["authenticated"] = AuditText.Count(summary.Authenticated),
+                ["reauthenticated"] = AuditText.Count(summary.Reauthenticated),
+                ["refused"] = AuditText.Count(summary.Refused),
+                ["conflicts"] = AuditText.Count(summary.Conflicts),
                 ["strict"] = summary.Strict ? "true" : "false",
             },
         }, cancellationToken).ConfigureAwait(false);
         return summary;
     }
-
-    private static string Text(long count) => count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -25,13 +25,31 @@ public static class OwnerScope
     /// <summary>The owners the current flow's reads are limited to; <c>null</c> when they may see the whole tenant.</summary>
     public static IReadOnlyList<string>? Current => s_current.Value;
 
-    /// <summary>Limits the current flow's reads to <paramref name="owners"/> (intersected with any scope already entered) until the result is disposed.</summary>
-    /// <returns>The scope; dispose it in the same async flow to restore the previous one.</returns>
-    internal static IDisposable Enter(IEnumerable<string> owners) => Narrow(Checked(owners, nameof(owners)));
-
-    /// <summary>Enters <paramref name="owners"/> when there are some; nothing when <c>null</c> (the tenant).</summary>
+    /// <summary>
+    /// Limits the current flow's reads to <paramref name="owners"/> (intersected with any scope already entered) until the
+    /// result is disposed, in the same async flow; nothing when <c>null</c> (the tenant).
+    /// </summary>
     internal static IDisposable EnterIfAny(IReadOnlyList<string>? owners)
         => owners is null ? NoScope.Instance : Narrow([.. owners]);
+
+    /// <summary>Whether <paramref name="owner"/> is one of <paramref name="owners"/> (ordinal; <c>null</c> is no one's).</summary>
+    internal static bool Includes(IReadOnlyList<string> owners, string? owner)
+    {
+        if (owner is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < owners.Count; i++)
+        {
+            if (string.Equals(owners[i], owner, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     internal static string[] Checked(IEnumerable<string> owners, string paramName)
     {
@@ -54,7 +72,7 @@ public static class OwnerScope
     private static Restorer Narrow(string[] owners)
     {
         var previous = s_current.Value;
-        s_current.Value = Array.AsReadOnly(previous is null ? owners : [.. owners.Where(previous.Contains)]);
+        s_current.Value = Array.AsReadOnly(previous is null ? owners : [.. owners.Where(o => Includes(previous, o))]);
         return new Restorer(previous);
     }
 

@@ -30,18 +30,10 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
             rows = await repository.QueryAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
         }
 
-        if (owners is not null)
-        {
-            return await ScopedPageAsync(tenantId, rows, query.PageSize, owners, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (rows.Count > query.PageSize)
-        {
-            var page = rows.Take(query.PageSize).ToArray();
-            return new VerificationRecordPage(page, page[^1].Id);
-        }
-
-        return new VerificationRecordPage(rows, null);
+        // The next page continues after the rows read, even when the owner scope below leaves this one short.
+        var read = rows.Count > query.PageSize ? rows.Take(query.PageSize).ToArray() : rows;
+        var next = rows.Count > query.PageSize ? read[^1].Id : (Guid?)null;
+        return new VerificationRecordPage(owners is null ? read : await OwnedAsync(tenantId, read, owners, cancellationToken).ConfigureAwait(false), next);
     }
 
     public async Task<BatchVerificationRecord?> GetBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
@@ -51,39 +43,36 @@ internal sealed class VerificationLogReader(VerificationLog log, IVerificationLo
         var batch = await repository.GetBatchAsync(tenantId, batchId, cancellationToken).ConfigureAwait(false);
 
         // A batch belongs to its caller: outside the owners the authorizer named, it is not there.
-        return owners is null || (batch?.CallerId is { } callerId && owners.Contains(callerId, StringComparer.Ordinal)) ? batch : null;
+        return owners is null || OwnerScope.Includes(owners, batch?.CallerId) ? batch : null;
     }
 
     // The engine keeps the authorizer's owner scope itself, whatever the provider enforced: a record is the owners' if
-    // one of them made it or it was made with a key of theirs. The page may come out shorter than asked for; the next
-    // one continues after the rows read.
-    private async Task<VerificationRecordPage> ScopedPageAsync(Guid tenantId, IReadOnlyList<VerificationRecord> rows, int pageSize, IReadOnlyList<string> owners, CancellationToken cancellationToken)
+    // one of them made it or it was made with a key of theirs.
+    private async Task<IReadOnlyList<VerificationRecord>> OwnedAsync(Guid tenantId, IReadOnlyList<VerificationRecord> records, IReadOnlyList<string> owners, CancellationToken cancellationToken)
     {
-        var read = rows.Count > pageSize ? rows.Take(pageSize).ToArray() : rows;
         var keyOwned = new Dictionary<Keys.KeyId, bool>();
-        var kept = new List<VerificationRecord>(read.Count);
-        foreach (var record in read)
+        var kept = new List<VerificationRecord>(records.Count);
+        foreach (var record in records)
         {
-            if (record.CallerId is { } callerId && owners.Contains(callerId, StringComparer.Ordinal))
-            {
-                kept.Add(record);
-                continue;
-            }
-
-            if (!keyOwned.TryGetValue(record.RequestedKeyId, out var owned))
-            {
-                owned = (await KeyOfAsync(tenantId, record.RequestedKeyId, cancellationToken).ConfigureAwait(false))?.Owner is { } keyOwner
-                    && owners.Contains(keyOwner, StringComparer.Ordinal);
-                keyOwned[record.RequestedKeyId] = owned;
-            }
-
-            if (owned)
+            if (OwnerScope.Includes(owners, record.CallerId) || await KeyOwnedAsync(record.RequestedKeyId).ConfigureAwait(false))
             {
                 kept.Add(record);
             }
         }
 
-        return new VerificationRecordPage(kept, rows.Count > pageSize ? read[^1].Id : null);
+        return kept;
+
+        // Each key is looked up once per page.
+        async ValueTask<bool> KeyOwnedAsync(Keys.KeyId keyId)
+        {
+            if (!keyOwned.TryGetValue(keyId, out var owned))
+            {
+                owned = OwnerScope.Includes(owners, (await KeyOfAsync(tenantId, keyId, cancellationToken).ConfigureAwait(false))?.Owner);
+                keyOwned[keyId] = owned;
+            }
+
+            return owned;
+        }
     }
 
     // A query filtered by key is asked about with the key in hand (an authorizer may let callers read only their own

@@ -55,9 +55,9 @@ public sealed class AuthorizationDecisionTests
     public async Task OwnerScope_NestedScopesOnlyNarrow_AndFlowWithTheAsyncCall()
     {
         IReadOnlyList<string>? inner, seenByChild;
-        using (KeyInfra.Storage.OwnerScope.Enter(["user:a", "user:b"]))
+        using (KeyInfra.Storage.OwnerScope.EnterIfAny(["user:a", "user:b"]))
         {
-            using (KeyInfra.Storage.OwnerScope.Enter(["user:b", "user:c"]))
+            using (KeyInfra.Storage.OwnerScope.EnterIfAny(["user:b", "user:c"]))
             {
                 inner = KeyInfra.Storage.OwnerScope.Current;
             }

@@ -143,7 +143,7 @@ internal sealed class MasterKeyRotation(
             TargetId = currentId,
             After = new Dictionary<string, string?>
             {
-                ["steps_run"] = stepsRun.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["steps_run"] = Audit.AuditText.Count(stepsRun),
                 ["still_used"] = string.Join(',', stillUsed.Select(k => k.Id)),
             },
         }, cancellationToken).ConfigureAwait(false);
