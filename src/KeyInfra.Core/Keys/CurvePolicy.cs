@@ -59,6 +59,10 @@ internal sealed class CurvePolicy(IdentityRows rows, IOptions<KeyInfraOptions> o
 
     /// <summary>Every curve's status, read from the database now (and cached).</summary>
     public async Task<IReadOnlyList<CurveInfo>> ReadAsync(CancellationToken cancellationToken)
+        => (await ReadWithRowsAsync(cancellationToken).ConfigureAwait(false)).Infos;
+
+    /// <summary>As <see cref="ReadAsync"/>, with the stored rows the statuses were judged from (for a change to compare and set).</summary>
+    public async Task<(IReadOnlyList<CurveInfo> Infos, IReadOnlyDictionary<KeyCurve, CurveRecord> Rows)> ReadWithRowsAsync(CancellationToken cancellationToken)
     {
         var stored = (await rows.Repository.ListCurvesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Curve);
         var infos = new List<CurveInfo>(Names.Count);
@@ -70,12 +74,8 @@ internal sealed class CurvePolicy(IdentityRows rows, IOptions<KeyInfraOptions> o
         }
 
         Volatile.Write(ref _snapshot, new Snapshot([.. infos.Where(i => i.Status == CurveStatus.Enabled).Select(i => i.Curve)], time.GetUtcNow() + _ttl));
-        return infos;
+        return (infos, stored);
     }
-
-    /// <summary>The stored row of <paramref name="curve"/>, if any.</summary>
-    public async Task<CurveRecord?> FindAsync(KeyCurve curve, CancellationToken cancellationToken)
-        => (await rows.Repository.ListCurvesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Curve == curve);
 
     /// <summary>The curve a name of <see cref="Names"/> names (case and surrounding spaces aside).</summary>
     public static bool TryParse(string? name, out KeyCurve curve)

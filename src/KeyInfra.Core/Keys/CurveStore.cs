@@ -34,9 +34,11 @@ internal sealed class CurveStore(CurvePolicy policy, IdentityRows rows, ITenantC
         await DemandAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; attempt < UpdateAttempts; attempt++)
         {
-            var row = await policy.FindAsync(curve, cancellationToken).ConfigureAwait(false)
+            // One read gives both the row to compare and set and the status it stood for.
+            var (infos, stored) = await policy.ReadWithRowsAsync(cancellationToken).ConfigureAwait(false);
+            var row = stored.GetValueOrDefault(curve)
                 ?? throw new KeyInfraException(ErrorCodes.StoredDataInvalid, $"The curves row of {name} is missing: it was deleted outside KeyInfra. Restore it from a backup (the migrations seed it); until then the curve is disabled.");
-            var before = await DescribeAsync(curve, cancellationToken).ConfigureAwait(false);
+            var before = infos.Single(i => i.Curve == curve);
 
             // A row that failed its MAC is replaced all the same: the operator's decision is what the new row says.
             var sealedRow = await rows.SealAsync(row with { Status = status, Version = row.Version + 1 }, cancellationToken).ConfigureAwait(false);
