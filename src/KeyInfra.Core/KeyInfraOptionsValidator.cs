@@ -59,6 +59,11 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:ChainHeadInterval is {log.ChainHeadInterval}; it must be 00:00:00 (never) or 1 second to 1 day.");
         }
 
+        if (log.SealInterval < TimeSpan.Zero || log.SealInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"KeyInfra:VerificationLog:SealInterval is {log.SealInterval}; it must be 00:00:00 (every group) to 1 hour.");
+        }
+
         var cache = options.KeyCache;
         if (cache.TimeToLive < TimeSpan.Zero || cache.NegativeTimeToLive < TimeSpan.Zero || cache.SigningKeyTimeToLive < TimeSpan.Zero)
         {

@@ -15,8 +15,8 @@ namespace KeyInfra.Tests.Conformance;
 /// </summary>
 /// <remarks>
 /// Tests of a class run one after another on one database; each checks only the range of time it wrote in, so the
-/// damage one test leaves is outside every other test's range. Every verification is Durable and awaited, so each is
-/// a group of its own, with a known sequence number.
+/// damage one test leaves is outside every other test's range. Every verification is Durable and awaited, and every
+/// group sealed at once, so each is a group of its own, with a known sequence number.
 /// </remarks>
 public abstract class LogTamperingConformanceTests
 {
@@ -273,12 +273,14 @@ public abstract class LogTamperingConformanceTests
     private async Task<WrittenLog> WriteLogAsync(int records, int batchItems = 0)
     {
         var from = DateTimeOffset.UtcNow;
-        // The audit logs share the chain; off here, so every group is one verification with a known sequence number
-        // (AuditConformanceTests tamper with audit records).
+        // The audit logs share the chain; off here, and every group sealed on its own, so every group is one verification
+        // with a known sequence number (AuditConformanceTests tamper with audit records; LogSealConformanceTests check
+        // the seal interval).
         var host = await TestHost.StartAsync(Storage, s_masterKey, o =>
         {
             o.Audit.ControlPlane = LogMode.Off;
             o.Audit.DataPlane = LogMode.Off;
+            o.VerificationLog.SealInterval = TimeSpan.Zero;
         });
         try
         {

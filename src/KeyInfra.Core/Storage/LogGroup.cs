@@ -23,9 +23,12 @@ public sealed record LogGroup
     /// <summary>Data-plane audit records.</summary>
     public IReadOnlyList<DataPlaneAuditRecord> DataPlane { get; init; } = [];
 
-    /// <summary>The group's chain digests: at most one per tenant; none when the log is not chained.</summary>
+    /// <summary>
+    /// The chain digests committed with the group: at most one per tenant; none when the log is not chained or no seal is
+    /// due. A digest may cover entries of earlier groups, and a group may hold digests and no rows (a seal of its own).
+    /// </summary>
     public IReadOnlyList<LogDigest> Digests { get; init; } = [];
 
-    /// <summary>Whether the group holds no row to write.</summary>
-    public bool IsEmpty => Records.Count == 0 && Batches.Count == 0 && ControlPlane.Count == 0 && DataPlane.Count == 0;
+    /// <summary>Whether the group holds no row to write, digests included.</summary>
+    public bool IsEmpty => Records.Count == 0 && Batches.Count == 0 && ControlPlane.Count == 0 && DataPlane.Count == 0 && Digests.Count == 0;
 }

@@ -39,6 +39,9 @@ internal sealed class PendingLogEntry
     /// <summary>Signalled when the entry is committed (or failed); <c>null</c> for Buffered entries.</summary>
     public TaskCompletionSource? Completion { get; }
 
+    /// <summary>Whether the entry is a flush marker: its group is sealed at once.</summary>
+    public bool IsFlush => RowCount == 0;
+
     /// <summary>How many rows the entry writes, counted against the batch size.</summary>
     public int RowCount { get; }
 

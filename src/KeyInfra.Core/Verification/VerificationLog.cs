@@ -21,7 +21,9 @@ namespace KeyInfra.Verification;
 /// gets a <see cref="VerificationLogException"/> and no acknowledged record is lost. Buffered callers return
 /// once their record is queued; a failed commit of buffered records is retried before they are given up
 /// (logged at Critical). The channel is bounded: when it is full, callers wait — records are never dropped.
-/// Each group is sealed into chain digests (<see cref="LogChainWriter"/>) committed in the same transaction.
+/// Committed entries are sealed into chain digests (<see cref="LogChainWriter"/>) once per
+/// <see cref="VerificationLogOptions.SealInterval"/>, in the transaction of the group committed when they are due, or in
+/// one of their own when the log is idle; a flush and a stop seal at once.
 /// </remarks>
 internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable, IDisposable
 {
@@ -36,6 +38,7 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
     private readonly KeyInfraMetrics _metrics;
     private readonly LogChainWriter _chain;
     private readonly Task _writer;
+    private Task<bool>? _waiting;
 
     public VerificationLog(IVerificationLogRepository repository, IOptions<KeyInfraOptions> options, ILogger<VerificationLog> logger, KeyInfraMetrics metrics,
         TimeProvider? time = null, IEncryptionKeyProvider? keys = null)
@@ -54,7 +57,7 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         });
         metrics.ObserveLogQueue(() => _channel.Reader.Count);
         var writes = _options.Mode != LogMode.Off || _audit.ControlPlane != LogMode.Off || _audit.DataPlane != LogMode.Off;
-        _chain = new LogChainWriter(writes ? keys : null, time ?? TimeProvider.System, logger, writes ? _options.ChainHeadInterval : TimeSpan.Zero);
+        _chain = new LogChainWriter(writes ? keys : null, time ?? TimeProvider.System, logger, writes ? _options.ChainHeadInterval : TimeSpan.Zero, _options.SealInterval);
         metrics.ObserveChainHeads(() => _chain.Heads);
 
         _writer = writes ? StartWriterThread() : Task.CompletedTask;
@@ -75,6 +78,9 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
 
     /// <summary>How many entries the queue holds before callers wait (<see cref="VerificationLogOptions.BufferCapacity"/>).</summary>
     internal int QueueCapacity => _options.BufferCapacity;
+
+    /// <summary>How long this writer may keep committed entries before it seals them (<see cref="VerificationLogOptions.SealInterval"/>).</summary>
+    internal TimeSpan SealInterval => _options.SealInterval;
 
     /// <summary>The heads of this writer's chains (one per tenant it wrote for).</summary>
     internal IReadOnlyList<LogChainHead> ChainHeads => _chain.Heads;
@@ -213,17 +219,26 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         var batches = new List<BatchVerificationRecord>();
         var controlPlane = new List<Audit.ControlPlaneAuditRecord>();
         var dataPlane = new List<Audit.DataPlaneAuditRecord>();
-        while (WaitToRead(reader))
+        while (WaitToRead(reader, out var sealDue))
         {
+            if (sealDue)
+            {
+                // Nothing arrived while committed entries waited out their seal interval: seal them on their own.
+                Commit([], new LogGroup(), 0, forceSeal: true);
+                continue;
+            }
+
             if (_options.MaxBatchDelay > TimeSpan.Zero && reader.Count < _options.MaxBatchSize)
             {
                 Thread.Sleep(_options.MaxBatchDelay);
             }
 
             var rows = 0;
+            var flush = false;
             while (rows < _options.MaxBatchSize && reader.TryRead(out var entry))
             {
                 pending.Add(entry);
+                flush |= entry.IsFlush;
                 rows += entry.RowCount;
                 if (entry.Record is not null)
                 {
@@ -245,7 +260,7 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
 
             try
             {
-                Commit(pending, new LogGroup { Records = records, Batches = batches, ControlPlane = controlPlane, DataPlane = dataPlane }, rows);
+                Commit(pending, new LogGroup { Records = records, Batches = batches, ControlPlane = controlPlane, DataPlane = dataPlane }, rows, flush);
             }
             catch (Exception ex)
             {
@@ -266,17 +281,49 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             controlPlane.Clear();
             dataPlane.Clear();
         }
+
+        // Stopping: what is committed and not yet sealed is sealed now, or never.
+        if (_chain.UnsealedCount > 0)
+        {
+            Commit([], new LogGroup(), 0, forceSeal: true);
+            if (_chain.UnsealedCount > 0)
+            {
+                Log.LogUnsealedAtStop(_logger, _chain.UnsealedCount);
+            }
+        }
     }
 
-    private static bool WaitToRead(ChannelReader<PendingLogEntry> reader)
+    // Waits for an entry (false: the channel is closed and empty); while committed entries wait for a seal, no longer
+    // than until it is due (sealDue: it is, and nothing arrived). A wait that timed out is kept for the next call: a
+    // channel read must not be abandoned half way.
+    private bool WaitToRead(ChannelReader<PendingLogEntry> reader, out bool sealDue)
     {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        sealDue = false;
+        if (_waiting is null)
+        {
+            var wait = reader.WaitToReadAsync();
+            if (wait.IsCompletedSuccessfully)
+            {
+                return wait.Result;
+            }
+
+            _waiting = wait.AsTask();
+        }
+
+        if (_chain.SealDueIn is { } due && !_waiting.Wait(due))
+        {
+            sealDue = true;
+            return true;
+        }
+
+        var more = _waiting.GetAwaiter().GetResult();
+        _waiting = null;
+        return more;
     }
 
-    private void Commit(List<PendingLogEntry> pending, LogGroup group, int rowCount)
+    private void Commit(List<PendingLogEntry> pending, LogGroup group, int rowCount, bool forceSeal = false)
     {
-        var failure = rowCount == 0 ? null : TryCommit(pending, group, rowCount);
+        var failure = rowCount == 0 && (_chain.UnsealedCount == 0 || !forceSeal) ? null : TryCommit(pending, group, rowCount, forceSeal);
         if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
         {
             // One bad entry (say, a record for a key deleted while it was being verified) must not fail every
@@ -343,10 +390,14 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         return entries;
     }
 
-    /// <summary>Commits the rows in one transaction; returns the error to hand the callers, or <c>null</c>.</summary>
-    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, LogGroup group, int rowCount)
+    /// <summary>
+    /// Commits the rows, and the seal when one is due (or <paramref name="forceSeal"/>), in one transaction; returns the
+    /// error to hand the callers, or <c>null</c>.
+    /// </summary>
+    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, LogGroup group, int rowCount, bool forceSeal = false)
     {
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
+        var entries = ChainEntries(pending);
         IReadOnlyList<LogDigest>? digests = null;
         for (var attempt = 1; ; attempt++)
         {
@@ -354,16 +405,20 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             try
             {
                 // Sealed once: a retry writes the same digests, so a group that did commit the first time is skipped whole.
-                digests ??= _chain.Seal(ChainEntries(pending));
+                digests ??= _chain.SealIfDue(entries, forceSeal);
+                if (rowCount == 0 && digests.Count == 0)
+                {
+                    return null;
+                }
 
                 // Blocking is safe here: this is the writer's own thread, with no synchronization context.
                 _repository.AppendAsync(group with { Digests = digests }, CancellationToken.None).GetAwaiter().GetResult();
-                _chain.Committed(digests);
+                _chain.Committed(entries, digests);
                 _metrics.LogCommitted(rowCount, startedAt);
                 Log.LogBatchCommitted(_logger, rowCount);
                 return null;
             }
-            catch (Exception ex) when (buffered && attempt < BufferedCommitAttempts)
+            catch (Exception ex) when (buffered && rowCount > 0 && attempt < BufferedCommitAttempts)
             {
                 _metrics.LogCommitted(rowCount, startedAt, ex);
                 // Only buffered records are in this batch: nobody can be told, so try again before giving up.
@@ -373,10 +428,20 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             catch (Exception ex)
             {
                 _metrics.LogCommitted(rowCount, startedAt, ex);
-                if (digests is not null)
+                if (digests is { Count: > 0 })
                 {
                     // The group may have committed after all: continue in a new chain rather than guess.
+                    if (rowCount == 0)
+                    {
+                        Log.LogSealFailed(_logger, _chain.UnsealedCount, _chain.ChainId, ex);
+                    }
+
                     _chain.Abandon();
+                }
+
+                if (rowCount == 0)
+                {
+                    return null;
                 }
 
                 if (buffered)

@@ -32,4 +32,14 @@ public sealed class VerificationLogOptions
     /// (the heads are then only logged when the writer stops, and read through <see cref="Chain.IVerificationLogAuditor.GetChainHeads"/>).
     /// </summary>
     public TimeSpan ChainHeadInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long the log writer gathers committed entries before it commits their chain digest, so that one digest covers
+    /// every group commit of the interval and the groups in between carry none (docs/security/log-chain.md). Default:
+    /// 1 second; <see cref="TimeSpan.Zero"/> to 1 hour, zero sealing every group in its own transaction. A longer interval
+    /// costs less but widens the window a crash leaves: entries committed since the last seal are never sealed if the
+    /// process dies, and <c>log verify</c> then reports them as inserted. <see cref="IVerificationLog.FlushAsync"/> and a
+    /// stopping host seal at once.
+    /// </summary>
+    public TimeSpan SealInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

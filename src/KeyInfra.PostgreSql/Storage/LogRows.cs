@@ -40,7 +40,7 @@ internal sealed class LogRows
     /// <summary>The months (year × 12 + month − 1, UTC) of the records' and audit records' times: each needs a partition.</summary>
     public IReadOnlySet<int> Months => _months;
 
-    public IEnumerable<Guid> Tenants => _recordTenants.Union(_batchTenants).Union(_auditTenants);
+    public IEnumerable<Guid> Tenants => _recordTenants.Union(_batchTenants).Union(_auditTenants).Union(_digests.Keys);
 
     public bool HasRecords(Guid tenantId) => _recordTenants.Contains(tenantId);
 

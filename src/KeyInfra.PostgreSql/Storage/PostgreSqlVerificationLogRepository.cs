@@ -118,7 +118,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
 
         // Everything is checked before anything is sent: a bad argument fails the call and writes nothing.
         var rows = LogRows.Create(group);
-        var copy = rows.RowCount >= _copyThreshold;
+        var copy = rows.RowCount > 0 && rows.RowCount >= _copyThreshold;
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -58,6 +58,85 @@ public sealed class LogChainWriterTests
     }
 
     [TestMethod]
+    public void SealIfDue_NotDue_KeepsCommittedGroups_ThenOneSealCoversThemAndTheNextGroupInOrder()
+    {
+        using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), "chain-key");
+        using var writer = new LogChainWriter(provider, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero, TimeSpan.FromHours(1));
+        LogChainEntries[] first = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow)), LogChainEntries.Of(Record(s_tenantB, DateTimeOffset.UtcNow))];
+        LogChainEntries[] second = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+        LogChainEntries[] third = [LogChainEntries.Of(Batch(s_tenantA, DateTimeOffset.UtcNow, 2))];
+
+        Assert.IsNull(writer.SealDueIn, "nothing committed");
+        Assert.IsEmpty(writer.SealIfDue(first, force: false));
+        writer.Committed(first, []);
+        Assert.IsEmpty(writer.SealIfDue(second, force: false));
+        writer.Committed(second, []);
+        Assert.AreEqual(3, writer.UnsealedCount);
+        Assert.IsTrue(writer.SealDueIn > TimeSpan.FromMinutes(59));
+        Assert.IsEmpty(writer.Heads, "no head before a seal");
+
+        var digests = writer.SealIfDue(third, force: true);
+        writer.Committed(third, digests);
+
+        var a = digests.Single(d => d.TenantId == s_tenantA);
+        CollectionAssert.AreEqual(first[0].Manifest.Concat(second[0].Manifest).Concat(third[0].Manifest).ToArray(), a.Manifest);
+        Assert.AreEqual(1 + 1 + 3, a.EntryCount);
+        CollectionAssert.AreEqual(first[1].Manifest, digests.Single(d => d.TenantId == s_tenantB).Manifest);
+        Assert.AreEqual(0, writer.UnsealedCount);
+        Assert.IsNull(writer.SealDueIn);
+        Assert.HasCount(2, writer.Heads);
+    }
+
+    [TestMethod]
+    public void SealIfDue_ZeroInterval_SealsEveryGroup()
+    {
+        using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), "chain-key");
+        using var writer = new LogChainWriter(provider, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero, TimeSpan.Zero);
+        LogChainEntries[] group = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+
+        var digests = writer.SealIfDue(group, force: false);
+        writer.Committed(group, digests);
+
+        Assert.AreEqual(1, digests.Single().EntryCount);
+        Assert.AreEqual(0, writer.UnsealedCount);
+    }
+
+    [TestMethod]
+    public void SealIfDue_UnsealedEntriesReachTheCap_SealsAtOnce()
+    {
+        using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), "chain-key");
+        using var writer = new LogChainWriter(provider, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero, TimeSpan.FromHours(1));
+        LogChainEntries[] large = [LogChainEntries.Of(Batch(s_tenantA, DateTimeOffset.UtcNow, LogChainWriter.MaxUnsealedEntries - 2))];
+        Assert.IsEmpty(writer.SealIfDue(large, force: false), "one short of the cap");
+        writer.Committed(large, []);
+        LogChainEntries[] one = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+
+        var digests = writer.SealIfDue(one, force: false);
+
+        Assert.AreEqual(LogChainWriter.MaxUnsealedEntries, digests.Single().EntryCount);
+    }
+
+    [TestMethod]
+    public void Abandon_AfterASealFailed_KeepsTheUnsealedEntriesForTheNewChainsFirstDigest()
+    {
+        using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), "chain-key");
+        using var writer = new LogChainWriter(provider, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero, TimeSpan.FromHours(1));
+        LogChainEntries[] committed = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+        writer.Committed(committed, []);
+        var sealed1 = writer.SealIfDue([], force: true);
+        var ended = writer.ChainId;
+
+        writer.Abandon();
+        var again = writer.SealIfDue([], force: true);
+
+        Assert.AreEqual(1, writer.UnsealedCount, "still waiting");
+        Assert.AreNotEqual(ended, writer.ChainId);
+        Assert.AreEqual(writer.ChainId, again.Single().ChainId);
+        Assert.AreEqual(1L, again.Single().Sequence);
+        CollectionAssert.AreEqual(sealed1.Single().Manifest, again.Single().Manifest);
+    }
+
+    [TestMethod]
     public void Seal_WithoutMasterKey_NoDigests()
     {
         using var writer = new LogChainWriter(null, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero);

@@ -104,6 +104,21 @@ public sealed class RegistrationTests
     }
 
     [TestMethod]
+    [DataRow(-1.0)]
+    [DataRow(3601.0)]
+    public async Task StartAsync_SealIntervalOutOfRange_FailsNamingTheSetting(double seconds)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddKeyInfrastructure(o => o.VerificationLog.SealInterval = TimeSpan.FromSeconds(seconds))
+            .UseSqlite($"Data Source={Path.Combine(_folder, "bad-seal.db")}");
+        using var host = builder.Build();
+
+        var ex = await Assert.ThrowsExactlyAsync<OptionsValidationException>(() => host.StartAsync());
+
+        StringAssert.Contains(ex.Message, "SealInterval");
+    }
+
+    [TestMethod]
     public async Task StartAsync_UndefinedAuditMode_FailsNamingTheSetting()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KeyInfra.Diagnostics;
 using KeyInfra.Encryption;
 using Microsoft.Extensions.Logging;
@@ -5,21 +6,30 @@ using Microsoft.Extensions.Logging;
 namespace KeyInfra.Verification.Chain;
 
 /// <summary>
-/// The log writer's chain: it seals each group commit into one digest per tenant (linked to that tenant's previous
-/// group), advances the heads once the group is committed, and starts a new chain after a commit it cannot be sure of.
+/// The log writer's chain: it seals committed entries into one digest per tenant (linked to that tenant's previous
+/// digest), advances the heads once the digests are committed, and starts a new chain after a commit it cannot be sure of.
 /// </summary>
 /// <remarks>
+/// <para>Why a seal covers several group commits: a digest row of its own in every commit costs the commit 8–30 % (one
+/// more statement, B-tree and WAL page per tenant; docs/performance.md), so the writer keeps the manifest entries of
+/// committed groups and seals them once per seal interval, in the transaction of the group committed when they are
+/// due (or one of its own when none comes). The entries it seals are the ones it made from the callers' records, not
+/// read back, so a row changed in the database before its seal is still reported as modified. What it costs: entries
+/// committed in the interval before a crash are never sealed (docs/security/log-chain.md).</para>
 /// <para>Why a chain per writer, new at each start: several instances write at once and none may wait for another, and
 /// a writer that continued a chain read back from the database would trust the database for it. A chain that ends
 /// (a stop, a failed commit) is simply complete; its last head was logged.</para>
 /// <para>Why a new chain after a failed commit: the failure may have come after the commit (a lost connection), so the
 /// group's sequence may or may not be taken. Continuing with either guess could fork the chain or leave a gap that looks
 /// like a deletion; a new chain leaves the old one complete whichever way the commit went.</para>
-/// <para><see cref="Seal"/>, <see cref="Committed"/> and <see cref="Abandon"/> are called by the writer thread only;
-/// <see cref="Heads"/> is safe from any thread.</para>
+/// <para><see cref="Seal"/>, <see cref="SealIfDue"/>, <see cref="Committed(IReadOnlyList{LogChainEntries}, IReadOnlyList{LogDigest})"/>
+/// and <see cref="Abandon"/> are called by the writer thread only; <see cref="Heads"/> is safe from any thread.</para>
 /// </remarks>
 internal sealed class LogChainWriter : IDisposable
 {
+    /// <summary>The most entries one seal waits for: a seal is due at once when the unsealed entries reach it.</summary>
+    public const int MaxUnsealedEntries = 16_384;
+
     private readonly IEncryptionKeyProvider? _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,9 +38,16 @@ internal sealed class LogChainWriter : IDisposable
     private Dictionary<Guid, LogChainHead> _heads = [];
     private Dictionary<Guid, LogChainHead> _published = [];
 
-    public LogChainWriter(IEncryptionKeyProvider? keys, TimeProvider time, ILogger logger, TimeSpan headInterval)
+    // Entries committed since the last seal, in commit order (writer thread only), and when the first was committed.
+    private readonly List<LogChainEntries> _unsealed = [];
+    private readonly TimeSpan _sealInterval;
+    private int _unsealedCount;
+    private long _unsealedSince;
+
+    public LogChainWriter(IEncryptionKeyProvider? keys, TimeProvider time, ILogger logger, TimeSpan headInterval, TimeSpan sealInterval = default)
     {
         _keys = keys;
+        _sealInterval = sealInterval;
         _time = time;
         _logger = logger;
         ChainId = Guid.CreateVersion7(time.GetUtcNow());
@@ -55,7 +72,28 @@ internal sealed class LogChainWriter : IDisposable
     /// <summary>Whether groups get digests (a master key source is registered).</summary>
     public bool Enabled => _keys is not null;
 
-    /// <summary>The newest committed group of each of this writer's chains, by tenant, as of now.</summary>
+    /// <summary>How many committed entries wait for a seal.</summary>
+    public int UnsealedCount => _unsealedCount;
+
+    /// <summary>
+    /// How long until the committed entries are due for a seal (zero: now), measured on the monotonic clock; <c>null</c>
+    /// when none wait.
+    /// </summary>
+    public TimeSpan? SealDueIn
+    {
+        get
+        {
+            if (_unsealed.Count == 0)
+            {
+                return null;
+            }
+
+            var left = _sealInterval - Stopwatch.GetElapsedTime(_unsealedSince);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>The newest sealed group of each of this writer's chains, by tenant, as of now.</summary>
     public IReadOnlyList<LogChainHead> Heads => [.. Volatile.Read(ref _heads).Values];
 
     /// <summary>The digests of a group about to be committed: one per tenant, in the order the tenants first appear.</summary>
@@ -118,6 +156,55 @@ internal sealed class LogChainWriter : IDisposable
         return digests;
     }
 
+    /// <summary>
+    /// The digests to commit with a group (whose entries are <paramref name="group"/>): when a seal is due (the interval
+    /// has passed since the first unsealed commit, the entries reach <see cref="MaxUnsealedEntries"/>, the interval is
+    /// zero, or <paramref name="force"/>), the seal of every unsealed entry and the group's; otherwise none.
+    /// </summary>
+    public IReadOnlyList<LogDigest> SealIfDue(IReadOnlyList<LogChainEntries> group, bool force)
+    {
+        if (_keys is null || (_unsealed.Count == 0 && group.Count == 0))
+        {
+            return [];
+        }
+
+        var due = force || _sealInterval == TimeSpan.Zero || SealDueIn == TimeSpan.Zero || _unsealedCount + CountOf(group) >= MaxUnsealedEntries;
+        return !due ? [] : Seal(_unsealed.Count == 0 ? group : [.. _unsealed, .. group]);
+    }
+
+    /// <summary>
+    /// A group is committed, with the digests <see cref="SealIfDue"/> gave it: when it had some, they are the new heads and
+    /// nothing waits for a seal any more; otherwise the group's entries wait for the next one.
+    /// </summary>
+    public void Committed(IReadOnlyList<LogChainEntries> group, IReadOnlyList<LogDigest> digests)
+    {
+        if (_keys is null)
+        {
+            return;
+        }
+
+        if (digests.Count > 0)
+        {
+            _unsealed.Clear();
+            _unsealedCount = 0;
+            Committed(digests);
+            return;
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        if (_unsealed.Count == 0)
+        {
+            _unsealedSince = Stopwatch.GetTimestamp();
+        }
+
+        _unsealed.AddRange(group);
+        _unsealedCount += CountOf(group);
+    }
+
     /// <summary>The group sealed into <paramref name="digests"/> is committed: its digests are the new heads.</summary>
     public void Committed(IReadOnlyList<LogDigest> digests)
     {
@@ -135,12 +222,21 @@ internal sealed class LogChainWriter : IDisposable
         Volatile.Write(ref _heads, heads);
     }
 
-    /// <summary>A sealed group failed to commit and will not be retried: end this chain and continue in a new one.</summary>
+    /// <summary>
+    /// A sealed group failed to commit and will not be retried: end this chain and continue in a new one. The entries that
+    /// waited for the seal still wait, now for the new chain's first (if the failed commit did commit after all, they are
+    /// named twice, once in each chain, which log verify accepts), and their seal is put off by one interval.
+    /// </summary>
     public void Abandon()
     {
         if (_keys is null)
         {
             return;
+        }
+
+        if (_unsealed.Count > 0)
+        {
+            _unsealedSince = Stopwatch.GetTimestamp();
         }
 
         PublishHeads();
@@ -176,6 +272,17 @@ internal sealed class LogChainWriter : IDisposable
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static int CountOf(IReadOnlyList<LogChainEntries> entries)
+    {
+        var count = 0;
+        foreach (var entry in entries)
+        {
+            count += entry.Count;
+        }
+
+        return count;
+    }
 
     // One tenant's manifest: its entries' bytes in commit order.
     private static (byte[] Manifest, int Count, DateTimeOffset First) Join(List<LogChainEntries> entries)

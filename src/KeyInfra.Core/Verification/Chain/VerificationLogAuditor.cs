@@ -16,7 +16,10 @@ namespace KeyInfra.Verification.Chain;
 /// A group's entries are all at or before its commit time (the writer makes it so), so the entries of the range's
 /// groups are all in [earliest entry time of those groups, end of the range). Entries in that window that a group just
 /// before or just after the range names (a record verified before the range and committed in it, or the reverse) are
-/// not reported; everything else in it that no authentic digest names is. Thread-safe.
+/// not reported; everything else in it that no authentic digest names is. The walk first has this process's writer
+/// seal what it committed; an entry of another writer may wait up to its seal interval for its digest, so when recent
+/// entries are not covered the walk waits out one interval (this host's <see cref="VerificationLogOptions.SealInterval"/>)
+/// before it looks at the digests committed since it started. Thread-safe.
 /// </remarks>
 internal sealed class VerificationLogAuditor(
     IVerificationLogRepository repository,
@@ -32,6 +35,9 @@ internal sealed class VerificationLogAuditor(
 
     // How far before the walk's start a group committed during it may say it was committed (another instance's clock).
     private static readonly TimeSpan s_lateMargin = TimeSpan.FromMinutes(5);
+
+    // How long after a seal is due another writer may take to commit it (a group commit in progress, a slow disk).
+    private static readonly TimeSpan s_sealLag = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<LogChainHead> GetChainHeads() => log.ChainHeads;
 
@@ -54,6 +60,8 @@ internal sealed class VerificationLogAuditor(
             throw new ArgumentException($"The range to check is empty: it ends ({to:O}) at or before it starts ({from:O}).", nameof(request));
         }
 
+        // What this process committed and has not sealed yet (up to one seal interval of it) is sealed first.
+        await log.FlushAsync(cancellationToken).ConfigureAwait(false);
         await using var lease = await keys.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var ring = lease.Ring;
         var audit = new Audit(tenantId);
@@ -201,6 +209,13 @@ internal sealed class VerificationLogAuditor(
             // callers' verifications) have entries read after their digests were: look once more, at the digests
             // committed since the walk started (give or take another instance's clock). An entry such a group names is
             // checked against its hash like any other; the group's link is the next walk's to check.
+            // Another writer seals what it committed within its seal interval: when an entry is that recent, wait it out first.
+            var sealInterval = log.SealInterval;
+            if (sealInterval > TimeSpan.Zero && uncovered.Exists(e => e.Time >= walkStarted - sealInterval - s_lateMargin))
+            {
+                await Task.Delay(sealInterval + s_sealLag, time, cancellationToken).ConfigureAwait(false);
+            }
+
             var since = walkStarted - s_lateMargin > windowStart ? walkStarted - s_lateMargin : windowStart;
             var late = new Dictionary<(LogEntryKind, Guid), (byte[] Hash, LogDigest Group)>();
             foreach (var digest in await repository.ReadDigestsAsync(tenantId, since, to + s_commitLag, cancellationToken).ConfigureAwait(false))
@@ -218,6 +233,7 @@ internal sealed class VerificationLogAuditor(
             {
                 if (late.TryGetValue((entry.Kind, entry.Id), out var named))
                 {
+                    audit.Entries++;
                     covered.Add((entry.Kind, entry.Id));
                     if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(LogChainFormat.HashStored(entry), named.Hash))
                     {
