@@ -59,9 +59,9 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:VerificationLog:ChainHeadInterval is {log.ChainHeadInterval}; it must be 00:00:00 (never) or 1 second to 1 day.");
         }
 
-        if (log.SealInterval < TimeSpan.Zero || log.SealInterval > TimeSpan.FromHours(1))
+        if (log.SealInterval < TimeSpan.Zero || log.SealInterval > Verification.VerificationLogOptions.MaxSealInterval)
         {
-            failures.Add($"KeyInfra:VerificationLog:SealInterval is {log.SealInterval}; it must be 00:00:00 (every group) to 1 hour.");
+            failures.Add($"KeyInfra:VerificationLog:SealInterval is {log.SealInterval}; it must be 00:00:00 (every group) to 5 minutes: entries wait for their seal that long, and so does a log verify that finds them.");
         }
 
         var cache = options.KeyCache;

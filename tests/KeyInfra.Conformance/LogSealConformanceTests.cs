@@ -12,9 +12,9 @@ namespace KeyInfra.Tests.Conformance;
 /// Run by each provider's test project; the audit logs are off, so every entry is a verification of the test's own.
 /// </summary>
 /// <remarks>
-/// An interval of an hour stands for "not yet due": nothing is sealed until a flush, a stop or a walk asks for it, which
-/// lets the tests look at the log between a commit and its seal without relying on timing. The one test of the timer
-/// waits for it with a generous bound.
+/// The longest interval (5 minutes) stands for "not yet due": nothing is sealed until a flush, a stop or a walk asks for
+/// it, which lets the tests look at the log between a commit and its seal without relying on timing. The test of the
+/// timer waits for it with a generous bound; the tests of another writer give both writers a few seconds.
 /// </remarks>
 public abstract class LogSealConformanceTests
 {
@@ -25,6 +25,11 @@ public abstract class LogSealConformanceTests
 
     private static readonly string s_masterKey = TestHost.NewMasterKey();
 
+    private static readonly TimeSpan s_notYetDue = VerificationLogOptions.MaxSealInterval;
+
+    // Long enough that the other writer's seal is not committed before the walk starts on a slow machine.
+    private static readonly TimeSpan s_anotherWritersInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>The provider's database, shared by the tests of the class.</summary>
     protected abstract ConformanceStorage Storage { get; }
 
@@ -32,7 +37,7 @@ public abstract class LogSealConformanceTests
     public async Task Flush_SealsTheGroupsOfTheInterval_InOneDigest_ThatNamesEveryEntryInOrder()
     {
         var from = DateTimeOffset.UtcNow;
-        await using var host = await StartAsync(TimeSpan.FromHours(1));
+        await using var host = await StartAsync(s_notYetDue);
         var records = await VerifyAsync(host, 3);
         var repository = host.Get<IVerificationLogRepository>();
         var tenantId = host.Get<Tenancy.ITenantContext>().TenantId;
@@ -54,13 +59,13 @@ public abstract class LogSealConformanceTests
     public async Task RowsChangedAndRemovedBeforeTheirSeal_AreReportedAsModifiedAndDeleted()
     {
         var from = DateTimeOffset.UtcNow;
-        await using var host = await StartAsync(TimeSpan.FromHours(1));
+        await using var host = await StartAsync(s_notYetDue);
         var records = await VerifyAsync(host, 3);
 
         // Committed, not sealed: a writer who changes the rows now must not get the changes sealed (the second was refused).
         Assert.AreEqual(1, await Storage.TamperAsync("UPDATE verification_records SET result = 'valid' WHERE id = $1", records[1]));
         Assert.AreEqual(1, await Storage.TamperAsync("DELETE FROM verification_records WHERE id = $1", records[2]));
-        var report = await host.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+        var report = await host.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddHours(1) });
 
         var chainId = host.Get<IVerificationLogAuditor>().GetChainHeads().Single().ChainId;
         CollectionAssert.AreEqual(new[] { new LogEntryFinding(LogEntryKind.Record, records[1], chainId, 1) }, report.Modified.ToArray(), Describe(report));
@@ -74,13 +79,14 @@ public abstract class LogSealConformanceTests
     {
         var from = DateTimeOffset.UtcNow;
         IReadOnlyList<Guid> records;
-        await using (var host = await StartAsync(TimeSpan.FromHours(1)))
+        await using (var host = await StartAsync(s_notYetDue))
         {
             records = await VerifyAsync(host, 2);
         }
 
-        await using var auditor = await StartAsync(TimeSpan.FromHours(1));
-        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+        // An auditor that would not wait for another writer: a stop that did not seal shows at once as inserted entries.
+        await using var auditor = await StartAsync(TimeSpan.Zero);
+        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddHours(1) });
 
         Assert.IsTrue(report.IsClean, Describe(report));
         Assert.AreEqual(1L, report.GroupCount);
@@ -111,15 +117,37 @@ public abstract class LogSealConformanceTests
     public async Task AnotherWritersEntries_NotSealedYet_AreWaitedFor_NotReportedAsInserted()
     {
         var from = DateTimeOffset.UtcNow;
-        await using var writer = await StartAsync(TimeSpan.FromSeconds(1));
-        await using var auditor = await StartAsync(TimeSpan.FromSeconds(1));
+        await using var writer = await StartAsync(s_anotherWritersInterval);
+        await using var auditor = await StartAsync(s_anotherWritersInterval);
         var records = await VerifyAsync(writer, 2);
+        var repository = auditor.Get<IVerificationLogRepository>();
+        var tenantId = auditor.Get<Tenancy.ITenantContext>().TenantId;
+        Assert.IsEmpty(await repository.ReadDigestsAsync(tenantId, from, DateTimeOffset.UtcNow.AddHours(2)), "the other writer sealed before the walk: nothing to wait for");
 
         // The auditor's flush seals only its own writer's entries; the other writer's seal is due within its interval.
-        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddSeconds(1) });
+        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddHours(1) });
 
         Assert.IsTrue(report.IsClean, Describe(report));
         Assert.AreEqual(records.Count, (int)report.EntryCount);
+    }
+
+    [TestMethod]
+    public async Task AnotherWritersEntry_DeletedBeforeItsSeal_IsReportedDeleted_WhenTheWaitedForSealNamesIt()
+    {
+        var from = DateTimeOffset.UtcNow;
+        await using var writer = await StartAsync(s_anotherWritersInterval);
+        await using var auditor = await StartAsync(s_anotherWritersInterval);
+        var records = await VerifyAsync(writer, 2);
+
+        // Committed, not sealed, and removed: the walk finds only the first, waits for the writer's seal, and the seal
+        // names both.
+        Assert.AreEqual(1, await Storage.TamperAsync("DELETE FROM verification_records WHERE id = $1", records[1]));
+        var report = await auditor.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddHours(1) });
+
+        var chainId = writer.Get<IVerificationLogAuditor>().GetChainHeads().Single().ChainId;
+        CollectionAssert.AreEqual(new[] { new LogEntryFinding(LogEntryKind.Record, records[1], chainId, 1) }, report.Deleted.ToArray(), Describe(report));
+        Assert.IsEmpty(report.Modified);
+        Assert.IsEmpty(report.Inserted);
     }
 
     private Task<TestHost> StartAsync(TimeSpan sealInterval) => TestHost.StartAsync(Storage, s_masterKey, o =>

@@ -233,8 +233,8 @@ internal static partial class Log
     [LoggerMessage(1105, LogLevel.Information, "Verification log check of tenant {TenantId}: {Groups} groups in {Chains} chains and {Entries} entries verified, nothing tampered with.")]
     public static partial void LogAuditClean(ILogger logger, Guid tenantId, long groups, int chains, long entries);
 
-    [LoggerMessage(1106, LogLevel.Error, "The verification log writer could not commit the digest sealing {Entries} committed entries; it keeps them and seals them again in chain {ChainId} at the next attempt.")]
-    public static partial void LogSealFailed(ILogger logger, int entries, Guid chainId, Exception exception);
+    [LoggerMessage(1106, LogLevel.Error, "The verification log writer could not seal {Entries} committed entries (the seal could not be made or its commit failed); it keeps them, seals every group until a seal commits, and tries a seal of its own again after a delay.")]
+    public static partial void LogSealFailed(ILogger logger, int entries, Exception exception);
 
     [LoggerMessage(1107, LogLevel.Error, "The verification log writer stopped with {Entries} committed entries it could not seal: log verify will report them as inserted. Their commit and the failure are logged above.")]
     public static partial void LogUnsealedAtStop(ILogger logger, int entries);

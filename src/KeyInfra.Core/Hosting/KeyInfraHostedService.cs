@@ -46,6 +46,14 @@ internal sealed class KeyInfraHostedService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Buffered records are committed before the host goes; the container's disposal then closes the writer.
-        await services.GetRequiredService<IVerificationLog>().FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await services.GetRequiredService<IVerificationLog>().FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.VerificationLogException)
+        {
+            // The writer has logged what it could not commit or seal (events 1103, 1106, 1107); a host that stops
+            // must still stop, and the container's disposal tries the seal once more.
+        }
     }
 }

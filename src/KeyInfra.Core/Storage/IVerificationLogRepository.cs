@@ -29,7 +29,8 @@ public interface IVerificationLogRepository
     /// transaction, skipping rows already stored by id (a digest by chain, tenant and sequence). The engine checks every
     /// row once before it is queued (32-byte hashes, text within its column's length and free of NUL, batch items of
     /// their batch's tenant), so an implementation stores what it is given without checking it again. The digests must
-    /// commit with the rows or not at all: a row without its digest is reported by <c>log verify</c> as inserted.
+    /// commit with the rows or not at all. A group's digests may seal entries of earlier groups as well as its own, and
+    /// of tenants with no row in it; a group may hold digests only (a seal when the log is idle).
     /// </summary>
     Task AppendAsync(LogGroup group, CancellationToken cancellationToken = default);
 

@@ -12,7 +12,14 @@ namespace KeyInfra.Verification;
 /// </remarks>
 public interface IVerificationLog
 {
-    /// <summary>Waits until every record queued so far is committed (used at shutdown and by tests).</summary>
+    /// <summary>
+    /// Waits until every record queued so far is committed and everything committed is sealed into the chain (used at
+    /// shutdown, before a log walk, and by tests).
+    /// </summary>
+    /// <exception cref="Errors.VerificationLogException">
+    /// <c>KI3101</c>: the seal could not be made or committed (the writer keeps the entries and tries again), or the
+    /// writer stopped on an error.
+    /// </exception>
     Task FlushAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reads records, newest first (committed records only).</summary>

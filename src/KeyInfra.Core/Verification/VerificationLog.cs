@@ -124,6 +124,11 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
     {
         if (_writer.IsCompleted)
         {
+            if (_writer.Exception is { } stopped)
+            {
+                throw WriterFailed(stopped.InnerException ?? stopped);
+            }
+
             return;
         }
 
@@ -141,7 +146,14 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             }
         }
 
-        await marker.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A writer that died is not waited for (a walk flushes first, usually with no token to end the wait).
+        var done = await Task.WhenAny(marker.Completion!.Task, _writer).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (done == _writer && _writer.Exception is { } died)
+        {
+            throw WriterFailed(died.InnerException ?? died);
+        }
+
+        await marker.Completion.Task.ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting records, commits everything queued, and waits for the writer to finish.</summary>
@@ -200,6 +212,14 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             }
             catch (Exception ex)
             {
+                // Nothing queued now or later may wait for a writer that is gone.
+                _channel.Writer.TryComplete(ex);
+                var failure = WriterFailed(ex);
+                while (_channel.Reader.TryRead(out var entry))
+                {
+                    entry.Completion?.TrySetException(failure);
+                }
+
                 completion.TrySetException(ex);
             }
         })
@@ -210,6 +230,10 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         thread.Start();
         return completion.Task;
     }
+
+    private static VerificationLogException WriterFailed(Exception cause)
+        => new(ErrorCodes.VerificationLogWriteFailed,
+            "The log writer stopped on an error, so this call's outcome is withheld and its record may not be in the log. The cause is in the inner exception; restart the host.", cause);
 
     private void WriteLoop()
     {
@@ -224,7 +248,7 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             if (sealDue)
             {
                 // Nothing arrived while committed entries waited out their seal interval: seal them on their own.
-                Commit([], new LogGroup(), 0, forceSeal: true);
+                SealOnly();
                 continue;
             }
 
@@ -285,7 +309,7 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         // Stopping: what is committed and not yet sealed is sealed now, or never.
         if (_chain.UnsealedCount > 0)
         {
-            Commit([], new LogGroup(), 0, forceSeal: true);
+            SealOnly();
             if (_chain.UnsealedCount > 0)
             {
                 Log.LogUnsealedAtStop(_logger, _chain.UnsealedCount);
@@ -321,20 +345,53 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
         return more;
     }
 
+    // A seal of committed entries with no rows: like a group's commit, it must not end the writer whatever throws.
+    private void SealOnly()
+    {
+        try
+        {
+            Commit([], new LogGroup(), 0, forceSeal: true);
+        }
+        catch (Exception)
+        {
+            // Only a logging or metrics provider can throw this far (the commit's own failures are handled in it);
+            // the seal is tried again after the retry delay.
+            _chain.SealFailed();
+        }
+    }
+
     private void Commit(List<PendingLogEntry> pending, LogGroup group, int rowCount, bool forceSeal = false)
     {
-        var failure = rowCount == 0 && (_chain.UnsealedCount == 0 || !forceSeal) ? null : TryCommit(pending, group, rowCount, forceSeal);
-        if (failure is not null && pending.Count(e => e.RowCount > 0) > 1)
+        var rowEntries = pending.Count(e => e.RowCount > 0);
+        var failure = rowCount == 0 && (_chain.UnsealedCount == 0 || !forceSeal)
+            ? null
+            : TryCommit(pending, group, rowCount, forceSeal, resealOnFailure: rowEntries <= 1);
+        if (failure is not null && rowEntries > 1)
         {
             // One bad entry (say, a record for a key deleted while it was being verified) must not fail every
             // caller in its group: commit the entries one at a time so only the bad one fails.
             CommitOneByOne(pending, failure);
-            return;
+            if (forceSeal && _chain.UnsealedCount > 0)
+            {
+                Commit([], new LogGroup(), 0, forceSeal: true);
+            }
         }
 
+        // A flush promises the seal: it fails when what was committed could not be sealed.
+        var unsealed = _chain.Enabled && _chain.UnsealedCount > 0 && pending.Exists(e => e.IsFlush)
+            ? new VerificationLogException(ErrorCodes.VerificationLogWriteFailed,
+                $"The log committed {_chain.UnsealedCount} entries it could not seal yet, so the flush did not end with them sealed (the writer tries again; log verify would report them as inserted until then). The cause is logged (event 1106); check the master key source and the database.")
+            : null;
         foreach (var entry in pending)
         {
-            Complete(entry, entry.RowCount == 0 ? null : failure);
+            if (entry.IsFlush)
+            {
+                Complete(entry, unsealed);
+            }
+            else if (failure is null || rowEntries <= 1)
+            {
+                Complete(entry, entry.RowCount == 0 ? null : failure);
+            }
         }
     }
 
@@ -349,12 +406,15 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
                 // Several failures in a row mean the database itself is failing, not one entry: stop paying a
                 // round trip (or a connection timeout) per entry and fail the rest with the group's error.
                 failure = consecutiveFailures < MaxConsecutiveSingleFailures
-                    ? TryCommit([entry], GroupOf(entry), entry.RowCount)
+                    ? TryCommit([entry], GroupOf(entry), entry.RowCount, forceSeal: false, resealOnFailure: true)
                     : groupFailure;
                 consecutiveFailures = failure is null ? 0 : consecutiveFailures + 1;
             }
 
-            Complete(entry, failure);
+            if (!entry.IsFlush)
+            {
+                Complete(entry, failure);
+            }
         }
     }
 
@@ -394,7 +454,13 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
     /// Commits the rows, and the seal when one is due (or <paramref name="forceSeal"/>), in one transaction; returns the
     /// error to hand the callers, or <c>null</c>.
     /// </summary>
-    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, LogGroup group, int rowCount, bool forceSeal = false)
+    /// <remarks>
+    /// With <c>resealOnFailure</c>, a failed commit without a seal is tried once more with one: the rows may have committed
+    /// before the failure (a connection lost on COMMIT), and appending them again (idempotent by id) with a seal leaves
+    /// them either sealed or not stored, never stored and unsealed. A group that will be committed again one entry at a
+    /// time passes <c>false</c>; buffered groups, retried anyway, always reseal.
+    /// </remarks>
+    private VerificationLogException? TryCommit(List<PendingLogEntry> pending, LogGroup group, int rowCount, bool forceSeal, bool resealOnFailure)
     {
         var buffered = pending.TrueForAll(e => e.Completion is null || e.RowCount == 0);
         var entries = ChainEntries(pending);
@@ -415,8 +481,23 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
                 _repository.AppendAsync(group with { Digests = digests }, CancellationToken.None).GetAwaiter().GetResult();
                 _chain.Committed(entries, digests);
                 _metrics.LogCommitted(rowCount, startedAt);
-                Log.LogBatchCommitted(_logger, rowCount);
+                if (rowCount > 0)
+                {
+                    Log.LogBatchCommitted(_logger, rowCount);
+                }
+
                 return null;
+            }
+            catch (Exception ex) when (rowCount > 0 && digests is { Count: 0 } && _chain.Enabled && (resealOnFailure || buffered) && !forceSeal)
+            {
+                // The rows may be stored without a seal: the next attempt appends them again with one.
+                _metrics.LogCommitted(rowCount, startedAt, ex);
+                digests = null;
+                forceSeal = true;
+                if (buffered)
+                {
+                    Log.BufferedCommitRetry(_logger, rowCount, attempt, ex);
+                }
             }
             catch (Exception ex) when (buffered && rowCount > 0 && attempt < BufferedCommitAttempts)
             {
@@ -428,14 +509,19 @@ internal sealed class VerificationLog : IVerificationLogWriter, IAsyncDisposable
             catch (Exception ex)
             {
                 _metrics.LogCommitted(rowCount, startedAt, ex);
+                if (digests is not { Count: 0 })
+                {
+                    // No seal, or one whose commit failed (null: it could not be made): seal every group until one commits.
+                    _chain.SealFailed();
+                    if (rowCount == 0)
+                    {
+                        Log.LogSealFailed(_logger, _chain.UnsealedCount, ex);
+                    }
+                }
+
                 if (digests is { Count: > 0 })
                 {
                     // The group may have committed after all: continue in a new chain rather than guess.
-                    if (rowCount == 0)
-                    {
-                        Log.LogSealFailed(_logger, _chain.UnsealedCount, _chain.ChainId, ex);
-                    }
-
                     _chain.Abandon();
                 }
 

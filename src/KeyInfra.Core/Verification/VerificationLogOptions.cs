@@ -36,10 +36,16 @@ public sealed class VerificationLogOptions
     /// <summary>
     /// How long the log writer gathers committed entries before it commits their chain digest, so that one digest covers
     /// every group commit of the interval and the groups in between carry none (docs/security/log-chain.md). Default:
-    /// 1 second; <see cref="TimeSpan.Zero"/> to 1 hour, zero sealing every group in its own transaction. A longer interval
+    /// 1 second; <see cref="TimeSpan.Zero"/> to <see cref="MaxSealInterval"/>, zero sealing every group in its own transaction. A longer interval
     /// costs less but widens the window a crash leaves: entries committed since the last seal are never sealed if the
     /// process dies, and <c>log verify</c> then reports them as inserted. <see cref="IVerificationLog.FlushAsync"/> and a
     /// stopping host seal at once.
     /// </summary>
     public TimeSpan SealInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest <see cref="SealInterval"/> allowed: 5 minutes. Entries wait for their seal that long, and so does a
+    /// <c>log verify</c> that finds another writer's recent entries not sealed yet.
+    /// </summary>
+    public static readonly TimeSpan MaxSealInterval = TimeSpan.FromMinutes(5);
 }

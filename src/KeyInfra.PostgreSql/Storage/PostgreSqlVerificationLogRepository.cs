@@ -78,7 +78,7 @@ internal sealed class PostgreSqlVerificationLogRepository : IVerificationLogRepo
         "FROM unnest($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS a(id, occurred_at, actor_type, actor_id, actor_ip, request_id, action, decision, reason, key_id) " +
         OnConflict;
 
-    // The group's digest for the tenant set by SetTenant ($1), in the same transaction as its rows.
+    // A seal's digest for the tenant set by SetTenant ($1), in the transaction of the group it was committed with.
     private const string InsertDigest =
         "INSERT INTO verification_log_digests (chain_id, tenant_id, sequence, committed_at, first_entry_at, master_key_id, entry_count, manifest, previous_digest, digest) " +
         "VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10) " +

@@ -137,6 +137,32 @@ public sealed class LogChainWriterTests
     }
 
     [TestMethod]
+    public void SealFailed_EveryGroupIsSealed_AndASealOfItsOwnWaitsTheRetryDelay_UntilOneCommits()
+    {
+        using var provider = TestMasterKeys.Provider(TestMasterKeys.NewKey(), "chain-key");
+        using var writer = new LogChainWriter(provider, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero, TimeSpan.FromHours(1));
+        LogChainEntries[] committed = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+        writer.Committed(committed, []);
+        LogChainEntries[] next = [LogChainEntries.Of(Record(s_tenantA, DateTimeOffset.UtcNow))];
+        Assert.IsEmpty(writer.SealIfDue(next, force: false), "an hour's interval: not due");
+
+        writer.SealFailed();
+
+        Assert.IsTrue(writer.SealFailing);
+        Assert.IsTrue(writer.SealDueIn is { } delay && delay > TimeSpan.FromMilliseconds(500) && delay <= TimeSpan.FromSeconds(1), $"retry in {writer.SealDueIn}");
+        var digests = writer.SealIfDue(next, force: false);
+        Assert.AreEqual(2, digests.Single().EntryCount, "while sealing fails, a group with rows carries the seal");
+        writer.SealFailed();
+        Assert.IsTrue(writer.SealDueIn > TimeSpan.FromSeconds(1), $"the delay doubles: {writer.SealDueIn}");
+
+        writer.Committed(next, digests);
+
+        Assert.IsFalse(writer.SealFailing);
+        Assert.AreEqual(0, writer.UnsealedCount);
+        Assert.IsNull(writer.SealDueIn);
+    }
+
+    [TestMethod]
     public void Seal_WithoutMasterKey_NoDigests()
     {
         using var writer = new LogChainWriter(null, TimeProvider.System, NullLogger.Instance, TimeSpan.Zero);

@@ -105,7 +105,7 @@ public sealed class RegistrationTests
 
     [TestMethod]
     [DataRow(-1.0)]
-    [DataRow(3601.0)]
+    [DataRow(301.0)]
     public async Task StartAsync_SealIntervalOutOfRange_FailsNamingTheSetting(double seconds)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -10,7 +10,7 @@ namespace KeyInfra.Verification.Chain;
 /// digest), advances the heads once the digests are committed, and starts a new chain after a commit it cannot be sure of.
 /// </summary>
 /// <remarks>
-/// <para>Why a seal covers several group commits: a digest row of its own in every commit costs the commit 8–30 % (one
+/// <para>Why a seal covers several group commits: a digest row of its own in every commit costs the commit 8–40 % (one
 /// more statement, B-tree and WAL page per tenant; docs/performance.md), so the writer keeps the manifest entries of
 /// committed groups and seals them once per seal interval, in the transaction of the group committed when they are
 /// due (or one of its own when none comes). The entries it seals are the ones it made from the callers' records, not
@@ -30,6 +30,9 @@ internal sealed class LogChainWriter : IDisposable
     /// <summary>The most entries one seal waits for: a seal is due at once when the unsealed entries reach it.</summary>
     public const int MaxUnsealedEntries = 16_384;
 
+    /// <summary>The longest a seal of its own waits before it is tried again after failures (the wait doubles from 1 s).</summary>
+    public static readonly TimeSpan MaxSealRetryDelay = TimeSpan.FromSeconds(30);
+
     private readonly IEncryptionKeyProvider? _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -43,6 +46,10 @@ internal sealed class LogChainWriter : IDisposable
     private readonly TimeSpan _sealInterval;
     private int _unsealedCount;
     private long _unsealedSince;
+
+    // Seals that failed in a row (reset by one that commits), and when the last one failed.
+    private int _sealFailures;
+    private long _sealFailedAt;
 
     public LogChainWriter(IEncryptionKeyProvider? keys, TimeProvider time, ILogger logger, TimeSpan headInterval, TimeSpan sealInterval = default)
     {
@@ -76,8 +83,15 @@ internal sealed class LogChainWriter : IDisposable
     public int UnsealedCount => _unsealedCount;
 
     /// <summary>
-    /// How long until the committed entries are due for a seal (zero: now), measured on the monotonic clock; <c>null</c>
-    /// when none wait.
+    /// Whether the last seal failed (<see cref="SealFailed"/>) and none has committed since: every group is then sealed,
+    /// so no more rows commit without a digest while sealing fails.
+    /// </summary>
+    public bool SealFailing => _sealFailures > 0;
+
+    /// <summary>
+    /// How long until a seal of its own is due for the committed entries (zero: now), measured on the monotonic clock;
+    /// <c>null</c> when none wait. After failed seals it is the retry delay instead (1 s, doubling, at most
+    /// <see cref="MaxSealRetryDelay"/>), so a seal that keeps failing is not retried in a loop.
     /// </summary>
     public TimeSpan? SealDueIn
     {
@@ -88,7 +102,9 @@ internal sealed class LogChainWriter : IDisposable
                 return null;
             }
 
-            var left = _sealInterval - Stopwatch.GetElapsedTime(_unsealedSince);
+            var left = SealFailing
+                ? RetryDelay(_sealFailures) - Stopwatch.GetElapsedTime(_sealFailedAt)
+                : _sealInterval - Stopwatch.GetElapsedTime(_unsealedSince);
             return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
     }
@@ -96,8 +112,11 @@ internal sealed class LogChainWriter : IDisposable
     /// <summary>The newest sealed group of each of this writer's chains, by tenant, as of now.</summary>
     public IReadOnlyList<LogChainHead> Heads => [.. Volatile.Read(ref _heads).Values];
 
-    /// <summary>The digests of a group about to be committed: one per tenant, in the order the tenants first appear.</summary>
-    /// <param name="entries">The group's entries in commit order, each made by <see cref="LogChainEntries.Of(VerificationRecord)"/> or <see cref="LogChainEntries.Of(BatchVerificationRecord)"/>.</param>
+    /// <summary>
+    /// The seal of <paramref name="entries"/> (committed entries that waited and the group about to be committed): one
+    /// digest per tenant, in the order the tenants first appear, each linked to that tenant's head.
+    /// </summary>
+    /// <param name="entries">The entries in commit order, each made by <see cref="LogChainEntries.Of(VerificationRecord)"/> or <see cref="LogChainEntries.Of(BatchVerificationRecord)"/>.</param>
     public IReadOnlyList<LogDigest> Seal(IReadOnlyList<LogChainEntries> entries)
     {
         if (_keys is null || entries.Count == 0)
@@ -159,8 +178,10 @@ internal sealed class LogChainWriter : IDisposable
     /// <summary>
     /// The digests to commit with a group (whose entries are <paramref name="group"/>): when a seal is due (the interval
     /// has passed since the first unsealed commit, the entries reach <see cref="MaxUnsealedEntries"/>, the interval is
-    /// zero, or <paramref name="force"/>), the seal of every unsealed entry and the group's; otherwise none.
+    /// zero, the last seal failed, or <paramref name="force"/>), the seal of every unsealed entry and the group's;
+    /// otherwise none.
     /// </summary>
+    /// <exception cref="Errors.MasterKeyException">The master key cannot be had to make the seal.</exception>
     public IReadOnlyList<LogDigest> SealIfDue(IReadOnlyList<LogChainEntries> group, bool force)
     {
         if (_keys is null || (_unsealed.Count == 0 && group.Count == 0))
@@ -168,7 +189,8 @@ internal sealed class LogChainWriter : IDisposable
             return [];
         }
 
-        var due = force || _sealInterval == TimeSpan.Zero || SealDueIn == TimeSpan.Zero || _unsealedCount + CountOf(group) >= MaxUnsealedEntries;
+        var due = force || _sealInterval == TimeSpan.Zero || (group.Count > 0 && SealFailing)
+            || (_unsealed.Count > 0 && Stopwatch.GetElapsedTime(_unsealedSince) >= _sealInterval) || _unsealedCount + CountOf(group) >= MaxUnsealedEntries;
         return !due ? [] : Seal(_unsealed.Count == 0 ? group : [.. _unsealed, .. group]);
     }
 
@@ -187,6 +209,7 @@ internal sealed class LogChainWriter : IDisposable
         {
             _unsealed.Clear();
             _unsealedCount = 0;
+            _sealFailures = 0;
             Committed(digests);
             return;
         }
@@ -223,20 +246,25 @@ internal sealed class LogChainWriter : IDisposable
     }
 
     /// <summary>
+    /// A seal could not be made or its commit failed: until one commits, every group is sealed (<see cref="SealFailing"/>)
+    /// and a seal of its own waits out the retry delay. The entries that waited for it still wait.
+    /// </summary>
+    public void SealFailed()
+    {
+        _sealFailures = _sealFailures == int.MaxValue ? _sealFailures : _sealFailures + 1;
+        _sealFailedAt = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
     /// A sealed group failed to commit and will not be retried: end this chain and continue in a new one. The entries that
     /// waited for the seal still wait, now for the new chain's first (if the failed commit did commit after all, they are
-    /// named twice, once in each chain, which log verify accepts), and their seal is put off by one interval.
+    /// named twice, once in each chain, which log verify accepts).
     /// </summary>
     public void Abandon()
     {
         if (_keys is null)
         {
             return;
-        }
-
-        if (_unsealed.Count > 0)
-        {
-            _unsealedSince = Stopwatch.GetTimestamp();
         }
 
         PublishHeads();
@@ -272,6 +300,9 @@ internal sealed class LogChainWriter : IDisposable
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static TimeSpan RetryDelay(int failures)
+        => failures >= 6 ? MaxSealRetryDelay : TimeSpan.FromSeconds(Math.Min(1 << (failures - 1), MaxSealRetryDelay.TotalSeconds));
 
     private static int CountOf(IReadOnlyList<LogChainEntries> entries)
     {

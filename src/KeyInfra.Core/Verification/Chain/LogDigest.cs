@@ -1,7 +1,8 @@
 namespace KeyInfra.Verification.Chain;
 
 /// <summary>
-/// One link of a verification-log chain: the digest of one group commit's entries of one tenant, as stored in
+/// One link of a verification-log chain: the seal of one tenant's entries committed since the previous seal (one group
+/// commit or several), as stored in
 /// <c>verification_log_digests</c>. The log writer makes it; storage providers store and read it as it is.
 /// </summary>
 /// <remarks>
@@ -21,7 +22,7 @@ public sealed record LogDigest
     /// <summary>The group's place in its chain, from 1.</summary>
     public required long Sequence { get; init; }
 
-    /// <summary>When the group was committed (UTC, kept to the microsecond); never before any of its entries.</summary>
+    /// <summary>When the seal was committed (UTC, kept to the microsecond); never before any of its entries.</summary>
     public required DateTimeOffset CommittedAt { get; init; }
 
     /// <summary>The earliest time of the group's entries (a record's verification, a batch's start).</summary>
@@ -30,7 +31,7 @@ public sealed record LogDigest
     /// <summary>The id of the master key whose log-chain subkey made <see cref="Digest"/>.</summary>
     public required string MasterKeyId { get; init; }
 
-    /// <summary>How many entries (records, batches and batch items) the group holds.</summary>
+    /// <summary>How many entries (records, batches and batch items, audit records) the seal names.</summary>
     public required int EntryCount { get; init; }
 
     /// <summary>The entries in commit order, 57 bytes each: kind, id, time and the SHA-256 of the entry's canonical encoding.</summary>

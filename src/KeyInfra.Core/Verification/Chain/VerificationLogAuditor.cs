@@ -52,6 +52,14 @@ internal sealed class VerificationLogAuditor(
             ThrowHelper.LogAuditUnavailable();
         }
 
+        if (request.From is { } start && request.To is { } end && end <= start)
+        {
+            throw new ArgumentException($"The range to check is empty: it ends ({end:O}) at or before it starts ({start:O}).", nameof(request));
+        }
+
+        // What this process committed and has not sealed yet (up to one seal interval of it) is sealed first, before the
+        // range is fixed, so the seal is in it.
+        await log.FlushAsync(cancellationToken).ConfigureAwait(false);
         var walkStarted = time.GetUtcNow();
         var from = request.From ?? DateTimeOffset.UnixEpoch;
         var to = request.To ?? time.GetUtcNow().AddSeconds(1);
@@ -60,8 +68,9 @@ internal sealed class VerificationLogAuditor(
             throw new ArgumentException($"The range to check is empty: it ends ({to:O}) at or before it starts ({from:O}).", nameof(request));
         }
 
-        // What this process committed and has not sealed yet (up to one seal interval of it) is sealed first.
-        await log.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // A group may be committed after its last entry by a buffered record's retries, and by up to two seal intervals
+        // (the interval, and one retry after a failed seal).
+        var commitLag = s_commitLag + (2 * log.SealInterval);
         await using var lease = await keys.AcquireRingAsync(cancellationToken).ConfigureAwait(false);
         var ring = lease.Ring;
         var audit = new Audit(tenantId);
@@ -91,7 +100,7 @@ internal sealed class VerificationLogAuditor(
         }
 
         var before = windowStart < from ? await repository.ReadDigestsAsync(tenantId, windowStart, from, cancellationToken).ConfigureAwait(false) : [];
-        var after = await repository.ReadDigestsAsync(tenantId, to, to + s_commitLag, cancellationToken).ConfigureAwait(false);
+        var after = await repository.ReadDigestsAsync(tenantId, to, to + commitLag, cancellationToken).ConfigureAwait(false);
         var entries = new Dictionary<(LogEntryKind, Guid), StoredLogEntry>();
         foreach (var entry in await repository.ReadEntriesAsync(tenantId, windowStart, to, cancellationToken).ConfigureAwait(false))
         {
@@ -177,6 +186,56 @@ internal sealed class VerificationLogAuditor(
             progress?.Report(new LogAuditProgress(chainsChecked, chains.Count, audit.Groups));
         }
 
+        var uncovered = entries.Values.Where(e => !covered.Contains((e.Kind, e.Id)) && !(e.Time < droppedBefore)).ToList();
+        if (uncovered.Count > 0)
+        {
+            // Groups committed while the walk read (the log keeps being written: this walk's own read_log decision, other
+            // callers' verifications) have entries read after their digests were: look once more, at the digests
+            // committed since the walk started (give or take another instance's clock). An entry such a group names is
+            // checked against its hash like any other; the group's link is the next walk's to check.
+            // Another writer seals what it committed within its seal interval: when an entry is that recent, wait it out first.
+            var sealInterval = log.SealInterval;
+            if (sealInterval > TimeSpan.Zero && uncovered.Exists(e => e.Time >= walkStarted - sealInterval - s_lateMargin))
+            {
+                await Task.Delay(sealInterval + s_sealLag, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var since = walkStarted - s_lateMargin > windowStart ? walkStarted - s_lateMargin : windowStart;
+            foreach (var digest in await repository.ReadDigestsAsync(tenantId, since, to + commitLag, cancellationToken).ConfigureAwait(false))
+            {
+                if (known.ContainsKey((digest.ChainId, digest.Sequence)) || LogChainFormat.Check(ring, digest) != DigestCheck.Authentic)
+                {
+                    continue;
+                }
+
+                // Every entry such a seal names in the range is checked as the range's own groups' are: one it names and
+                // the database no longer holds (deleted before the seal) is reported, not only the ones still stored.
+                foreach (var (kind, id, entryTime, hash) in ManifestEntries(digest))
+                {
+                    if (covered.Contains((kind, id)))
+                    {
+                        continue;
+                    }
+
+                    if (entries.TryGetValue((kind, id), out var stored))
+                    {
+                        audit.Entries++;
+                        covered.Add((kind, id));
+                        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(LogChainFormat.HashStored(stored), hash))
+                        {
+                            audit.Modified.Add(new LogEntryFinding(kind, id, digest.ChainId, digest.Sequence));
+                        }
+                    }
+                    else if (entryTime >= from && entryTime < to)
+                    {
+                        audit.Entries++;
+                        covered.Add((kind, id));
+                        missing.Add((kind, id, hash, digest));
+                    }
+                }
+            }
+        }
+
         // An entry named but not in the window is either stored with another time (modified) or gone (deleted).
         if (missing.Count > 0)
         {
@@ -198,47 +257,6 @@ internal sealed class VerificationLogAuditor(
                 else if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(LogChainFormat.HashStored(stored), hash))
                 {
                     audit.Modified.Add(new LogEntryFinding(kind, id, group.ChainId, group.Sequence));
-                }
-            }
-        }
-
-        var uncovered = entries.Values.Where(e => !covered.Contains((e.Kind, e.Id)) && !(e.Time < droppedBefore)).ToList();
-        if (uncovered.Count > 0)
-        {
-            // Groups committed while the walk read (the log keeps being written: this walk's own read_log decision, other
-            // callers' verifications) have entries read after their digests were: look once more, at the digests
-            // committed since the walk started (give or take another instance's clock). An entry such a group names is
-            // checked against its hash like any other; the group's link is the next walk's to check.
-            // Another writer seals what it committed within its seal interval: when an entry is that recent, wait it out first.
-            var sealInterval = log.SealInterval;
-            if (sealInterval > TimeSpan.Zero && uncovered.Exists(e => e.Time >= walkStarted - sealInterval - s_lateMargin))
-            {
-                await Task.Delay(sealInterval + s_sealLag, time, cancellationToken).ConfigureAwait(false);
-            }
-
-            var since = walkStarted - s_lateMargin > windowStart ? walkStarted - s_lateMargin : windowStart;
-            var late = new Dictionary<(LogEntryKind, Guid), (byte[] Hash, LogDigest Group)>();
-            foreach (var digest in await repository.ReadDigestsAsync(tenantId, since, to + s_commitLag, cancellationToken).ConfigureAwait(false))
-            {
-                if (!known.ContainsKey((digest.ChainId, digest.Sequence)) && LogChainFormat.Check(ring, digest) == DigestCheck.Authentic)
-                {
-                    foreach (var (kind, id, _, hash) in ManifestEntries(digest))
-                    {
-                        late[(kind, id)] = (hash, digest);
-                    }
-                }
-            }
-
-            foreach (var entry in uncovered)
-            {
-                if (late.TryGetValue((entry.Kind, entry.Id), out var named))
-                {
-                    audit.Entries++;
-                    covered.Add((entry.Kind, entry.Id));
-                    if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(LogChainFormat.HashStored(entry), named.Hash))
-                    {
-                        audit.Modified.Add(new LogEntryFinding(entry.Kind, entry.Id, named.Group.ChainId, named.Group.Sequence));
-                    }
                 }
             }
         }
