@@ -9,6 +9,10 @@
 #   KEYINFRA_TEST_HSM_TOKEN / _PIN     the main token's label and user PIN (generation, signing, concurrency, adoption)
 #   KEYINFRA_TEST_HSM_SO_PIN           the security officer PIN of every token of the run
 #   KEYINFRA_TEST_HSM_TOKEN2 / _PIN2   a second token (a key row pointed at another token, PINs swapped between slots)
+#   KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN
+#                                      a token initialised without a user PIN (pkcs11-tool --init-token, no --init-pin):
+#                                      C_Login answers CKR_USER_PIN_NOT_INITIALIZED, the one "this PIN cannot log in"
+#                                      state SoftHSM2 can be put in (it has no lockout, so no CKR_PIN_LOCKED)
 #   KEYINFRA_TEST_HSM_REMOVABLE_TOKEN / _REMOVABLE_PIN
 #                                      a token a test deletes while its session pool is open (token removal)
 #   KEYINFRA_TEST_HSM_RESTRICTED_MODULE / _CONF / _TOKEN / _PIN
@@ -54,6 +58,14 @@ keyinfra_hsm_init_token() {
         || { echo "softhsm2-util could not initialise token '$label'." >&2; return 1; }
 }
 
+# Initialises a token in the next free slot with a security officer PIN only: its user PIN is never set.
+keyinfra_hsm_init_token_without_user_pin() {
+    local label="$1" module="$2" slot
+    slot=$(softhsm2-util --show-slots | awk '/^Slot [0-9]+/ { slot = $2 } /Initialized: *no/ { print slot; exit }')
+    [[ -n "$slot" ]] && pkcs11-tool --module "$module" --slot "$slot" --init-token --label "$label" --so-pin "$KEYINFRA_TEST_HSM_SO_PIN" >/dev/null 2>&1 \
+        || { echo "pkcs11-tool could not initialise token '$label' without a user PIN." >&2; return 1; }
+}
+
 keyinfra_hsm_start() {
     if ! command -v softhsm2-util >/dev/null 2>&1 || ! command -v pkcs11-tool >/dev/null 2>&1 || ! keyinfra_hsm_module_path >/dev/null; then
         keyinfra_hsm_install || { echo "softhsm2 and opensc did not install." >&2; return 1; }
@@ -84,6 +96,8 @@ EOF
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN" "$KEYINFRA_TEST_HSM_PIN" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN2" "$KEYINFRA_TEST_HSM_PIN2" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN" "$KEYINFRA_TEST_HSM_REMOVABLE_PIN" || return 1
+    export KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN="keyinfra-no-user-pin"
+    keyinfra_hsm_init_token_without_user_pin "$KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN" "$module" || return 1
 
     # The restricted token: SoftHSM2 ignores the first entry of a "-" list, hence CKM_MD5 before the ones turned off.
     mkdir "$keyinfra_hsm_dir/restricted-tokens"
@@ -109,6 +123,6 @@ keyinfra_hsm_stop() {
     keyinfra_hsm_dir=""
     unset SOFTHSM2_CONF KEYINFRA_PKCS11_MODULE KEYINFRA_TEST_HSM_DIR KEYINFRA_SOFTHSM2_UTIL KEYINFRA_PKCS11_TOOL \
         KEYINFRA_TEST_HSM_SO_PIN KEYINFRA_TEST_HSM_TOKEN KEYINFRA_TEST_HSM_PIN KEYINFRA_TEST_HSM_TOKEN2 KEYINFRA_TEST_HSM_PIN2 \
-        KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN KEYINFRA_TEST_HSM_RESTRICTED_MODULE \
+        KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_MODULE \
         KEYINFRA_TEST_HSM_RESTRICTED_CONF KEYINFRA_TEST_HSM_RESTRICTED_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_PIN
 }

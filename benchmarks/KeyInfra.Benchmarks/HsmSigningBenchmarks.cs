@@ -4,6 +4,7 @@ using KeyInfra.Pkcs11;
 using KeyInfra.Pkcs11.Slots;
 using KeyInfra.Signing;
 using Microsoft.Extensions.DependencyInjection;
+using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace KeyInfra.Benchmarks;
 
@@ -29,6 +30,7 @@ public class HsmSigningBenchmarks : IDisposable
     private BenchmarkHost? _host;
     private SignRequest _request = null!;
     private SeedHsmSigner? _seed;
+    private ISession[] _sessions = [];
 
     /// <summary>The key type.</summary>
     [Params("ecdsa-p256", "ed25519")]
@@ -45,6 +47,14 @@ public class HsmSigningBenchmarks : IDisposable
         new Random(42).NextBytes(_message);
         _seed = SeedHsmSigner.Create(Require("KEYINFRA_PKCS11_MODULE"), Require("KEYINFRA_TEST_HSM_TOKEN"), Require("KEYINFRA_TEST_HSM_PIN"), Spec == "ed25519");
         _seed.Sign(_message);
+    }
+
+    /// <summary>The ceiling's setup: the baseline's key, a session per caller opened and logged in once.</summary>
+    [GlobalSetup(Target = nameof(TokenAloneSessionPerCaller))]
+    public void SetupTokenAlone()
+    {
+        SetupSeed();
+        _sessions = _seed!.OpenSessionsPerCaller(Callers);
     }
 
     /// <summary>KeyInfra's setup: a host with <c>AddPkcs11</c>, the module and slot stored, a key generated in the token, one signature to warm up.</summary>
@@ -74,36 +84,54 @@ public class HsmSigningBenchmarks : IDisposable
     /// <summary>The seed system's way: a session and a login for every signature.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
     public Task SeedSessionAndLoginPerSignature()
-        => RunCallers(() =>
+        => RunCallers(_ =>
         {
             _seed!.Sign(_message);
             return Task.CompletedTask;
         });
 
+    /// <summary>
+    /// The token alone: each caller signs on a session of its own opened beforehand, with nothing of KeyInfra's. No
+    /// pool can sign faster than this; it says how much of the pool's time is the token's.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public Task TokenAloneSessionPerCaller()
+        => RunCallers(caller =>
+        {
+            _seed!.SignOn(_sessions[caller], _message);
+            return Task.CompletedTask;
+        });
+
     /// <summary><see cref="ISigner.SignAsync"/> through the session pool.</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
-    public Task KeyInfraPooledSession() => RunCallers(() => _host!.Signer.SignAsync(_request));
+    public Task KeyInfraPooledSession() => RunCallers(_ => _host!.Signer.SignAsync(_request));
 
     /// <summary>Destroys the baseline's key pair, or stops the host (its pool logs out and finalizes the module).</summary>
     [GlobalCleanup]
     public void Dispose()
     {
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+
         _seed?.Dispose();
         _host?.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    private Task RunCallers(Func<Task> sign)
+    private Task RunCallers(Func<int, Task> sign)
     {
         var perCaller = Operations / Callers;
         var tasks = new Task[Callers];
         for (var i = 0; i < tasks.Length; i++)
         {
+            var caller = i;
             tasks[i] = Task.Run(async () =>
             {
                 for (var j = 0; j < perCaller; j++)
                 {
-                    await sign();
+                    await sign(caller);
                 }
             });
         }

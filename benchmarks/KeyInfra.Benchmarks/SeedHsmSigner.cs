@@ -37,6 +37,8 @@ public sealed class SeedHsmSigner : IDisposable
     private readonly byte[] _pin;
     private readonly string _label;
     private readonly bool _ed25519;
+    private ISession? _loginSession;
+    private IObjectHandle? _key;
 
     private SeedHsmSigner(Pkcs11InteropFactories factories, IPkcs11Library library, ISlot slot, byte[] pin, string label, bool ed25519)
     {
@@ -104,13 +106,52 @@ public sealed class SeedHsmSigner : IDisposable
             : session.Sign(_factories.MechanismFactory.Create(CKM.CKM_ECDSA), key, SHA256.HashData(message));
     }
 
+    /// <summary>
+    /// The token alone, for the ceiling: one logged-in session held open, one more session per caller, and the key's
+    /// handle found once. What a signature costs here is the token's own work and Pkcs11Interop's call, nothing else.
+    /// </summary>
+    /// <param name="callers">How many sessions to open, one per concurrent caller.</param>
+    /// <returns>The callers' sessions (the login session is kept until <see cref="Dispose"/>).</returns>
+    public ISession[] OpenSessionsPerCaller(int callers)
+    {
+        _loginSession ??= _slot.OpenSession(SessionType.ReadWrite);
+        try
+        {
+            _loginSession.Login(CKU.CKU_USER, _pin);
+        }
+        catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+        {
+        }
+
+        var f = _factories.ObjectAttributeFactory;
+        _key = _loginSession.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_LABEL, _label)]).Single();
+        return Enumerable.Range(0, callers).Select(_ => _slot.OpenSession(SessionType.ReadOnly)).ToArray();
+    }
+
+    /// <summary>One signature on a session of <see cref="OpenSessionsPerCaller"/>; not thread-safe per session.</summary>
+    /// <param name="session">The caller's own session.</param>
+    /// <param name="message">The message, as for <see cref="Sign"/>.</param>
+    /// <returns>The signature.</returns>
+    public byte[] SignOn(ISession session, byte[] message)
+        => _ed25519
+            ? session.Sign(_factories.MechanismFactory.Create(CkmEddsa), _key!, message)
+            : session.Sign(_factories.MechanismFactory.Create(CKM.CKM_ECDSA), _key!, SHA256.HashData(message));
+
     /// <summary>Destroys the key pair and unloads the module (C_Finalize).</summary>
     public void Dispose()
     {
         try
         {
             using var session = _slot.OpenSession(SessionType.ReadWrite);
-            session.Login(CKU.CKU_USER, _pin);
+            try
+            {
+                session.Login(CKU.CKU_USER, _pin);
+            }
+            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+            {
+                // The ceiling's login session still holds the token's login.
+            }
+
             var f = _factories.ObjectAttributeFactory;
             foreach (var handle in session.FindAllObjects([f.Create(CKA.CKA_LABEL, _label)]))
             {
@@ -119,6 +160,7 @@ public sealed class SeedHsmSigner : IDisposable
         }
         finally
         {
+            _loginSession?.Dispose();
             CryptographicOperations.ZeroMemory(_pin);
             _library.Dispose();
         }

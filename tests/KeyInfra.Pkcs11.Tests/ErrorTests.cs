@@ -56,6 +56,26 @@ public sealed class ErrorTests
     }
 
     [TestMethod]
+    public async Task AddSlotAsync_TokenWithoutUserPin_PinLockedNotRetriedWithoutThePinAnywhere()
+    {
+        // SoftHSM2 has no lockout; a token whose user PIN was never set is its one state in which no PIN logs in.
+        const string AnyPin = "424242424242";
+        await using var host = await Pkcs11TestHost.StartAsync();
+        using var errors = new MetricCollector<long>(host.Get<IMeterFactory>(), KeyInfraInstruments.MeterName, Pkcs11Instruments.Errors);
+
+        var error = await Assert.ThrowsExactlyAsync<HsmException>(() => host.AddSlotAsync("no-user-pin", SoftHsm.NoUserPinToken, AnyPin));
+
+        Assert.AreEqual(Pkcs11ErrorCodes.PinLocked, error.ErrorCode);
+        Assert.AreEqual("CKR_USER_PIN_NOT_INITIALIZED", error.ReturnValue);
+        StringAssert.StartsWith(error.Message, "KI6006: ");
+        StringAssert.Contains(error.Message, "security officer");
+        AssertNoPin(host, error, AnyPin);
+        Assert.IsEmpty(await host.Hsm.ListSlotsAsync(), "A slot whose token refused every PIN was stored.");
+        var refusals = errors.GetMeasurementSnapshot().Where(m => (string?)m.Tags[Pkcs11Instruments.ReturnValueTag] == "CKR_USER_PIN_NOT_INITIALIZED").Sum(m => m.Value);
+        Assert.AreEqual(1, refusals, "The login was tried more than once.");
+    }
+
+    [TestMethod]
     public async Task TestSlotAsync_StoredPinNoLongerRight_FailsEveryTimeWithOneLoginAttempt()
     {
         await using var host = await Pkcs11TestHost.StartAsync();

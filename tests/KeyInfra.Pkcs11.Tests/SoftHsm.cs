@@ -24,6 +24,9 @@ internal static class SoftHsm
     /// <summary>A token the removal test deletes while a pool is open on it.</summary>
     public static string RemovableToken => Require("KEYINFRA_TEST_HSM_REMOVABLE_TOKEN");
 
+    /// <summary>A token initialised without a user PIN: every <c>C_Login</c> as the user answers <c>CKR_USER_PIN_NOT_INITIALIZED</c>.</summary>
+    public static string NoUserPinToken => Require("KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN");
+
     public static string RemovablePin => Require("KEYINFRA_TEST_HSM_REMOVABLE_PIN");
 
     public static string SoPin => Require("KEYINFRA_TEST_HSM_SO_PIN");

@@ -21,7 +21,10 @@ public static class Pkcs11ErrorCodes
     /// <summary>The token refused the slot's user PIN (<c>CKR_PIN_INCORRECT</c>). Not retried: retries would lock the PIN.</summary>
     public const string PinIncorrect = "KI6005";
 
-    /// <summary>The token's user PIN is locked (<c>CKR_PIN_LOCKED</c>), or the PIN is expired or invalid for the token.</summary>
+    /// <summary>
+    /// The token will not log in with the user PIN whatever it is: it is locked (<c>CKR_PIN_LOCKED</c>), expired, invalid
+    /// for the token, or was never set (<c>CKR_USER_PIN_NOT_INITIALIZED</c>).
+    /// </summary>
     public const string PinLocked = "KI6006";
 
     /// <summary>The token went away during an operation (removed, deleted, device error) and did not come back when the pool renewed its sessions.</summary>

@@ -396,7 +396,7 @@ internal sealed class TokenSessionPool : IDisposable
                         $"The token of {Description} refused the slot's user PIN ({e.RV}). KeyInfra does not try it again (each try counts towards the token's lockout): set the right PIN for the slot, then restart or replace the slot.",
                         e.RV.ToString(), e));
                 }
-                catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED or CKR.CKR_PIN_INVALID)
+                catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED or CKR.CKR_PIN_INVALID or CKR.CKR_USER_PIN_NOT_INITIALIZED)
                 {
                     _metrics.Failed(e.RV);
                     Log.PinRefused(_logger, Description, e.RV.ToString());
