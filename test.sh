@@ -38,6 +38,16 @@ keyinfra_hsm_start || echo "Warning: the SoftHSM2 tokens could not be provisione
 # The AWS emulator (moto) on loopback; the AWS key source tests switch its signature checks on.
 keyinfra_moto_start || echo "Warning: the AWS emulator (moto) could not be started; the AWS key source tests cannot reach it." >&2
 
+# The certificate tests check what KeyInfra issues with the openssl command-line tool (Debian's openssl package).
+if ! command -v openssl >/dev/null 2>&1; then
+    echo "openssl not found: installing Debian's openssl package."
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo -n"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+        && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null \
+        || echo "Warning: openssl did not install; the certificate tests cannot check what is issued." >&2
+fi
+
 status=0
 dotnet test --solution KeyInfra.sln -c "$configuration" --no-build \
     --report-trx --results-directory "$results" --no-progress --output Normal || status=$?

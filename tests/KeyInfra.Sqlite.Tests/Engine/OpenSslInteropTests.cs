@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
+using KeyInfra.Tests;
 using KeyInfra.Verification;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
@@ -159,27 +159,9 @@ public sealed class OpenSslInteropTests
         var privateKey = Path.Combine(s_folder, name + ".key.pem");
         var publicKey = Path.Combine(s_folder, name + ".pub.pem");
         var signature = Path.Combine(s_folder, name + ".sig");
-        OpenSsl(["genpkey", .. genpkeyArguments, "-out", privateKey]);
-        OpenSsl(["pkey", "-in", privateKey, "-pubout", "-out", publicKey]);
-        OpenSsl(["dgst", digest, "-sign", privateKey, .. signOptions ?? [], "-out", signature, s_document]);
+        OpenSsl.Succeed(["genpkey", .. genpkeyArguments, "-out", privateKey]);
+        OpenSsl.Succeed(["pkey", "-in", privateKey, "-pubout", "-out", publicKey]);
+        OpenSsl.Succeed(["dgst", digest, "-sign", privateKey, .. signOptions ?? [], "-out", signature, s_document]);
         return (File.ReadAllText(publicKey), File.ReadAllBytes(signature));
-    }
-
-    internal static void OpenSsl(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start openssl.");
-        var error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"openssl {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {error}");
-        }
     }
 }
