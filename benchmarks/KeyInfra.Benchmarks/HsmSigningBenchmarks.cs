@@ -59,11 +59,21 @@ public class HsmSigningBenchmarks : IDisposable
 
     /// <summary>KeyInfra's setup: a host with <c>AddPkcs11</c>, the module and slot stored, a key generated in the token, one signature to warm up.</summary>
     [GlobalSetup(Target = nameof(KeyInfraPooledSession))]
-    public void SetupKeyInfra()
+    public void SetupKeyInfra() => SetupKeyInfra(Verification.LogMode.Buffered);
+
+    /// <summary>As <see cref="SetupKeyInfra()"/>, with the data-plane audit log off.</summary>
+    [GlobalSetup(Target = nameof(KeyInfraPooledSessionAuditOff))]
+    public void SetupKeyInfraAuditOff() => SetupKeyInfra(Verification.LogMode.Off);
+
+    private void SetupKeyInfra(Verification.LogMode dataPlaneAudit)
     {
         new Random(42).NextBytes(_message);
         var module = Require("KEYINFRA_PKCS11_MODULE");
-        _host = BenchmarkHost.Start(o => o.VerificationLog.Mode = Verification.LogMode.Off, extend: k => k.AddPkcs11(o =>
+        _host = BenchmarkHost.Start(o =>
+        {
+            o.VerificationLog.Mode = Verification.LogMode.Off;
+            o.Audit.DataPlane = dataPlaneAudit;
+        }, extend: k => k.AddPkcs11(o =>
         {
             o.ModulePath = module;
             o.MaxSessionsPerToken = 8;
@@ -102,9 +112,16 @@ public class HsmSigningBenchmarks : IDisposable
             return Task.CompletedTask;
         });
 
-    /// <summary><see cref="ISigner.SignAsync"/> through the session pool.</summary>
+    /// <summary><see cref="ISigner.SignAsync"/> through the session pool, with the data-plane audit record of each signature (Buffered, the default).</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public Task KeyInfraPooledSession() => RunCallers(_ => _host!.Signer.SignAsync(_request));
+
+    /// <summary>
+    /// The same with the data-plane audit log off: the pool and the signer alone, as the seed system (which recorded
+    /// nothing) would compare; the difference to <see cref="KeyInfraPooledSession"/> is the audit record's.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public Task KeyInfraPooledSessionAuditOff() => RunCallers(_ => _host!.Signer.SignAsync(_request));
 
     /// <summary>Destroys the baseline's key pair, or stops the host (its pool logs out and finalizes the module).</summary>
     [GlobalCleanup]
