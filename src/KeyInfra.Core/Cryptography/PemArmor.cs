@@ -3,7 +3,7 @@ using System.Text;
 
 namespace KeyInfra.Cryptography;
 
-/// <summary>Strict reading and writing of the RFC 7468 "PUBLIC KEY" PEM armour.</summary>
+/// <summary>Strict reading of RFC 7468 PEM armour (one block, only whitespace around it, canonical Base64), and writing of "PUBLIC KEY" blocks.</summary>
 internal static class PemArmor
 {
     public const string PublicKeyLabel = "PUBLIC KEY";
@@ -14,6 +14,17 @@ internal static class PemArmor
     /// <summary>Returns the DER inside exactly one PUBLIC KEY block surrounded only by whitespace.</summary>
     /// <exception cref="Errors.KeyFormatException">KI1001 for anything else.</exception>
     public static byte[] DecodePublicKey(ReadOnlySpan<byte> utf8)
+        => Decode(utf8, label => label.SequenceEqual(PublicKeyLabel) ? null : DescribeWrongLabel(label.ToString()), "import one key at a time", KeyFormatErrors.Pem);
+
+    /// <summary>
+    /// Returns the DER inside exactly one PEM block surrounded only by whitespace, whose label <paramref name="checkLabel"/>
+    /// accepts (it returns <c>null</c>, or why not); every other text fails with <paramref name="error"/>'s exception.
+    /// </summary>
+    /// <param name="utf8">The text.</param>
+    /// <param name="checkLabel">Checks the block's label (at most 64 characters, printable ASCII).</param>
+    /// <param name="oneAtATime">The advice for a text of several blocks ("import one key at a time").</param>
+    /// <param name="error">Makes the exception for a message.</param>
+    public static byte[] Decode(ReadOnlySpan<byte> utf8, Func<ReadOnlySpan<char>, string?> checkLabel, string oneAtATime, Func<string, Exception> error)
     {
         string text;
         try
@@ -22,7 +33,7 @@ internal static class PemArmor
         }
         catch (DecoderFallbackException)
         {
-            throw KeyFormatErrors.Pem("The PEM text is not valid UTF-8.");
+            throw error("The PEM text is not valid UTF-8.");
         }
 
         // A BOM is not whitespace to PEM readers but editors add it; tolerate exactly one at the start.
@@ -35,36 +46,37 @@ internal static class PemArmor
         if (!PemEncoding.TryFind(span, out var fields))
         {
             throw span.Contains("-----BEGIN", StringComparison.Ordinal)
-                ? KeyFormatErrors.Pem("The PEM armour is malformed: the BEGIN and END lines do not match, or the Base64 between them is invalid.")
-                : KeyFormatErrors.Pem("No PEM block was found.");
+                ? error("The PEM armour is malformed: the BEGIN and END lines do not match, or the Base64 between them is invalid.")
+                : error("No PEM block was found.");
         }
 
         var before = span[..fields.Location.Start];
         var after = span[fields.Location.End..];
         if (!before.IsWhiteSpace())
         {
-            throw KeyFormatErrors.Pem("There is text before the PEM block.");
+            throw error("There is text before the PEM block.");
         }
 
         if (!after.IsWhiteSpace())
         {
             throw after.Contains("-----BEGIN", StringComparison.Ordinal)
-                ? KeyFormatErrors.Pem("The text holds more than one PEM block; import one key at a time.")
-                : KeyFormatErrors.Pem("There is text after the PEM block.");
+                ? error($"The text holds more than one PEM block; {oneAtATime}.")
+                : error("There is text after the PEM block.");
         }
 
+        // Labels are printable ASCII by PemEncoding's rules; shorten an absurd one before it reaches a log.
         var label = span[fields.Label];
-        if (!label.SequenceEqual(PublicKeyLabel))
+        var shown = label.Length <= 64 ? label : string.Concat(label[..64], "...").AsSpan();
+        if (checkLabel(shown) is { } wrongLabel)
         {
-            // Labels are printable ASCII by PemEncoding's rules; shorten an absurd one before it reaches a log.
-            throw KeyFormatErrors.Pem(DescribeWrongLabel(label.Length <= 64 ? label.ToString() : string.Concat(label[..64], "...")));
+            throw error(wrongLabel);
         }
 
         var base64 = span[fields.Base64Data];
         var der = new byte[fields.DecodedDataLength];
         if (!Convert.TryFromBase64Chars(base64, der, out var written) || written != der.Length)
         {
-            throw KeyFormatErrors.Pem("The Base64 inside the PEM block is invalid.");
+            throw error("The Base64 inside the PEM block is invalid.");
         }
 
         // Convert accepts non-zero bits in the last character before '=' (e.g. "QR==" for "QQ=="), which makes
@@ -72,7 +84,7 @@ internal static class PemArmor
         // that: only the canonical text, which re-encodes to itself, is accepted.
         if (!IsCanonicalBase64(base64, der))
         {
-            throw KeyFormatErrors.Pem("The Base64 inside the PEM block is not canonical (non-zero padding bits).");
+            throw error("The Base64 inside the PEM block is not canonical (non-zero padding bits).");
         }
 
         return der;

@@ -3,7 +3,7 @@ namespace KeyInfra.Errors;
 /// <summary>
 /// The stable error codes carried by <see cref="KeyInfraException.ErrorCode"/>; docs/errors.md explains each.
 /// </summary>
-/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration (KI42xx HSM modules and slots in storage), KI5xxx access control.</remarks>
+/// <remarks>Ranges: KI1xxx keys and formats, KI2xxx encryption and master keys, KI3xxx signing and verification, KI4xxx storage and configuration (KI42xx HSM modules and slots in storage), KI5xxx access control, KI8xxx certificates (KI6xxx HSM and KI7xxx master key sources live in their packages).</remarks>
 public static class ErrorCodes
 {
     /// <summary>PEM text is malformed: missing or mismatched armour, bad Base64, or not a PUBLIC KEY block.</summary>
@@ -217,4 +217,19 @@ public static class ErrorCodes
 
     /// <summary>No credential with that id for the application.</summary>
     public const string CredentialNotFound = "KI5109";
+
+    /// <summary>
+    /// A certificate signing request is not a PKCS#10 request KeyInfra reads: not PEM <c>CERTIFICATE REQUEST</c> or DER,
+    /// not canonical DER, larger than 64 KiB, or with bytes after it.
+    /// </summary>
+    public const string CertificateRequestMalformed = "KI8001";
+
+    /// <summary>A certificate signing request's signature does not verify under its own public key, or is of an algorithm the platform cannot check.</summary>
+    public const string CertificateRequestSignatureInvalid = "KI8002";
+
+    /// <summary>
+    /// What a certificate would say is not allowed by its profile or its issuer: a name the profile does not allow, a
+    /// validity longer than the profile's or ending after the issuer's, an issuer that is not a certificate authority.
+    /// </summary>
+    public const string CertificateProfileViolation = "KI8003";
 }

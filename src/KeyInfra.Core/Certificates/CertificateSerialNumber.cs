@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+
+namespace KeyInfra.Certificates;
+
+/// <summary>
+/// Certificate serial numbers: 16 bytes from the platform's CSPRNG, positive (the top bit clear) and with a non-zero
+/// first byte, so each is a 16-byte DER INTEGER carrying 127 random bits — above the CA/Browser Forum's 64 bits of CSPRNG
+/// output and within RFC 5280's 20 octets. Unique per issuer by the store's unique index, a collision retried.
+/// </summary>
+internal static class CertificateSerialNumber
+{
+    /// <summary>The length of a serial number, in bytes.</summary>
+    public const int Length = 16;
+
+    /// <summary>A new serial number, big-endian as <see cref="System.Security.Cryptography.X509Certificates.CertificateRequest.Create(System.Security.Cryptography.X509Certificates.X500DistinguishedName, System.Security.Cryptography.X509Certificates.X509SignatureGenerator, DateTimeOffset, DateTimeOffset, byte[])"/> takes it.</summary>
+    public static byte[] New()
+    {
+        var serial = RandomNumberGenerator.GetBytes(Length);
+
+        // Clear the sign bit (a serial number is positive) and keep the first byte non-zero (no leading zero octet to
+        // strip, so every serial is exactly 16 bytes in DER): one bit of the 128 is given up, and 1/128 of draws redrawn.
+        while ((serial[0] & 0x7F) == 0)
+        {
+            serial[0] = RandomNumberGenerator.GetBytes(1)[0];
+        }
+
+        serial[0] &= 0x7F;
+        return serial;
+    }
+}

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeyInfra.Certificates;
+using KeyInfra.Errors;
+using KeyInfra.Tests;
+
+namespace KeyInfra.Core.Tests.Certificates;
+
+/// <summary>
+/// A root, an intermediate and a network device's certificate issued from a signing request, checked by openssl and by
+/// <see cref="X509Chain"/>; and everything a profile or an issuer does not allow, refused. The authorities sign with the
+/// BCL's own generator here (the KeyInfra signer's generator is tested with the engine, in the SQLite and PKCS#11 tests).
+/// </summary>
+[TestClass]
+public sealed class CertificateIssuerTests
+{
+    private static readonly DateTimeOffset s_now = DateTimeOffset.UtcNow;
+    private static string s_folder = null!;
+
+    [ClassInitialize]
+    public static void CreateFolder(TestContext context)
+    {
+        _ = context;
+        s_folder = Path.Combine(Path.GetTempPath(), "keyinfra-tests", "certificates-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(s_folder);
+    }
+
+    [ClassCleanup]
+    public static void DeleteFolder() => Directory.Delete(s_folder, recursive: true);
+
+    [TestMethod]
+    public void RootIntermediateAndDevice_FromADeviceRequest_VerifyWithOpenSslAndX509Chain()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var intermediate = Intermediate(root, rootKey, intermediateKey);
+
+        // The device asks for more than it gets: a CA basic constraint and key usage of its own are dropped.
+        var csr = new CertificateRequest("CN=switch-12.example.test, O=Example", deviceKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("Switch-12.Example.Test");
+        names.AddIpAddress(IPAddress.Parse("10.0.0.12"));
+        csr.CertificateExtensions.Add(names.Build());
+        csr.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        csr.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        var request = SigningRequestReader.Read(csr.CreateSigningRequest());
+
+        using var device = CertificateIssuer.Issue(CertificateProfile.NetworkDevice, request.Subject, request.PublicKey, request.Names,
+            intermediate, X509SignatureGenerator.CreateForECDsa(intermediateKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(90)),
+            CertificateSerialNumber.New(), new Uri("http://pki.example.test/intermediate.crl"));
+
+        var (rootPem, intermediatePem, devicePem) = (Write("root", root), Write("intermediate", intermediate), Write("device", device));
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", rootPem, "-untrusted", intermediatePem, devicePem), ": OK");
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", rootPem, "-untrusted", intermediatePem, "-purpose", "sslserver", devicePem), ": OK");
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", rootPem, "-untrusted", intermediatePem, "-purpose", "sslclient", devicePem), ": OK");
+        var text = OpenSsl.Succeed("x509", "-in", devicePem, "-noout", "-text");
+        StringAssert.Contains(text, "CA:FALSE");
+        StringAssert.Contains(text, "DNS:switch-12.example.test");
+        StringAssert.Contains(text, "IP Address:10.0.0.12");
+        StringAssert.Contains(text, "TLS Web Server Authentication, TLS Web Client Authentication");
+        StringAssert.Contains(text, "URI:http://pki.example.test/intermediate.crl");
+        Assert.DoesNotContain("Certificate Sign", text, "the key usage the request asked for was dropped");
+        Assert.IsTrue(BuildChain(root, intermediate, device, out var status), status);
+
+        // The intermediate is limited to end entities: openssl refuses a further authority under it.
+        StringAssert.Contains(OpenSsl.Succeed("x509", "-in", intermediatePem, "-noout", "-text"), "CA:TRUE, pathlen:0");
+    }
+
+    [TestMethod]
+    public void RequestMadeByOpenSsl_IsReadAndIssued()
+    {
+        var keyPath = Path.Combine(s_folder, "openssl-device.key");
+        var csrPath = Path.Combine(s_folder, "openssl-device.csr");
+        OpenSsl.Succeed("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", csrPath,
+            "-subj", "/CN=ap-3.example.test", "-addext", "subjectAltName=DNS:ap-3.example.test,IP:192.0.2.3,IP:2001:db8::3");
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+
+        var request = SigningRequestReader.Read(File.ReadAllBytes(csrPath));
+        using var device = CertificateIssuer.Issue(CertificateProfile.NetworkDeviceServer, request.Subject, request.PublicKey, request.Names,
+            root, X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null);
+
+        CollectionAssert.AreEqual(new[] { "ap-3.example.test" }, request.Names.DnsNames.ToArray());
+        CollectionAssert.AreEqual(new[] { IPAddress.Parse("192.0.2.3"), IPAddress.Parse("2001:db8::3") }, request.Names.IpAddresses.ToArray());
+        var devicePem = Write("openssl-device", device);
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", Write("openssl-root", root), devicePem), ": OK");
+
+        // The certificate is for the key that made the request: openssl's own private key matches it.
+        var fromKey = OpenSsl.Succeed("pkey", "-in", keyPath, "-pubout");
+        var fromCertificate = OpenSsl.Succeed("x509", "-in", devicePem, "-noout", "-pubkey");
+        Assert.AreEqual(fromKey.Trim(), fromCertificate.Trim());
+    }
+
+    [TestMethod]
+    public void SerialNumbers_AreSixteenPositiveBytes_AndDoNotRepeat()
+    {
+        var serials = Enumerable.Range(0, 2000).Select(_ => CertificateSerialNumber.New()).ToList();
+
+        Assert.IsTrue(serials.TrueForAll(s => s.Length == 16 && s[0] is > 0 and < 0x80));
+        Assert.HasCount(serials.Count, serials.Select(Convert.ToHexString).Distinct());
+    }
+
+    [TestMethod]
+    public void ValidityLongerThanTheProfiles_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(root, rootKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(398))));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "at most 397");
+    }
+
+    [TestMethod]
+    public void CertificateOutlivingItsIssuer_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey, validFor: TimeSpan.FromDays(30));
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(root, rootKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(60))));
+
+        StringAssert.Contains(error.Message, "never outlives");
+    }
+
+    [TestMethod]
+    public void IssuerThatIsNotAnAuthority_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var device = IssueDevice(root, rootKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(30)));
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(device, deviceKey, otherKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(10))));
+
+        StringAssert.Contains(error.Message, "is not a certificate authority");
+    }
+
+    [TestMethod]
+    public void AuthorityUnderAPathLengthZeroIssuer_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var intermediate = Intermediate(root, rootKey, intermediateKey);
+        using var subKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(CertificateProfile.IntermediateAuthority, new X500DistinguishedName("CN=Sub CA"),
+            new CertificateRequest("CN=x", subKey, HashAlgorithmName.SHA256).PublicKey, CertificateNames.None, intermediate,
+            X509SignatureGenerator.CreateForECDsa(intermediateKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
+
+        StringAssert.Contains(error.Message, "path length 0");
+    }
+
+    [TestMethod]
+    public void NamesTheProfileDoesNotAllow_AreRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var noIps = CertificateProfile.NetworkDevice with { Name = "dns-only", AllowIpAddresses = false };
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(noIps, new X500DistinguishedName("CN=x"),
+            new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey, new CertificateNames([], [IPAddress.Loopback]), root,
+            X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
+
+        StringAssert.Contains(error.Message, "does not allow IP addresses");
+    }
+
+    [TestMethod]
+    public void SelfSignedLeaf_AndSelfSignedWithAnotherKey_AreRefused()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
+
+        var leaf = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(CertificateProfile.NetworkDevice, new X500DistinguishedName("CN=x"), publicKey,
+            CertificateNames.None, null, X509SignatureGenerator.CreateForECDsa(key), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
+        var foreign = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(CertificateProfile.RootAuthority, new X500DistinguishedName("CN=x"), publicKey,
+            CertificateNames.None, null, X509SignatureGenerator.CreateForECDsa(other), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
+
+        StringAssert.Contains(leaf.Message, "Only an authority's certificate is self-signed");
+        StringAssert.Contains(foreign.Message, "signed by its own key");
+    }
+
+    private static X509Certificate2 Root(ECDsa key, TimeSpan? validFor = null)
+    {
+        var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
+        return CertificateIssuer.Issue(CertificateProfile.RootAuthority, new X500DistinguishedName("CN=Example Root CA, O=Example"), publicKey, CertificateNames.None,
+            null, X509SignatureGenerator.CreateForECDsa(key), HashAlgorithmName.SHA384, (s_now.AddMinutes(-5), s_now + (validFor ?? TimeSpan.FromDays(3650))),
+            CertificateSerialNumber.New(), null);
+    }
+
+    private static X509Certificate2 Intermediate(X509Certificate2 root, ECDsa rootKey, ECDsa key)
+    {
+        var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
+        return CertificateIssuer.Issue(CertificateProfile.IntermediateAuthority, new X500DistinguishedName("CN=Example Device CA, O=Example"), publicKey, CertificateNames.None,
+            root, X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA384, (s_now.AddMinutes(-1), s_now.AddDays(1000)),
+            CertificateSerialNumber.New(), new Uri("http://pki.example.test/root.crl"));
+    }
+
+    private static X509Certificate2 IssueDevice(X509Certificate2 issuer, ECDsa issuerKey, ECDsa key, CertificateProfile profile, (DateTimeOffset, DateTimeOffset) validity)
+    {
+        var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
+        return CertificateIssuer.Issue(profile, new X500DistinguishedName("CN=device.example.test"), publicKey, new CertificateNames(["device.example.test"], []),
+            issuer, X509SignatureGenerator.CreateForECDsa(issuerKey), HashAlgorithmName.SHA256, validity, CertificateSerialNumber.New(), null);
+    }
+
+    private static string Write(string name, X509Certificate2 certificate)
+    {
+        var path = Path.Combine(s_folder, name + ".pem");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
+        return path;
+    }
+
+    private static bool BuildChain(X509Certificate2 root, X509Certificate2 intermediate, X509Certificate2 leaf, out string status)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.ExtraStore.Add(intermediate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(CertificateProfile.ServerAuthentication));
+        var built = chain.Build(leaf);
+        status = string.Join("; ", chain.ChainStatus.Select(s => $"{s.Status}: {s.StatusInformation}"));
+        return built;
+    }
+}
