@@ -71,8 +71,12 @@ public sealed record CertificateProfile
     /// <summary>The key usage, marked critical.</summary>
     public X509KeyUsageFlags KeyUsage { get; init; }
 
-    /// <summary>The extended key usages (OIDs); none for an authority, whose use is its key usage.</summary>
-    public IReadOnlyList<string> ExtendedKeyUsages { get; init; } = [];
+    /// <summary>The extended key usages (OIDs); none for an authority, whose use is its key usage. Copied when set, so a caller's list changing later changes nothing.</summary>
+    public IReadOnlyList<string> ExtendedKeyUsages
+    {
+        get;
+        init => field = [.. value ?? throw new ArgumentNullException(nameof(ExtendedKeyUsages))];
+    } = [];
 
     /// <summary>Whether a request may name DNS names (subject alternative names).</summary>
     public bool AllowDnsNames { get; init; }
