@@ -5,7 +5,7 @@ namespace KeyInfra.Certificates;
 /// <summary>
 /// Certificate serial numbers: 16 bytes from the platform's CSPRNG, positive (the top bit clear) and with a non-zero
 /// first byte, so each is a 16-byte DER INTEGER carrying 127 random bits — above the CA/Browser Forum's 64 bits of CSPRNG
-/// output and within RFC 5280's 20 octets. Unique per issuer by the store's unique index, a collision retried.
+/// output and within RFC 5280's 20 octets. (Uniqueness per issuer is the store's to enforce; there is no store yet.)
 /// </summary>
 internal static class CertificateSerialNumber
 {

@@ -98,7 +98,8 @@ public sealed class KeySignatureGenerator : X509SignatureGenerator
             _ => null,
         };
 
-        // The BCL's generator contract is synchronous; the signer's thread has no synchronization context to deadlock on.
+        // The BCL's generator contract is synchronous, so this blocks; under a synchronization context it can deadlock
+        // (docs/certificates.md says to issue from a thread-pool thread).
         return _signer.SignAsync(new SignRequest(_key.Id, data) { Options = options }).GetAwaiter().GetResult().Signature;
     }
 
