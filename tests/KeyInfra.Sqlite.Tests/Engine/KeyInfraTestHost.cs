@@ -55,6 +55,19 @@ internal sealed class KeyInfraTestHost : IAsyncDisposable
         return new KeyInfraTestHost(host, folder, databasePath);
     }
 
+    /// <summary>
+    /// Runs SQL on a connection of its own, outside KeyInfra (unpooled, so nothing of it lingers): a fault only the
+    /// database knows about, or a change behind KeyInfra's back.
+    /// </summary>
+    public void ExecuteOnOwnConnection(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     public static void DeleteFolder(string folder)
     {
         // SQLite pools connections; clear them so the files can go. A host still running may be committing a Buffered

@@ -5,7 +5,6 @@ using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
 using KeyInfra.Verification.Chain;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
@@ -32,12 +31,12 @@ public sealed class LogSealFailureTests
         {
             var (verifier, request) = await PrepareAsync(host);
             var first = await verifier.VerifyAsync(request);
-            Execute(host, RefuseDigests);
+            host.ExecuteOnOwnConnection(RefuseDigests);
 
             var flush = await Assert.ThrowsExactlyAsync<VerificationLogException>(() => host.Get<IVerificationLog>().FlushAsync());
             var whileFailing = await Assert.ThrowsExactlyAsync<VerificationLogException>(() => verifier.VerifyAsync(request));
 
-            Execute(host, "DROP TRIGGER refuse_digests;");
+            host.ExecuteOnOwnConnection("DROP TRIGGER refuse_digests;");
             var after = await verifier.VerifyAsync(request);
             var report = await host.Get<IVerificationLogAuditor>().VerifyAsync(new LogAuditRequest { From = from, To = DateTimeOffset.UtcNow.AddHours(1) });
 
@@ -62,7 +61,7 @@ public sealed class LogSealFailureTests
         try
         {
             var (verifier, request) = await PrepareAsync(host);
-            Execute(host, RefuseDigests);
+            host.ExecuteOnOwnConnection(RefuseDigests);
             using var commits = new MetricCollector<double>(host.Get<IMeterFactory>(), KeyInfraInstruments.MeterName, KeyInfraInstruments.VerificationLogCommitDuration);
 
             // One committed entry (its seal not due yet), then an idle writer whose seal keeps being refused.
@@ -73,7 +72,7 @@ public sealed class LogSealFailureTests
 
             // Due after 0.2 s, then retried 1 s and 2 s after each failure: three or four attempts in 4 s, not thousands.
             Assert.IsTrue(failedSeals is >= 2 and <= 5, $"{failedSeals} failed seal attempts in 4 s");
-            Execute(host, "DROP TRIGGER refuse_digests;");
+            host.ExecuteOnOwnConnection("DROP TRIGGER refuse_digests;");
             await host.Get<IVerificationLog>().FlushAsync();
             var tenantId = host.Get<Tenancy.ITenantContext>().TenantId;
             Assert.HasCount(1, await host.Get<KeyInfra.Storage.IVerificationLogRepository>().ReadDigestsAsync(tenantId, from, DateTimeOffset.UtcNow.AddHours(1)), "the flush seals once digests are taken again");
@@ -96,14 +95,5 @@ public sealed class LogSealFailureTests
         var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "seal failures"));
         var signature = await host.Get<ISigner>().SignAsync(new SignRequest(key.Id, Document));
         return (host.Get<IVerifier>(), new VerificationRequest(key.Id, Document, signature.Signature));
-    }
-
-    private static void Execute(KeyInfraTestHost host, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

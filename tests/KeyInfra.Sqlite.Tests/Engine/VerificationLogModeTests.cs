@@ -2,7 +2,6 @@ using KeyInfra.Errors;
 using KeyInfra.Keys;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
-using Microsoft.Data.Sqlite;
 
 namespace KeyInfra.Sqlite.Tests.Engine;
 
@@ -111,7 +110,7 @@ public sealed class VerificationLogModeTests
             // keys off on that connection only) leaves the cache holding a key the database no longer has, so its
             // next record names a missing key, exactly as when a key is deleted while it is being verified.
             Assert.IsTrue((await verifier.VerifyAsync(new VerificationRequest(doomed.Id, Document, doomedSignature.Signature))).IsValid);
-            ExecuteOnOwnConnection(host.DatabasePath, "PRAGMA foreign_keys = OFF; DELETE FROM private_keys WHERE key_id IN (SELECT id FROM public_keys WHERE name = 'doomed'); DELETE FROM public_keys WHERE name = 'doomed';");
+            host.ExecuteOnOwnConnection("PRAGMA foreign_keys = OFF; DELETE FROM private_keys WHERE key_id IN (SELECT id FROM public_keys WHERE name = 'doomed'); DELETE FROM public_keys WHERE name = 'doomed';");
 
             var good = Enumerable.Range(0, 50).Select(_ => verifier.VerifyAsync(new VerificationRequest(key.Id, Document, signature.Signature))).ToList();
             var bad = verifier.VerifyAsync(new VerificationRequest(doomed.Id, Document, doomedSignature.Signature));
@@ -144,7 +143,7 @@ public sealed class VerificationLogModeTests
 
             // A fault only the database knows about: every insert into the log aborts (root ignores file modes,
             // so a trigger stands in for a read-only file). Made through a connection of its own.
-            ExecuteOnOwnConnection(host.DatabasePath, "CREATE TRIGGER inject_fault BEFORE INSERT ON verification_records BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
+            host.ExecuteOnOwnConnection("CREATE TRIGGER inject_fault BEFORE INSERT ON verification_records BEGIN SELECT RAISE(ABORT, 'injected fault'); END;");
 
             var failing = Enumerable.Range(0, 20).Select(_ => Task.Run(() => verifier.VerifyAsync(request))).ToList();
             var errors = new List<VerificationLogException>();
@@ -153,7 +152,7 @@ public sealed class VerificationLogModeTests
                 errors.Add(await Assert.ThrowsExactlyAsync<VerificationLogException>(() => call));
             }
 
-            ExecuteOnOwnConnection(host.DatabasePath, "DROP TRIGGER inject_fault;");
+            host.ExecuteOnOwnConnection("DROP TRIGGER inject_fault;");
             var after = await verifier.VerifyAsync(request);
 
             Assert.IsTrue(errors.TrueForAll(e => e.ErrorCode == ErrorCodes.VerificationLogWriteFailed && e.InnerException is not null), "Every waiting caller gets KI3101 with the cause.");
@@ -170,14 +169,5 @@ public sealed class VerificationLogModeTests
         {
             KeyInfraTestHost.DeleteFolder(host.Folder);
         }
-    }
-
-    private static void ExecuteOnOwnConnection(string databasePath, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }
