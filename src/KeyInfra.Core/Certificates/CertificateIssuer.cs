@@ -1,4 +1,4 @@
-using System.Net;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeyInfra.Errors;
@@ -22,8 +22,12 @@ internal static class CertificateIssuer
     /// <param name="generator">Signs with the issuer's key (or, self-signed, the subject's).</param>
     /// <param name="hash">The signature's hash (ignored by Ed25519).</param>
     /// <param name="validity">When the certificate is valid from and until.</param>
-    /// <param name="serialNumber">The serial number (<see cref="CertificateSerialNumber.New"/>).</param>
+    /// <param name="serialNumber">The serial number (<see cref="CertificateSerialNumber.New"/>): 1 to 20 bytes, the first 0x01 to 0x7F.</param>
     /// <param name="crlDistributionPoint">Where the issuer publishes its CRL; <c>null</c> for none (and always none for a root).</param>
+    /// <exception cref="ArgumentException">
+    /// The profile is inconsistent (no key usage, an authority without keyCertSign, keyCertSign or cRLSign on a
+    /// non-authority), or the serial number is not a positive DER INTEGER of at most 20 bytes as given.
+    /// </exception>
     /// <exception cref="CertificateException">KI8003: the profile or the issuer does not allow it.</exception>
     public static X509Certificate2 Issue(
         CertificateProfile profile,
@@ -42,7 +46,8 @@ internal static class CertificateIssuer
         ArgumentNullException.ThrowIfNull(subjectKey);
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(generator);
-        ArgumentNullException.ThrowIfNull(serialNumber);
+        profile.ThrowIfInconsistent(nameof(profile));
+        CertificateSerialNumber.ThrowIfInvalid(serialNumber, nameof(serialNumber));
         Check(profile, subject, subjectKey, names, issuer, generator, validity);
 
         var request = new CertificateRequest(subject, subjectKey, hash);
@@ -113,6 +118,20 @@ internal static class CertificateIssuer
             throw Violation($"Profile '{profile.Name}' does not allow IP addresses, and {names.IpAddresses.Count} were asked for.");
         }
 
+        foreach (var dnsName in names.DnsNames)
+        {
+            // SigningRequestReader gives only such names; a caller building names itself is held to the same form.
+            if (!DnsNames.IsValid(dnsName) || dnsName.AsSpan().ContainsAnyInRange('A', 'Z'))
+            {
+                throw Violation($"'{DnsNames.Shorten(dnsName)}' is not a lower-case DNS name of at least two labels (RFC 1123; internationalized names as valid A-labels).");
+            }
+
+            if (DnsNames.IsWildcard(dnsName) && !profile.AllowWildcards)
+            {
+                throw Violation($"Profile '{profile.Name}' does not allow wildcard names, and '{DnsNames.Shorten(dnsName)}' was asked for.");
+            }
+        }
+
         if (subject.RawData.Length <= 2 && names.IsEmpty)
         {
             throw Violation("The certificate would name nobody: its subject is empty and it has no DNS name or IP address.");
@@ -140,9 +159,25 @@ internal static class CertificateIssuer
             throw Violation($"The issuer '{issuer.Subject}' is not a certificate authority (basic constraints cA and key usage keyCertSign).");
         }
 
-        if (profile.IsAuthority && constraints.HasPathLengthConstraint && constraints.PathLengthConstraint == 0)
+        if (profile.IsAuthority && constraints.HasPathLengthConstraint)
         {
-            throw Violation($"The issuer '{issuer.Subject}' has path length 0: it issues end-entity certificates only, not another authority's.");
+            // RFC 5280, 4.2.1.9: at most N authorities may follow the issuer, so one under it allows at most N - 1 more.
+            var limit = constraints.PathLengthConstraint;
+            if (limit == 0)
+            {
+                throw Violation($"The issuer '{issuer.Subject}' has path length 0: it issues end-entity certificates only, not another authority's.");
+            }
+
+            if (profile.PathLength is not { } pathLength || pathLength >= limit)
+            {
+                throw Violation(
+                    $"The issuer '{issuer.Subject}' has path length {limit}: an authority under it must have a path length below {limit}, and profile '{profile.Name}' has {profile.PathLength?.ToString(CultureInfo.InvariantCulture) ?? "none"}.");
+            }
+        }
+
+        if (!issuer.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any())
+        {
+            throw Violation($"The issuer '{issuer.Subject}' has no subject key identifier, so the certificate's authority key identifier cannot name its key (RFC 5280, 4.2.1.1). Reissue the authority's certificate with one (KeyInfra's always have it).");
         }
 
         if (validity.NotAfter > issuer.NotAfter || validity.NotBefore < issuer.NotBefore)

@@ -27,4 +27,25 @@ internal static class CertificateSerialNumber
         serial[0] &= 0x7F;
         return serial;
     }
+
+    /// <summary>
+    /// Refuses a serial number that is not a positive DER INTEGER of 1 to 20 octets exactly as given (RFC 5280, 4.1.2.2):
+    /// its first byte must be 0x01 to 0x7F — not zero (a leading zero octet, or a zero serial), and without the sign bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">It is not.</exception>
+    public static void ThrowIfInvalid(byte[] serialNumber, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber, paramName);
+        if (serialNumber.Length is 0 or > 20)
+        {
+            throw new ArgumentException($"A serial number is 1 to 20 bytes (RFC 5280, 4.1.2.2); this one is {serialNumber.Length}. Use CertificateSerialNumber.New().", paramName);
+        }
+
+        if (serialNumber[0] is 0 or >= 0x80)
+        {
+            throw new ArgumentException(
+                $"A serial number's first byte is 0x01 to 0x7F, so the DER INTEGER is positive, non-zero and the bytes as given; this one starts with 0x{serialNumber[0]:X2}. Use CertificateSerialNumber.New().",
+                paramName);
+        }
+    }
 }

@@ -56,6 +56,7 @@ public sealed class KeySignatureGenerator : X509SignatureGenerator
     public KeyInfo Key => _key;
 
     /// <inheritdoc />
+    /// <exception cref="NotSupportedException">The key is of an algorithm KeyInfra does not sign certificates with (not ECDSA, RSA or Ed25519).</exception>
     public override byte[] GetSignatureAlgorithmIdentifier(HashAlgorithmName hashAlgorithm)
     {
         // The BCL describes ECDSA and RSA signatures itself, from the public key alone.
@@ -76,13 +77,18 @@ public sealed class KeySignatureGenerator : X509SignatureGenerator
                     return CreateForRSA(rsa, padding).GetSignatureAlgorithmIdentifier(hashAlgorithm);
                 }
 
-            default:
+            case KeyAlgorithm.EdDsa:
                 return s_ed25519AlgorithmIdentifier.ToArray();
+
+            default:
+                throw Unsupported();
         }
     }
 
     /// <inheritdoc />
     /// <exception cref="Errors.KeyInfraException">The signer refused: the key is revoked or expired, the caller may not sign with it, the token failed.</exception>
+    /// <exception cref="ArgumentException">An RSA-PSS signature over a hash other than SHA-256, SHA-384 or SHA-512.</exception>
+    /// <exception cref="NotSupportedException">The key is of an algorithm KeyInfra does not sign certificates with (not ECDSA, RSA or Ed25519).</exception>
     public override byte[] SignData(byte[] data, HashAlgorithmName hashAlgorithm)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -95,7 +101,8 @@ public sealed class KeySignatureGenerator : X509SignatureGenerator
                 RsaPadding = _rsaPadding,
                 PssSaltLength = _rsaPadding == RsaPadding.Pss ? HashLength(hashAlgorithm) : null,
             },
-            _ => null,
+            KeyAlgorithm.EdDsa => null,
+            _ => throw Unsupported(),
         };
 
         // The BCL's generator contract is synchronous, so this blocks; under a synchronization context it can deadlock
@@ -106,11 +113,15 @@ public sealed class KeySignatureGenerator : X509SignatureGenerator
     /// <inheritdoc />
     protected override PublicKey BuildPublicKey() => PublicKey.CreateFromSubjectPublicKeyInfo(_key.PublicKeySpki.Span, out _);
 
-    private static int HashLength(HashAlgorithmName hash)
-        => hash == HashAlgorithmName.SHA256 ? 32
-            : hash == HashAlgorithmName.SHA384 ? 48
-            : hash == HashAlgorithmName.SHA512 ? 64
-            : throw new ArgumentException($"Certificates and CRLs are signed with SHA-256, SHA-384 or SHA-512, not {hash.Name}.", nameof(hash));
+    // Named after SignData's parameter, which is what a caller sees in the exception.
+    private static int HashLength(HashAlgorithmName hashAlgorithm)
+        => hashAlgorithm == HashAlgorithmName.SHA256 ? 32
+            : hashAlgorithm == HashAlgorithmName.SHA384 ? 48
+            : hashAlgorithm == HashAlgorithmName.SHA512 ? 64
+            : throw new ArgumentException($"Certificates and CRLs are signed with SHA-256, SHA-384 or SHA-512, not {hashAlgorithm.Name}.", nameof(hashAlgorithm));
+
+    private NotSupportedException Unsupported()
+        => new($"Key {_key.Id} is a {_key.Spec.Algorithm} key; certificates and CRLs are signed with ECDSA, RSA or Ed25519 keys only.");
 
     // AlgorithmIdentifier ::= SEQUENCE { algorithm id-Ed25519 } — parameters absent (RFC 8410, section 3).
     private static byte[] Ed25519AlgorithmIdentifier()

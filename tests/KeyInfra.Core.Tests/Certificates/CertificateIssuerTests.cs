@@ -125,6 +125,7 @@ public sealed class CertificateIssuerTests
 
         var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(root, rootKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(60))));
 
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
         StringAssert.Contains(error.Message, "never outlives");
     }
 
@@ -139,6 +140,7 @@ public sealed class CertificateIssuerTests
 
         var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(device, deviceKey, otherKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(10))));
 
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
         StringAssert.Contains(error.Message, "is not a certificate authority");
     }
 
@@ -155,6 +157,7 @@ public sealed class CertificateIssuerTests
             new CertificateRequest("CN=x", subKey, HashAlgorithmName.SHA256).PublicKey, CertificateNames.None, intermediate,
             X509SignatureGenerator.CreateForECDsa(intermediateKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
 
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
         StringAssert.Contains(error.Message, "path length 0");
     }
 
@@ -170,6 +173,7 @@ public sealed class CertificateIssuerTests
             new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey, new CertificateNames([], [IPAddress.Loopback]), root,
             X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
 
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
         StringAssert.Contains(error.Message, "does not allow IP addresses");
     }
 
@@ -185,14 +189,259 @@ public sealed class CertificateIssuerTests
         var foreign = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(CertificateProfile.RootAuthority, new X500DistinguishedName("CN=x"), publicKey,
             CertificateNames.None, null, X509SignatureGenerator.CreateForECDsa(other), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
 
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, leaf.ErrorCode);
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, foreign.ErrorCode);
         StringAssert.Contains(leaf.Message, "Only an authority's certificate is self-signed");
         StringAssert.Contains(foreign.Message, "signed by its own key");
     }
 
-    private static X509Certificate2 Root(ECDsa key, TimeSpan? validFor = null)
+    [TestMethod]
+    public void ValidityEndingBeforeItStarts_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(root, rootKey, deviceKey, CertificateProfile.NetworkDevice, (s_now.AddDays(2), s_now.AddDays(1))));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "before it starts");
+    }
+
+    [TestMethod]
+    public void GeneratorWithAnotherKeyThanTheIssuers_IsRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(root, otherKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(30))));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "is not the key of the issuer");
+    }
+
+    [TestMethod]
+    public void DnsNamesUnderAProfileWithoutThem_AreRefused()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => Issue(CertificateProfile.IntermediateAuthority, "CN=Sub CA", key, new CertificateNames(["ca.example.test"], []), root, rootKey));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "does not allow DNS names");
+    }
+
+    [TestMethod]
+    public void EmptySubjectWithoutNames_IsRefused_AndWithNamesMarksThemCritical()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new CertificateRequest(new X500DistinguishedName(""), deviceKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("device.example.test");
+        csr.CertificateExtensions.Add(names.Build());
+        var request = SigningRequestReader.Read(csr.CreateSigningRequest());
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => CertificateIssuer.Issue(CertificateProfile.NetworkDevice, request.Subject, request.PublicKey,
+            CertificateNames.None, root, X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null));
+        using var device = CertificateIssuer.Issue(CertificateProfile.NetworkDevice, request.Subject, request.PublicKey, request.Names, root,
+            X509SignatureGenerator.CreateForECDsa(rootKey), HashAlgorithmName.SHA256, (s_now, s_now.AddDays(30)), CertificateSerialNumber.New(), null);
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "would name nobody");
+        Assert.IsTrue(device.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().Critical);
+    }
+
+    [TestMethod]
+    [DataRow(null, DisplayName = "no path length")]
+    [DataRow(1, DisplayName = "the issuer's own path length")]
+    [DataRow(2, DisplayName = "a longer one")]
+    public void AuthorityUnderAPathLengthOneIssuer_WithoutAShorterPathLength_IsRefused(int? pathLength)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey, profile: CertificateProfile.RootAuthority with { Name = "root-ca-1", PathLength = 1 });
+        using var subKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var profile = CertificateProfile.IntermediateAuthority with { Name = "sub-ca", PathLength = pathLength };
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => Issue(profile, "CN=Sub CA", subKey, CertificateNames.None, root, rootKey));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "must have a path length below 1");
+    }
+
+    [TestMethod]
+    public void AuthorityUnderAPathLengthOneIssuer_WithPathLengthZero_IsIssued()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey, profile: CertificateProfile.RootAuthority with { Name = "root-ca-1", PathLength = 1 });
+        using var subKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        using var sub = Issue(CertificateProfile.IntermediateAuthority, "CN=Sub CA", subKey, CertificateNames.None, root, rootKey);
+
+        var constraints = sub.Extensions.OfType<X509BasicConstraintsExtension>().Single();
+        Assert.IsTrue(constraints.HasPathLengthConstraint);
+        Assert.AreEqual(0, constraints.PathLengthConstraint);
+    }
+
+    [TestMethod]
+    public void IssuerWithoutASubjectKeyIdentifier_IsRefusedWithItsCode()
+    {
+        // An authority's certificate made elsewhere, without the subject key identifier the authority key identifier needs.
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Foreign CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(s_now.AddMinutes(-5), s_now.AddDays(365));
+        using var deviceKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => IssueDevice(ca, caKey, deviceKey, CertificateProfile.NetworkDevice, (s_now, s_now.AddDays(30))));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "has no subject key identifier");
+    }
+
+    [TestMethod]
+    [DataRow("", DisplayName = "empty")]
+    [DataRow("00", DisplayName = "zero")]
+    [DataRow("0000000000000001", DisplayName = "a leading zero byte")]
+    [DataRow("80", DisplayName = "the sign bit set")]
+    [DataRow("FF01", DisplayName = "negative")]
+    [DataRow("010203040506070809101112131415161718192021", DisplayName = "21 bytes")]
+    public void SerialNumberThatIsNotAPositiveDerIntegerOfTwentyBytes_IsRefused(string serialHex)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Issue(CertificateProfile.NetworkDevice, "CN=device.example.test", key,
+            new CertificateNames(["device.example.test"], []), root, rootKey, Convert.FromHexString(serialHex)));
+
+        Assert.AreEqual("serialNumber", error.ParamName);
+    }
+
+    [TestMethod]
+    [DataRow("01", DisplayName = "one byte")]
+    [DataRow("7F01020304050607080910111213141516171819", DisplayName = "20 bytes")]
+    public void SerialNumberOfOneToTwentyBytes_IsIssuedAsGiven(string serialHex)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        using var device = Issue(CertificateProfile.NetworkDevice, "CN=device.example.test", key, new CertificateNames(["device.example.test"], []), root, rootKey,
+            Convert.FromHexString(serialHex));
+
+        Assert.AreEqual(serialHex, device.SerialNumber);
+    }
+
+    [TestMethod]
+    [DataRow(X509KeyUsageFlags.None, false, "no key usage")]
+    [DataRow(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, false, "only an authority")]
+    [DataRow(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.CrlSign, false, "only an authority")]
+    [DataRow(X509KeyUsageFlags.CrlSign, true, "without keyCertSign")]
+    [DataRow(X509KeyUsageFlags.None, true, "no key usage")]
+    public void InconsistentProfile_IsRefused(X509KeyUsageFlags usage, bool authority, string expected)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var profile = (authority ? CertificateProfile.IntermediateAuthority : CertificateProfile.NetworkDevice) with { Name = "inconsistent", KeyUsage = usage };
+        var names = authority ? CertificateNames.None : new CertificateNames(["device.example.test"], []);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => Issue(profile, "CN=device.example.test", key, names, root, rootKey));
+
+        Assert.AreEqual("profile", error.ParamName);
+        StringAssert.Contains(error.Message, expected);
+    }
+
+    [TestMethod]
+    [DataRow("serverAuth")]
+    [DataRow("1")]
+    [DataRow("3.1")]
+    [DataRow("1.40")]
+    [DataRow("1.3.06.1")]
+    [DataRow("1..3")]
+    [DataRow("1.3.")]
+    [DataRow(" 1.3.6")]
+    [DataRow("")]
+    public void ExtendedKeyUsageThatIsNotAnOid_IsRefused(string oid)
+    {
+        var error = Assert.ThrowsExactly<ArgumentException>(() => CertificateProfile.NetworkDevice with { Name = "odd", ExtendedKeyUsages = [CertificateProfile.ServerAuthentication, oid] });
+
+        Assert.AreEqual(nameof(CertificateProfile.ExtendedKeyUsages), error.ParamName);
+    }
+
+    [TestMethod]
+    public void ExtendedKeyUsagesOfAnyArcs_AreAccepted()
+    {
+        var profile = CertificateProfile.NetworkDevice with { Name = "odd", ExtendedKeyUsages = ["2.999.1", "1.39.4", "0.0", "1.3.6.1.4.1.311.10.3.4"] };
+
+        Assert.HasCount(4, profile.ExtendedKeyUsages);
+    }
+
+    [TestMethod]
+    public void ExtendedKeyUsages_AreCopied_SoChangingTheCallersListChangesNothing()
+    {
+        var purposes = new List<string> { CertificateProfile.ServerAuthentication };
+        var profile = CertificateProfile.NetworkDevice with { Name = "copied", ExtendedKeyUsages = purposes };
+
+        purposes.Add(CertificateProfile.ClientAuthentication);
+        purposes[0] = "1.2.3.4";
+
+        CollectionAssert.AreEqual(new[] { CertificateProfile.ServerAuthentication }, profile.ExtendedKeyUsages.ToArray());
+    }
+
+    [TestMethod]
+    public void Wildcard_IsRefusedUnlessTheProfileAllowsIt()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var names = new CertificateNames(["*.devices.example.test"], []);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => Issue(CertificateProfile.NetworkDeviceServer, "", key, names, root, rootKey));
+        using var wildcard = Issue(CertificateProfile.NetworkDeviceServer with { Name = "wildcard-server", AllowWildcards = true }, "", key, names, root, rootKey);
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "does not allow wildcard names");
+        Assert.AreEqual("*.devices.example.test", wildcard.GetNameInfo(X509NameType.DnsName, forIssuer: false));
+        Assert.IsTrue(CertificateProfile.BuiltIn.All(p => !p.AllowWildcards), "no built-in profile allows wildcards");
+    }
+
+    [TestMethod]
+    [DataRow("Device.Example.Test", DisplayName = "upper case")]
+    [DataRow("localhost", DisplayName = "a single label")]
+    [DataRow("10.0.0.1", DisplayName = "an IPv4 address as a DNS name")]
+    [DataRow("xn--a.example.test", DisplayName = "an A-label that is not Punycode")]
+    [DataRow("under_score.example.test", DisplayName = "an underscore")]
+    public void NameThatIsNotALowerCaseDnsName_IsRefused(string name)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var root = Root(rootKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var error = Assert.ThrowsExactly<CertificateException>(() => Issue(CertificateProfile.NetworkDevice, "", key, new CertificateNames([name], []), root, rootKey));
+
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, error.ErrorCode);
+        StringAssert.Contains(error.Message, "is not a lower-case DNS name");
+    }
+
+    private static X509Certificate2 Issue(CertificateProfile profile, string subject, ECDsa key, CertificateNames names, X509Certificate2 issuer, ECDsa issuerKey, byte[]? serialNumber = null)
     {
         var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
-        return CertificateIssuer.Issue(CertificateProfile.RootAuthority, new X500DistinguishedName("CN=Example Root CA, O=Example"), publicKey, CertificateNames.None,
+        return CertificateIssuer.Issue(profile, new X500DistinguishedName(subject), publicKey, names, issuer, X509SignatureGenerator.CreateForECDsa(issuerKey), HashAlgorithmName.SHA256,
+            (s_now, s_now.AddDays(30)), serialNumber ?? CertificateSerialNumber.New(), null);
+    }
+
+    private static X509Certificate2 Root(ECDsa key, TimeSpan? validFor = null, CertificateProfile? profile = null)
+    {
+        var publicKey = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).PublicKey;
+        return CertificateIssuer.Issue(profile ?? CertificateProfile.RootAuthority, new X500DistinguishedName("CN=Example Root CA, O=Example"), publicKey, CertificateNames.None,
             null, X509SignatureGenerator.CreateForECDsa(key), HashAlgorithmName.SHA384, (s_now.AddMinutes(-5), s_now + (validFor ?? TimeSpan.FromDays(3650))),
             CertificateSerialNumber.New(), null);
     }
