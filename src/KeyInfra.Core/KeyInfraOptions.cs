@@ -23,6 +23,9 @@ public sealed class KeyInfraOptions
     /// <summary>The imported-key cache settings.</summary>
     public KeyCacheOptions KeyCache { get; } = new();
 
+    /// <summary>How certificate authorities publish CRLs and how long expired certificates are kept (<c>KeyInfra:Certificates</c>).</summary>
+    public Certificates.CertificateOptions Certificates { get; } = new();
+
     /// <summary>Roles defined in configuration (<c>KeyInfra:AccessControl</c>), merged with the built-in ones.</summary>
     public Authorization.AccessControlOptions AccessControl { get; } = new();
 

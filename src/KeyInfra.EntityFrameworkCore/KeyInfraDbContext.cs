@@ -63,6 +63,16 @@ public class KeyInfraDbContext : DbContext
 
     internal DbSet<ApplicationCredentialEntity> ApplicationCredentials => Set<ApplicationCredentialEntity>();
 
+    internal DbSet<CertificateAuthorityEntity> CertificateAuthorities => Set<CertificateAuthorityEntity>();
+
+    internal DbSet<CertificateEntity> Certificates => Set<CertificateEntity>();
+
+    internal DbSet<CertificateSerialEntity> CertificateSerials => Set<CertificateSerialEntity>();
+
+    internal DbSet<RevokedCertificateEntity> RevokedCertificates => Set<RevokedCertificateEntity>();
+
+    internal DbSet<CertificateRevocationListEntity> CertificateRevocationLists => Set<CertificateRevocationListEntity>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -43,6 +43,11 @@ public static class KeyInfraModelBuilderExtensions
             .ApplyConfiguration(new ApplicationRoleConfiguration())
             .ApplyConfiguration(new ApplicationCredentialConfiguration())
             .ApplyConfiguration(new UserConfiguration())
-            .ApplyConfiguration(new UserRoleConfiguration());
+            .ApplyConfiguration(new UserRoleConfiguration())
+            .ApplyConfiguration(new CertificateAuthorityConfiguration())
+            .ApplyConfiguration(new CertificateConfiguration())
+            .ApplyConfiguration(new CertificateSerialConfiguration())
+            .ApplyConfiguration(new RevokedCertificateConfiguration())
+            .ApplyConfiguration(new CertificateRevocationListConfiguration());
     }
 }

@@ -61,10 +61,10 @@ public sealed class OwnerRowLevelSecurityTests
     }
 
     [TestMethod]
-    public async Task Policies_RestrictiveAndForSelect_OnKeysAndRecords()
+    public async Task Policies_RestrictiveAndForSelect_OnKeysRecordsAndCertificates()
     {
         Assert.AreEqual(
-            "public_keys:RESTRICTIVE:SELECT,verification_records:RESTRICTIVE:SELECT",
+            "certificates:RESTRICTIVE:SELECT,public_keys:RESTRICTIVE:SELECT,verification_records:RESTRICTIVE:SELECT",
             await s_database.AdminScalarAsync<string>(
                 "SELECT string_agg(tablename || ':' || permissive || ':' || cmd, ',' ORDER BY tablename) FROM pg_policies WHERE policyname = 'owner_scope'"));
     }

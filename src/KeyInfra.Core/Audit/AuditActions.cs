@@ -105,4 +105,22 @@ public static class AuditActions
 
     /// <summary>A user's password was checked (<c>IUserStore.VerifyPasswordAsync</c>).</summary>
     public const string PasswordCheck = "password.check";
+
+    /// <summary>A certificate authority was created.</summary>
+    public const string CertificateAuthorityCreate = "certificate_authority.create";
+
+    /// <summary>A certificate authority published a CRL on request (scheduled ones are logged, not audited).</summary>
+    public const string CrlPublish = "crl.publish";
+
+    /// <summary>A certificate was issued.</summary>
+    public const string CertificateIssue = "certificate.issue";
+
+    /// <summary>A certificate was renewed (the new one issued, the old one superseded).</summary>
+    public const string CertificateRenew = "certificate.renew";
+
+    /// <summary>A certificate was revoked.</summary>
+    public const string CertificateRevoke = "certificate.revoke";
+
+    /// <summary>A certificate was exported as PKCS#12 (with or without its private key; never the PIN).</summary>
+    public const string CertificateExport = "certificate.export";
 }

@@ -32,6 +32,14 @@ internal static class AuditText
         Authorization.KeyInfraOperation.ReadAudit => "read_audit",
         Authorization.KeyInfraOperation.ManageCurves => "manage_curves",
         Authorization.KeyInfraOperation.ManageMasterKeys => "manage_master_keys",
+        Authorization.KeyInfraOperation.ManageCertificateAuthorities => "manage_certificate_authorities",
+        Authorization.KeyInfraOperation.ReadCertificateAuthorities => "read_certificate_authorities",
+        Authorization.KeyInfraOperation.IssueCertificate => "issue_certificate",
+        Authorization.KeyInfraOperation.ReadCertificates => "read_certificates",
+        Authorization.KeyInfraOperation.RenewCertificate => "renew_certificate",
+        Authorization.KeyInfraOperation.RevokeCertificate => "revoke_certificate",
+        Authorization.KeyInfraOperation.ExportCertificate => "export_certificate",
+        Authorization.KeyInfraOperation.MaintainCertificates => "maintain_certificates",
         _ => "operation_" + ((int)operation).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

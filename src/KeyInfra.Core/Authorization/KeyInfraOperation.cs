@@ -57,4 +57,34 @@ public enum KeyInfraOperation
     /// callers only (the host's own jobs and command line), whatever a user's or application's roles grant.
     /// </summary>
     ManageMasterKeys = 17,
+
+    /// <summary>
+    /// <see cref="Certificates.ICertificateAuthorities"/>: create authorities and publish their CRLs. The built-in
+    /// authorizer allows it to callers that may manage the tenant's users (an admin), whatever else their roles grant.
+    /// </summary>
+    ManageCertificateAuthorities = 18,
+
+    /// <summary><see cref="Certificates.ICertificateAuthorities"/>: read authorities, their chains and CRLs (public data).</summary>
+    ReadCertificateAuthorities = 19,
+
+    /// <summary><see cref="Certificates.ICertificateStore.IssueAsync"/>: issue a certificate (<see cref="AuthorizationRequest.Owner"/> is its owner-to-be).</summary>
+    IssueCertificate = 20,
+
+    /// <summary><see cref="Certificates.ICertificateStore"/>: read and list certificates (<see cref="AuthorizationRequest.Owner"/> is the certificate's owner, or the owner filter).</summary>
+    ReadCertificates = 21,
+
+    /// <summary><see cref="Certificates.ICertificateStore.RenewAsync"/>: renew a certificate.</summary>
+    RenewCertificate = 22,
+
+    /// <summary><see cref="Certificates.ICertificateStore.RevokeAsync"/>: revoke a certificate.</summary>
+    RevokeCertificate = 23,
+
+    /// <summary><see cref="Certificates.ICertificateStore.ExportPkcs12Async"/>: export a certificate as PKCS#12.</summary>
+    ExportCertificate = 24,
+
+    /// <summary>
+    /// <see cref="Certificates.ICertificateMaintenance"/>: publish the CRLs that are due and remove expired certificates,
+    /// across tenants. The built-in authorizer allows it to system callers only (the host's own jobs and command line).
+    /// </summary>
+    MaintainCertificates = 25,
 }

@@ -59,6 +59,9 @@ public static class KeyInfraPermissions
         KeyInfraOperation.ManageHsm => ManageHsm,
         KeyInfraOperation.ReadAudit => ReadAudit,
         KeyInfraOperation.ManageCurves => ManageCurves,
+        KeyInfraOperation.ManageCertificateAuthorities or KeyInfraOperation.ReadCertificateAuthorities or KeyInfraOperation.IssueCertificate
+            or KeyInfraOperation.ReadCertificates or KeyInfraOperation.RenewCertificate or KeyInfraOperation.RevokeCertificate
+            or KeyInfraOperation.ExportCertificate or KeyInfraOperation.MaintainCertificates => ManageCertificates,
 
         // No permission of a tenant's roles is enough for the deployment's keys (the built-in authorizer allows system
         // callers only); an authorizer that maps by permission gets the tenant-wide one.

@@ -17,6 +17,6 @@ public static class KeyInfraRoles
     internal static IReadOnlyDictionary<string, IReadOnlyList<string>> BuiltIn { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         [Admin] = KeyInfraPermissions.All,
-        [User] = [KeyInfraPermissions.ManagePublicKeys, KeyInfraPermissions.Sign, KeyInfraPermissions.VerifySignatures, KeyInfraPermissions.ReadLog],
+        [User] = [KeyInfraPermissions.ManagePublicKeys, KeyInfraPermissions.Sign, KeyInfraPermissions.VerifySignatures, KeyInfraPermissions.ReadLog, KeyInfraPermissions.ManageCertificates],
     };
 }

@@ -29,6 +29,11 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Allow);
         }
 
+        if (request.Operation == KeyInfraOperation.MaintainCertificates)
+        {
+            return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Deny("certificate maintenance spans the deployment's tenants: only the host itself (a system caller) runs it"));
+        }
+
         if (request.Operation == KeyInfraOperation.ManageMasterKeys)
         {
             return new ValueTask<AuthorizationDecision>(AuthorizationDecision.Deny("master-key operations are the deployment's, not a tenant's: only the host itself (a system caller) may run them"));
@@ -61,10 +66,26 @@ internal sealed class RoleBasedAuthorizer(AccessControlCache cache) : IKeyInfraA
             return AuthorizationDecision.Allow;
         }
 
-        if (request.Operation is KeyInfraOperation.ManageUsers or KeyInfraOperation.ManageHsm or KeyInfraOperation.ReadAudit or KeyInfraOperation.ManageCurves)
+        if (request.Operation is KeyInfraOperation.ManageUsers or KeyInfraOperation.ManageHsm or KeyInfraOperation.ReadAudit or KeyInfraOperation.ManageCurves
+            or KeyInfraOperation.ReadCertificateAuthorities)
         {
             // Not about keys: the permission is all there is to it.
             return AuthorizationDecision.Allow;
+        }
+
+        // Certificates have owners of their own (not key rows'): the caller's own, or its application's.
+        switch (request.Operation)
+        {
+            case KeyInfraOperation.ManageCertificateAuthorities:
+                return AuthorizationDecision.Deny("certificate authorities are the tenant's: only a caller that may manage its users (an admin) creates them or publishes their CRLs");
+            case KeyInfraOperation.ReadCertificates:
+                return access.Owns(request.Owner)
+                    ? AuthorizationDecision.AllowCheckedOwners(access.ReadOnlyOwners)
+                    : AuthorizationDecision.Deny(request.Owner is null ? "only certificates of the caller's own may be listed: filter by owner" : "the certificate is not the caller's or its application's");
+            case KeyInfraOperation.IssueCertificate or KeyInfraOperation.RenewCertificate or KeyInfraOperation.RevokeCertificate or KeyInfraOperation.ExportCertificate:
+                return access.Owns(request.Owner)
+                    ? AuthorizationDecision.Allow
+                    : AuthorizationDecision.Deny("the certificate is not the caller's or its application's");
         }
 
         if (!access.KeyOwnersTrusted)

@@ -23,9 +23,13 @@ internal static class Pkcs12Export
 
     private static readonly PbeParameters s_parameters = new(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, Iterations);
 
-    /// <summary>Exports <paramref name="certificate"/> (with its private key) and <paramref name="chain"/> (issuers, nearest first, without private keys).</summary>
-    /// <exception cref="ArgumentException">The PIN is shorter than <see cref="MinPinLength"/>, the certificate has no private key, or a chain certificate has one.</exception>
-    public static byte[] Export(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, string pin)
+    /// <summary>Exports <paramref name="certificate"/> (with its private key, or without) and <paramref name="chain"/> (issuers, nearest first, without private keys).</summary>
+    /// <param name="certificate">The certificate.</param>
+    /// <param name="chain">Its issuers.</param>
+    /// <param name="pin">The PIN.</param>
+    /// <param name="withPrivateKey">Whether the certificate carries its private key (it must) or not (it must not), so a key is never exported by accident.</param>
+    /// <exception cref="ArgumentException">The PIN is shorter than <see cref="MinPinLength"/>, the certificate's private key is not as <paramref name="withPrivateKey"/> says, or a chain certificate has one.</exception>
+    public static byte[] Export(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, string pin, bool withPrivateKey)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(chain);
@@ -35,9 +39,9 @@ internal static class Pkcs12Export
             throw new ArgumentException($"The PIN protecting a PKCS#12 export is at least {MinPinLength} characters: the file can be attacked offline.", nameof(pin));
         }
 
-        if (!certificate.HasPrivateKey)
+        if (certificate.HasPrivateKey != withPrivateKey)
         {
-            throw new ArgumentException("The certificate to export has no private key attached.", nameof(certificate));
+            throw new ArgumentException(withPrivateKey ? "The certificate to export has no private key attached." : "The certificate to export carries a private key, and the export was asked without it.", nameof(certificate));
         }
 
         var collection = new X509Certificate2Collection(certificate);

@@ -85,7 +85,12 @@ public static class KeyInfraServiceCollectionExtensions
             ? new SoftwareKeyEncryption(null, null)
             : new SoftwareKeyEncryption(provider.GetRequiredService<IEnvelopeEncryptor>(), provider.GetRequiredService<MasterKeyValidator>()));
         services.TryAddSingleton<IKeyStore, KeyStore>();
-        services.TryAddSingleton<ISigner, Signer>();
+        services.TryAddSingleton<Signer>();
+        services.TryAddSingleton<ISigner>(static provider => provider.GetRequiredService<Signer>());
+        services.TryAddSingleton<KeyInfra.Certificates.AuthorityStore>();
+        services.TryAddSingleton<KeyInfra.Certificates.ICertificateAuthorities, KeyInfra.Certificates.CertificateAuthorities>();
+        services.TryAddSingleton<KeyInfra.Certificates.ICertificateStore, KeyInfra.Certificates.CertificateStore>();
+        services.TryAddSingleton<KeyInfra.Certificates.ICertificateMaintenance, KeyInfra.Certificates.CertificateMaintenance>();
         services.TryAddSingleton<IVerifier, Verifier>();
         services.TryAddSingleton<VerificationLog>();
         services.TryAddSingleton<IVerificationLog, VerificationLogReader>();
@@ -114,8 +119,10 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<CurvePolicy>();
         services.TryAddSingleton<ICurveStore, CurveStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, IdentityRowsRewrapStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, KeyInfra.Certificates.CertificateAuthorityRowsRewrapStep>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfra.Certificates.CertificateMaintenanceService>());
         return new KeyInfrastructureBuilder(services);
     }
 

@@ -238,4 +238,16 @@ internal static partial class Log
 
     [LoggerMessage(1107, LogLevel.Error, "The verification log writer stopped with {Entries} committed entries it could not seal: log verify will report them as inserted. Their commit and the failure are logged above.")]
     public static partial void LogUnsealedAtStop(ILogger logger, int entries);
+
+    [LoggerMessage(1501, LogLevel.Information, "Certificate authority {AuthorityId} of tenant {TenantId} published CRL {CrlNumber}.")]
+    public static partial void CrlPublished(ILogger logger, Guid authorityId, Guid tenantId, long crlNumber);
+
+    [LoggerMessage(1502, LogLevel.Error, "The scheduled CRL of certificate authority {AuthorityId} of tenant {TenantId} could not be published; relying parties will see its last CRL go stale.")]
+    public static partial void CrlScheduleFailed(ILogger logger, Guid authorityId, Guid tenantId, Exception exception);
+
+    [LoggerMessage(1503, LogLevel.Information, "Certificate retention removed {Count} expired certificates (or partitions) that expired before {Cutoff:O}.")]
+    public static partial void CertificatesRetired(ILogger logger, int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(1504, LogLevel.Error, "A certificate maintenance pass failed; it runs again in {Interval}.")]
+    public static partial void CertificateMaintenanceFailed(ILogger logger, TimeSpan interval, Exception exception);
 }

@@ -232,4 +232,31 @@ public static class ErrorCodes
     /// validity longer than the profile's or ending after the issuer's, an issuer that is not a certificate authority.
     /// </summary>
     public const string CertificateProfileViolation = "KI8003";
+
+    /// <summary>The key is dedicated to a certificate authority: it signs only certificates and CRLs, through the certificate services, not through <c>ISigner</c>.</summary>
+    public const string KeyReservedForCertificateAuthority = "KI8010";
+
+    /// <summary>The tenant has no certificate authority with that id or name.</summary>
+    public const string CertificateAuthorityNotFound = "KI8011";
+
+    /// <summary>The tenant already has a certificate authority with that name, or the key already serves one.</summary>
+    public const string CertificateAuthorityNameTaken = "KI8012";
+
+    /// <summary>The tenant has no certificate with that id (or the caller may not see it).</summary>
+    public const string CertificateNotFound = "KI8013";
+
+    /// <summary>The certificate is not in a state that allows it: renewing one that is revoked or renewed already, revoking one revoked already.</summary>
+    public const string CertificateStateConflict = "KI8014";
+
+    /// <summary>
+    /// Stored certificate data failed a check: an authority's row fails its MAC or its certificate is not its key's, an
+    /// issued certificate does not verify under its issuer, the last CRL is missing or not the one published.
+    /// </summary>
+    public const string StoredCertificateDataInvalid = "KI8015";
+
+    /// <summary>The private key cannot be exported: it is held in an HSM, it is an Ed25519 key, or the certificate was issued from a signing request.</summary>
+    public const string PrivateKeyNotExportable = "KI8016";
+
+    /// <summary>The key cannot serve a certificate authority: not dedicated to one (<c>keyinfra.purpose</c>), without a private key here, or of an algorithm KeyInfra does not issue with.</summary>
+    public const string CertificateAuthorityKeyInvalid = "KI8017";
 }

@@ -85,6 +85,14 @@ internal static class ThrowHelper
             KeyInfraOperation.Verify => $"verify with key {keyId}",
             KeyInfraOperation.ManageUsers => "manage users, roles and applications",
             KeyInfraOperation.ManageHsm => "manage HSM modules and slots",
+            KeyInfraOperation.ManageCertificateAuthorities => "create certificate authorities or publish their CRLs",
+            KeyInfraOperation.ReadCertificateAuthorities => "read certificate authorities",
+            KeyInfraOperation.IssueCertificate => "issue a certificate for that owner",
+            KeyInfraOperation.ReadCertificates => "read or list those certificates",
+            KeyInfraOperation.RenewCertificate => "renew that certificate",
+            KeyInfraOperation.RevokeCertificate => "revoke that certificate",
+            KeyInfraOperation.ExportCertificate => "export that certificate",
+            KeyInfraOperation.MaintainCertificates => "run certificate maintenance across tenants",
             _ => keyId is null ? "read the verification log" : $"read the verification log of key {keyId}",
         };
         var ring = ringName is null ? "" : $" in ring '{ringName}'";

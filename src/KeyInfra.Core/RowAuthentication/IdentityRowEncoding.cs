@@ -32,6 +32,7 @@ internal static class IdentityRowEncoding
         Applications = 5,
         ApplicationCredentials = 6,
         Curves = 7,
+        CertificateAuthorities = 8,
     }
 
     public static byte[] Encode(CurveRecord curve)
@@ -101,6 +102,28 @@ internal static class IdentityRowEncoding
         Time(writer, credential.RevokedAt);
         Int64(writer, credential.Version);
         Time(writer, credential.CreatedAt);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    // A certificate authority decides what KeyInfra signs: its key, its certificate (by hash), its place in the
+    // hierarchy and the CRL it last published (number and hash), so none can be swapped or rolled back alone.
+    public static byte[] Encode(CertificateAuthorityRecord authority)
+    {
+        var writer = Start(Table.CertificateAuthorities);
+        Guid(writer, authority.TenantId);
+        Guid(writer, authority.Id);
+        Text(writer, authority.Name);
+        Guid(writer, authority.KeyId.Value);
+        Guid(writer, authority.ParentId);
+        Text(writer, authority.ProfileName);
+        Field(writer, System.Security.Cryptography.SHA256.HashData(authority.CertificateDer));
+        Time(writer, authority.NotAfter);
+        Text(writer, authority.CrlDistributionPoint);
+        Int64(writer, authority.CrlNumber);
+        Field(writer, authority.LastCrlSha256 ?? []);
+        Time(writer, authority.NextCrlDue);
+        Int64(writer, authority.Version);
+        Time(writer, authority.CreatedAt);
         return writer.WrittenSpan.ToArray();
     }
 

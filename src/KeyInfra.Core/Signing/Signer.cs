@@ -33,11 +33,22 @@ internal sealed class Signer(
 {
     private readonly Action<KeyInfo> _checkUsable = info => CheckUsable(info, time.GetUtcNow());
 
-    public async Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
+    public Task<SignResult> SignAsync(SignRequest request, CancellationToken cancellationToken = default)
+        => SignAsync(request, tenant.TenantId, forAuthority: false, cancellationToken);
+
+    /// <summary>
+    /// Signs a certificate's or CRL's to-be-signed bytes with a certificate authority's key, for the certificate services
+    /// alone: they have authorized the operation (issuing, renewing, publishing) and built what is signed, so the caller's
+    /// Sign permission on the key is not asked; the key must be dedicated to an authority (<see cref="Certificates.CertificateAuthorityKeys"/>).
+    /// </summary>
+    internal Task<SignResult> SignForAuthorityAsync(Guid tenantId, SignRequest request, CancellationToken cancellationToken)
+        => SignAsync(request, tenantId, forAuthority: true, cancellationToken);
+
+    private async Task<SignResult> SignAsync(SignRequest request, Guid tenantId, bool forAuthority, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await SignCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            var result = await SignCoreAsync(request, tenantId, forAuthority, cancellationToken).ConfigureAwait(false);
             metrics.Signed(result.Spec);
             return result;
         }
@@ -67,7 +78,7 @@ internal sealed class Signer(
         }
     }
 
-    private async Task<SignResult> SignCoreAsync(SignRequest request, CancellationToken cancellationToken)
+    private async Task<SignResult> SignCoreAsync(SignRequest request, Guid tenantId, bool forAuthority, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var input = request.Data ?? request.Hash ?? default;
@@ -76,16 +87,26 @@ internal sealed class Signer(
             throw new ArgumentException($"The document is {input.Length} bytes, over the {options.Value.MaxDocumentSize}-byte limit (MaxDocumentSize). Hash it and sign the hash instead (SignRequest.ForHash).", nameof(request));
         }
 
-        var tenantId = tenant.TenantId;
-
         // Asked with the key's public entry in hand (its owner, ring and metadata are the authorizer's to judge), before
         // its state is checked: a denied caller is told it is denied, not whether the key exists or is revoked; and
         // before any private key is read or decrypted.
         var key = await publicKeys.GetAsync(tenantId, request.KeyId, cancellationToken).ConfigureAwait(false);
-        await access.DemandAsync(KeyInfraOperation.Sign, tenantId, request.KeyId, key?.Info, null, cancellationToken).ConfigureAwait(false);
+        if (!forAuthority)
+        {
+            await access.DemandAsync(KeyInfraOperation.Sign, tenantId, request.KeyId, key?.Info, null, cancellationToken).ConfigureAwait(false);
+        }
+
         if (key is null)
         {
             ThrowHelper.KeyNotFound(request.KeyId);
+        }
+
+        // One key, one purpose: an authority's key signs what the certificate services build, and nothing else.
+        if (Certificates.CertificateAuthorityKeys.IsDedicated(key.Info) != forAuthority)
+        {
+            throw new KeyInfraException(ErrorCodes.KeyReservedForCertificateAuthority, forAuthority
+                ? $"Key {request.KeyId} is not dedicated to a certificate authority (key metadata '{Certificates.CertificateAuthorityKeys.PurposeMetadataKey}'), so it does not sign certificates or CRLs."
+                : $"Key {request.KeyId} is dedicated to a certificate authority: it signs only the certificates and CRLs that ICertificateStore and ICertificateAuthorities issue. Sign with a key of your own.");
         }
 
         _checkUsable(key.Info);

@@ -56,4 +56,22 @@ internal static class ColumnLengths
 
     /// <summary>A network address as text (Core cuts it to 64).</summary>
     public const int NetworkAddress = 64;
+
+    /// <summary>A certificate's DER: far above a real one (a few KB).</summary>
+    public const int Certificate = 64 * 1024;
+
+    /// <summary>A CRL's DER: 16 MiB, about 400,000 entries.</summary>
+    public const int RevocationList = 16 * 1024 * 1024;
+
+    /// <summary>A serial number in hexadecimal (20 bytes at most, RFC 5280).</summary>
+    public const int SerialNumber = 40;
+
+    /// <summary>A subject's distinguished name as text.</summary>
+    public const int DistinguishedName = 2048;
+
+    /// <summary>The subject alternative names, comma-separated (100 names of up to 253 characters).</summary>
+    public const int SubjectAlternativeNames = 26 * 1024;
+
+    /// <summary>A URL (a CRL distribution point).</summary>
+    public const int Url = 2048;
 }

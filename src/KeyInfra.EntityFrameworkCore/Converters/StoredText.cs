@@ -40,6 +40,15 @@ internal static class StoredText
         (PrivateKeyProtection.Envelope, "envelope"),
         (PrivateKeyProtection.Hsm, "hsm"));
 
+    public static EnumTextMap<Certificates.CertificateStatus> CertificateStatus { get; } = new(
+        (Certificates.CertificateStatus.Active, "active"),
+        (Certificates.CertificateStatus.Superseded, "superseded"),
+        (Certificates.CertificateStatus.Revoked, "revoked"));
+
+    // RFC 5280's names (section 5.3.1), in its spelling.
+    public static EnumTextMap<System.Security.Cryptography.X509Certificates.X509RevocationReason> CertificateRevocationReason { get; } = new(
+        [.. Enum.GetValues<System.Security.Cryptography.X509Certificates.X509RevocationReason>().Select(r => (r, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ToString())))]);
+
     // The log chain hashes the stored text, so the one table is Core's.
     public static EnumTextMap<VerificationStatus> VerificationStatus { get; } = new(
         [.. Enum.GetValues<Verification.VerificationStatus>().Where(s => s != 0).Select(s => (s, LogStatusText.ToText(s)))]);

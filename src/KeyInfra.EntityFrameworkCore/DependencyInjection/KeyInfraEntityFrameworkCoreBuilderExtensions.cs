@@ -68,6 +68,7 @@ public static class KeyInfraEntityFrameworkCoreBuilderExtensions
         Replace<IVerificationLogRepository, EfVerificationLogRepository>(services);
         Replace<IHsmRepository, EfHsmRepository>(services);
         Replace<IIdentityRepository, EfIdentityRepository>(services);
+        Replace<ICertificateRepository, EfCertificateRepository>(services);
         Replace<IKeyInfraMigrator, EfKeyInfraMigrator>(services);
         return builder;
     }

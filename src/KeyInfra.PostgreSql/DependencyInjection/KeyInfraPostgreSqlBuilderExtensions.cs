@@ -101,6 +101,8 @@ public static class KeyInfraPostgreSqlBuilderExtensions
         services.AddSingleton<IVerificationLogRepository, PostgreSqlVerificationLogRepository>();
         services.RemoveAll<IHsmRepository>();
         services.AddSingleton<IHsmRepository, PostgreSqlHsmRepository>();
+        services.RemoveAll<ICertificateRepository>();
+        services.AddSingleton<ICertificateRepository, PostgreSqlCertificateRepository>();
         services.RemoveAll<IIdentityRepository>();
         services.AddSingleton<IIdentityRepository, PostgreSqlIdentityRepository>();
         services.RemoveAll<IKeyInfraMigrator>();

@@ -364,6 +364,283 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.ToTable("batch_verification_items", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateAuthorityEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("bytea")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CrlDistributionPoint")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("crl_distribution_point");
+
+                    b.Property<long>("CrlNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("crl_number");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("LastCrlSha256")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_crl_sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime?>("NextCrlDue")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_crl_due");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_after");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_id");
+
+                    b.Property<string>("ProfileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("profile_name");
+
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_mac_master_key_id");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificate_authorities");
+
+                    b.HasAlternateKey("TenantId", "Id")
+                        .HasName("ak_certificate_authorities_tenant_id_id");
+
+                    b.HasIndex("KeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_certificate_authorities_key_id");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_certificate_authorities_row_mac_master_key_id");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ux_certificate_authorities_tenant_id_name");
+
+                    b.HasIndex("TenantId", "ParentId")
+                        .HasDatabaseName("ix_certificate_authorities_tenant_id_parent_id");
+
+                    b.ToTable("certificate_authorities", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authority_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("bytea")
+                        .HasColumnName("der");
+
+                    b.Property<Guid?>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_after");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner");
+
+                    b.Property<Guid?>("PreviousId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_id");
+
+                    b.Property<string>("ProfileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("profile_name");
+
+                    b.Property<DateTime?>("RenewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("renewed_at");
+
+                    b.Property<string>("RenewedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("renewed_by");
+
+                    b.Property<Guid?>("RenewedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("renewed_by_id");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("serial_number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("SubjectAlternativeNames")
+                        .IsRequired()
+                        .HasMaxLength(26624)
+                        .HasColumnType("character varying(26624)")
+                        .HasColumnName("subject_alternative_names");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificates");
+
+                    b.HasIndex("TenantId", "NotAfter")
+                        .HasDatabaseName("ix_certificates_active_tenant_id_not_after")
+                        .HasFilter("status = 'active'");
+
+                    b.HasIndex("TenantId", "AuthorityId", "Id")
+                        .HasDatabaseName("ix_certificates_tenant_id_authority_id_id");
+
+                    b.HasIndex("TenantId", "Owner", "Id")
+                        .HasDatabaseName("ix_certificates_tenant_id_owner_id");
+
+                    b.HasIndex("TenantId", "Owner", "NotAfter")
+                        .HasDatabaseName("ix_certificates_active_tenant_id_owner_not_after")
+                        .HasFilter("status = 'active'");
+
+                    b.ToTable("certificates", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateRevocationListEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authority_id");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasMaxLength(16777216)
+                        .HasColumnType("bytea")
+                        .HasColumnName("der");
+
+                    b.Property<DateTime>("NextUpdate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_update");
+
+                    b.Property<DateTime>("ThisUpdate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("this_update");
+
+                    b.HasKey("TenantId", "AuthorityId", "Number")
+                        .HasName("pk_certificate_revocation_lists");
+
+                    b.ToTable("certificate_revocation_lists", (string)null);
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateSerialEntity", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authority_id");
+
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("serial_number");
+
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_id");
+
+                    b.HasKey("TenantId", "AuthorityId", "SerialNumber")
+                        .HasName("pk_certificate_serials");
+
+                    b.HasIndex("CertificateId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_certificate_serials_certificate_id");
+
+                    b.ToTable("certificate_serials", (string)null);
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.ControlPlaneAuditEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1064,6 +1341,53 @@ namespace KeyInfra.PostgreSql.Migrations
                     b.ToTable("public_keys", (string)null);
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RevokedCertificateEntity", b =>
+                {
+                    b.Property<Guid>("CertificateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_id");
+
+                    b.Property<Guid>("AuthorityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authority_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("SerialNumber")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("serial_number");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("CertificateId")
+                        .HasName("pk_revoked_certificates");
+
+                    b.HasIndex("TenantId", "AuthorityId", "RevokedAt")
+                        .HasDatabaseName("ix_revoked_certificates_tenant_id_authority_id_revoked_at");
+
+                    b.HasIndex("TenantId", "AuthorityId", "SerialNumber");
+
+                    b.ToTable("revoked_certificates", (string)null);
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RoleEntity", b =>
                 {
                     b.Property<Guid>("TenantId")
@@ -1548,6 +1872,45 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasConstraintName("fk_batch_verification_items_key_id");
                 });
 
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateAuthorityEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.PublicKeyEntity", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_certificate_authorities_key_id");
+
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.CertificateAuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ParentId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_certificate_authorities_parent");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateRevocationListEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.CertificateAuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "AuthorityId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_certificate_revocation_lists_authority");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CertificateSerialEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.CertificateAuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "AuthorityId")
+                        .HasPrincipalKey("TenantId", "Id")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_certificate_serials_authority");
+                });
+
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.CurveEntity", b =>
                 {
                     b.HasOne("KeyInfra.EntityFrameworkCore.Entities.AlgorithmEntity", null)
@@ -1600,6 +1963,16 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasForeignKey("CurveId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_public_keys_curve_id");
+                });
+
+            modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RevokedCertificateEntity", b =>
+                {
+                    b.HasOne("KeyInfra.EntityFrameworkCore.Entities.CertificateSerialEntity", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "AuthorityId", "SerialNumber")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_revoked_certificates_serial");
                 });
 
             modelBuilder.Entity("KeyInfra.EntityFrameworkCore.Entities.RolePermissionEntity", b =>

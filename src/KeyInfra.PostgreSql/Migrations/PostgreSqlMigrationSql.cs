@@ -1269,4 +1269,215 @@ internal static class PostgreSqlMigrationSql
         DROP POLICY owner_scope ON public_keys;
         DROP FUNCTION keyinfra_current_owners();
         """;
+
+    // ---- Certificates ----------------------------------------------------------------------------------------
+
+    private const string CertificateIndexes = """
+        CREATE INDEX ix_certificates_active_tenant_id_not_after ON certificates (tenant_id, not_after) WHERE status = 'active';
+        CREATE INDEX ix_certificates_active_tenant_id_owner_not_after ON certificates (tenant_id, owner, not_after) WHERE status = 'active';
+        CREATE INDEX ix_certificates_tenant_id_owner_id ON certificates (tenant_id, owner, id);
+        CREATE INDEX ix_certificates_tenant_id_authority_id_id ON certificates (tenant_id, authority_id, id);
+        """;
+
+    // The partition functions of certificates, as the log's (same conventions: SECURITY DEFINER, schema-qualified,
+    // serialized by an advisory lock, each partition with the tenant policy of its own since it can be named directly).
+    // A partition is a calendar month (UTC) of not_after. The application may create months from 1 before to 241
+    // after the current one (an authority's certificate may run 20 years); retention drops only partitions whose
+    // month ended at least 24 months ago, whatever cutoff it is given (keyinfra_certificate_retention_months()).
+    private const string CertificatePartitionFunctions = """
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_certificate_retention_months() RETURNS integer
+            LANGUAGE sql IMMUTABLE AS $fn$ SELECT 24 $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_create_certificate_partitions(first_month timestamptz, month_count integer) RETURNS integer
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            this_month timestamptz := pg_catalog.date_trunc('month', pg_catalog.now());
+            month_start timestamptz := pg_catalog.date_trunc('month', first_month);
+            part_name text;
+            created integer := 0;
+        BEGIN
+            IF first_month IS NULL OR month_count IS NULL OR month_count < 1 OR month_count > 300 THEN
+                RAISE EXCEPTION 'first_month must be given and month_count be between 1 and 300' USING ERRCODE = '22023';
+            END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_certificate_partitions'));
+            FOR i IN 1 .. month_count LOOP
+                part_name := 'certificates_p' || pg_catalog.to_char(month_start, 'YYYY_MM');
+                IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', '@schema_name@', part_name)) IS NULL THEN
+                    IF (month_start < this_month - interval '1 month' OR month_start > this_month + interval '241 months')
+                            AND NOT pg_catalog.pg_has_role(session_user, current_user, 'MEMBER') THEN
+                        RAISE EXCEPTION 'Only the owner may create the certificates partition of %: it is more than 1 month before or 241 months after the current month',
+                            pg_catalog.to_char(month_start, 'YYYY-MM') USING ERRCODE = '22023';
+                    END IF;
+                    EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %I.certificates FOR VALUES FROM (%L) TO (%L)',
+                        '@schema_name@', part_name, '@schema_name@', month_start, month_start + interval '1 month');
+                    EXECUTE pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '@schema_name@', part_name);
+                    EXECUTE pg_catalog.format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', '@schema_name@', part_name);
+                    EXECUTE pg_catalog.format('CREATE POLICY tenant_isolation ON %I.%I USING (tenant_id = %I.keyinfra_current_tenant()) WITH CHECK (tenant_id = %I.keyinfra_current_tenant())',
+                        '@schema_name@', part_name, '@schema_name@', '@schema_name@');
+                    created := created + 1;
+                END IF;
+                month_start := month_start + interval '1 month';
+            END LOOP;
+            RETURN created;
+        END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_drop_certificate_partitions(older_than timestamptz) RETURNS TABLE (partition_name text)
+            LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, pg_temp
+            SET "TimeZone" = 'UTC'
+            AS $fn$
+        DECLARE
+            part record;
+            upper_bound timestamptz;
+            floor_month timestamptz := pg_catalog.date_trunc('month', pg_catalog.now())
+                - pg_catalog.make_interval(months => @schema@.keyinfra_certificate_retention_months());
+        BEGIN
+            IF older_than IS NULL THEN
+                RAISE EXCEPTION 'older_than must be given' USING ERRCODE = '22023';
+            END IF;
+            IF older_than > floor_month THEN
+                older_than := floor_month;
+            END IF;
+            PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('keyinfra_certificate_partitions'));
+            FOR part IN
+                SELECT c.oid::pg_catalog.regclass AS rel, c.relname::text AS relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+                FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.format('%I.certificates', '@schema_name@'))
+                ORDER BY c.relname
+            LOOP
+                upper_bound := pg_catalog.substring(part.bound, 'TO \(''([^'']+)''\)')::timestamptz;
+                IF upper_bound IS NOT NULL AND upper_bound <= older_than THEN
+                    EXECUTE pg_catalog.format('DROP TABLE %s', part.rel);
+                    partition_name := part.relname;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END
+        $fn$;
+
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_certificate_authority_tenants() RETURNS TABLE (tenant_id uuid)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+            AS $fn$ SELECT DISTINCT a.tenant_id FROM @schema@.certificate_authorities a $fn$;
+
+        -- The expiring-soon alert as SQL: the current tenant's active certificates whose not_after falls in the next
+        -- days (7 by default), soonest first. SECURITY INVOKER, so row-level security applies to whoever calls it;
+        -- served by ix_certificates_active_tenant_id_not_after.
+        CREATE OR REPLACE FUNCTION @schema@.keyinfra_certificates_expiring(days integer DEFAULT 7) RETURNS SETOF @schema@.certificates
+            LANGUAGE sql STABLE
+            SET search_path = pg_catalog, pg_temp
+            AS $fn$
+            SELECT c.* FROM @schema@.certificates c
+            WHERE c.tenant_id = @schema@.keyinfra_current_tenant() AND c.status = 'active'
+                AND c.not_after > pg_catalog.now() AND c.not_after <= pg_catalog.now() + pg_catalog.make_interval(days => days)
+            ORDER BY c.not_after, c.id
+            $fn$;
+        """;
+
+    private static readonly string[] s_certificateTables = ["certificate_authorities", "certificates", "certificate_serials", "revoked_certificates", "certificate_revocation_lists"];
+
+    // The master keys in use and their uses, now with the certificate authorities' row MACs (counted as identity row MACs: the same subkey).
+    private static readonly string MasterKeyUsesFunctionCertificates = ReplaceOnce(
+        MasterKeyUsesFunctionCurves,
+        "FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'",
+        "FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1\n" +
+        "                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'");
+
+    private static readonly string MasterKeyIdsFunctionCertificates = ReplaceOnce(
+        MasterKeyIdsFunctionCurves,
+        "FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL'",
+        "FROM %1$I.curves r WHERE r.row_mac_master_key_id IS NOT NULL\n" +
+        "                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL'");
+
+    /// <remarks>
+    /// <para><c>certificates</c> becomes partitioned by month of <c>not_after</c> (the table EF Core made is empty and is
+    /// rebuilt): its primary key is <c>(id, not_after)</c>, no foreign key points at it, and serial numbers are unique
+    /// through the unpartitioned <c>certificate_serials</c>. The partitions of this month and the next 15 are created now;
+    /// the engine creates a certificate's month before it stores it (through the function, so no CREATE right is needed).</para>
+    /// <para>All five tables are tenant-owned (row-level security enabled and forced, <c>tenant_isolation</c>), and
+    /// <c>certificates</c> has the restrictive <c>owner_scope</c> read policy the keys have. The application roles get
+    /// only what the engine does: SELECT and INSERT everywhere, UPDATE of a certificate's status and renewal columns and
+    /// of an authority's CRL state and MAC; no DELETE (retention drops partitions through its function) and no TRUNCATE.</para>
+    /// </remarks>
+    public static readonly string CertificatesUp = $$$"""
+        DROP TABLE certificates;
+        CREATE TABLE certificates (
+            id uuid NOT NULL,
+            tenant_id uuid NOT NULL,
+            authority_id uuid NOT NULL,
+            serial_number character varying(40) NOT NULL,
+            owner character varying(200) NOT NULL,
+            subject character varying(2048) NOT NULL,
+            subject_alternative_names character varying(26624) NOT NULL,
+            not_before timestamp with time zone NOT NULL,
+            not_after timestamp with time zone NOT NULL,
+            status character varying(32) NOT NULL,
+            version integer NOT NULL,
+            previous_id uuid NULL,
+            renewed_at timestamp with time zone NULL,
+            renewed_by character varying(200) NULL,
+            renewed_by_id uuid NULL,
+            profile_name character varying(64) NOT NULL,
+            key_id uuid NULL,
+            der bytea NOT NULL,
+            created_at timestamp with time zone NOT NULL,
+            CONSTRAINT pk_certificates PRIMARY KEY (id, not_after)
+        ) PARTITION BY RANGE (not_after);
+        {{{CertificateIndexes}}}
+        {{{string.Concat(s_certificateTables.Select(table => $"""
+        ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON {table} {TenantPolicy};
+
+        """))}}}
+        CREATE POLICY owner_scope ON certificates AS RESTRICTIVE FOR SELECT
+            USING ({{{CurrentOwners}}} IS NULL OR owner = ANY ({{{CurrentOwners}}}));
+        {{{ReplaceFunctions(CertificatePartitionFunctions)}}}
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+            definer text;
+        BEGIN
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionCertificates)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionCertificates)}}}
+            EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %1$I.keyinfra_create_certificate_partitions(timestamptz, integer), %1$I.keyinfra_certificate_authority_tenants(), %1$I.keyinfra_drop_certificate_partitions(timestamptz) FROM PUBLIC', schema_name);
+
+            -- The definer reads the authorities only inside its functions (the tenants that have one), as on the identity tables.
+            SELECT pg_catalog.pg_get_userbyid(p.proowner) INTO definer FROM pg_catalog.pg_proc p
+                WHERE p.oid = pg_catalog.to_regprocedure(pg_catalog.format('%I.keyinfra_certificate_authority_tenants()', schema_name));
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.certificate_authorities FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+        {{{CurveGrantLoop}}}
+                EXECUTE pg_catalog.format('REVOKE ALL ON %1$I.certificate_authorities, %1$I.certificates, %1$I.certificate_serials, %1$I.revoked_certificates, %1$I.certificate_revocation_lists FROM %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %1$I.certificate_authorities, %1$I.certificates, %1$I.certificate_serials, %1$I.revoked_certificates, %1$I.certificate_revocation_lists TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT UPDATE (crl_number, last_crl_sha256, next_crl_due, version, row_mac, row_mac_master_key_id) ON %1$I.certificate_authorities TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT UPDATE (status, renewed_at, renewed_by, renewed_by_id) ON %1$I.certificates TO %2$I', schema_name, app_role);
+                EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %1$I.keyinfra_create_certificate_partitions(timestamptz, integer), %1$I.keyinfra_certificate_authority_tenants() TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        SELECT keyinfra_create_certificate_partitions(now(), 16);
+        """;
+
+    /// <remarks>Puts the master-key functions back; the tables, their partitions, policies and functions go.</remarks>
+    public static readonly string CertificatesDown = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+        BEGIN
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionCurves)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionCurves)}}}
+        END
+        $do$;
+        DROP FUNCTION keyinfra_certificates_expiring(integer);
+        DROP FUNCTION keyinfra_certificate_authority_tenants();
+        DROP FUNCTION keyinfra_drop_certificate_partitions(timestamptz);
+        DROP FUNCTION keyinfra_create_certificate_partitions(timestamptz, integer);
+        DROP FUNCTION keyinfra_certificate_retention_months();
+        DROP TABLE certificates;
+        CREATE TABLE certificates (id uuid NOT NULL CONSTRAINT pk_certificates PRIMARY KEY);
+        """;
 }

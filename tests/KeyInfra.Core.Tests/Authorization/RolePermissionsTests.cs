@@ -9,13 +9,13 @@ namespace KeyInfra.Core.Tests.Authorization;
 public sealed class RolePermissionsTests
 {
     [TestMethod]
-    public void BuiltIn_AdminHasEveryPermission_UserWorksWithKeysButManagesNothingElse()
+    public void BuiltIn_AdminHasEveryPermission_UserWorksWithKeysAndCertificatesButManagesNothingElse()
     {
         var map = new RolePermissions(new AccessControlOptions());
 
         CollectionAssert.AreEquivalent(KeyInfraPermissions.All.ToArray(), map.PermissionsOf([KeyInfraRoles.Admin]).ToArray());
         CollectionAssert.AreEquivalent(
-            new[] { KeyInfraPermissions.ManagePublicKeys, KeyInfraPermissions.Sign, KeyInfraPermissions.VerifySignatures, KeyInfraPermissions.ReadLog },
+            new[] { KeyInfraPermissions.ManagePublicKeys, KeyInfraPermissions.Sign, KeyInfraPermissions.VerifySignatures, KeyInfraPermissions.ReadLog, KeyInfraPermissions.ManageCertificates },
             map.PermissionsOf([KeyInfraRoles.User]).ToArray());
         Assert.IsFalse(map.Grants([KeyInfraRoles.User], KeyInfraPermissions.ManageUsers));
         Assert.IsFalse(map.Grants([KeyInfraRoles.User], KeyInfraPermissions.ReadAudit));

@@ -33,7 +33,7 @@ public sealed class Pkcs12ExportTests
     {
         var (root, device, _) = Issue();
         var path = Path.Combine(s_folder, "device.p12");
-        File.WriteAllBytes(path, Pkcs12Export.Export(device, [root], Pin));
+        File.WriteAllBytes(path, Pkcs12Export.Export(device, [root], Pin, withPrivateKey: true));
 
         var info = OpenSsl.Succeed("pkcs12", "-info", "-in", path, "-passin", "pass:" + Pin, "-nodes");
         var (wrongExit, wrongOutput) = OpenSsl.Run("pkcs12", "-info", "-in", path, "-passin", "pass:not the right one", "-nodes");
@@ -54,7 +54,7 @@ public sealed class Pkcs12ExportTests
     {
         var (root, device, _) = Issue();
 
-        var loaded = X509CertificateLoader.LoadPkcs12Collection(Pkcs12Export.Export(device, [root], Pin), Pin, X509KeyStorageFlags.EphemeralKeySet);
+        var loaded = X509CertificateLoader.LoadPkcs12Collection(Pkcs12Export.Export(device, [root], Pin, withPrivateKey: true), Pin, X509KeyStorageFlags.EphemeralKeySet);
 
         Assert.HasCount(2, loaded);
         var leaf = loaded.Single(c => c.HasPrivateKey);
@@ -72,14 +72,16 @@ public sealed class Pkcs12ExportTests
         var (root, device, rootWithKey) = Issue();
         using var withoutKey = X509CertificateLoader.LoadCertificate(device.RawData);
 
-        var shortPin = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(device, [root], "eleven char"));
-        var noKey = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(withoutKey, [root], Pin));
-        var keyedChain = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(device, [rootWithKey], Pin));
+        var shortPin = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(device, [root], "eleven char", withPrivateKey: true));
+        var noKey = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(withoutKey, [root], Pin, withPrivateKey: true));
+        var keyedChain = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(device, [rootWithKey], Pin, withPrivateKey: true));
+        var unexpectedKey = Assert.ThrowsExactly<ArgumentException>(() => Pkcs12Export.Export(device, [root], Pin, withPrivateKey: false));
 
         StringAssert.Contains(shortPin.Message, "at least 12 characters");
         Assert.DoesNotContain("eleven", shortPin.Message);
         StringAssert.Contains(noKey.Message, "no private key");
         StringAssert.Contains(keyedChain.Message, "carries a private key");
+        StringAssert.Contains(unexpectedKey.Message, "asked without it");
     }
 
     private static (X509Certificate2 Root, X509Certificate2 Device, X509Certificate2 RootWithKey) Issue()

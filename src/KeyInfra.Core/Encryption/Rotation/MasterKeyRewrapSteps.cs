@@ -14,4 +14,7 @@ public static class MasterKeyRewrapSteps
 
     /// <summary>The MACs of the rows that decide access (users, role grants and assignments, applications, credentials), made again under the current key.</summary>
     public const string IdentityRows = "identity-rows";
+
+    /// <summary>The MACs of the certificate authorities' rows.</summary>
+    public const string CertificateAuthorityRows = "certificate-authority-rows";
 }

@@ -1,0 +1,56 @@
+using KeyInfra.Authorization;
+using KeyInfra.Tenancy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KeyInfra.Certificates;
+
+/// <summary>The engine's <see cref="ICertificateMaintenance"/>.</summary>
+internal sealed class CertificateMaintenance(
+    AuthorityStore store,
+    ITenantContext tenant,
+    AccessGuard access,
+    IOptions<KeyInfraOptions> options,
+    TimeProvider time,
+    ILogger<CertificateMaintenance> logger) : ICertificateMaintenance
+{
+    public async Task<(int Published, int Failed)> PublishDueCrlsAsync(CancellationToken cancellationToken = default)
+    {
+        await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        var (published, failed) = (0, 0);
+        foreach (var tenantId in await store.Repository.ListAuthorityTenantsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var record in await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
+            {
+                if (record.NextCrlDue is { } due && due > time.GetUtcNow())
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await store.PublishCrlAsync(await store.CheckAsync(record, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    published++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A tampered or unusable authority must not keep the others' CRLs from being refreshed.
+                    Diagnostics.Log.CrlScheduleFailed(logger, record.Id, tenantId, e);
+                    failed++;
+                }
+            }
+        }
+
+        return (published, failed);
+    }
+
+    public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var cutoff = new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-options.Value.Certificates.RetentionMonths));
+        var removed = await store.Repository.RemoveExpiredCertificatesAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        Diagnostics.Log.CertificatesRetired(logger, removed, cutoff);
+        return removed;
+    }
+}

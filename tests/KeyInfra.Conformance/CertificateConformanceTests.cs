@@ -1,0 +1,510 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeyInfra.Audit;
+using KeyInfra.Authorization;
+using KeyInfra.Certificates;
+using KeyInfra.Errors;
+using KeyInfra.Keys;
+using KeyInfra.Signing;
+using static KeyInfra.Tests.Conformance.AccessControlHosts;
+
+namespace KeyInfra.Tests.Conformance;
+
+/// <summary>
+/// Certificate authorities on every provider: what KeyInfra issues is checked by openssl (a second implementation) and
+/// by .NET's <see cref="X509Chain"/>; revocation reaches the CRL and is never undone by the database; renewal, access
+/// control and audit hold; a row changed outside KeyInfra is refused, not obeyed.
+/// </summary>
+/// <remarks>Tests of a class share one database; each creates authorities of its own (unique names).</remarks>
+public abstract class CertificateConformanceTests
+{
+    private static readonly string s_masterKey = TestHost.NewMasterKey();
+
+    /// <summary>The provider's database, shared by the tests of the class.</summary>
+    protected abstract ConformanceStorage Storage { get; }
+
+    [TestMethod]
+    public async Task RootIntermediateAndLeafFromARequest_VerifyWithOpenSslAndX509Chain()
+    {
+        await using var host = await StartAsync();
+        var admin = await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin);
+        using var scope = Callers(host).Use(admin);
+        var (root, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var csr = work.Request("switch-01.example.net", "DNS:switch-01.example.net,IP:192.0.2.10");
+
+        var issued = await host.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = csr, Validity = TimeSpan.FromDays(90) });
+
+        Assert.AreEqual(CertificateStatus.Active, issued.Status);
+        Assert.AreEqual(1, issued.Version);
+        CollectionAssert.AreEqual(new[] { "switch-01.example.net" }, issued.DnsNames.ToArray());
+        CollectionAssert.AreEqual(new[] { "192.0.2.10" }, issued.IpAddresses.ToArray());
+        Assert.IsNull(issued.KeyId);
+        Assert.IsTrue(issued.SerialNumber.Length >= 16, "at least 64 bits of serial");
+        var leaf = work.Write("leaf.pem", CertificatePem.Certificate(issued.Der.Span));
+        var rootPem = work.Write("root.pem", CertificatePem.Certificate(root.CertificateDer.Span));
+        var intermediatePem = work.Write("intermediate.pem", CertificatePem.Certificate(intermediate.CertificateDer.Span));
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", rootPem, "-untrusted", intermediatePem, "-purpose", "sslserver", leaf), "OK");
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-CAfile", rootPem, "-untrusted", intermediatePem, "-purpose", "sslclient", leaf), "OK");
+        var text = OpenSsl.Succeed("x509", "-in", leaf, "-noout", "-text");
+        StringAssert.Contains(text, "CA:FALSE");
+        StringAssert.Contains(text, "http://crl.example.net/intermediate.crl");
+
+        using var certificate = X509CertificateLoader.LoadCertificate(issued.Der.Span);
+        using var chain = CustomChain(root, intermediate, X509RevocationMode.NoCheck);
+        Assert.IsTrue(chain.Build(certificate), string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
+
+        // The chain KeyInfra hands out is the same one, nearest first.
+        var stored = await host.Get<ICertificateAuthorities>().GetChainAsync(intermediate.Id);
+        Assert.AreEqual(2, stored.Count);
+        CollectionAssert.AreEqual(intermediate.CertificateDer.ToArray(), stored[0].ToArray());
+        CollectionAssert.AreEqual(root.CertificateDer.ToArray(), stored[1].ToArray());
+    }
+
+    [TestMethod]
+    public async Task Revoke_PublishesACrlThatOpenSslChecks_AndTheLeafIsReportedRevoked()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (root, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        var kept = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("kept.example.net", "DNS:kept.example.net") });
+        var revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("lost.example.net", "DNS:lost.example.net") });
+        var before = (await host.Get<ICertificateAuthorities>().GetCrlAsync(intermediate.Id))!;
+
+        var after = await store.RevokeAsync(revoked.Id, X509RevocationReason.KeyCompromise);
+
+        Assert.AreEqual(CertificateStatus.Revoked, after.Status);
+        var crl = (await host.Get<ICertificateAuthorities>().GetCrlAsync(intermediate.Id))!;
+        Assert.AreEqual(before.Number + 1, crl.Number);
+        Assert.IsTrue(crl.NextUpdate > crl.ThisUpdate);
+        var crlPem = work.Write("intermediate.crl", CertificatePem.Crl(crl.Der.Span));
+        var rootCrl = work.Write("root.crl", CertificatePem.Crl((await host.Get<ICertificateAuthorities>().GetCrlAsync(root.Id))!.Der.Span));
+        var intermediatePem = work.Write("intermediate.pem", CertificatePem.Certificate(intermediate.CertificateDer.Span));
+        var rootPem = work.Write("root.pem", CertificatePem.Certificate(root.CertificateDer.Span));
+        StringAssert.Contains(OpenSsl.Succeed("crl", "-in", crlPem, "-CAfile", intermediatePem, "-noout", "-verify"), "verify OK");
+        var listed = OpenSsl.Succeed("crl", "-in", crlPem, "-noout", "-text");
+        StringAssert.Contains(listed, revoked.SerialNumber.ToUpperInvariant());
+        StringAssert.Contains(listed, "Key Compromise");
+        Assert.IsFalse(listed.Contains(kept.SerialNumber.ToUpperInvariant(), StringComparison.Ordinal));
+
+        var chainFile = work.Write("chain.pem", File.ReadAllText(rootPem) + File.ReadAllText(intermediatePem) + File.ReadAllText(crlPem) + File.ReadAllText(rootCrl));
+        var (exitCode, output) = OpenSsl.Run("verify", "-crl_check_all", "-CAfile", chainFile, work.Write("revoked.pem", CertificatePem.Certificate(revoked.Der.Span)));
+        Assert.AreNotEqual(0, exitCode);
+        StringAssert.Contains(output, "certificate revoked");
+        StringAssert.Contains(OpenSsl.Succeed("verify", "-crl_check_all", "-CAfile", chainFile, work.Write("kept.pem", CertificatePem.Certificate(kept.Der.Span))), "OK");
+
+        var again = await Assert.ThrowsAsync<CertificateException>(() => store.RevokeAsync(revoked.Id, X509RevocationReason.Superseded));
+        Assert.AreEqual(ErrorCodes.CertificateStateConflict, again.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task Renew_IssuesANewSerialForTheSameSubjectAndKey_AndSupersedesTheOld()
+    {
+        await using var host = await StartAsync();
+        var admin = await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin);
+        using var scope = Callers(host).Use(admin);
+        var (_, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        var first = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("ap-7.example.net", "DNS:ap-7.example.net"), Validity = TimeSpan.FromDays(30) });
+
+        var renewed = await store.RenewAsync(first.Id);
+
+        Assert.AreEqual(2, renewed.Version);
+        Assert.AreEqual(first.Id, renewed.PreviousId);
+        Assert.AreNotEqual(first.SerialNumber, renewed.SerialNumber);
+        Assert.AreEqual(first.Subject, renewed.Subject);
+        Assert.AreEqual(TimeSpan.FromDays(30), renewed.NotAfter - renewed.NotBefore);
+        using (var a = X509CertificateLoader.LoadCertificate(first.Der.Span))
+        using (var b = X509CertificateLoader.LoadCertificate(renewed.Der.Span))
+        {
+            CollectionAssert.AreEqual(a.PublicKey.ExportSubjectPublicKeyInfo(), b.PublicKey.ExportSubjectPublicKeyInfo());
+        }
+
+        var old = (await store.GetAsync(first.Id))!;
+        Assert.AreEqual(CertificateStatus.Superseded, old.Status);
+        Assert.AreEqual(renewed.Id, old.RenewedById);
+        Assert.AreEqual(admin.StableId, old.RenewedBy);
+        Assert.IsNotNull(old.RenewedAt);
+        var twice = await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(first.Id));
+        Assert.AreEqual(ErrorCodes.CertificateStateConflict, twice.ErrorCode);
+        Assert.AreEqual(3, (await store.RenewAsync(renewed.Id)).Version);
+    }
+
+    [TestMethod]
+    public async Task Pkcs12Export_OfASoftwareKey_OpensWithThePinOnly_AndAnHsmOrRequestKeyIsRefused()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (root, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var deviceKey = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, Unique("device")));
+        var store = host.Get<ICertificateStore>();
+        var issued = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id)
+        {
+            Key = deviceKey.Id,
+            Subject = "CN=router-3.example.net, O=Example",
+            DnsNames = ["router-3.example.net"],
+            IpAddresses = [IPAddress.Parse("2001:db8::3")],
+        });
+        Assert.AreEqual(deviceKey.Id, issued.KeyId);
+        const string pin = "correct horse battery";
+
+        var pfx = await store.ExportPkcs12Async(issued.Id, pin, includePrivateKey: true);
+
+        var file = work.WriteBytes("device.p12", pfx);
+        var info = OpenSsl.Succeed("pkcs12", "-info", "-in", file, "-passin", "pass:" + pin, "-nodes");
+        StringAssert.Contains(info, "AES-256-CBC");
+        StringAssert.Contains(info, "BEGIN PRIVATE KEY");
+        Assert.AreEqual(3, System.Text.RegularExpressions.Regex.Count(info, "BEGIN CERTIFICATE"), "the leaf and both authorities");
+        Assert.AreNotEqual(0, OpenSsl.Run("pkcs12", "-info", "-in", file, "-passin", "pass:wrong pin value", "-nodes").ExitCode);
+        using (var loaded = X509CertificateLoader.LoadPkcs12(pfx, pin))
+        {
+            Assert.IsTrue(loaded.HasPrivateKey);
+            using var ecdsa = loaded.GetECDsaPrivateKey()!;
+            var signature = ecdsa.SignData("proof"u8, HashAlgorithmName.SHA256);
+            Assert.IsTrue((await host.Get<KeyInfra.Verification.IVerifier>().VerifyAsync(
+                new KeyInfra.Verification.VerificationRequest(deviceKey.Id, "proof"u8.ToArray(), signature))).IsValid);
+        }
+
+        var shortPin = await Assert.ThrowsAsync<ArgumentException>(() => store.ExportPkcs12Async(issued.Id, "short", includePrivateKey: true));
+        Assert.AreEqual("pin", shortPin.ParamName);
+        Assert.IsFalse(shortPin.Message.Contains("short", StringComparison.Ordinal), "the PIN is never repeated");
+
+        var fromRequest = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("cam.example.net", "DNS:cam.example.net") });
+        var refused = await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(fromRequest.Id, pin, includePrivateKey: true));
+        Assert.AreEqual(ErrorCodes.PrivateKeyNotExportable, refused.ErrorCode);
+        using var withoutKey = X509CertificateLoader.LoadPkcs12(await store.ExportPkcs12Async(fromRequest.Id, pin, includePrivateKey: false), pin);
+        Assert.IsFalse(withoutKey.HasPrivateKey);
+        _ = root;
+    }
+
+    [TestMethod]
+    public async Task AnAuthoritysKey_SignsNothingThroughTheSigner_AndAnUnmarkedKeyServesNoAuthority()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (root, _) = await HierarchyAsync(host);
+
+        var reserved = await Assert.ThrowsAsync<KeyInfraException>(() => host.Get<ISigner>().SignAsync(new SignRequest(root.KeyId, "a TBSCertificate of my own"u8.ToArray())));
+        Assert.AreEqual(ErrorCodes.KeyReservedForCertificateAuthority, reserved.ErrorCode);
+
+        var ordinary = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, Unique("ordinary")));
+        var unmarked = await Assert.ThrowsAsync<CertificateException>(() => host.Get<ICertificateAuthorities>().CreateRootAsync(
+            new CreateCertificateAuthorityRequest(Unique("from-ordinary"), "CN=Ordinary") { ExistingKey = ordinary.Id }));
+        Assert.AreEqual(ErrorCodes.CertificateAuthorityKeyInvalid, unmarked.ErrorCode);
+
+        var reused = await Assert.ThrowsAsync<CertificateException>(() => host.Get<ICertificateAuthorities>().CreateRootAsync(
+            new CreateCertificateAuthorityRequest(Unique("same-key"), "CN=Same key") { ExistingKey = root.KeyId }));
+        Assert.AreEqual(ErrorCodes.CertificateAuthorityNameTaken, reused.ErrorCode);
+
+        var leafWithAuthorityKey = await Assert.ThrowsAsync<CertificateException>(() => host.Get<ICertificateStore>().IssueAsync(
+            new IssueCertificateRequest(root.Id) { Key = root.KeyId, Subject = "CN=x.example.net", DnsNames = ["x.example.net"] }));
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, leafWithAuthorityKey.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task Users_SeeRenewAndRevokeOnlyTheirOwn_AndOnlyAnAdminRunsAuthorities()
+    {
+        await using var host = await StartAsync();
+        var admin = await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin);
+        var alice = await NewUserAsync(host, "alice");
+        var bob = await NewUserAsync(host, "bob");
+        CertificateAuthorityInfo intermediate;
+        using (Callers(host).Use(admin))
+        {
+            (_, intermediate) = await HierarchyAsync(host);
+        }
+
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        CertificateInfo alices;
+        using (Callers(host).Use(alice))
+        {
+            alices = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("alice.example.net", "DNS:alice.example.net") });
+            Assert.AreEqual(alice.StableId, alices.Owner);
+            Assert.AreEqual(1, (await store.ListAsync(new CertificateQuery { Owner = alice.StableId })).Items.Count);
+            var unfiltered = await Assert.ThrowsAsync<KeyInfraException>(() => store.ListAsync(new CertificateQuery()));
+            Assert.AreEqual(ErrorCodes.AccessDenied, unfiltered.ErrorCode);
+            var forBob = await Assert.ThrowsAsync<KeyInfraException>(() => store.IssueAsync(new IssueCertificateRequest(intermediate.Id)
+            {
+                SigningRequest = work.Request("bob.example.net", "DNS:bob.example.net"),
+                Owner = bob.StableId,
+            }));
+            Assert.AreEqual(ErrorCodes.AccessDenied, forBob.ErrorCode);
+            var authority = await Assert.ThrowsAsync<KeyInfraException>(() => host.Get<ICertificateAuthorities>().CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("alices-root"), "CN=Alice")));
+            Assert.AreEqual(ErrorCodes.AccessDenied, authority.ErrorCode);
+            var crl = await Assert.ThrowsAsync<KeyInfraException>(() => host.Get<ICertificateAuthorities>().PublishCrlAsync(intermediate.Id));
+            Assert.AreEqual(ErrorCodes.AccessDenied, crl.ErrorCode);
+            Assert.IsNotNull(await host.Get<ICertificateAuthorities>().GetCrlAsync(intermediate.Id), "CRLs are public");
+        }
+
+        using (Callers(host).Use(bob))
+        {
+            Assert.IsNull(await store.GetAsync(alices.Id), "another user's certificate is not found");
+            Assert.AreEqual(0, (await store.ListAsync(new CertificateQuery { Owner = bob.StableId })).Items.Count);
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.RenewAsync(alices.Id))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.RevokeAsync(alices.Id, X509RevocationReason.Unspecified))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.ExportPkcs12Async(alices.Id, "a long enough pin", false))).ErrorCode);
+        }
+
+        CertificateInfo renewed;
+        using (Callers(host).Use(alice))
+        {
+            renewed = await store.RenewAsync(alices.Id);
+            Assert.AreEqual(2, renewed.Version);
+        }
+
+        using (Callers(host).Use(admin))
+        {
+            var all = await store.ListAsync(new CertificateQuery { AuthorityId = intermediate.Id });
+            Assert.AreEqual(2, all.Items.Count, "an admin sees the tenant's");
+            var issue = await host.Get<IAuditTrail>().QueryControlPlaneAsync(new AuditQuery { TargetType = "certificate", TargetId = alices.Id.ToString() });
+            Assert.AreEqual(AuditActions.CertificateIssue, issue.Records.Single().Action);
+            Assert.AreEqual(alice.StableId, issue.Records.Single().ActorId);
+            var renewal = (await host.Get<IAuditTrail>().QueryControlPlaneAsync(new AuditQuery { TargetType = "certificate", TargetId = renewed.Id.ToString() })).Records.Single();
+            Assert.AreEqual(AuditActions.CertificateRenew, renewal.Action);
+            StringAssert.Contains(renewal.Before, alices.Id.ToString(), "the renewal's record names the certificate it renewed");
+        }
+    }
+
+    [TestMethod]
+    public async Task ExpiringWithin_ReturnsOnlyActiveCertificatesDueInTheWindow_SoonestFirst()
+    {
+        await using var host = await StartAsync();
+        var admin = await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin);
+        var carol = await NewUserAsync(host, "carol");
+        CertificateAuthorityInfo intermediate;
+        using (Callers(host).Use(admin))
+        {
+            (_, intermediate) = await HierarchyAsync(host);
+        }
+
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        using var scope = Callers(host).Use(carol);
+        var inThree = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("a.example.net", "DNS:a.example.net"), Validity = TimeSpan.FromDays(3) });
+        var inSix = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("b.example.net", "DNS:b.example.net"), Validity = TimeSpan.FromDays(6) });
+        var revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("c.example.net", "DNS:c.example.net"), Validity = TimeSpan.FromDays(2) });
+        await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("d.example.net", "DNS:d.example.net"), Validity = TimeSpan.FromDays(30) });
+        await store.RevokeAsync(revoked.Id, X509RevocationReason.CessationOfOperation);
+
+        var expiring = await store.ListExpiringAsync(TimeSpan.FromDays(7), carol.StableId);
+
+        CollectionAssert.AreEqual(new[] { inThree.Id, inSix.Id }, expiring.Select(c => c.Id).ToArray());
+        Assert.AreEqual(3, (await store.ListExpiringAsync(TimeSpan.FromDays(31), carol.StableId)).Count);
+        Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.ListExpiringAsync(TimeSpan.FromDays(7)))).ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task ARevocationSurvivesItsRowsBeingDeletedOrReset_AndADeletedCrlStopsPublishing()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (_, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        var authorities = host.Get<ICertificateAuthorities>();
+        var revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("gone.example.net", "DNS:gone.example.net") });
+        await store.RevokeAsync(revoked.Id, X509RevocationReason.KeyCompromise);
+
+        // A writer without the master key unrevokes it in every table it can reach.
+        Assert.AreEqual(1, await Storage.TamperAsync("DELETE FROM revoked_certificates WHERE certificate_id = $1", revoked.Id));
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET status = 'active' WHERE id = $1", revoked.Id));
+
+        var next = await authorities.PublishCrlAsync(intermediate.Id);
+        StringAssert.Contains(OpenSsl.Succeed("crl", "-in", work.Write("next.crl", CertificatePem.Crl(next.Der.Span)), "-noout", "-text"), revoked.SerialNumber.ToUpperInvariant());
+
+        // Deleting the last CRL (to publish one without the entry) is detected, not obeyed.
+        Assert.AreEqual(1, await Storage.TamperAsync("DELETE FROM certificate_revocation_lists WHERE authority_id = $1 AND number = $2", intermediate.Id, next.Number));
+        var refused = await Assert.ThrowsAsync<CertificateException>(() => authorities.PublishCrlAsync(intermediate.Id));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, refused.ErrorCode);
+
+        // Rolling the authority's CRL number back fails its row's MAC.
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificate_authorities SET crl_number = crl_number - 1 WHERE id = $1", intermediate.Id));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => authorities.GetAsync(intermediate.Id))).ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task AChangedAuthorityOrCertificateRow_IsRefused()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (root, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        var victim = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("victim.example.net", "DNS:victim.example.net") });
+        var other = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("other.example.net", "DNS:other.example.net") });
+
+        // Another certificate's DER in this row: a renewal would certify the other key and names.
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET der = $2 WHERE id = $1", victim.Id, other.Der.ToArray()));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(victim.Id))).ErrorCode);
+
+        // A self-made certificate in the row, under a key the writer holds: not issued by the authority.
+        using var forged = SelfSigned("CN=victim.example.net");
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET der = $2 WHERE id = $1", other.Id, forged.RawData));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(other.Id))).ErrorCode);
+
+        // The intermediate given the root's certificate (to issue as the root): its MAC fails, so it signs nothing.
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificate_authorities SET certificate_der = $2 WHERE id = $1", intermediate.Id, root.CertificateDer.ToArray()));
+        var refused = await Assert.ThrowsAsync<CertificateException>(() => store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("new.example.net", "DNS:new.example.net") }));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, refused.ErrorCode);
+    }
+
+    [TestMethod]
+    public async Task AProfileViolation_IsRefusedWithItsCode_AndNothingIsStored()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (_, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+
+        var tooLong = await Assert.ThrowsAsync<CertificateException>(() => store.IssueAsync(new IssueCertificateRequest(intermediate.Id)
+        {
+            SigningRequest = work.Request("long.example.net", "DNS:long.example.net"),
+            Validity = TimeSpan.FromDays(398),
+        }));
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, tooLong.ErrorCode);
+        var unknown = await Assert.ThrowsAsync<CertificateException>(() => store.IssueAsync(new IssueCertificateRequest(intermediate.Id)
+        {
+            SigningRequest = work.Request("ca.example.net", "DNS:ca.example.net"),
+            ProfileName = "intermediate-ca",
+        }));
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, unknown.ErrorCode);
+        var malformed = await Assert.ThrowsAsync<CertificateException>(() => store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n"u8.ToArray() }));
+        Assert.AreEqual(ErrorCodes.CertificateRequestMalformed, malformed.ErrorCode);
+        var noAuthority = await Assert.ThrowsAsync<CertificateException>(() => store.IssueAsync(new IssueCertificateRequest(Guid.NewGuid()) { SigningRequest = work.Request("x.example.net", "DNS:x.example.net") }));
+        Assert.AreEqual(ErrorCodes.CertificateAuthorityNotFound, noAuthority.ErrorCode);
+
+        Assert.AreEqual(0, (await store.ListAsync(new CertificateQuery { AuthorityId = intermediate.Id })).Items.Count);
+    }
+
+    [TestMethod]
+    public async Task TheRepository_RefusesASecondSerialOfAnIssuer_WhateverItsExpiry()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (_, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var issued = await host.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("s.example.net", "DNS:s.example.net") });
+        var repository = host.Get<KeyInfra.Storage.ICertificateRepository>();
+        var stored = (await repository.GetCertificateAsync(host.Get<KeyInfra.Tenancy.ITenantContext>().TenantId, issued.Id))!;
+
+        var outcome = await repository.AddCertificateAsync(stored with { Id = Guid.CreateVersion7(), NotAfter = stored.NotAfter.AddDays(-40) });
+
+        Assert.AreEqual(KeyInfra.Storage.CertificateWriteOutcome.SerialTaken, outcome);
+        Assert.AreEqual(1, (await host.Get<ICertificateStore>().ListAsync(new CertificateQuery { AuthorityId = intermediate.Id })).Items.Count);
+    }
+
+    [TestMethod]
+    public async Task AnAuthority_KeepsIssuingAfterTheMasterKeyIsRotatedAndTheOldOneRetired()
+    {
+        await using var database = await Storage.CreateAnotherAsync();
+        var oldKey = TestHost.NewMasterKey();
+        var newKey = TestHost.NewMasterKey();
+        using var work = new WorkFolder();
+        CertificateAuthorityInfo intermediate;
+        await using (var host = await AccessControlHosts.StartAsync(database, oldKey))
+        {
+            using var scope = Callers(host).Use(Caller.ForSystem("setup"));
+            (_, intermediate) = await HierarchyAsync(host);
+        }
+
+        await using (var rotated = await AccessControlHosts.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
+        {
+            using var scope = Callers(rotated).Use(Caller.ForSystem("rotation"));
+            var rotation = rotated.Get<KeyInfra.Encryption.Rotation.IMasterKeyRotation>();
+            var status = await rotation.GetStatusAsync();
+            var oldKeyId = status.Keys.Single(k => k.Id != status.CurrentKeyId).Id;
+            await rotated.Get<KeyInfra.Encryption.IPrivateKeyReencryptor>().ReencryptAllAsync(new KeyInfra.Encryption.ReencryptionOptions());
+            await rotated.Get<KeyInfra.RowAuthentication.IKeyRowAuthenticator>().AuthenticateAllAsync();
+            var summary = await rotation.RewrapAsync();
+            Assert.AreEqual(2L, summary.OtherSteps.Single(s => s.Step == KeyInfra.Encryption.Rotation.MasterKeyRewrapSteps.CertificateAuthorityRows).Changed);
+            Assert.IsTrue(summary.Complete, string.Join("; ", summary.StillUsed.Select(k => $"{k.Id}: {k.DescribeUses()}")));
+            await rotation.RetireAsync(oldKeyId);
+        }
+
+        await using var only = await AccessControlHosts.StartAsync(database, newKey);
+        using (Callers(only).Use(Caller.ForSystem("after")))
+        {
+            var issued = await only.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("after.example.net", "DNS:after.example.net") });
+            Assert.AreEqual(CertificateStatus.Active, issued.Status);
+            Assert.IsTrue((await only.Get<ICertificateAuthorities>().PublishCrlAsync(intermediate.Id)).Number >= 2);
+        }
+    }
+
+    /// <summary>A host with role-based access control on this class's database.</summary>
+    private protected Task<TestHost> StartAsync() => AccessControlHosts.StartAsync(Storage, s_masterKey);
+
+    /// <summary>A root (P-384) and an intermediate (P-256) below it, each with a CRL distribution point.</summary>
+    private protected static async Task<(CertificateAuthorityInfo Root, CertificateAuthorityInfo Intermediate)> HierarchyAsync(TestHost host)
+    {
+        var authorities = host.Get<ICertificateAuthorities>();
+        var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("root"), "CN=Conformance Root CA, O=KeyInfra Tests")
+        {
+            KeySpec = KeySpec.EcdsaP384,
+            Validity = TimeSpan.FromDays(3650),
+            CrlDistributionPoint = new Uri("http://crl.example.net/root.crl"),
+        });
+        var intermediate = await authorities.CreateIntermediateAsync(root.Id, new CreateCertificateAuthorityRequest(Unique("intermediate"), "CN=Conformance Devices CA, O=KeyInfra Tests")
+        {
+            Validity = TimeSpan.FromDays(1825),
+            CrlDistributionPoint = new Uri("http://crl.example.net/intermediate.crl"),
+        });
+        return (root, intermediate);
+    }
+
+    /// <summary>A chain under a custom trust store holding only <paramref name="root"/>, with the intermediate as an extra certificate.</summary>
+    protected static X509Chain CustomChain(CertificateAuthorityInfo root, CertificateAuthorityInfo intermediate, X509RevocationMode revocation)
+    {
+        var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificate(root.CertificateDer.Span));
+        chain.ChainPolicy.ExtraStore.Add(X509CertificateLoader.LoadCertificate(intermediate.CertificateDer.Span));
+        chain.ChainPolicy.RevocationMode = revocation;
+        return chain;
+    }
+
+    private static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>A temporary folder for openssl's files, removed on dispose.</summary>
+    protected sealed class WorkFolder : IDisposable
+    {
+        private readonly string _path = Directory.CreateTempSubdirectory("keyinfra-certificates-").FullName;
+
+        /// <summary>A PKCS#10 request made by openssl for a new P-256 key: subject CN=<paramref name="commonName"/>, the given subjectAltName.</summary>
+        public byte[] Request(string commonName, string subjectAltName)
+        {
+            var key = Path.Combine(_path, Guid.NewGuid().ToString("N") + ".key");
+            var csr = Path.Combine(_path, Guid.NewGuid().ToString("N") + ".csr");
+            OpenSsl.Succeed("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
+                "-subj", "/CN=" + commonName + "/O=Example", "-addext", "subjectAltName=" + subjectAltName);
+            return File.ReadAllBytes(csr);
+        }
+
+        public string Write(string name, string text)
+        {
+            var file = Path.Combine(_path, name);
+            File.WriteAllText(file, text);
+            return file;
+        }
+
+        public string WriteBytes(string name, byte[] bytes)
+        {
+            var file = Path.Combine(_path, name);
+            File.WriteAllBytes(file, bytes);
+            return file;
+        }
+
+        public void Dispose() => Directory.Delete(_path, recursive: true);
+    }
+}
