@@ -28,6 +28,9 @@ internal static class RootCommandFactory
             UsersCommand.Create(session),
             RolesCommand.Create(session),
             AppsCommand.Create(session),
+            CaCommand.Create(session),
+            CertsCommand.Create(session),
+            CrlCommand.Create(session),
         };
         CommandRunner.SetHandler(root, session, (_, context, ct) => DemoCommand.RunAsync(context, ct));
         return root;

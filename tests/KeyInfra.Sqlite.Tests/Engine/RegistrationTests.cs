@@ -58,9 +58,9 @@ public sealed class RegistrationTests
         using var provider = services.BuildServiceProvider();
 
         Assert.AreEqual(1, services.Count(d => d.ServiceType == typeof(IVerifier)));
-        // KeyInfra's start-up service and the SQLite key change detector, each once.
-        Assert.AreEqual(2, services.Count(d => d.ServiceType == typeof(IHostedService)));
-        Assert.AreEqual(2, services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType).Distinct().Count());
+        // KeyInfra's start-up service, its certificate maintenance and the SQLite key change detector, each once.
+        Assert.AreEqual(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        Assert.AreEqual(3, services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType).Distinct().Count());
         var options = provider.GetRequiredService<IOptions<KeyInfraOptions>>().Value;
         Assert.AreEqual(1000, options.MaxDocumentSize);
         Assert.AreEqual(7, options.KeyCache.MaxEntries);
