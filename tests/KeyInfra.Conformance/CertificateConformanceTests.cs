@@ -63,6 +63,40 @@ public abstract class CertificateConformanceTests
     }
 
     [TestMethod]
+    public async Task X509Chain_WithOnlineRevocation_FetchesTheCrlsFromTheirDistributionPoints_AndRefusesTheRevokedLeaf()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        using var work = new WorkFolder();
+        var authorities = host.Get<ICertificateAuthorities>();
+        var crls = new Dictionary<string, Guid>();
+        using var server = new CrlServer(async path => crls.TryGetValue(path, out var id) ? (await authorities.GetCrlAsync(id))!.Der.ToArray() : null);
+
+        // Subjects of their own: .NET caches fetched CRLs by issuer name, and other tests' authorities share theirs.
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("root"), $"CN=Revocation Root {tag}") { CrlDistributionPoint = server.UrlOf("root.crl") });
+        var intermediate = await authorities.CreateIntermediateAsync(root.Id, new CreateCertificateAuthorityRequest(Unique("intermediate"), $"CN=Revocation Devices {tag}") { CrlDistributionPoint = server.UrlOf("devices.crl") });
+        crls["/root.crl"] = root.Id;
+        crls["/devices.crl"] = intermediate.Id;
+        var store = host.Get<ICertificateStore>();
+        var good = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("good.example.net", "DNS:good.example.net") });
+        var bad = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("bad.example.net", "DNS:bad.example.net") });
+        await store.RevokeAsync(bad.Id, X509RevocationReason.KeyCompromise);
+
+        using var goodCertificate = X509CertificateLoader.LoadCertificate(good.Der.Span);
+        using var badCertificate = X509CertificateLoader.LoadCertificate(bad.Der.Span);
+        using var goodChain = CustomChain(root, intermediate, X509RevocationMode.Online);
+        using var badChain = CustomChain(root, intermediate, X509RevocationMode.Online);
+        using var unchecked_ = CustomChain(root, intermediate, X509RevocationMode.NoCheck);
+
+        Assert.IsTrue(goodChain.Build(goodCertificate), string.Join(", ", goodChain.ChainStatus.Select(s => s.Status + " " + s.StatusInformation)));
+        Assert.IsFalse(badChain.Build(badCertificate));
+        Assert.IsTrue(badChain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.Revoked), string.Join(", ", badChain.ChainStatus.Select(s => s.Status)));
+        Assert.IsTrue(unchecked_.Build(badCertificate), "without revocation checking the revoked leaf still chains");
+        Assert.IsTrue(server.Requests > 0, "the CRLs came from their distribution points");
+    }
+
+    [TestMethod]
     public async Task Revoke_PublishesACrlThatOpenSslChecks_AndTheLeafIsReportedRevoked()
     {
         await using var host = await StartAsync();
@@ -474,6 +508,62 @@ public abstract class CertificateConformanceTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    /// <summary>Serves CRLs over HTTP on a loopback port (HttpListener), as a CRL distribution point would.</summary>
+    protected sealed class CrlServer : IDisposable
+    {
+        private readonly System.Net.HttpListener _listener = new();
+        private readonly Func<string, Task<byte[]?>> _crl;
+        private readonly int _port;
+        private int _requests;
+
+        public CrlServer(Func<string, Task<byte[]?>> crl)
+        {
+            _crl = crl;
+            using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                _port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            _listener.Prefixes.Add($"http://127.0.0.1:{_port}/");
+            _listener.Start();
+            _ = ServeAsync();
+        }
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public Uri UrlOf(string name) => new($"http://127.0.0.1:{_port}/{name}");
+
+        public void Dispose() => _listener.Close();
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref _requests);
+                var body = await _crl(context.Request.Url!.AbsolutePath);
+                context.Response.StatusCode = body is null ? 404 : 200;
+                context.Response.ContentType = "application/pkix-crl";
+                if (body is not null)
+                {
+                    await context.Response.OutputStream.WriteAsync(body);
+                }
+
+                context.Response.Close();
+            }
+        }
     }
 
     /// <summary>A temporary folder for openssl's files, removed on dispose.</summary>
