@@ -75,6 +75,27 @@ internal sealed class KeyInfraOptionsValidator : IValidateOptions<KeyInfraOption
             failures.Add($"KeyInfra:KeyCache:MaxEntries is {cache.MaxEntries}; it must be at least 1.");
         }
 
+        var certificates = options.Certificates;
+        if (certificates.CrlValidity < TimeSpan.FromHours(1) || certificates.CrlValidity > TimeSpan.FromDays(90))
+        {
+            failures.Add($"KeyInfra:Certificates:CrlValidity is {certificates.CrlValidity}; it must be 1 hour to 90 days.");
+        }
+
+        if (certificates.CrlRefreshMargin <= TimeSpan.Zero || certificates.CrlRefreshMargin >= certificates.CrlValidity)
+        {
+            failures.Add($"KeyInfra:Certificates:CrlRefreshMargin is {certificates.CrlRefreshMargin}; it must be positive and shorter than CrlValidity ({certificates.CrlValidity}), or every CRL would be due at once.");
+        }
+
+        if (certificates.CrlSchedule < TimeSpan.Zero || certificates.CrlSchedule > TimeSpan.FromDays(1) || certificates.CrlSchedule >= certificates.CrlRefreshMargin && certificates.CrlSchedule > TimeSpan.Zero)
+        {
+            failures.Add($"KeyInfra:Certificates:CrlSchedule is {certificates.CrlSchedule}; it must be 0 (never) or positive, at most a day, and shorter than CrlRefreshMargin ({certificates.CrlRefreshMargin}) so a due CRL is published before the last one goes stale.");
+        }
+
+        if (certificates.RetentionMonths is < 1 or > 1200)
+        {
+            failures.Add($"KeyInfra:Certificates:RetentionMonths is {certificates.RetentionMonths}; it must be 1 to 1200.");
+        }
+
         if (options.MaxDocumentSize < 1)
         {
             failures.Add($"KeyInfra:MaxDocumentSize is {options.MaxDocumentSize}; it must be positive.");

@@ -363,6 +363,41 @@ public abstract class CertificateConformanceTests
     }
 
     [TestMethod]
+    public async Task StatusColumnsAndKeyReferencesChangedByHand_NeitherUnrevokeNorBlockRevocationNorExportAnAuthoritysKey()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var (root, intermediate) = await HierarchyAsync(host);
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+
+        // Unrevoked by hand (status and revocation row): renewing it is still refused, from the authenticated CRL.
+        var revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("r.example.net", "DNS:r.example.net") });
+        await store.RevokeAsync(revoked.Id, X509RevocationReason.KeyCompromise);
+        await Storage.TamperAsync("DELETE FROM revoked_certificates WHERE certificate_id = $1", revoked.Id);
+        await Storage.TamperAsync("UPDATE certificates SET status = 'active' WHERE id = $1", revoked.Id);
+        Assert.AreEqual(ErrorCodes.CertificateStateConflict, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(revoked.Id))).ErrorCode);
+
+        // Marked revoked by hand (no revocation row): a real revocation still goes through and reaches the CRL.
+        var blocked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("b.example.net", "DNS:b.example.net") });
+        await Storage.TamperAsync("UPDATE certificates SET status = 'revoked' WHERE id = $1", blocked.Id);
+        await store.RevokeAsync(blocked.Id, X509RevocationReason.Superseded);
+        var crl = (await host.Get<ICertificateAuthorities>().GetCrlAsync(intermediate.Id))!;
+        StringAssert.Contains(OpenSsl.Succeed("crl", "-in", work.Write("b.crl", CertificatePem.Crl(crl.Der.Span)), "-noout", "-text"), blocked.SerialNumber.ToUpperInvariant());
+
+        // A device certificate's row pointed at the intermediate's key: exporting "its" private key is refused.
+        var deviceKey = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, Unique("device")));
+        var held = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { Key = deviceKey.Id, Subject = "CN=h.example.net", DnsNames = ["h.example.net"] });
+        await Storage.TamperAsync("UPDATE certificates SET key_id = $2 WHERE id = $1", held.Id, intermediate.KeyId.Value);
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(held.Id, "a long enough pin", includePrivateKey: true))).ErrorCode);
+
+        // The intermediate's own certificate planted as a device certificate of the root: never treated as one.
+        var planted = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("p.example.net", "DNS:p.example.net") });
+        await Storage.TamperAsync("UPDATE certificates SET der = $2, authority_id = $3 WHERE id = $1", planted.Id, intermediate.CertificateDer.ToArray(), root.Id);
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(planted.Id, "a long enough pin", includePrivateKey: false))).ErrorCode);
+    }
+
+    [TestMethod]
     public async Task AChangedAuthorityOrCertificateRow_IsRefused()
     {
         await using var host = await StartAsync();

@@ -66,7 +66,13 @@ public sealed class OwnerRowLevelSecurityTests
         Assert.AreEqual(
             "certificates:RESTRICTIVE:SELECT,public_keys:RESTRICTIVE:SELECT,verification_records:RESTRICTIVE:SELECT",
             await s_database.AdminScalarAsync<string>(
-                "SELECT string_agg(tablename || ':' || permissive || ':' || cmd, ',' ORDER BY tablename) FROM pg_policies WHERE policyname = 'owner_scope'"));
+                "SELECT string_agg(tablename || ':' || permissive || ':' || cmd, ',' ORDER BY tablename) FROM pg_policies WHERE policyname = 'owner_scope' AND tablename NOT LIKE 'certificates\\_p%'"));
+
+        // Every partition of certificates (it can be named directly) carries the owner scope as well.
+        Assert.AreEqual(0L, await s_database.AdminScalarAsync<long>(
+            "SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'certificates'::regclass " +
+            "AND NOT EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = c.relname AND p.policyname = 'owner_scope' AND p.permissive = 'RESTRICTIVE')"));
+        Assert.IsGreaterThanOrEqualTo(16L, await s_database.AdminScalarAsync<long>("SELECT count(*) FROM pg_policies WHERE policyname = 'owner_scope' AND tablename LIKE 'certificates\\_p%'"));
     }
 
     [TestMethod]

@@ -133,7 +133,8 @@ internal sealed class AuthorityStore(
         verifier.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         verifier.ChainPolicy.VerificationTime = certificate.NotBefore.AddSeconds(1);
         verifier.ChainPolicy.VerificationTimeIgnored = false;
-        var built = verifier.Build(certificate);
+        var built = verifier.Build(certificate)
+            && certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true };
         var issuedByAuthority = verifier.ChainElements.Count >= 2
             && verifier.ChainElements[1].Certificate.RawDataMemory.Span.SequenceEqual(chain[0].Certificate.RawDataMemory.Span);
         if (!built || !issuedByAuthority
@@ -142,7 +143,7 @@ internal sealed class AuthorityStore(
         {
             var status = string.Join(", ", verifier.ChainStatus.Select(s => s.Status));
             certificate.Dispose();
-            throw Invalid($"The stored certificate {record.Id} was not issued by its authority {record.AuthorityId}, or its row does not match its DER ({(status.Length == 0 ? "columns differ" : status)}): it was changed outside KeyInfra.");
+            throw Invalid($"The stored certificate {record.Id} was not issued by its authority {record.AuthorityId} as a device's, or its row does not match its DER ({(status.Length == 0 ? "columns differ, or it is an authority's" : status)}): it was changed outside KeyInfra.");
         }
 
         return certificate;
@@ -160,11 +161,17 @@ internal sealed class AuthorityStore(
             cancellationToken.ThrowIfCancellationRequested();
             var record = current.Record;
             var builder = await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false);
+
+            // A second copy of the previous entries, only to ask whether a serial is already on the CRL.
+            var carried = await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false);
             foreach (var revocation in await repository.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false))
             {
-                var serial = Convert.FromHexString(revocation.SerialNumber);
-                builder.RemoveEntry(serial);
-                builder.AddEntry(serial, revocation.RevokedAt, revocation.Reason);
+                // An entry the last CRL carries stays as signed: a stored row cannot change its reason or date.
+                var serial = ParseSerial(revocation.SerialNumber, record.Id);
+                if (!carried.RemoveEntry(serial))
+                {
+                    builder.AddEntry(serial, revocation.RevokedAt, revocation.Reason);
+                }
             }
 
             var certificateOptions = options.Value.Certificates;
@@ -222,6 +229,30 @@ internal sealed class AuthorityStore(
 
     // X.509 times have whole seconds (UTCTime / GeneralizedTime without fractions): stored times match what is signed.
     public static DateTimeOffset Truncate(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    /// <summary>Whether <paramref name="serial"/> is revoked: on the authority's stored revocations, or on its authenticated last CRL.</summary>
+    public async Task<bool> IsRevokedAsync(LoadedAuthority authority, string serial, CancellationToken cancellationToken)
+    {
+        var record = authority.Record;
+        if ((await repository.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false)).Any(r => string.Equals(r.SerialNumber, serial, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return (await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false)).RemoveEntry(Convert.FromHexString(serial));
+    }
+
+    private static byte[] ParseSerial(string serial, Guid authorityId)
+    {
+        try
+        {
+            return Convert.FromHexString(serial);
+        }
+        catch (FormatException e)
+        {
+            throw Invalid($"A stored revocation of certificate authority {authorityId} has the serial '{(serial.Length <= 40 ? serial : serial[..40])}', which is not hexadecimal: it was written outside KeyInfra.", e);
+        }
+    }
 
     private async Task<CertificateRevocationListBuilder> PreviousEntriesAsync(CertificateAuthorityRecord record, CancellationToken cancellationToken)
     {

@@ -22,14 +22,16 @@ internal sealed class CertificateMaintenance(
         {
             foreach (var record in await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
             {
-                if (record.NextCrlDue is { } due && due > time.GetUtcNow())
-                {
-                    continue;
-                }
-
                 try
                 {
-                    await store.PublishCrlAsync(await store.CheckAsync(record, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    // The due time is trusted only once the row's MAC is: a writer cannot push it into the future unnoticed.
+                    var authority = await store.CheckAsync(record, cancellationToken).ConfigureAwait(false);
+                    if (record.NextCrlDue is { } due && due > time.GetUtcNow())
+                    {
+                        continue;
+                    }
+
+                    await store.PublishCrlAsync(authority, cancellationToken).ConfigureAwait(false);
                     published++;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

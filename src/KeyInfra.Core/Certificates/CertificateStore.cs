@@ -148,13 +148,22 @@ internal sealed class CertificateStore(
         var authority = await store.RequireAsync(tenantId, old.AuthorityId, cancellationToken).ConfigureAwait(false);
         var chain = await store.ChainAsync(authority, cancellationToken).ConfigureAwait(false);
         using var issued = AuthorityStore.CheckIssued(old, chain);
+        await CheckKeyAsync(old, cancellationToken).ConfigureAwait(false);
 
-        // What the old certificate says, as its issuer signed it: subject, key, names (never the row's copies).
+        // The status column is not authenticated: a serial on the stored revocations or the authenticated last CRL is
+        // revoked, whatever the row says, and never renewed.
+        if (await store.IsRevokedAsync(authority, AuthorityStore.SerialText(issued.SerialNumberBytes.Span), cancellationToken).ConfigureAwait(false))
+        {
+            throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked (on its issuer's revocations or last CRL); it is not renewed.");
+        }
+
+        // What the old certificate says, as its issuer signed it: subject, key, names, purposes, lifetime (never the row's copies).
         var names = NamesOf(issued);
+        var profile = ProfileOf(issued);
         var now = AuthorityStore.Truncate(time.GetUtcNow());
         var renewedBy = OwnerOfCaller();
         var record = await IssueAndStoreAsync(
-            authority, LeafProfile(old.ProfileName), issued.SubjectName, issued.PublicKey, names, (now, now + (old.NotAfter - old.NotBefore)),
+            authority, profile, issued.SubjectName, issued.PublicKey, names, (now, now + (issued.NotAfter - issued.NotBefore)),
             old.Owner, old.KeyId, old.Version + 1, old.Id, (old.Version, renewedBy), cancellationToken).ConfigureAwait(false);
         var info = ToInfo(record);
         await audit.ChangeAsync(Audited(AuditActions.CertificateRenew, ToInfo(old), info), cancellationToken).ConfigureAwait(false);
@@ -163,9 +172,10 @@ internal sealed class CertificateStore(
 
     public async Task<CertificateInfo> RevokeAsync(Guid certificateId, X509RevocationReason reason, CancellationToken cancellationToken = default)
     {
-        if (!Enum.IsDefined(reason) || (int)reason == 7)
+        // RFC 5280, 5.3.1: 0-6, 9 and 10 (7 is unused, removeFromCRL only appears in delta CRLs).
+        if ((int)reason is < 0 or > 10 or 7 or 8)
         {
-            throw new ArgumentOutOfRangeException(nameof(reason), reason, "An RFC 5280 revocation reason (7 is unused).");
+            throw new ArgumentOutOfRangeException(nameof(reason), reason, "An RFC 5280 revocation reason for a full CRL: unspecified, key compromise, CA compromise, affiliation changed, superseded, cessation of operation, certificate hold, privilege withdrawn or AA compromise.");
         }
 
         var tenantId = tenant.TenantId;
@@ -282,12 +292,31 @@ internal sealed class CertificateStore(
         }
     }
 
+    // The key_id column is not authenticated: a key an authority owns is never exported or certified again as a leaf's.
+    private async Task CheckKeyAsync(CertificateRecord record, CancellationToken cancellationToken)
+    {
+        if (record.KeyId is { } keyId && await keyStore.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is { } key && CertificateAuthorityKeys.IsDedicated(key))
+        {
+            throw new CertificateException(ErrorCodes.StoredCertificateDataInvalid, $"Certificate {record.Id} names key {keyId}, which is a certificate authority's: the row was changed outside KeyInfra.");
+        }
+    }
+
+    // The profile a certificate was issued under, from its signed extended key usages (the row's profile_name is not authenticated).
+    private static CertificateProfile ProfileOf(X509Certificate2 certificate)
+    {
+        var purposes = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>()).Select(o => o.Value ?? "").ToHashSet(StringComparer.Ordinal);
+        return CertificateProfile.BuiltIn.FirstOrDefault(p => !p.IsAuthority && p.ExtendedKeyUsages.ToHashSet(StringComparer.Ordinal).SetEquals(purposes))
+            ?? throw new CertificateException(ErrorCodes.StoredCertificateDataInvalid, $"Certificate '{certificate.Subject}' has purposes no device profile gives; it is not renewed.");
+    }
+
     private async Task<X509Certificate2> WithPrivateKeyAsync(Guid tenantId, CertificateRecord record, X509Certificate2 issued, CancellationToken cancellationToken)
     {
         if (record.KeyId is not { } keyId)
         {
             throw NotExportable($"Certificate {record.Id} was issued from a signing request: its private key never reached KeyInfra. Export it without the key.");
         }
+
+        await CheckKeyAsync(record, cancellationToken).ConfigureAwait(false);
 
         // Exporting a private key is more than signing with it: the caller must be allowed to read the key too.
         var info = await keyStore.GetAsync(keyId, cancellationToken).ConfigureAwait(false)

@@ -137,11 +137,17 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
         ArgumentNullException.ThrowIfNull(revocation);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Revoked means a revocation row, not the status column: a status set to revoked by hand blocks nothing.
+        if (await context.RevokedCertificates.AnyAsync(r => r.CertificateId == revocation.CertificateId, cancellationToken).ConfigureAwait(false))
+        {
+            return CertificateWriteOutcome.Conflict;
+        }
+
         var changed = await context.Certificates
-            .Where(c => c.TenantId == revocation.TenantId && c.Id == revocation.CertificateId && c.Status != CertificateStatus.Revoked)
+            .Where(c => c.TenantId == revocation.TenantId && c.Id == revocation.CertificateId)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CertificateStatus.Revoked), cancellationToken)
             .ConfigureAwait(false);
-        if (changed == 0 || await context.RevokedCertificates.AnyAsync(r => r.CertificateId == revocation.CertificateId, cancellationToken).ConfigureAwait(false))
+        if (changed == 0)
         {
             return CertificateWriteOutcome.Conflict;
         }

@@ -1317,6 +1317,9 @@ internal static class PostgreSqlMigrationSql
                     EXECUTE pg_catalog.format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', '@schema_name@', part_name);
                     EXECUTE pg_catalog.format('CREATE POLICY tenant_isolation ON %I.%I USING (tenant_id = %I.keyinfra_current_tenant()) WITH CHECK (tenant_id = %I.keyinfra_current_tenant())',
                         '@schema_name@', part_name, '@schema_name@', '@schema_name@');
+                    -- A partition named directly keeps the owner scope too.
+                    EXECUTE pg_catalog.format('CREATE POLICY owner_scope ON %I.%I AS RESTRICTIVE FOR SELECT USING ((SELECT %I.keyinfra_current_owners())::text[] IS NULL OR owner = ANY ((SELECT %I.keyinfra_current_owners())::text[]))',
+                        '@schema_name@', part_name, '@schema_name@', '@schema_name@');
                     created := created + 1;
                 END IF;
                 month_start := month_start + interval '1 month';
