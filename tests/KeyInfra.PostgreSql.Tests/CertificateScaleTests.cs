@@ -149,7 +149,7 @@ public sealed class CertificateScaleTests
         Assert.IsNotEmpty(api);
         Assert.AreEqual((long)api.Count, sql);
         Assert.IsGreaterThan(sql, thirty);
-        Assert.AreEqual(0L, await AsApplicationAsync(null, c => ScalarAsync<long>(c, "SELECT count(*) FROM keyinfra_certificates_expiring()", tenant: Guid.NewGuid())), "another tenant sees none");
+        Assert.AreEqual(0L, await AsApplicationAsync(null, c => ScalarAsync<long>(c, "SELECT count(*) FROM keyinfra_certificates_expiring()"), tenant: Guid.NewGuid()), "another tenant sees none");
     }
 
     [TestMethod]
@@ -192,20 +192,10 @@ public sealed class CertificateScaleTests
         Assert.AreEqual(0L, kept);
     }
 
-    private static async Task<T> AsApplicationAsync<T>(string[]? owners, Func<NpgsqlConnection, Task<T>> action)
+    private static async Task<T> AsApplicationAsync<T>(string[]? owners, Func<NpgsqlConnection, Task<T>> action, Guid? tenant = null)
     {
-        await using var connection = new NpgsqlConnection(s_storage.Database.AppConnectionString);
-        await connection.OpenAsync();
-        await SetAsync(connection, Guid.Empty, owners);
+        await using var connection = await s_storage.Database.OpenAsApplicationAsync(tenant ?? Guid.Empty, owners);
         return await action(connection);
-    }
-
-    private static async Task SetAsync(NpgsqlConnection connection, Guid tenant, string[]? owners)
-    {
-        await using var set = new NpgsqlCommand("SELECT set_config('keyinfra.tenant_id', $1, false), set_config('keyinfra.owners', coalesce($2::text, ''), false)", connection);
-        set.Parameters.Add(new NpgsqlParameter { Value = tenant.ToString() });
-        set.Parameters.Add(new NpgsqlParameter { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-        await set.ExecuteNonQueryAsync();
     }
 
     private static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, params object[] parameters)
@@ -226,13 +216,8 @@ public sealed class CertificateScaleTests
         return string.Join('\n', lines);
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, Guid? tenant = null)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
     {
-        if (tenant is { } other)
-        {
-            await SetAsync(connection, other, null);
-        }
-
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
     }

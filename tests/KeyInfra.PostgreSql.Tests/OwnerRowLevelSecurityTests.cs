@@ -203,15 +203,7 @@ public sealed class OwnerRowLevelSecurityTests
 
     private static async Task<T> AsOwnersAsync<T>(string[]? owners, Func<NpgsqlConnection, Task<T>> action)
     {
-        await using var connection = new NpgsqlConnection(s_database.AppConnectionString);
-        await connection.OpenAsync();
-        await using (var set = new NpgsqlCommand("SELECT set_config('keyinfra.tenant_id', $1, false), set_config('keyinfra.owners', coalesce($2::text, ''), false)", connection))
-        {
-            set.Parameters.Add(new NpgsqlParameter { Value = s_tenant.ToString() });
-            set.Parameters.Add(new NpgsqlParameter { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
-            await set.ExecuteNonQueryAsync();
-        }
-
+        await using var connection = await s_database.OpenAsApplicationAsync(s_tenant, owners);
         return await action(connection);
     }
 

@@ -96,6 +96,21 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
 
     public Task AdminExecuteAsync(string sql, params object[] parameters) => ExecuteAsync(AdminConnectionString, sql, parameters);
 
+    /// <summary>
+    /// A connection as the application role with the settings row-level security reads: the tenant, and the owner scope
+    /// (<c>null</c> for none, the whole tenant). The caller disposes it.
+    /// </summary>
+    public async Task<Npgsql.NpgsqlConnection> OpenAsApplicationAsync(Guid tenant, string[]? owners)
+    {
+        var connection = new Npgsql.NpgsqlConnection(AppConnectionString);
+        await connection.OpenAsync();
+        await using var set = new Npgsql.NpgsqlCommand("SELECT set_config('keyinfra.tenant_id', $1, false), set_config('keyinfra.owners', coalesce($2::text, ''), false)", connection);
+        set.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tenant.ToString() });
+        set.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)owners ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        await set.ExecuteNonQueryAsync();
+        return connection;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

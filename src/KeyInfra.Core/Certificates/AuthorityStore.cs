@@ -160,10 +160,11 @@ internal sealed class AuthorityStore(
         {
             cancellationToken.ThrowIfCancellationRequested();
             var record = current.Record;
-            var builder = await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false);
+            var last = await LastCrlAsync(record, cancellationToken).ConfigureAwait(false);
+            var builder = EntriesOf(last);
 
             // A second copy of the previous entries, only to ask whether a serial is already on the CRL.
-            var carried = await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false);
+            var carried = EntriesOf(last);
             foreach (var revocation in await repository.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false))
             {
                 // An entry the last CRL carries stays as signed: a stored row cannot change its reason or date.
@@ -239,7 +240,7 @@ internal sealed class AuthorityStore(
             return true;
         }
 
-        return (await PreviousEntriesAsync(record, cancellationToken).ConfigureAwait(false)).RemoveEntry(Convert.FromHexString(serial));
+        return EntriesOf(await LastCrlAsync(record, cancellationToken).ConfigureAwait(false)).RemoveEntry(Convert.FromHexString(serial));
     }
 
     private static byte[] ParseSerial(string serial, Guid authorityId)
@@ -254,16 +255,9 @@ internal sealed class AuthorityStore(
         }
     }
 
-    private async Task<CertificateRevocationListBuilder> PreviousEntriesAsync(CertificateAuthorityRecord record, CancellationToken cancellationToken)
-    {
-        if (await LastCrlAsync(record, cancellationToken).ConfigureAwait(false) is not { } last)
-        {
-            return new CertificateRevocationListBuilder();
-        }
-
-        // The hash matched the authenticated one, so these are the entries KeyInfra signed last time.
-        return CertificateRevocationListBuilder.Load(last.Der, out _);
-    }
+    // The entries of the last CRL (whose hash LastCrlAsync matched to the authenticated one: what KeyInfra signed last time).
+    private static CertificateRevocationListBuilder EntriesOf(CertificateRevocationListRecord? last)
+        => last is null ? new CertificateRevocationListBuilder() : CertificateRevocationListBuilder.Load(last.Der, out _);
 
     private static CertificateException Invalid(string message, Exception? inner = null) => new(ErrorCodes.StoredCertificateDataInvalid, message, inner);
 }
