@@ -9,6 +9,9 @@
 #   KEYINFRA_TEST_HSM_TOKEN / _PIN     the main token's label and user PIN (generation, signing, concurrency, adoption)
 #   KEYINFRA_TEST_HSM_SO_PIN           the security officer PIN of every token of the run
 #   KEYINFRA_TEST_HSM_TOKEN2 / _PIN2   a second token (a key row pointed at another token, PINs swapped between slots)
+#   KEYINFRA_TEST_HSM_CA_TOKEN / _CA_PIN   the certificate authorities' token: SoftHSM2 2.6.1's file object store can fail
+#                                      (CKR_GENERAL_ERROR) when two threads create objects in one token at once, and the CA
+#                                      tests generate RSA keys while other classes generate in the main token
 #   KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN
 #                                      a token initialised without a user PIN (pkcs11-tool --init-token, no --init-pin):
 #                                      C_Login answers CKR_USER_PIN_NOT_INITIALIZED, the one "this PIN cannot log in"
@@ -91,10 +94,12 @@ EOF
     export KEYINFRA_TEST_HSM_SO_PIN="$(keyinfra_hsm_random_pin)"
     export KEYINFRA_TEST_HSM_TOKEN="keyinfra-test" KEYINFRA_TEST_HSM_PIN="$(keyinfra_hsm_random_pin)"
     export KEYINFRA_TEST_HSM_TOKEN2="keyinfra-second" KEYINFRA_TEST_HSM_PIN2="$(keyinfra_hsm_random_pin)"
+    export KEYINFRA_TEST_HSM_CA_TOKEN="keyinfra-certificates" KEYINFRA_TEST_HSM_CA_PIN="$(keyinfra_hsm_random_pin)"
     export KEYINFRA_TEST_HSM_REMOVABLE_TOKEN="keyinfra-removable" KEYINFRA_TEST_HSM_REMOVABLE_PIN="$(keyinfra_hsm_random_pin)"
 
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN" "$KEYINFRA_TEST_HSM_PIN" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_TOKEN2" "$KEYINFRA_TEST_HSM_PIN2" || return 1
+    keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_CA_TOKEN" "$KEYINFRA_TEST_HSM_CA_PIN" || return 1
     keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN" "$KEYINFRA_TEST_HSM_REMOVABLE_PIN" || return 1
     export KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN="keyinfra-no-user-pin"
     keyinfra_hsm_init_token_without_user_pin "$KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN" "$module" || return 1
@@ -113,7 +118,7 @@ EOF
     export KEYINFRA_TEST_HSM_RESTRICTED_CONF="$keyinfra_hsm_dir/softhsm2-restricted.conf"
     export KEYINFRA_TEST_HSM_RESTRICTED_TOKEN="keyinfra-restricted" KEYINFRA_TEST_HSM_RESTRICTED_PIN="$(keyinfra_hsm_random_pin)"
     ( export SOFTHSM2_CONF="$KEYINFRA_TEST_HSM_RESTRICTED_CONF"; keyinfra_hsm_init_token "$KEYINFRA_TEST_HSM_RESTRICTED_TOKEN" "$KEYINFRA_TEST_HSM_RESTRICTED_PIN" ) || return 1
-    echo "SoftHSM2 $(softhsm2-util --version) tokens '$KEYINFRA_TEST_HSM_TOKEN', '$KEYINFRA_TEST_HSM_TOKEN2' and '$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN' in a temp folder ($module)."
+    echo "SoftHSM2 $(softhsm2-util --version) tokens '$KEYINFRA_TEST_HSM_TOKEN', '$KEYINFRA_TEST_HSM_TOKEN2', '$KEYINFRA_TEST_HSM_CA_TOKEN' and '$KEYINFRA_TEST_HSM_REMOVABLE_TOKEN' in a temp folder ($module)."
 }
 
 keyinfra_hsm_stop() {
@@ -123,6 +128,6 @@ keyinfra_hsm_stop() {
     keyinfra_hsm_dir=""
     unset SOFTHSM2_CONF KEYINFRA_PKCS11_MODULE KEYINFRA_TEST_HSM_DIR KEYINFRA_SOFTHSM2_UTIL KEYINFRA_PKCS11_TOOL \
         KEYINFRA_TEST_HSM_SO_PIN KEYINFRA_TEST_HSM_TOKEN KEYINFRA_TEST_HSM_PIN KEYINFRA_TEST_HSM_TOKEN2 KEYINFRA_TEST_HSM_PIN2 \
-        KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_MODULE \
+        KEYINFRA_TEST_HSM_CA_TOKEN KEYINFRA_TEST_HSM_CA_PIN KEYINFRA_TEST_HSM_REMOVABLE_TOKEN KEYINFRA_TEST_HSM_REMOVABLE_PIN KEYINFRA_TEST_HSM_NO_USER_PIN_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_MODULE \
         KEYINFRA_TEST_HSM_RESTRICTED_CONF KEYINFRA_TEST_HSM_RESTRICTED_TOKEN KEYINFRA_TEST_HSM_RESTRICTED_PIN
 }

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Key {KeyId} of tenant {TenantId}: its private key object is not in the token of {Pool} any more.")]
     public static partial void KeyObjectMissing(ILogger logger, Guid keyId, Guid tenantId, string pool);
 
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Key {KeyId} of tenant {TenantId}: its private key object in the token of {Pool} was found only on a second look (the token's index lagged).")]
+    public static partial void KeyObjectFoundOnSecondLook(ILogger logger, Guid keyId, Guid tenantId, string pool);
+
     [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "The PIN of HSM slot {SlotId} of tenant {TenantId} does not decrypt for that slot and its token: the ciphertext was moved, or the slot pointed at another module or token, outside KeyInfra.")]
     public static partial void PinDecryptionFailed(ILogger logger, Guid slotId, Guid tenantId, Exception exception);
 

@@ -453,6 +453,28 @@ public abstract class CertificateConformanceTests
     }
 
     [TestMethod]
+    public async Task WithoutAValidity_ARootGets10Years_AndAnIntermediateEndsBeforeItsParent_WhileAnExplicitLongerOneIsRefused()
+    {
+        await using var host = await StartAsync();
+        using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
+        var authorities = host.Get<ICertificateAuthorities>();
+
+        var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("root"), "CN=Default Validity Root"));
+        var intermediate = await authorities.CreateIntermediateAsync(root.Id, new CreateCertificateAuthorityRequest(Unique("intermediate"), "CN=Default Validity Devices"));
+        var shortRoot = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("short-root"), "CN=Short Root") { Validity = TimeSpan.FromDays(30) });
+        var clamped = await authorities.CreateIntermediateAsync(shortRoot.Id, new CreateCertificateAuthorityRequest(Unique("clamped"), "CN=Clamped Devices"));
+        var tooLongName = Unique("too-long");
+        var tooLong = await Assert.ThrowsAsync<CertificateException>(() => authorities.CreateIntermediateAsync(shortRoot.Id,
+            new CreateCertificateAuthorityRequest(tooLongName, "CN=Too Long Devices") { Validity = TimeSpan.FromDays(31) }));
+
+        Assert.AreEqual(TimeSpan.FromDays(3650), root.NotAfter - root.NotBefore);
+        Assert.AreEqual(TimeSpan.FromDays(1825), intermediate.NotAfter - intermediate.NotBefore);
+        Assert.AreEqual(shortRoot.NotAfter, clamped.NotAfter, "a short-lived parent's remaining life bounds the default");
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, tooLong.ErrorCode);
+        Assert.IsNull(await authorities.FindAsync(tooLongName), "a refused authority is not stored");
+    }
+
+    [TestMethod]
     public async Task TheRepository_RefusesASecondSerialOfAnIssuer_WhateverItsExpiry()
     {
         await using var host = await StartAsync();

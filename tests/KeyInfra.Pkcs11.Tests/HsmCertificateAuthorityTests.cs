@@ -114,7 +114,7 @@ public sealed class HsmCertificateAuthorityTests
         var host = await Pkcs11TestHost.StartAsync();
         try
         {
-            await host.AddSlotAsync(Slot, SoftHsm.Token, SoftHsm.Pin);
+            await host.AddSlotAsync(Slot, SoftHsm.CaToken, SoftHsm.CaPin);
             return host;
         }
         catch

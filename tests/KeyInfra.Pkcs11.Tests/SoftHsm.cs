@@ -21,6 +21,14 @@ internal static class SoftHsm
 
     public static string Pin2 => Require("KEYINFRA_TEST_HSM_PIN2");
 
+    /// <summary>
+    /// The certificate authorities' token: SoftHSM2 2.6.1's file object store can fail with <c>CKR_GENERAL_ERROR</c> when
+    /// two threads create objects in one token at once, so the CA tests, which generate RSA keys, keep out of the main token.
+    /// </summary>
+    public static string CaToken => Require("KEYINFRA_TEST_HSM_CA_TOKEN");
+
+    public static string CaPin => Require("KEYINFRA_TEST_HSM_CA_PIN");
+
     /// <summary>A token the removal test deletes while a pool is open on it.</summary>
     public static string RemovableToken => Require("KEYINFRA_TEST_HSM_REMOVABLE_TOKEN");
 

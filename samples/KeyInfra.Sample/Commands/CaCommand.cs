@@ -28,7 +28,7 @@ internal static class CaCommand
         var subject = new Option<string>("--subject") { Description = "Its certificate's subject, e.g. \"CN=Example Root CA, O=Example\".", Required = true };
         var parent = new Option<string?>("--parent") { Description = "Create an intermediate below this authority (by name); without it, a self-signed root." };
         var type = new Option<string?>("--type") { Description = "The key type (default ecdsa-p256): ecdsa-p256, ecdsa-p384, ecdsa-p521, rsa-2048..4096, ed25519.", HelpName = "type" };
-        var days = new Option<int?>("--days") { Description = "Validity in days (default 3650; a root at most 7300, an intermediate 3650 and never past its parent)." };
+        var days = new Option<int?>("--days") { Description = "Validity in days (default: a root 3650, an intermediate 1825 or what is left of its parent's; a root at most 7300, an intermediate 3650 and never past its parent)." };
         var crl = new Option<string?>("--crl-url") { Description = "Where its CRL will be published (http, https or ldap URL), written into what it issues." };
         var hsm = new Option<string?>("--hsm") { Description = "Generate the authority's key in this HSM slot's token (see 'hsm slots list')." };
         var command = new Command("create", "Create a root or intermediate certificate authority and publish its first CRL.") { name, subject, parent, type, days, crl, hsm };
@@ -37,7 +37,7 @@ internal static class CaCommand
             var request = new CreateCertificateAuthorityRequest(parse.GetRequiredValue(name), parse.GetRequiredValue(subject))
             {
                 KeySpec = parse.GetValue(type) is { } t ? InputParser.ParseSpec(t, "--type") : Keys.KeySpec.EcdsaP256,
-                Validity = TimeSpan.FromDays(InputParser.ParseRange(parse.GetValue(days) ?? 3650, "--days", 1, 7300)),
+                Validity = parse.GetValue(days) is { } d ? TimeSpan.FromDays(InputParser.ParseRange(d, "--days", 1, 7300)) : null,
                 CrlDistributionPoint = parse.GetValue(crl) is { } url
                     ? Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new UsageException($"--crl-url: '{InputParser.Shorten(url)}' is not an absolute URL.")
                     : null,

@@ -112,11 +112,14 @@ internal sealed class CertificateAuthorities(
         var key = await KeyForAsync(request, cancellationToken).ConfigureAwait(false);
         var profile = parent is null ? CertificateProfile.RootAuthority : CertificateProfile.IntermediateAuthority;
         var notBefore = AuthorityStore.Truncate(time.GetUtcNow());
-        var notAfter = notBefore + request.Validity;
-        if (parent is not null && notAfter > parent.Certificate.NotAfter.ToUniversalTime())
+        var parentEnd = parent?.Certificate.NotAfter.ToUniversalTime();
+        var notAfter = request.Validity is { } validity
+            ? notBefore + validity
+            : parentEnd is { } end ? Min(notBefore + s_defaultIntermediateValidity, end) : notBefore + s_defaultRootValidity;
+        if (parent is not null && parentEnd is { } parentNotAfter && notAfter > parentNotAfter)
         {
             throw new CertificateException(ErrorCodes.CertificateProfileViolation,
-                $"The authority would be valid until {notAfter:O}, after its parent '{parent.Record.Name}' expires ({parent.Certificate.NotAfter.ToUniversalTime():O}); give a shorter Validity.");
+                $"The authority would be valid until {notAfter:O}, after its parent '{parent.Record.Name}' expires ({parentNotAfter:O}); give a shorter Validity or none.");
         }
 
         var signerKey = parent?.Key ?? key;
@@ -214,6 +217,13 @@ internal sealed class CertificateAuthorities(
 
         return key;
     }
+
+    private static readonly TimeSpan s_defaultRootValidity = TimeSpan.FromDays(3650);
+
+    // Shorter than a root's so that an intermediate made right after its root still ends first, with room to issue a successor.
+    private static readonly TimeSpan s_defaultIntermediateValidity = TimeSpan.FromDays(1825);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static void CheckSpec(KeySpec spec)
     {

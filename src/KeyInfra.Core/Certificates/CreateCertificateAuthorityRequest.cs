@@ -26,8 +26,11 @@ public sealed record CreateCertificateAuthorityRequest(string Name, string Subje
     /// </summary>
     public KeyId? ExistingKey { get; init; }
 
-    /// <summary>How long its certificate is valid; 10 years by default, at most its profile's (and never past its parent's).</summary>
-    public TimeSpan Validity { get; init; } = TimeSpan.FromDays(3650);
+    /// <summary>
+    /// How long its certificate is valid, at most its profile's and never past its parent's (asking for more is refused, KI8003).
+    /// <c>null</c>, the default, gives a root 10 years and an intermediate 5 years, or what is left of its parent's life if that is shorter.
+    /// </summary>
+    public TimeSpan? Validity { get; init; }
 
     /// <summary>Where its CRL will be published, written into the certificates it issues; <c>null</c> for none.</summary>
     public Uri? CrlDistributionPoint { get; init; }

@@ -28,6 +28,9 @@ namespace KeyInfra.Pkcs11.Keys;
 /// </remarks>
 internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metrics metrics, ILogger<Pkcs11PrivateKeyBackend> logger) : IPrivateKeyBackend
 {
+    // Pauses before finding a key's object again when the first find comes back empty (see FindVerified).
+    private static readonly TimeSpan[] s_secondLookDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)];
+
     private static readonly SignatureParameters s_proofParameters = new(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pkcs1);
 
     public string Name => Pkcs11BackendOptionNames.BackendName;
@@ -140,6 +143,18 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
     {
         var spec = key.Spec;
         var handles = TokenKeys.Find(pooled, CKO.CKO_PRIVATE_KEY, reference.Id, reference.Label);
+        for (var look = 0; handles.Count == 0 && look < s_secondLookDelays.Length; look++)
+        {
+            // SoftHSM2 2.6's file store, re-indexing a token while another session creates objects in it, can leave a
+            // find blind to an existing object for a few milliseconds. A key that is really gone costs the wait once.
+            Thread.Sleep(s_secondLookDelays[look]);
+            handles = TokenKeys.Find(pooled, CKO.CKO_PRIVATE_KEY, reference.Id, reference.Label);
+            if (handles.Count > 0)
+            {
+                Log.KeyObjectFoundOnSecondLook(logger, key.Id.Value, key.TenantId, pool);
+            }
+        }
+
         if (handles.Count == 0)
         {
             // A token that went away (SoftHSM2 answers CKR_GENERAL_ERROR for a deleted one) finds nothing either: that
