@@ -41,6 +41,15 @@ public sealed class Pkcs11Options
     /// </summary>
     public TimeSpan SessionWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether this process creates and destroys a token's objects (key generation, and discarding a generated key
+    /// whose row could not be stored) one at a time per token. Default <c>true</c>: some modules lose or corrupt objects
+    /// when threads create them in one token at once — SoftHSM2 2.6's file object store fails <c>C_GenerateKeyPair</c>
+    /// with <c>CKR_GENERAL_ERROR</c> — and key generation is rare next to signing, which this never holds up. Set
+    /// <c>false</c> for an HSM that supports concurrent generation, to generate many keys in parallel.
+    /// </summary>
+    public bool SerializeObjectChanges { get; set; } = true;
+
     /// <summary>The allowed paths: <see cref="ModulePath"/> and <see cref="AllowedModulePaths"/>.</summary>
     internal IEnumerable<string> AllAllowedPaths()
         => ModulePath is null ? AllowedModulePaths : AllowedModulePaths.Append(ModulePath);

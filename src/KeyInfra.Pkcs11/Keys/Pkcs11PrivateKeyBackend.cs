@@ -57,9 +57,9 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         var pool = slot.Pool;
         await pool.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var adopt = adoptLabel is not null || adoptId is not null;
-        var (spki, reference) = await RunMappedAsync(pool, pooled => adopt
-            ? Adopt(pooled, pool.Description, spec, adoptId, adoptLabel)
-            : Generate(pooled, pool.Description, spec, context.KeyId), cancellationToken).ConfigureAwait(false);
+        var (spki, reference) = adopt
+            ? await RunMappedAsync(pool, pooled => Adopt(pooled, pool.Description, spec, adoptId, adoptLabel), cancellationToken).ConfigureAwait(false)
+            : await RunMappedAsync(pool, pooled => Generate(pooled, pool.Description, spec, context.KeyId), cancellationToken, changesObjects: true).ConfigureAwait(false);
 
         if (adopt)
         {
@@ -106,7 +106,7 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
             }
 
             return count;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, changesObjects: true).ConfigureAwait(false);
         Log.GeneratedKeyDestroyed(logger, context.KeyId.Value, context.TenantId, destroyed, slot.Pool.Description);
     }
 
@@ -215,11 +215,13 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         }
     }
 
-    internal static async Task<T> RunMappedAsync<T>(TokenSessionPool pool, Func<PooledSession, T> operation, CancellationToken cancellationToken)
+    internal static async Task<T> RunMappedAsync<T>(TokenSessionPool pool, Func<PooledSession, T> operation, CancellationToken cancellationToken, bool changesObjects = false)
     {
         try
         {
-            return await pool.RunAsync(operation, cancellationToken).ConfigureAwait(false);
+            return changesObjects
+                ? await pool.RunChangingObjectsAsync(operation, cancellationToken).ConfigureAwait(false)
+                : await pool.RunAsync(operation, cancellationToken).ConfigureAwait(false);
         }
         catch (Pkcs11Exception e)
         {

@@ -24,6 +24,7 @@ internal sealed class Pkcs11Module
     // logged in, and a tenant could reach another tenant's token without its PIN.
     private readonly byte[] _pinHashKey = RandomNumberGenerator.GetBytes(32);
     private readonly Dictionary<string, byte[]> _loginPins = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _objectGates = new(StringComparer.Ordinal);
     private int _leases;
 
     private Pkcs11Module(string path, IPkcs11Library library, Pkcs11InteropFactories factories)
@@ -44,6 +45,12 @@ internal sealed class Pkcs11Module
     /// never looks for the PIN between another pool's login and its record.
     /// </summary>
     public Lock LoginGate { get; } = new();
+
+    /// <summary>
+    /// One per token of this module (by serial and label), held around a creation or destruction of token objects when
+    /// <see cref="Pkcs11Options.SerializeObjectChanges"/> is on; shared by every pool of the process on that token.
+    /// </summary>
+    public SemaphoreSlim ObjectGate(string token) => _objectGates.GetOrAdd(token, static _ => new SemaphoreSlim(1, 1));
 
     /// <summary>The keyed hash under which <see cref="RememberLogin"/> and <see cref="MatchesLogin"/> compare PINs.</summary>
     public byte[] HashPin(ReadOnlySpan<byte> pin) => HMACSHA256.HashData(_pinHashKey, pin);

@@ -35,6 +35,8 @@ internal sealed class TokenSessionPool : IDisposable
     private readonly Pkcs11Metrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeSpan _waitTimeout;
+    private readonly bool _serializeObjectChanges;
+    private volatile string? _tokenKey;
     private ISlot? _slot;
     private ISession? _loginSession;
     private volatile HsmException? _failure;
@@ -53,6 +55,7 @@ internal sealed class TokenSessionPool : IDisposable
         _pin = pin;
         _permits = new SemaphoreSlim(options.MaxSessionsPerToken, options.MaxSessionsPerToken);
         _waitTimeout = options.SessionWaitTimeout;
+        _serializeObjectChanges = options.SerializeObjectChanges;
         _metrics = metrics;
         _logger = logger;
         metrics.Observe(this, () => (Volatile.Read(ref _open) + (_loginSession is null ? 0 : 1), Volatile.Read(ref _inUse)));
@@ -173,6 +176,30 @@ internal sealed class TokenSessionPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs an <paramref name="operation"/> that creates or destroys token objects like <see cref="RunAsync"/>, one at a
+    /// time per token in the process when <see cref="Pkcs11Options.SerializeObjectChanges"/> is on.
+    /// </summary>
+    public async ValueTask<T> RunChangingObjectsAsync<T>(Func<PooledSession, T> operation, CancellationToken cancellationToken)
+    {
+        if (!_serializeObjectChanges)
+        {
+            return await RunAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        var gate = _module.Module.ObjectGate(_tokenKey ?? throw Unavailable(null));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>The token's information, read now (for a health check or a slot test).</summary>
     /// <exception cref="HsmException">The token cannot be reached or described.</exception>
     public async ValueTask<(ITokenInfo Token, bool LoggedIn)> DescribeAsync(CancellationToken cancellationToken)
@@ -282,7 +309,8 @@ internal sealed class TokenSessionPool : IDisposable
             try
             {
                 var token = slot.GetTokenInfo();
-                await LoginAsync(session, $"{token.SerialNumber}\n{token.Label}", cancellationToken).ConfigureAwait(false);
+                _tokenKey = $"{token.SerialNumber}\n{token.Label}";
+                await LoginAsync(session, _tokenKey, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
