@@ -33,7 +33,7 @@ public sealed class KeyInfraHealthChecksTests
             new[]
             {
                 KeyInfraHealthChecks.StorageName, KeyInfraHealthChecks.MasterKeyName, KeyInfraHealthChecks.VerificationLogName,
-                KeyInfraPostgreSqlHealthChecksBuilderExtensions.KeyChangeListenerName,
+                KeyInfraHealthChecks.CertificatesName, KeyInfraPostgreSqlHealthChecksBuilderExtensions.KeyChangeListenerName,
             },
             report.Entries.Keys.ToArray());
         Assert.IsTrue(report.Entries[KeyInfraPostgreSqlHealthChecksBuilderExtensions.KeyChangeListenerName].Tags.Contains(KeyInfraHealthChecks.ReadyTag));
@@ -82,7 +82,7 @@ public sealed class KeyInfraHealthChecksTests
 
         var report = await host.Get<HealthCheckService>().CheckHealthAsync();
 
-        Assert.AreEqual(4, report.Entries.Count);
+        Assert.AreEqual(5, report.Entries.Count, "four KeyInfra checks and the listener's, once");
     }
 
     private static Task<PostgreSqlTestHost> StartAsync(Action<PostgreSqlStorageOptions>? storage = null, Action<IServiceCollection>? services = null)

@@ -22,6 +22,7 @@ internal sealed class AuthorityStore(
     IdentityRowAuthenticator rows,
     ImportedKeyCache keys,
     Signer signer,
+    CertificateMetrics metrics,
     IOptions<KeyInfraOptions> options,
     TimeProvider time,
     ILogger<AuthorityStore> logger)
@@ -192,6 +193,7 @@ internal sealed class AuthorityStore(
             if (await repository.AddCrlAsync(crl, updated, record.Version, cancellationToken).ConfigureAwait(false))
             {
                 Diagnostics.Log.CrlPublished(logger, record.Id, record.TenantId, number);
+                metrics.CrlPublished();
                 return ToInfo(crl);
             }
 

@@ -10,6 +10,8 @@ internal sealed class CertificateMaintenance(
     AuthorityStore store,
     ITenantContext tenant,
     AccessGuard access,
+    CertificateMetrics metrics,
+    CertificateMaintenanceStatus status,
     IOptions<KeyInfraOptions> options,
     TimeProvider time,
     ILogger<CertificateMaintenance> logger) : ICertificateMaintenance
@@ -38,11 +40,13 @@ internal sealed class CertificateMaintenance(
                 {
                     // A tampered or unusable authority must not keep the others' CRLs from being refreshed.
                     Diagnostics.Log.CrlScheduleFailed(logger, record.Id, tenantId, e);
+                    metrics.MaintenanceFailed("crl");
                     failed++;
                 }
             }
         }
 
+        status.CrlPassFinished(time.GetUtcNow(), published, failed);
         return (published, failed);
     }
 
@@ -51,8 +55,19 @@ internal sealed class CertificateMaintenance(
         await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow().UtcDateTime;
         var cutoff = new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-options.Value.Certificates.RetentionMonths));
-        var removed = await store.Repository.RemoveExpiredCertificatesAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        int removed;
+        try
+        {
+            removed = await store.Repository.RemoveExpiredCertificatesAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.MaintenanceFailed("retention");
+            throw;
+        }
+
         Diagnostics.Log.CertificatesRetired(logger, removed, cutoff);
+        metrics.Retired(removed);
         return removed;
     }
 }

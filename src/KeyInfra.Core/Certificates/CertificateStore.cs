@@ -28,6 +28,7 @@ internal sealed class CertificateStore(
     IKeyReader keyReader,
     KeyRowAuthenticator keyRows,
     SoftwareKeyEncryption encryption,
+    CertificateMetrics metrics,
     TimeProvider time,
     ILogger<CertificateStore> logger) : ICertificateStore
 {
@@ -75,6 +76,7 @@ internal sealed class CertificateStore(
 
         var now = AuthorityStore.Truncate(time.GetUtcNow());
         var record = await IssueAndStoreAsync(authority, profile, subject, publicKey, names, (now, now + request.Validity), owner, keyId, version: 1, previousId: null, renewal: null, cancellationToken).ConfigureAwait(false);
+        metrics.Issued(renewal: false);
         var info = ToInfo(record);
         await audit.ChangeAsync(Audited(AuditActions.CertificateIssue, null, info), cancellationToken).ConfigureAwait(false);
         return info;
@@ -165,6 +167,7 @@ internal sealed class CertificateStore(
         var record = await IssueAndStoreAsync(
             authority, profile, issued.SubjectName, issued.PublicKey, names, (now, now + (issued.NotAfter - issued.NotBefore)),
             old.Owner, old.KeyId, old.Version + 1, old.Id, (old.Version, renewedBy), cancellationToken).ConfigureAwait(false);
+        metrics.Issued(renewal: true);
         var info = ToInfo(record);
         await audit.ChangeAsync(Audited(AuditActions.CertificateRenew, ToInfo(old), info), cancellationToken).ConfigureAwait(false);
         return info;
@@ -188,6 +191,7 @@ internal sealed class CertificateStore(
             throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked already.");
         }
 
+        metrics.Revoked(reason);
         var after = ToInfo(record with { Status = CertificateStatus.Revoked });
         await audit.ChangeAsync(Audited(AuditActions.CertificateRevoke, ToInfo(record), after, ("reason", reason.ToString())), cancellationToken).ConfigureAwait(false);
 

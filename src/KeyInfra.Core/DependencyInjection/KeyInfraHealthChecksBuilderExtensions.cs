@@ -10,9 +10,10 @@ public static class KeyInfraHealthChecksBuilderExtensions
     /// <summary>
     /// Adds KeyInfra's health checks: <see cref="KeyInfraHealthChecks.StorageName"/> (storage reachable, schema migrated),
     /// <see cref="KeyInfraHealthChecks.MasterKeyName"/> (master keys validated against the database) and
-    /// <see cref="KeyInfraHealthChecks.VerificationLogName"/> (log writer running, queue not backed up). Every check
-    /// carries <see cref="KeyInfraHealthChecks.Tag"/> and <see cref="KeyInfraHealthChecks.ReadyTag"/>; the log writer's
-    /// also <see cref="KeyInfraHealthChecks.LiveTag"/>.
+    /// <see cref="KeyInfraHealthChecks.VerificationLogName"/> (log writer running, queue not backed up) and
+    /// <see cref="KeyInfraHealthChecks.CertificatesName"/> (every authority's CRL current). Every check carries
+    /// <see cref="KeyInfraHealthChecks.Tag"/>, all but the certificates check <see cref="KeyInfraHealthChecks.ReadyTag"/>,
+    /// and the log writer's also <see cref="KeyInfraHealthChecks.LiveTag"/>.
     /// </summary>
     /// <param name="builder">The builder returned by <c>services.AddHealthChecks()</c>.</param>
     /// <param name="configure">Sets <see cref="KeyInfraHealthCheckOptions"/>.</param>
@@ -47,6 +48,7 @@ public static class KeyInfraHealthChecksBuilderExtensions
             tags: ready));
         builder.AddCheck<VerificationLogHealthCheck>(KeyInfraHealthChecks.VerificationLogName,
             tags: [KeyInfraHealthChecks.Tag, KeyInfraHealthChecks.ReadyTag, KeyInfraHealthChecks.LiveTag]);
+        builder.AddCheck<CertificateHealthCheck>(KeyInfraHealthChecks.CertificatesName, tags: [KeyInfraHealthChecks.Tag]);
         return builder;
     }
 

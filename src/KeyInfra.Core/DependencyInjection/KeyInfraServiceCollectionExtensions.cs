@@ -88,6 +88,8 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<Signer>();
         services.TryAddSingleton<ISigner>(static provider => provider.GetRequiredService<Signer>());
         services.TryAddSingleton<KeyInfra.Certificates.AuthorityStore>();
+        services.TryAddSingleton<KeyInfra.Certificates.CertificateMetrics>();
+        services.TryAddSingleton<KeyInfra.Certificates.CertificateMaintenanceStatus>();
         services.TryAddSingleton<KeyInfra.Certificates.ICertificateAuthorities, KeyInfra.Certificates.CertificateAuthorities>();
         services.TryAddSingleton<KeyInfra.Certificates.ICertificateStore, KeyInfra.Certificates.CertificateStore>();
         services.TryAddSingleton<KeyInfra.Certificates.ICertificateMaintenance, KeyInfra.Certificates.CertificateMaintenance>();

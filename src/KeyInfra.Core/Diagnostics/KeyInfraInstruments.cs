@@ -119,4 +119,28 @@ public static class KeyInfraInstruments
 
     /// <summary>The value of <see cref="KeyCacheTag"/> for the cache of decrypted private keys signing uses.</summary>
     public const string SigningKeyCache = "signing_keys";
+
+    /// <summary>Counter: certificates issued by KeyInfra's authorities, tagged <see cref="CertificateOperationTag"/>.</summary>
+    public const string CertificatesIssued = "keyinfra.certificates.issued";
+
+    /// <summary>Counter: certificates revoked, tagged <see cref="CertificateRevocationReasonTag"/>.</summary>
+    public const string CertificatesRevoked = "keyinfra.certificates.revoked";
+
+    /// <summary>Counter: CRLs signed and stored, whatever asked for them.</summary>
+    public const string CertificateCrlsPublished = "keyinfra.certificates.crls.published";
+
+    /// <summary>Counter: expired certificates removed by the retention job.</summary>
+    public const string CertificatesRetired = "keyinfra.certificates.retired";
+
+    /// <summary>Counter: authorities whose scheduled CRL failed and failed retention runs, tagged <see cref="CertificateMaintenanceStepTag"/>.</summary>
+    public const string CertificateMaintenanceFailures = "keyinfra.certificates.maintenance.failures";
+
+    /// <summary>Tag: <c>issue</c> or <c>renew</c>.</summary>
+    public const string CertificateOperationTag = "keyinfra.certificate.operation";
+
+    /// <summary>Tag: the RFC 5280 reason in snake case (<c>key_compromise</c>, <c>superseded</c>, …).</summary>
+    public const string CertificateRevocationReasonTag = "keyinfra.certificate.revocation_reason";
+
+    /// <summary>Tag: the maintenance step, <c>crl</c> or <c>retention</c>.</summary>
+    public const string CertificateMaintenanceStepTag = "keyinfra.certificates.maintenance.step";
 }

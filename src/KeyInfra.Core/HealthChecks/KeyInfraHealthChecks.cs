@@ -17,6 +17,13 @@ public static class KeyInfraHealthChecks
     /// <summary>The check that the verification log's writer runs and is not backed up: <c>keyinfra.verification_log</c>.</summary>
     public const string VerificationLogName = "keyinfra.verification_log";
 
+    /// <summary>
+    /// The check that every certificate authority's CRL is current and the scheduled CRL pass succeeds:
+    /// <c>keyinfra.certificates</c>. Not tagged <see cref="ReadyTag"/>: a stale CRL is for an operator to fix, and
+    /// taking the instance out of service would not.
+    /// </summary>
+    public const string CertificatesName = "keyinfra.certificates";
+
     /// <summary>Carried by every KeyInfra check: <c>keyinfra</c>.</summary>
     public const string Tag = "keyinfra";
 

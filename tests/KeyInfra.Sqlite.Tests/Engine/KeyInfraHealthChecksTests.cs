@@ -32,9 +32,10 @@ public sealed class KeyInfraHealthChecksTests
 
             Assert.AreEqual(HealthStatus.Healthy, report.Status, Describe(report));
             CollectionAssert.AreEquivalent(
-                new[] { KeyInfraHealthChecks.StorageName, KeyInfraHealthChecks.MasterKeyName, KeyInfraHealthChecks.VerificationLogName },
+                new[] { KeyInfraHealthChecks.StorageName, KeyInfraHealthChecks.MasterKeyName, KeyInfraHealthChecks.VerificationLogName, KeyInfraHealthChecks.CertificatesName },
                 report.Entries.Keys.ToArray());
-            Assert.IsTrue(report.Entries.Values.All(e => e.Tags.Contains(KeyInfraHealthChecks.Tag) && e.Tags.Contains(KeyInfraHealthChecks.ReadyTag)));
+            Assert.IsTrue(report.Entries.Values.All(e => e.Tags.Contains(KeyInfraHealthChecks.Tag)));
+            Assert.IsTrue(report.Entries.Where(e => e.Key != KeyInfraHealthChecks.CertificatesName).All(e => e.Value.Tags.Contains(KeyInfraHealthChecks.ReadyTag)));
             Assert.IsTrue(report.Entries[KeyInfraHealthChecks.VerificationLogName].Tags.Contains(KeyInfraHealthChecks.LiveTag));
             Assert.AreEqual(0, report.Entries[KeyInfraHealthChecks.StorageName].Data["pending_migrations"]);
         }
@@ -56,7 +57,7 @@ public sealed class KeyInfraHealthChecksTests
         {
             var registrations = host.Get<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
-            Assert.AreEqual(3, registrations.Count);
+            Assert.AreEqual(4, registrations.Count);
             Assert.AreEqual(0.25, host.Get<IOptions<KeyInfraHealthCheckOptions>>().Value.VerificationLogDegradedRatio);
             Assert.AreEqual(HealthStatus.Healthy, (await host.Get<HealthCheckService>().CheckHealthAsync()).Status);
         }

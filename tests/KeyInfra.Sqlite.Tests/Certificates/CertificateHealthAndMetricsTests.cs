@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeyInfra.Authorization;
+using KeyInfra.Certificates;
+using KeyInfra.Diagnostics;
+using KeyInfra.HealthChecks;
+using KeyInfra.Sqlite.Tests.Engine;
+using KeyInfra.Tests.Conformance;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using static KeyInfra.Tests.Conformance.AccessControlHosts;
+
+namespace KeyInfra.Sqlite.Tests.Certificates;
+
+/// <summary>The certificates health check and instruments, on a database of their own and a clock the test moves.</summary>
+[TestClass]
+public sealed class CertificateHealthAndMetricsTests
+{
+    [TestMethod]
+    public async Task TheCheck_IsHealthyWhileCrlsAreCurrent_FailsOnceOneIsPastItsNextUpdateOrDeleted_AndRecoversWhenPublished()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-health");
+        await using var host = await StartAsync(storage, clock);
+        using var scope = Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin));
+        var authorities = host.Get<ICertificateAuthorities>();
+        var empty = await CheckAsync(host);
+        var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Health Root"));
+        var devices = await authorities.CreateIntermediateAsync(root.Id, new CreateCertificateAuthorityRequest("devices", "CN=Health Devices"));
+
+        var current = await CheckAsync(host);
+        clock.Advance(new CertificateOptions().CrlValidity + TimeSpan.FromMinutes(1));
+        var stale = await CheckAsync(host);
+        await authorities.PublishCrlAsync(root.Id);
+        await authorities.PublishCrlAsync(devices.Id);
+        var republished = await CheckAsync(host);
+        Assert.AreEqual(1, await storage.TamperAsync("DELETE FROM certificate_revocation_lists WHERE authority_id = $1 AND number = (SELECT max(number) FROM certificate_revocation_lists WHERE authority_id = $1)", devices.Id));
+        var deleted = await CheckAsync(host);
+
+        Assert.AreEqual(HealthStatus.Healthy, empty.Status, empty.Description);
+        Assert.AreEqual(HealthStatus.Healthy, current.Status, current.Description);
+        Assert.AreEqual(2, current.Data["authorities"]);
+        Assert.AreEqual(HealthStatus.Unhealthy, stale.Status);
+        Assert.AreEqual(2, stale.Data["stale_crls"]);
+        StringAssert.Contains(stale.Description, root.Id.ToString());
+        Assert.AreEqual(HealthStatus.Healthy, republished.Status, republished.Description);
+        Assert.AreEqual(HealthStatus.Unhealthy, deleted.Status);
+        Assert.AreEqual(1, deleted.Data["unreadable_authorities"]);
+        StringAssert.Contains(deleted.Description, devices.Id.ToString());
+        CollectionAssert.Contains(current.Tags.ToArray(), KeyInfraHealthChecks.Tag);
+        CollectionAssert.DoesNotContain(current.Tags.ToArray(), KeyInfraHealthChecks.ReadyTag, "a stale CRL is an operator's to fix: it does not take the instance out of service");
+    }
+
+    [TestMethod]
+    public async Task TheInstruments_CountIssuedRenewedRevokedPublishedAndRetired()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-metrics");
+        await using var host = await StartAsync(storage, clock);
+        var meters = host.Get<IMeterFactory>();
+        using var issued = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificatesIssued);
+        using var revoked = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificatesRevoked);
+        using var crls = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificateCrlsPublished);
+        using var retired = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificatesRetired);
+        using (Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin)))
+        {
+            var authority = await host.Get<ICertificateAuthorities>().CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Metrics Root"));
+            var store = host.Get<ICertificateStore>();
+            var first = await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = Request("a.example.net") });
+            await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = Request("b.example.net") });
+            var renewed = await store.RenewAsync(first.Id);
+            await store.RevokeAsync(renewed.Id, X509RevocationReason.KeyCompromise);
+        }
+
+        clock.Advance(TimeSpan.FromDays(1250));
+        using (Callers(host).Use(Caller.ForSystem("retention")))
+        {
+            await host.Get<ICertificateMaintenance>().RemoveExpiredAsync();
+        }
+
+        var byOperation = issued.GetMeasurementSnapshot().GroupBy(m => (string)m.Tags[KeyInfraInstruments.CertificateOperationTag]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        Assert.AreEqual(2, byOperation["issue"]);
+        Assert.AreEqual(1, byOperation["renew"]);
+        var revocation = revoked.GetMeasurementSnapshot().Single();
+        Assert.AreEqual("key_compromise", revocation.Tags[KeyInfraInstruments.CertificateRevocationReasonTag]);
+        Assert.AreEqual(2, crls.GetMeasurementSnapshot().Sum(m => m.Value), "the authority's first CRL and the one after the revocation");
+        Assert.AreEqual(3, retired.GetMeasurementSnapshot().Sum(m => m.Value), "all three certificates expired more than 24 months ago");
+    }
+
+    private static Task<TestHost> StartAsync(SqliteConformanceStorage storage, TimeProvider clock)
+        => AccessControlHosts.StartAsync(storage, TestHost.NewMasterKey(), services: s =>
+        {
+            s.AddSingleton(clock);
+            s.AddHealthChecks().AddKeyInfrastructure();
+        });
+
+    private static async Task<HealthReportEntry> CheckAsync(TestHost host)
+        => (await host.Get<HealthCheckService>().CheckHealthAsync(r => r.Name == KeyInfraHealthChecks.CertificatesName)).Entries[KeyInfraHealthChecks.CertificatesName];
+
+    private static byte[] Request(string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(name);
+        request.CertificateExtensions.Add(names.Build());
+        return request.CreateSigningRequest();
+    }
+}
