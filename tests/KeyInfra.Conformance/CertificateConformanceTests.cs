@@ -464,14 +464,20 @@ public abstract class CertificateConformanceTests
         var shortRoot = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest(Unique("short-root"), "CN=Short Root") { Validity = TimeSpan.FromDays(30) });
         var clamped = await authorities.CreateIntermediateAsync(shortRoot.Id, new CreateCertificateAuthorityRequest(Unique("clamped"), "CN=Clamped Devices"));
         var tooLongName = Unique("too-long");
+        var keysBefore = await Storage.ScalarAsync<long>("SELECT count(*) FROM public_keys");
         var tooLong = await Assert.ThrowsAsync<CertificateException>(() => authorities.CreateIntermediateAsync(shortRoot.Id,
             new CreateCertificateAuthorityRequest(tooLongName, "CN=Too Long Devices") { Validity = TimeSpan.FromDays(31) }));
+        var tooLongRoot = await Assert.ThrowsAsync<CertificateException>(() => authorities.CreateRootAsync(
+            new CreateCertificateAuthorityRequest(Unique("too-long-root"), "CN=Too Long Root") { Validity = TimeSpan.FromDays(20 * 365 + 1) }));
+        var keysAfter = await Storage.ScalarAsync<long>("SELECT count(*) FROM public_keys");
 
         Assert.AreEqual(TimeSpan.FromDays(3650), root.NotAfter - root.NotBefore);
         Assert.AreEqual(TimeSpan.FromDays(1825), intermediate.NotAfter - intermediate.NotBefore);
         Assert.AreEqual(shortRoot.NotAfter, clamped.NotAfter, "a short-lived parent's remaining life bounds the default");
         Assert.AreEqual(ErrorCodes.CertificateProfileViolation, tooLong.ErrorCode);
         Assert.IsNull(await authorities.FindAsync(tooLongName), "a refused authority is not stored");
+        Assert.AreEqual(ErrorCodes.CertificateProfileViolation, tooLongRoot.ErrorCode);
+        Assert.AreEqual(keysBefore, keysAfter, "nor is a key made for it");
     }
 
     [TestMethod]

@@ -206,7 +206,7 @@ internal sealed class AuthorityStore(
         }
     }
 
-    /// <summary>The authority's last CRL, checked against its authenticated hash; <c>null</c> before the first.</summary>
+    /// <summary>The authority's last CRL, checked against its authenticated hash, with the dates its DER carries; <c>null</c> before the first.</summary>
     /// <exception cref="CertificateException">KI8015: it is missing or another one.</exception>
     public async Task<CertificateRevocationListRecord?> LastCrlAsync(CertificateAuthorityRecord record, CancellationToken cancellationToken)
     {
@@ -222,7 +222,9 @@ internal sealed class AuthorityStore(
                 "KeyInfra publishes no CRL that could drop a revocation; restore the row from a backup.");
         }
 
-        return crl;
+        // The dates come from the checked DER: the columns beside it are copies a writer could move.
+        var (thisUpdate, nextUpdate) = CrlDates.Read(crl.Der);
+        return crl with { ThisUpdate = thisUpdate, NextUpdate = nextUpdate };
     }
 
     public static CertificateRevocationListInfo ToInfo(CertificateRevocationListRecord crl) => new(crl.AuthorityId, crl.Number, crl.ThisUpdate, crl.NextUpdate, crl.Der);

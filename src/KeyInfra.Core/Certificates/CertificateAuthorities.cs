@@ -109,10 +109,17 @@ internal sealed class CertificateAuthorities(
         }
 
         var parent = parentId is { } id ? await store.RequireAsync(tenantId, id, cancellationToken).ConfigureAwait(false) : null;
-        var key = await KeyForAsync(request, cancellationToken).ConfigureAwait(false);
         var profile = parent is null ? CertificateProfile.RootAuthority : CertificateProfile.IntermediateAuthority;
+
+        // The lifetime is settled before a key is made for it, so a refused authority leaves no key behind.
         var notBefore = AuthorityStore.Truncate(time.GetUtcNow());
         var parentEnd = parent?.Certificate.NotAfter.ToUniversalTime();
+        if (parent is not null && parentEnd <= notBefore)
+        {
+            throw new CertificateException(ErrorCodes.CertificateProfileViolation,
+                $"The parent authority '{parent.Record.Name}' expired at {parentEnd:O}: it certifies nothing more. Create the intermediate under a current authority.");
+        }
+
         var notAfter = request.Validity is { } validity
             ? notBefore + validity
             : parentEnd is { } end ? Min(notBefore + s_defaultIntermediateValidity, end) : notBefore + s_defaultRootValidity;
@@ -122,6 +129,13 @@ internal sealed class CertificateAuthorities(
                 $"The authority would be valid until {notAfter:O}, after its parent '{parent.Record.Name}' expires ({parentNotAfter:O}); give a shorter Validity or none.");
         }
 
+        if (notAfter <= notBefore || notAfter - notBefore > profile.MaxValidity)
+        {
+            throw new CertificateException(ErrorCodes.CertificateProfileViolation,
+                $"An authority's validity is positive and at most {profile.MaxValidity.TotalDays:0.#} days under profile '{profile.Name}'; {(notAfter - notBefore).TotalDays:0.#} were asked for.");
+        }
+
+        var key = await KeyForAsync(request, cancellationToken).ConfigureAwait(false);
         var signerKey = parent?.Key ?? key;
         var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(key.PublicKeySpki.Span, out _);
         using var certificate = await Task.Run(

@@ -19,6 +19,46 @@ internal sealed class CertificateMaintenance(
     public async Task<(int Published, int Failed)> PublishDueCrlsAsync(CancellationToken cancellationToken = default)
     {
         await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        (int Published, int Failed) result;
+        try
+        {
+            result = await PublishDueAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The authorities could not be listed: the whole pass failed, which the health check is told of.
+            metrics.MaintenanceFailed("crl");
+            status.CrlPassFinished(time.GetUtcNow(), 0, CertificateMaintenanceStatus.WholePass);
+            throw;
+        }
+
+        status.CrlPassFinished(time.GetUtcNow(), result.Published, result.Failed);
+        return result;
+    }
+
+    public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow().UtcDateTime;
+        var cutoff = new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-options.Value.Certificates.RetentionMonths));
+        int removed;
+        try
+        {
+            removed = await store.Repository.RemoveExpiredCertificatesAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.MaintenanceFailed("retention");
+            throw;
+        }
+
+        Diagnostics.Log.CertificatesRetired(logger, removed, cutoff);
+        metrics.Retired(removed);
+        return removed;
+    }
+
+    private async Task<(int Published, int Failed)> PublishDueAsync(CancellationToken cancellationToken)
+    {
         var (published, failed) = (0, 0);
         foreach (var tenantId in await store.Repository.ListAuthorityTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -46,28 +86,6 @@ internal sealed class CertificateMaintenance(
             }
         }
 
-        status.CrlPassFinished(time.GetUtcNow(), published, failed);
         return (published, failed);
-    }
-
-    public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken = default)
-    {
-        await access.DemandAsync(KeyInfraOperation.MaintainCertificates, tenant.TenantId, null, null, null, cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow().UtcDateTime;
-        var cutoff = new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-options.Value.Certificates.RetentionMonths));
-        int removed;
-        try
-        {
-            removed = await store.Repository.RemoveExpiredCertificatesAsync(cutoff, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            metrics.MaintenanceFailed("retention");
-            throw;
-        }
-
-        Diagnostics.Log.CertificatesRetired(logger, removed, cutoff);
-        metrics.Retired(removed);
-        return removed;
     }
 }

@@ -13,8 +13,10 @@ namespace KeyInfra.HealthChecks;
 /// process published every CRL that was due (else Degraded). Storage without certificates is healthy.
 /// </summary>
 /// <remarks>
-/// Each authority's last CRL is read and checked against the hash its MAC-checked row carries, so a CRL changed in the
-/// database shows as unreadable. The check reads every authority of every tenant: a few queries per authority.
+/// Each authority's row is MAC-checked before anything in it is believed, and its last CRL is checked against the hash
+/// that row carries, its next update read from the CRL's DER: a row or CRL changed in the database shows as unreadable,
+/// never as current. Each probe reads every authority of every tenant (its row, key and last CRL): with many
+/// authorities or large CRLs, probe it less often than the readiness checks.
 /// </remarks>
 internal sealed class CertificateHealthCheck(IServiceProvider services, CertificateMaintenanceStatus status, IOptions<KeyInfraOptions> options, TimeProvider time) : IHealthCheck
 {
@@ -37,8 +39,23 @@ internal sealed class CertificateHealthCheck(IServiceProvider services, Certific
             {
                 foreach (var record in await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
                 {
+                    LoadedAuthority authority;
+                    try
+                    {
+                        // Checked before anything in the row is believed, its expiry included.
+                        authority = await store.CheckAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (CertificateException)
+                    {
+                        authorities++;
+                        unreadable.Add(record.Id);
+                        continue;
+                    }
+
+                    using var certificate = authority.Certificate;
+
                     // An authority past its own end issues nothing that is still valid: no one relies on its CRL.
-                    if (record.NotAfter <= now)
+                    if (certificate.NotAfter.ToUniversalTime() <= now)
                     {
                         continue;
                     }
@@ -46,7 +63,6 @@ internal sealed class CertificateHealthCheck(IServiceProvider services, Certific
                     authorities++;
                     try
                     {
-                        var authority = await store.CheckAsync(record, cancellationToken).ConfigureAwait(false);
                         var crl = await store.LastCrlAsync(authority.Record, cancellationToken).ConfigureAwait(false);
                         if (crl is null || crl.NextUpdate <= now)
                         {
@@ -80,6 +96,11 @@ internal sealed class CertificateHealthCheck(IServiceProvider services, Certific
             data["earliest_next_update"] = next.ToString("O");
         }
 
+        if (status.LastCrlPass is { } lastPass)
+        {
+            data["last_crl_pass"] = lastPass.At.ToString("O");
+        }
+
         if (stale.Count > 0 || unreadable.Count > 0)
         {
             var problems = new List<string>();
@@ -101,7 +122,9 @@ internal sealed class CertificateHealthCheck(IServiceProvider services, Certific
         {
             data["last_pass_failed"] = pass.Failed;
             return HealthCheckResult.Degraded(
-                $"The scheduled CRL pass at {pass.At:O} could not publish {pass.Failed} due CRL(s); it tries again every {options.Value.Certificates.CrlSchedule} and the current CRLs stay valid until their next update. The application log says why.",
+                pass.Failed == CertificateMaintenanceStatus.WholePass
+                    ? $"The scheduled CRL pass at {pass.At:O} could not list the authorities (storage unreachable?); it tries again every {options.Value.Certificates.CrlSchedule}. The application log says why."
+                    : $"The scheduled CRL pass at {pass.At:O} could not publish {pass.Failed} due CRL(s); it tries again every {options.Value.Certificates.CrlSchedule} and the current CRLs stay valid until their next update. The application log says why.",
                 data: data);
         }
 

@@ -28,7 +28,7 @@ namespace KeyInfra.Pkcs11.Keys;
 /// </remarks>
 internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metrics metrics, ILogger<Pkcs11PrivateKeyBackend> logger) : IPrivateKeyBackend
 {
-    // Pauses before finding a key's object again when the first find comes back empty (see FindVerified).
+    // Pauses before finding a key's object again when a find comes back empty (see WithSecondLooksAsync).
     private static readonly TimeSpan[] s_secondLookDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)];
 
     private static readonly SignatureParameters s_proofParameters = new(HashAlgorithmName.SHA256, SignatureEncoding.P1363, RsaPadding.Pkcs1);
@@ -131,8 +131,44 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
         var slot = await runtime.GetSlotAsync(key.TenantId, key.PrivateKey!.HsmSlotId!.Value, cancellationToken).ConfigureAwait(false);
         await slot.Pool.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var target = new Pkcs11KeyTarget(slot);
-        await RunMappedAsync(slot.Pool, pooled => target.Remember(pooled.Generation, FindVerified(pooled, slot.Pool.Description, key, reference)), cancellationToken).ConfigureAwait(false);
+        await WithSecondLooksAsync(
+            key,
+            slot.Pool.Description,
+            () => RunMappedAsync(slot.Pool, pooled => target.Remember(pooled.Generation, FindVerified(pooled, slot.Pool.Description, key, reference)), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         return target;
+    }
+
+    /// <summary>
+    /// Runs an operation that finds a key's object, looking again after a pause when the object is not found (KI6008),
+    /// twice: SoftHSM2 2.6's file store, re-indexing a token while another session creates objects in it, can leave a
+    /// find blind to an existing object for a few milliseconds. The pauses hold neither a session nor a thread.
+    /// </summary>
+    internal async Task<T> WithSecondLooksAsync<T>(KeyRecord key, string pool, Func<Task<T>> find, CancellationToken cancellationToken)
+    {
+        for (var look = 0; ; look++)
+        {
+            try
+            {
+                var found = await find().ConfigureAwait(false);
+                if (look > 0)
+                {
+                    Log.KeyObjectFoundOnSecondLook(logger, key.Id.Value, key.TenantId, pool);
+                }
+
+                return found;
+            }
+            catch (HsmException e) when (e.ErrorCode == Pkcs11ErrorCodes.KeyObjectNotFound)
+            {
+                if (look == s_secondLookDelays.Length)
+                {
+                    Log.KeyObjectMissing(logger, key.Id.Value, key.TenantId, pool);
+                    throw;
+                }
+
+                await Task.Delay(s_secondLookDelays[look], cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
@@ -143,24 +179,11 @@ internal sealed class Pkcs11PrivateKeyBackend(Pkcs11Runtime runtime, Pkcs11Metri
     {
         var spec = key.Spec;
         var handles = TokenKeys.Find(pooled, CKO.CKO_PRIVATE_KEY, reference.Id, reference.Label);
-        for (var look = 0; handles.Count == 0 && look < s_secondLookDelays.Length; look++)
-        {
-            // SoftHSM2 2.6's file store, re-indexing a token while another session creates objects in it, can leave a
-            // find blind to an existing object for a few milliseconds. A key that is really gone costs the wait once.
-            Thread.Sleep(s_secondLookDelays[look]);
-            handles = TokenKeys.Find(pooled, CKO.CKO_PRIVATE_KEY, reference.Id, reference.Label);
-            if (handles.Count > 0)
-            {
-                Log.KeyObjectFoundOnSecondLook(logger, key.Id.Value, key.TenantId, pool);
-            }
-        }
-
         if (handles.Count == 0)
         {
             // A token that went away (SoftHSM2 answers CKR_GENERAL_ERROR for a deleted one) finds nothing either: that
             // is the token's absence, which the pool handles by renewing, not the key's.
             EnsureTokenPresent(pooled);
-            Log.KeyObjectMissing(logger, key.Id.Value, key.TenantId, pool);
             throw new HsmException(Pkcs11ErrorCodes.KeyObjectNotFound,
                 $"Key {key.Id}'s private key ({reference}) is not in the token of {pool}: it was deleted outside KeyInfra, or the slot now reaches another token. KeyInfra cannot sign with it; restore the token from its backup, or revoke the key.");
         }

@@ -47,7 +47,7 @@ internal sealed class Pkcs11PrivateKeyHandle(Pkcs11PrivateKeyBackend backend, Ke
     private Task<byte[]> SignWithAsync(Pkcs11KeyTarget current, ReadOnlyMemory<byte> input, bool inputIsHash, SignatureParameters parameters, CancellationToken cancellationToken)
     {
         var pool = current.Slot.Pool;
-        return Pkcs11PrivateKeyBackend.RunMappedAsync(pool, pooled =>
+        return backend.WithSecondLooksAsync(key, pool.Description, () => Pkcs11PrivateKeyBackend.RunMappedAsync(pool, pooled =>
         {
             var (mechanism, data) = TokenKeys.PrepareSignature(pooled.Factories, key.Spec, input.Span, inputIsHash, parameters);
             for (var attempt = 0; ; attempt++)
@@ -64,7 +64,7 @@ internal sealed class Pkcs11PrivateKeyHandle(Pkcs11PrivateKeyBackend backend, Ke
                     current.Forget(handle);
                 }
             }
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
     }
 
     private async Task<Pkcs11KeyTarget> ReopenAsync(Pkcs11KeyTarget stale, CancellationToken cancellationToken)

@@ -189,7 +189,12 @@ internal sealed class TokenSessionPool : IDisposable
 
         await EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         var gate = _module.Module.ObjectGate(_tokenKey ?? throw Unavailable(null));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await gate.WaitAsync(_waitTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new HsmException(Pkcs11ErrorCodes.SessionPoolExhausted,
+                $"Another key generation in the token of {Description} did not finish within {_waitTimeout.TotalSeconds:0.#} s (Pkcs11Options.SerializeObjectChanges makes them one at a time per token). Try again, raise SessionWaitTimeout, or turn SerializeObjectChanges off for an HSM that supports concurrent generation.");
+        }
+
         try
         {
             return await RunAsync(operation, cancellationToken).ConfigureAwait(false);

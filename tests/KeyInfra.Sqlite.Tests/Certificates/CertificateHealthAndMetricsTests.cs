@@ -54,6 +54,28 @@ public sealed class CertificateHealthAndMetricsTests
     }
 
     [TestMethod]
+    public async Task ACrlsDates_ComeFromItsSignedDer_NotFromTheColumnsBesideIt()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-dates");
+        await using var host = await StartAsync(storage, clock);
+        using var scope = Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin));
+        var authorities = host.Get<ICertificateAuthorities>();
+        var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Dates Root"));
+        var signed = (await authorities.GetCrlAsync(root.Id))!;
+
+        Assert.AreEqual(1, await storage.TamperAsync("UPDATE certificate_revocation_lists SET this_update = $2, next_update = $3 WHERE authority_id = $1",
+            root.Id, signed.ThisUpdate.AddDays(-30), signed.NextUpdate.AddYears(5)));
+        var read = (await authorities.GetCrlAsync(root.Id))!;
+        clock.Advance(new CertificateOptions().CrlValidity + TimeSpan.FromMinutes(1));
+        var check = await CheckAsync(host);
+
+        Assert.AreEqual(signed.ThisUpdate, read.ThisUpdate);
+        Assert.AreEqual(signed.NextUpdate, read.NextUpdate);
+        Assert.AreEqual(HealthStatus.Unhealthy, check.Status, "a moved next_update column does not hide a stale CRL");
+    }
+
+    [TestMethod]
     public async Task TheInstruments_CountIssuedRenewedRevokedPublishedAndRetired()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
