@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeyInfra.Authorization;
 using KeyInfra.Certificates;
@@ -90,8 +89,8 @@ public sealed class CertificateHealthAndMetricsTests
         {
             var authority = await host.Get<ICertificateAuthorities>().CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Metrics Root"));
             var store = host.Get<ICertificateStore>();
-            var first = await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = Request("a.example.net") });
-            await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = Request("b.example.net") });
+            var first = await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = DeviceSigningRequests.For("a.example.net") });
+            await store.IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = DeviceSigningRequests.For("b.example.net") });
             var renewed = await store.RenewAsync(first.Id);
             await store.RevokeAsync(renewed.Id, X509RevocationReason.KeyCompromise);
         }
@@ -120,14 +119,4 @@ public sealed class CertificateHealthAndMetricsTests
 
     private static async Task<HealthReportEntry> CheckAsync(TestHost host)
         => (await host.Get<HealthCheckService>().CheckHealthAsync(r => r.Name == KeyInfraHealthChecks.CertificatesName)).Entries[KeyInfraHealthChecks.CertificatesName];
-
-    private static byte[] Request(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
-        request.CertificateExtensions.Add(names.Build());
-        return request.CreateSigningRequest();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeyInfra.Authorization;
 using KeyInfra.Certificates;
@@ -49,13 +48,6 @@ public sealed class CertificateRetentionTests
         Assert.AreEqual(1L, await storage.ScalarAsync<long>("SELECT count(*) FROM revoked_certificates WHERE certificate_id = $1", old.Id), "nor a revocation forgotten");
     }
 
-    private static async Task<CertificateInfo> IssueAsync(TestHost host, CertificateAuthorityInfo authority, string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
-        request.CertificateExtensions.Add(names.Build());
-        return await host.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = request.CreateSigningRequest() });
-    }
+    private static Task<CertificateInfo> IssueAsync(TestHost host, CertificateAuthorityInfo authority, string name)
+        => host.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(authority.Id) { SigningRequest = DeviceSigningRequests.For(name) });
 }
