@@ -1,3 +1,4 @@
+using KeyInfra.Certificates;
 using KeyInfra.HealthChecks;
 using KeyInfra.Keys;
 using KeyInfra.PostgreSql.Notifications;
@@ -83,6 +84,21 @@ public sealed class KeyInfraHealthChecksTests
         var report = await host.Get<HealthCheckService>().CheckHealthAsync();
 
         Assert.AreEqual(5, report.Entries.Count, "four KeyInfra checks and the listener's, once");
+    }
+
+    [TestMethod]
+    public async Task CertificatesCheck_ThroughRowLevelSecurity_SeesTheAuthorityAndItsCurrentCrl()
+    {
+        await using var host = await StartAsync();
+        var authority = await host.Get<ICertificateAuthorities>().CreateRootAsync(new CreateCertificateAuthorityRequest("health-root-" + Guid.NewGuid().ToString("N")[..8], "CN=Health Root"));
+        var crl = (await host.Get<ICertificateAuthorities>().GetCrlAsync(authority.Id))!;
+
+        var entry = (await host.Get<HealthCheckService>().CheckHealthAsync(r => r.Name == KeyInfraHealthChecks.CertificatesName)).Entries[KeyInfraHealthChecks.CertificatesName];
+
+        Assert.AreEqual(HealthStatus.Healthy, entry.Status, entry.Description);
+        Assert.IsGreaterThanOrEqualTo(1, (int)entry.Data["authorities"]);
+        Assert.AreEqual(0, entry.Data["stale_crls"]);
+        Assert.IsLessThanOrEqualTo(crl.NextUpdate, DateTimeOffset.Parse((string)entry.Data["earliest_next_update"], System.Globalization.CultureInfo.InvariantCulture), "the earliest next update is at most this authority's");
     }
 
     private static Task<PostgreSqlTestHost> StartAsync(Action<PostgreSqlStorageOptions>? storage = null, Action<IServiceCollection>? services = null)
