@@ -62,16 +62,29 @@ csharp_block() {
         inside && n == want { print }' "$1"
 }
 
+# Adds package $2 at version $3 to project $1. Tried three times: the SDK's command has failed once in CI without a
+# repeatable cause, and its output is shown when it fails for good.
+add_package() {
+    local attempt
+    for attempt in 1 2 3; do
+        if dotnet add "$1" package "$2" --version "$3" --no-restore >"$work/add.log" 2>&1; then
+            return 0
+        fi
+        sleep 2
+    done
+    cat "$work/add.log" >&2
+    fail "dotnet add package $2"
+}
+
 # A new console app ($1) referencing the KeyInfra packages named after it from the feed, and the generic host.
 new_app() {
     local dir="$1"
     shift
     dotnet new console -o "$dir" --no-restore >"$work/new.log" 2>&1 || { cat "$work/new.log" >&2; fail "dotnet new console"; }
     for package in "$@"; do
-        dotnet add "$dir" package "$package" --version "$version" --no-restore >/dev/null || fail "dotnet add package $package"
+        add_package "$dir" "$package" "$version"
     done
-    dotnet add "$dir" package Microsoft.Extensions.Hosting --version "$hosting_version" --no-restore >/dev/null \
-        || fail "dotnet add package Microsoft.Extensions.Hosting"
+    add_package "$dir" Microsoft.Extensions.Hosting "$hosting_version"
 }
 
 # 1. The README's quick start, built and run as a new user would.
@@ -96,7 +109,7 @@ step "building the C# samples of README.md, docs/ and the package READMEs"
 samples="$work/DocSamples"
 new_app "$samples" KeyInfra.Core KeyInfra.Sqlite KeyInfra.PostgreSql KeyInfra.Pkcs11 KeyInfra.KeySources.Vault KeyInfra.KeySources.Aws KeyInfra.KeySources.Azure
 for package in OpenTelemetry.Extensions.Hosting OpenTelemetry.Exporter.OpenTelemetryProtocol; do
-    dotnet add "$samples" package "$package" --version "$opentelemetry_version" --no-restore >/dev/null || fail "dotnet add package $package"
+    add_package "$samples" "$package" "$opentelemetry_version"
 done
 sed -i 's#</Project>#  <ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" /></ItemGroup>\n</Project>#' "$samples/DocSamples.csproj"
 count=0

@@ -62,12 +62,27 @@ internal sealed class CertificateMaintenance(
         var (published, failed) = (0, 0);
         foreach (var tenantId in await store.Repository.ListAuthorityTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var record in await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
+            IReadOnlyList<Storage.CertificateAuthorityRecord> records;
+            try
+            {
+                records = await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One tenant's authorities that cannot be read must not keep the other tenants' CRLs from being refreshed.
+                Diagnostics.Log.CrlScheduleTenantFailed(logger, tenantId, e);
+                metrics.MaintenanceFailed("crl");
+                failed++;
+                continue;
+            }
+
+            foreach (var record in records)
             {
                 try
                 {
                     // The due time is trusted only once the row's MAC is: a writer cannot push it into the future unnoticed.
                     var authority = await store.CheckAsync(record, cancellationToken).ConfigureAwait(false);
+                    using var certificate = authority.Certificate;
                     if (record.NextCrlDue is { } due && due > time.GetUtcNow())
                     {
                         continue;

@@ -245,6 +245,9 @@ internal static partial class Log
     [LoggerMessage(1502, LogLevel.Error, "The scheduled CRL of certificate authority {AuthorityId} of tenant {TenantId} could not be published; relying parties will see its last CRL go stale.")]
     public static partial void CrlScheduleFailed(ILogger logger, Guid authorityId, Guid tenantId, Exception exception);
 
+    [LoggerMessage(1505, LogLevel.Error, "The scheduled CRL pass could not list the certificate authorities of tenant {TenantId}; their CRLs were not refreshed in this pass.")]
+    public static partial void CrlScheduleTenantFailed(ILogger logger, Guid tenantId, Exception exception);
+
     [LoggerMessage(1503, LogLevel.Information, "Certificate retention removed {Count} expired certificates (or partitions) that expired before {Cutoff:O}.")]
     public static partial void CertificatesRetired(ILogger logger, int count, DateTimeOffset cutoff);
 

@@ -118,7 +118,7 @@ internal sealed class CertificateHealthCheck(IServiceProvider services, Certific
             return new HealthCheckResult(context.Registration.FailureStatus, string.Join("; ", problems) + ".", data: data);
         }
 
-        if (status.LastCrlPass is { Failed: > 0 } pass)
+        if (status.LastCrlPass is { Failed: not 0 } pass)
         {
             data["last_pass_failed"] = pass.Failed;
             return HealthCheckResult.Degraded(

@@ -75,6 +75,34 @@ public sealed class CertificateHealthAndMetricsTests
     }
 
     [TestMethod]
+    public async Task APassThatCouldNotListTheAuthorities_LeavesTheCheckDegraded_AndCountsAFailure()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-pass");
+        await using var host = await StartAsync(storage, clock);
+        using var failures = new MetricCollector<long>(host.Get<IMeterFactory>(), KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificateMaintenanceFailures);
+        using (Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin)))
+        {
+            await host.Get<ICertificateAuthorities>().CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Pass Root"));
+        }
+
+        // The table is away while the pass runs (storage failing), and back for the check.
+        await storage.TamperAsync("ALTER TABLE certificate_authorities RENAME TO certificate_authorities_away");
+        using (Callers(host).Use(Caller.ForSystem("schedule")))
+        {
+            await Assert.ThrowsAsync<Exception>(() => host.Get<ICertificateMaintenance>().PublishDueCrlsAsync());
+        }
+
+        await storage.TamperAsync("ALTER TABLE certificate_authorities_away RENAME TO certificate_authorities");
+        var check = await CheckAsync(host);
+
+        Assert.AreEqual(HealthStatus.Degraded, check.Status, check.Description);
+        Assert.AreEqual(-1, check.Data["last_pass_failed"]);
+        StringAssert.Contains(check.Description, "could not list the authorities");
+        Assert.AreEqual("crl", failures.GetMeasurementSnapshot().Single().Tags[KeyInfraInstruments.CertificateMaintenanceStepTag]);
+    }
+
+    [TestMethod]
     public async Task TheInstruments_CountIssuedRenewedRevokedPublishedAndRetired()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
