@@ -20,9 +20,8 @@ public sealed class CertificateHealthAndMetricsTests
     [TestMethod]
     public async Task TheCheck_IsHealthyWhileCrlsAreCurrent_FailsOnceOneIsPastItsNextUpdateOrDeleted_AndRecoversWhenPublished()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-health");
-        await using var host = await StartAsync(storage, clock);
+        await using var fixture = await Fixture.StartAsync("health");
+        var (clock, storage, host) = (fixture.Clock, fixture.Storage, fixture.Host);
         using var scope = Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin));
         var authorities = host.Get<ICertificateAuthorities>();
         var empty = await CheckAsync(host);
@@ -55,9 +54,8 @@ public sealed class CertificateHealthAndMetricsTests
     [TestMethod]
     public async Task ACrlsDates_ComeFromItsSignedDer_NotFromTheColumnsBesideIt()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-dates");
-        await using var host = await StartAsync(storage, clock);
+        await using var fixture = await Fixture.StartAsync("dates");
+        var (clock, storage, host) = (fixture.Clock, fixture.Storage, fixture.Host);
         using var scope = Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin));
         var authorities = host.Get<ICertificateAuthorities>();
         var root = await authorities.CreateRootAsync(new CreateCertificateAuthorityRequest("root", "CN=Dates Root"));
@@ -77,9 +75,8 @@ public sealed class CertificateHealthAndMetricsTests
     [TestMethod]
     public async Task APassThatCouldNotListTheAuthorities_LeavesTheCheckDegraded_AndCountsAFailure()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-pass");
-        await using var host = await StartAsync(storage, clock);
+        await using var fixture = await Fixture.StartAsync("pass");
+        var (storage, host) = (fixture.Storage, fixture.Host);
         using var failures = new MetricCollector<long>(host.Get<IMeterFactory>(), KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificateMaintenanceFailures);
         using (Callers(host).Use(await NewUserAsync(host, "admin", KeyInfraRoles.Admin)))
         {
@@ -105,9 +102,8 @@ public sealed class CertificateHealthAndMetricsTests
     [TestMethod]
     public async Task TheInstruments_CountIssuedRenewedRevokedPublishedAndRetired()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-metrics");
-        await using var host = await StartAsync(storage, clock);
+        await using var fixture = await Fixture.StartAsync("metrics");
+        var (clock, host) = (fixture.Clock, fixture.Host);
         var meters = host.Get<IMeterFactory>();
         using var issued = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificatesIssued);
         using var revoked = new MetricCollector<long>(meters, KeyInfraInstruments.MeterName, KeyInfraInstruments.CertificatesRevoked);
@@ -138,12 +134,33 @@ public sealed class CertificateHealthAndMetricsTests
         Assert.AreEqual(3, retired.GetMeasurementSnapshot().Sum(m => m.Value), "all three certificates expired more than 24 months ago");
     }
 
-    private static Task<TestHost> StartAsync(SqliteConformanceStorage storage, TimeProvider clock)
-        => AccessControlHosts.StartAsync(storage, TestHost.NewMasterKey(), services: s =>
+    /// <summary>A database of its own, a clock the test moves, and a host with access control and the health checks.</summary>
+    private sealed class Fixture(ManualTimeProvider clock, SqliteConformanceStorage storage, TestHost host) : IAsyncDisposable
+    {
+        public ManualTimeProvider Clock => clock;
+
+        public SqliteConformanceStorage Storage => storage;
+
+        public TestHost Host => host;
+
+        public static async Task<Fixture> StartAsync(string name)
         {
-            s.AddSingleton(clock);
-            s.AddHealthChecks().AddKeyInfrastructure();
-        });
+            var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+            var storage = await SqliteConformanceStorage.CreateAsync(nameof(CertificateHealthAndMetricsTests) + "-" + name);
+            var host = await AccessControlHosts.StartAsync(storage, TestHost.NewMasterKey(), services: s =>
+            {
+                s.AddSingleton<TimeProvider>(clock);
+                s.AddHealthChecks().AddKeyInfrastructure();
+            });
+            return new Fixture(clock, storage, host);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await host.DisposeAsync();
+            await storage.DisposeAsync();
+        }
+    }
 
     private static async Task<HealthReportEntry> CheckAsync(TestHost host)
         => (await host.Get<HealthCheckService>().CheckHealthAsync(r => r.Name == KeyInfraHealthChecks.CertificatesName)).Entries[KeyInfraHealthChecks.CertificatesName];
