@@ -64,15 +64,22 @@ internal sealed class AuthorityStore(
             throw Invalid($"The stored certificate of certificate authority {record.Id} does not parse.", e);
         }
 
-        var key = (await keys.GetAsync(record.TenantId, record.KeyId, cancellationToken).ConfigureAwait(false))?.Info
-            ?? throw Invalid($"The key {record.KeyId} of certificate authority {record.Id} is gone (deleted in the database): the authority cannot sign.");
-        if (!CertificateAuthorityKeys.IsDedicated(key) || !certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.PublicKeySpki.Span))
+        try
+        {
+            var key = (await keys.GetAsync(record.TenantId, record.KeyId, cancellationToken).ConfigureAwait(false))?.Info
+                ?? throw Invalid($"The key {record.KeyId} of certificate authority {record.Id} is gone (deleted in the database): the authority cannot sign.");
+            if (!CertificateAuthorityKeys.IsDedicated(key) || !certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.PublicKeySpki.Span))
+            {
+                throw Invalid($"The certificate of certificate authority {record.Id} does not certify its key {record.KeyId}, or the key is not dedicated to an authority.");
+            }
+
+            return new LoadedAuthority(record, certificate, key);
+        }
+        catch
         {
             certificate.Dispose();
-            throw Invalid($"The certificate of certificate authority {record.Id} does not certify its key {record.KeyId}, or the key is not dedicated to an authority.");
+            throw;
         }
-
-        return new LoadedAuthority(record, certificate, key);
     }
 
     /// <summary>The row with its MAC under the current master key.</summary>
