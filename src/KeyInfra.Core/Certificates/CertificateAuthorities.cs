@@ -113,27 +113,29 @@ internal sealed class CertificateAuthorities(
 
         // The lifetime is settled before a key is made for it, so a refused authority leaves no key behind.
         var notBefore = AuthorityStore.Truncate(time.GetUtcNow());
-        var parentEnd = parent?.Certificate.NotAfter.ToUniversalTime();
-        if (parent is not null && parentEnd <= notBefore)
+        DateTimeOffset notAfter;
+        if (parent is null)
         {
-            throw new CertificateException(ErrorCodes.CertificateProfileViolation,
-                $"The parent authority '{parent.Record.Name}' expired at {parentEnd:O}: it certifies nothing more. Create the intermediate under a current authority.");
+            notAfter = notBefore + (request.Validity ?? s_defaultRootValidity);
+        }
+        else
+        {
+            var parentEnd = parent.Certificate.NotAfter.ToUniversalTime();
+            if (parentEnd <= notBefore)
+            {
+                throw new CertificateException(ErrorCodes.CertificateProfileViolation,
+                    $"The parent authority '{parent.Record.Name}' expired at {parentEnd:O}: it certifies nothing more. Create the intermediate under a current authority.");
+            }
+
+            notAfter = request.Validity is { } validity ? notBefore + validity : Min(notBefore + s_defaultIntermediateValidity, parentEnd);
+            if (notAfter > parentEnd)
+            {
+                throw new CertificateException(ErrorCodes.CertificateProfileViolation,
+                    $"The authority would be valid until {notAfter:O}, after its parent '{parent.Record.Name}' expires ({parentEnd:O}); give a shorter Validity or none.");
+            }
         }
 
-        var notAfter = request.Validity is { } validity
-            ? notBefore + validity
-            : parentEnd is { } end ? Min(notBefore + s_defaultIntermediateValidity, end) : notBefore + s_defaultRootValidity;
-        if (parent is not null && parentEnd is { } parentNotAfter && notAfter > parentNotAfter)
-        {
-            throw new CertificateException(ErrorCodes.CertificateProfileViolation,
-                $"The authority would be valid until {notAfter:O}, after its parent '{parent.Record.Name}' expires ({parentNotAfter:O}); give a shorter Validity or none.");
-        }
-
-        if (notAfter <= notBefore || notAfter - notBefore > profile.MaxValidity)
-        {
-            throw new CertificateException(ErrorCodes.CertificateProfileViolation,
-                $"An authority's validity is positive and at most {profile.MaxValidity.TotalDays:0.#} days under profile '{profile.Name}'; {(notAfter - notBefore).TotalDays:0.#} were asked for.");
-        }
+        CertificateIssuer.CheckValidity(profile, (notBefore, notAfter));
 
         var key = await KeyForAsync(request, cancellationToken).ConfigureAwait(false);
         var signerKey = parent?.Key ?? key;

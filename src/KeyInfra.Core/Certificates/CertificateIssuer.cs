@@ -95,8 +95,9 @@ internal static class CertificateIssuer
         return request.Create(issuer?.SubjectName ?? subject, generator, validity.NotBefore, validity.NotAfter, serialNumber);
     }
 
-    private static void Check(CertificateProfile profile, X500DistinguishedName subject, PublicKey subjectKey, CertificateNames names, X509Certificate2? issuer,
-        X509SignatureGenerator generator, (DateTimeOffset NotBefore, DateTimeOffset NotAfter) validity)
+    /// <summary>Refuses a validity that ends before it starts or is longer than <paramref name="profile"/> allows.</summary>
+    /// <exception cref="CertificateException">KI8003.</exception>
+    public static void CheckValidity(CertificateProfile profile, (DateTimeOffset NotBefore, DateTimeOffset NotAfter) validity)
     {
         if (validity.NotAfter <= validity.NotBefore)
         {
@@ -107,6 +108,12 @@ internal static class CertificateIssuer
         {
             throw Violation($"The certificate would be valid for {(validity.NotAfter - validity.NotBefore).TotalDays:0.#} days; profile '{profile.Name}' allows at most {profile.MaxValidity.TotalDays:0.#}.");
         }
+    }
+
+    private static void Check(CertificateProfile profile, X500DistinguishedName subject, PublicKey subjectKey, CertificateNames names, X509Certificate2? issuer,
+        X509SignatureGenerator generator, (DateTimeOffset NotBefore, DateTimeOffset NotAfter) validity)
+    {
+        CheckValidity(profile, validity);
 
         if (names.DnsNames.Count > 0 && !profile.AllowDnsNames)
         {
