@@ -1,4 +1,4 @@
-# Sourced by test.sh: provisions a throwaway PostgreSQL server for KeyInfra.PostgreSql.Tests.
+# Sourced by test.sh: provisions throwaway PostgreSQL servers for KeyInfra.PostgreSql.Tests and the sample's tests.
 #
 # keyinfra_pg_start: installs Debian's postgresql package if no server binaries are found, creates a cluster
 # in a temp folder (scram-sha-256 only, TLS on with a CA and server certificate made for this run), starts it
@@ -8,8 +8,10 @@
 #   KEYINFRA_TEST_PG_HOST / _PORT           127.0.0.1 and the port
 #   KEYINFRA_TEST_PG_ALT_HOST               127.0.0.2: the same server, at an address its certificate does not name
 #   KEYINFRA_TEST_PG_CA / _WRONG_CA         the run's CA certificate, and an unrelated CA
-#   KEYINFRA_TEST_PG_DATA / _CTL            the data folder and a pg_ctl wrapper ("$KEYINFRA_TEST_PG_CTL restart")
-# keyinfra_pg_stop: stops the server and removes the folder; test.sh calls it from its EXIT trap.
+#   KEYINFRA_TEST_PG_CTL                    a pg_ctl wrapper ("$KEYINFRA_TEST_PG_CTL restart")
+#   KEYINFRA_TEST_PG_RESTARTABLE_ADMIN / _OWNER / _APP / _CTL
+#                                           a second server, made the same way, for the test that stops and starts one
+# keyinfra_pg_stop: stops the servers and removes the folder; test.sh calls it from its EXIT trap.
 #
 # Outside test.sh: `source tests/provision-postgresql.sh && keyinfra_pg_start` gives a shell a server for
 # `dotnet test --project tests/KeyInfra.PostgreSql.Tests`; `keyinfra_pg_stop` ends it.
@@ -95,17 +97,40 @@ keyinfra_pg_start() {
         openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.crt 2>/dev/null
         rm -f ca.key wrong-ca.key server.csr server.ext ca.srl
     ) || { echo "openssl could not make the test certificates." >&2; return 1; }
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres: "$dir/server.key" "$dir/server.crt"
+    fi
+    chmod 600 "$dir/server.key"
 
-    local admin_password owner_password app_password
+    keyinfra_pg_cluster "$bindir" "$dir" "$port" KEYINFRA_TEST_PG "127.0.0.1,127.0.0.2" 300 64MB || return 1
+    export KEYINFRA_TEST_PG_HOST=127.0.0.1 KEYINFRA_TEST_PG_ALT_HOST=127.0.0.2 KEYINFRA_TEST_PG_PORT="$port"
+    export KEYINFRA_TEST_PG_CA="$dir/ca.crt" KEYINFRA_TEST_PG_WRONG_CA="$dir/wrong-ca.crt"
+
+    # A second server for the test that stops and starts one: test processes run at the same time, and stopping the
+    # server they share would fail whatever the others were doing then.
+    local restartable_port
+    restartable_port=$(keyinfra_pg_free_port) || { echo "No free loopback port for PostgreSQL." >&2; return 1; }
+    mkdir "$dir/restartable"
+    chmod 755 "$dir/restartable"
+    keyinfra_pg_cluster "$bindir" "$dir/restartable" "$restartable_port" KEYINFRA_TEST_PG_RESTARTABLE 127.0.0.1 50 16MB || return 1
+    echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') test servers on 127.0.0.1:$port and (restart test) 127.0.0.1:$restartable_port (TLS, scram-sha-256)."
+}
+
+# keyinfra_pg_cluster BINDIR DIR PORT PREFIX LISTEN MAX_CONNECTIONS SHARED_BUFFERS: a cluster in DIR/data, started on
+# PORT with the run's server certificate (in $keyinfra_pg_dir), its pg_ctl wrapper DIR/pg_ctl.sh, the admin, owner and
+# application roles and a database "keyinfra"; exports PREFIX_ADMIN / _OWNER / _APP (connection strings) and PREFIX_CTL.
+keyinfra_pg_cluster() {
+    local bindir="$1" dir="$2" port="$3" prefix="$4" listen="$5" max_connections="$6" shared_buffers="$7"
+    local certs="$keyinfra_pg_dir" admin_password owner_password app_password
     admin_password=$(openssl rand -hex 16)
     owner_password=$(openssl rand -hex 16)
     app_password=$(openssl rand -hex 16)
     printf '%s\n' "$admin_password" > "$dir/admin.pw"
     mkdir "$dir/data" "$dir/run"
     if [[ $(id -u) -eq 0 ]]; then
-        chown -R postgres: "$dir/data" "$dir/run" "$dir/admin.pw" "$dir/server.key" "$dir/server.crt"
+        chown -R postgres: "$dir/data" "$dir/run" "$dir/admin.pw"
     fi
-    chmod 600 "$dir/server.key" "$dir/admin.pw"
+    chmod 600 "$dir/admin.pw"
     chmod 700 "$dir/data"
 
     keyinfra_pg_as_server_user "$bindir/initdb" -D "$dir/data" -U keyinfra_admin --pwfile="$dir/admin.pw" \
@@ -114,17 +139,17 @@ keyinfra_pg_start() {
     rm -f "$dir/admin.pw"
 
     cat >> "$dir/data/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1,127.0.0.2'
+listen_addresses = '$listen'
 port = $port
 unix_socket_directories = '$dir/run'
 password_encryption = scram-sha-256
 ssl = on
-ssl_cert_file = '$dir/server.crt'
-ssl_key_file = '$dir/server.key'
+ssl_cert_file = '$certs/server.crt'
+ssl_key_file = '$certs/server.key'
 ssl_min_protocol_version = 'TLSv1.2'
-max_connections = 300
+max_connections = $max_connections
 fsync = on
-shared_buffers = 64MB
+shared_buffers = $shared_buffers
 log_min_messages = warning
 EOF
     # scram-sha-256 everywhere; plain TCP is allowed so the tests can prove SslMode.Disable.
@@ -135,7 +160,7 @@ EOF
 
     cat > "$dir/pg_ctl.sh" <<EOF
 #!/usr/bin/env bash
-# pg_ctl for the KeyInfra test server, as the server's user: "\$0 restart", "\$0 stop -m immediate", "\$0 start".
+# pg_ctl for a KeyInfra test server, as the server's user: "\$0 restart", "\$0 stop -m immediate", "\$0 start".
 cmd=("$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 "\$@")
 if [[ \$(id -u) -eq 0 ]]; then exec runuser -u postgres -- "\${cmd[@]}"; else exec "\${cmd[@]}"; fi
 EOF
@@ -151,22 +176,22 @@ CREATE DATABASE keyinfra OWNER keyinfra_owner;
 EOF
     [[ $? -eq 0 ]] || { echo "Could not create the test roles." >&2; return 1; }
 
-    local common="Host=127.0.0.1;Port=$port;Database=keyinfra;SSL Mode=VerifyFull;Root Certificate=$dir/ca.crt"
-    export KEYINFRA_TEST_PG_ADMIN="$common;Username=keyinfra_admin;Password=$admin_password"
-    export KEYINFRA_TEST_PG_OWNER="$common;Username=keyinfra_owner;Password=$owner_password"
-    export KEYINFRA_TEST_PG_APP="$common;Username=keyinfra_app;Password=$app_password"
-    export KEYINFRA_TEST_PG_HOST=127.0.0.1 KEYINFRA_TEST_PG_ALT_HOST=127.0.0.2 KEYINFRA_TEST_PG_PORT="$port"
-    export KEYINFRA_TEST_PG_CA="$dir/ca.crt" KEYINFRA_TEST_PG_WRONG_CA="$dir/wrong-ca.crt"
-    export KEYINFRA_TEST_PG_DATA="$dir/data" KEYINFRA_TEST_PG_CTL="$dir/pg_ctl.sh"
-    echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') test server on 127.0.0.1:$port (TLS, scram-sha-256)."
+    local common="Host=127.0.0.1;Port=$port;Database=keyinfra;SSL Mode=VerifyFull;Root Certificate=$certs/ca.crt"
+    export "${prefix}_ADMIN=$common;Username=keyinfra_admin;Password=$admin_password"
+    export "${prefix}_OWNER=$common;Username=keyinfra_owner;Password=$owner_password"
+    export "${prefix}_APP=$common;Username=keyinfra_app;Password=$app_password"
+    export "${prefix}_CTL=$dir/pg_ctl.sh"
 }
 
 keyinfra_pg_stop() {
     keyinfra_pg_remove_policy
     [[ -n "$keyinfra_pg_dir" && -d "$keyinfra_pg_dir" ]] || return 0
-    if [[ -f "$keyinfra_pg_dir/data/postmaster.pid" ]]; then
-        "$keyinfra_pg_dir/pg_ctl.sh" stop -m immediate >/dev/null 2>&1 || true
-    fi
+    local cluster
+    for cluster in "$keyinfra_pg_dir/restartable" "$keyinfra_pg_dir"; do
+        if [[ -f "$cluster/data/postmaster.pid" ]]; then
+            "$cluster/pg_ctl.sh" stop -m immediate >/dev/null 2>&1 || true
+        fi
+    done
     rm -rf "$keyinfra_pg_dir"
     keyinfra_pg_dir=""
 }

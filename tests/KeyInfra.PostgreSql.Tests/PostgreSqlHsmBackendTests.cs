@@ -3,7 +3,6 @@ using KeyInfra.Encryption.Rotation;
 using KeyInfra.Keys;
 using KeyInfra.Pkcs11;
 using KeyInfra.Pkcs11.Slots;
-using KeyInfra.Pkcs11.Tests;
 using KeyInfra.Signing;
 using KeyInfra.Verification;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +21,9 @@ public sealed class PostgreSqlHsmBackendTests
     [TestMethod]
     public async Task HsmKey_OnPostgreSql_SignsVerifiesSurvivesARestartAndItsPinMovesWithARotation()
     {
-        var modulePath = SoftHsm.ModulePath;
+        // A token of its own: KeyInfra.Pkcs11.Tests creates objects in the shared ones from another process meanwhile.
+        using var token = SoftHsmToken.Create();
+        var modulePath = token.ModulePath;
         await using var database = await PostgreSqlTestDatabase.CreateAsync();
         var (oldKey, newKey) = (PostgreSqlTestHost.NewMasterKey(), PostgreSqlTestHost.NewMasterKey());
         KeyId id;
@@ -31,8 +32,8 @@ public sealed class PostgreSqlHsmBackendTests
         {
             var hsm = host.Get<IHsmManager>();
             await hsm.AddModuleAsync("softhsm", modulePath);
-            var pin = Encoding.UTF8.GetBytes(SoftHsm.Pin);
-            await hsm.AddSlotAsync(new AddHsmSlotRequest("main", "softhsm") { TokenLabel = SoftHsm.Token }, pin);
+            var pin = Encoding.UTF8.GetBytes(token.Pin);
+            await hsm.AddSlotAsync(new AddHsmSlotRequest("main", "softhsm") { TokenLabel = token.Label }, pin);
             var key = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, "pg hsm")
             {
                 Backend = Pkcs11BackendOptionNames.BackendName,

@@ -5,18 +5,21 @@ using Npgsql;
 namespace KeyInfra.PostgreSql.Tests;
 
 /// <summary>
-/// A database of its own on the test server, set up as docs/postgresql.md tells a DBA to: owned by the owner role,
+/// A database of its own on a test server, set up as docs/postgresql.md tells a DBA to: owned by the owner role,
 /// which migrates; the application role gets DML rights on what the owner creates and is subject to row-level security.
 /// Dropped on dispose.
 /// </summary>
 internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
 {
-    private PostgreSqlTestDatabase(string name)
+    private readonly PostgreSqlServerLogins _server;
+
+    private PostgreSqlTestDatabase(string name, PostgreSqlServerLogins server)
     {
         Name = name;
-        AdminConnectionString = WithDatabase(PostgreSqlTestServer.AdminConnectionString, name);
-        OwnerConnectionString = WithDatabase(PostgreSqlTestServer.OwnerConnectionString, name);
-        AppConnectionString = WithDatabase(PostgreSqlTestServer.AppConnectionString, name);
+        _server = server;
+        AdminConnectionString = WithDatabase(server.Admin, name);
+        OwnerConnectionString = WithDatabase(server.Owner, name);
+        AppConnectionString = WithDatabase(server.App, name);
     }
 
     public string Name { get; }
@@ -27,12 +30,15 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
 
     public string AppConnectionString { get; }
 
-    public static async Task<PostgreSqlTestDatabase> CreateAsync(bool migrate = true)
+    /// <param name="migrate">Whether the owner role migrates it.</param>
+    /// <param name="server">The server; <see cref="PostgreSqlTestServer.Shared"/> when <c>null</c>.</param>
+    public static async Task<PostgreSqlTestDatabase> CreateAsync(bool migrate = true, PostgreSqlServerLogins? server = null)
     {
-        var database = new PostgreSqlTestDatabase("keyinfra_test_" + Guid.NewGuid().ToString("N")[..12]);
+        server ??= PostgreSqlTestServer.Shared;
+        var database = new PostgreSqlTestDatabase("keyinfra_test_" + Guid.NewGuid().ToString("N")[..12], server);
         try
         {
-            await ExecuteAsync(PostgreSqlTestServer.AdminConnectionString, $"CREATE DATABASE {database.Name} OWNER keyinfra_owner");
+            await ExecuteAsync(server.Admin, $"CREATE DATABASE {database.Name} OWNER keyinfra_owner");
         }
         catch (NpgsqlException ex) when (ex is not PostgresException)
         {
@@ -114,6 +120,6 @@ internal sealed class PostgreSqlTestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await ExecuteAsync(PostgreSqlTestServer.AdminConnectionString, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        await ExecuteAsync(_server.Admin, $"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
     }
 }

@@ -22,7 +22,15 @@ internal static class PostgreSqlTestServer
 
     public static string WrongCaPath => Require("KEYINFRA_TEST_PG_WRONG_CA");
 
-    public static string PgCtl => Require("KEYINFRA_TEST_PG_CTL");
+    /// <summary>The shared server every test but the restart test uses.</summary>
+    public static PostgreSqlServerLogins Shared => new(AdminConnectionString, OwnerConnectionString, AppConnectionString);
+
+    /// <summary>A second server, only for the test that stops and starts one while other test processes use the first.</summary>
+    public static PostgreSqlServerLogins Restartable => new(
+        Require("KEYINFRA_TEST_PG_RESTARTABLE_ADMIN"), Require("KEYINFRA_TEST_PG_RESTARTABLE_OWNER"), Require("KEYINFRA_TEST_PG_RESTARTABLE_APP"));
+
+    /// <summary>The pg_ctl wrapper of <see cref="Restartable"/>.</summary>
+    public static string RestartablePgCtl => Require("KEYINFRA_TEST_PG_RESTARTABLE_CTL");
 
     public static string Password(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Password!;
 

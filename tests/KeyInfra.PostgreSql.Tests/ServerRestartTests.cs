@@ -9,11 +9,11 @@ using Npgsql;
 namespace KeyInfra.PostgreSql.Tests;
 
 /// <summary>
-/// The test server is stopped and started again in the middle of a Durable verification load. Runs alone, after
-/// the parallel tests, because every other test would lose its connections too.
+/// A test server is stopped and started again in the middle of a Durable verification load: the second server
+/// tests/provision-postgresql.sh starts for this test alone, since the other test processes (the sample's) and this
+/// one's parallel tests use the first meanwhile.
 /// </summary>
 [TestClass]
-[DoNotParallelize]
 public sealed class ServerRestartTests
 {
     private static readonly byte[] s_document = "restart test document"u8.ToArray();
@@ -21,7 +21,7 @@ public sealed class ServerRestartTests
     [TestMethod]
     public async Task DurableLoad_ServerRestarted_AcknowledgedRecordsKeptFailuresClearAndLoadResumes()
     {
-        await using var database = await PostgreSqlTestDatabase.CreateAsync();
+        await using var database = await PostgreSqlTestDatabase.CreateAsync(server: PostgreSqlTestServer.Restartable);
         var host = await PostgreSqlTestHost.StartAsync(database.AppConnectionString, PostgreSqlTestHost.NewMasterKey(), o => o.KeyCache.TimeToLive = TimeSpan.FromHours(1));
         var acknowledged = new ConcurrentQueue<Guid>();
         var failures = new ConcurrentQueue<Exception>();
@@ -99,7 +99,7 @@ public sealed class ServerRestartTests
     private static async Task PgCtlAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(PostgreSqlTestServer.PgCtl);
+        start.ArgumentList.Add(PostgreSqlTestServer.RestartablePgCtl);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

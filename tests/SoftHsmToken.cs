@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 
-namespace KeyInfra.Sample.Tests;
+namespace KeyInfra.Tests;
 
 /// <summary>
-/// A SoftHSM2 token of the sample tests' own, in the token folder ./test.sh provisions (tests/provision-softhsm.sh):
-/// initialised with a unique label and a PIN made for it, deleted on dispose. The sample's other tests and the
-/// KeyInfra.Pkcs11 tests use other tokens, so a wrong PIN tried here never touches theirs.
+/// A SoftHSM2 token of one test's own, in the token folder ./test.sh provisions (tests/provision-softhsm.sh):
+/// initialised with a unique label and a PIN made for it, deleted on dispose. Test processes run at the same time, and
+/// SoftHSM2's file store does not take two processes creating objects in one token at once (CKR_GENERAL_ERROR), so a
+/// test process other than KeyInfra.Pkcs11.Tests never uses the shared tokens; and a wrong PIN tried here touches no
+/// one else's.
 /// </summary>
 /// <remarks>
 /// SoftHSM2 reads <c>SOFTHSM2_CONF</c> with getenv when the library is loaded, so it must be in the environment before the
