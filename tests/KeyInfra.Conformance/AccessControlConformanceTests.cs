@@ -470,6 +470,9 @@ public abstract class AccessControlConformanceTests
     {
         await using var host = await StartAsync();
         var frank = await NewUserAsync(host, "frank");
+
+        // Someone holds the admin role, so its row exists for the forged assignment to point at (whatever ran before).
+        await NewUserAsync(host, "frank-admin", KeyInfraRoles.Admin);
         var tenantId = host.Get<ITenantContext>().TenantId;
         await AsSystem(host, () => host.Get<IRoleStore>().GrantAsync("user", KeyInfraPermissions.ReadAudit));
 
