@@ -363,38 +363,106 @@ public abstract class CertificateConformanceTests
     }
 
     [TestMethod]
-    public async Task StatusColumnsAndKeyReferencesChangedByHand_NeitherUnrevokeNorBlockRevocationNorExportAnAuthoritysKey()
+    public async Task ACertificateRowChangedByHand_IsRefusedAndListedNowhere_AndOneGivenToAnotherOwnerReachesNoOne()
+    {
+        await using var host = await StartAsync();
+        var admin = await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin);
+        var alice = await NewUserAsync(host, "alice");
+        var mallory = await NewUserAsync(host, "mallory");
+        CertificateAuthorityInfo root, intermediate;
+        using (Callers(host).Use(admin))
+        {
+            (root, intermediate) = await HierarchyAsync(host);
+        }
+
+        using var work = new WorkFolder();
+        var store = host.Get<ICertificateStore>();
+        CertificateInfo alices;
+        using (Callers(host).Use(alice))
+        {
+            alices = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("alice.example.net", "DNS:alice.example.net") });
+        }
+
+        // A writer gives Alice's certificate to Mallory: Mallory can neither see nor renew, revoke or export it, and
+        // nobody's list shows it (Alice's does not either: to her it is as if the row were deleted).
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET owner = $2 WHERE id = $1", alices.Id, mallory.StableId));
+        using (Callers(host).Use(mallory))
+        {
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(alices.Id))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(alices.Id))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RevokeAsync(alices.Id, X509RevocationReason.Unspecified))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(alices.Id, "a long enough pin", false))).ErrorCode);
+            Assert.IsEmpty((await store.ListAsync(new CertificateQuery { Owner = mallory.StableId })).Items);
+            Assert.IsEmpty(await store.ListExpiringAsync(TimeSpan.FromDays(3650), mallory.StableId));
+        }
+
+        using (Callers(host).Use(admin))
+        {
+            Assert.IsFalse((await store.ListAsync(new CertificateQuery { AuthorityId = intermediate.Id })).Items.Any(c => c.Id == alices.Id));
+
+            // Put back, the row is authentic again: nothing was lost but access while it was changed.
+            Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET owner = $2 WHERE id = $1", alices.Id, alice.StableId));
+            Assert.AreEqual(alice.StableId, (await store.GetAsync(alices.Id))!.Owner);
+
+            // Marked revoked or superseded by hand: refused, not obeyed (a revocation or renewal comes only from KeyInfra).
+            var marked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("m.example.net", "DNS:m.example.net") });
+            Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET status = 'superseded' WHERE id = $1", marked.Id));
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(marked.Id))).ErrorCode);
+
+            // A device certificate's row pointed at the intermediate's key: exporting "its" private key is refused.
+            var deviceKey = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, Unique("device")));
+            var held = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { Key = deviceKey.Id, Subject = "CN=h.example.net", DnsNames = ["h.example.net"] });
+            await Storage.TamperAsync("UPDATE certificates SET key_id = $2 WHERE id = $1", held.Id, intermediate.KeyId.Value);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(held.Id, "a long enough pin", includePrivateKey: true))).ErrorCode);
+
+            // The intermediate's own certificate planted as a device certificate of the root: never treated as one.
+            var planted = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("p.example.net", "DNS:p.example.net") });
+            await Storage.TamperAsync("UPDATE certificates SET der = $2, authority_id = $3 WHERE id = $1", planted.Id, intermediate.CertificateDer.ToArray(), root.Id);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(planted.Id, "a long enough pin", includePrivateKey: false))).ErrorCode);
+
+            // The MAC of one row copied onto another does not make it authentic.
+            var donor = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("d.example.net", "DNS:d.example.net") });
+            Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET row_mac = (SELECT row_mac FROM certificates WHERE id = $2) WHERE id = $1", marked.Id, donor.Id));
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(marked.Id))).ErrorCode);
+        }
+    }
+
+    [TestMethod]
+    public async Task ARowPutBackAsItWasBeforeItsRevocation_IsStillRevoked_AndARevocationRowAWriterAdds_ReachesNoCrl()
     {
         await using var host = await StartAsync();
         using var scope = Callers(host).Use(await NewUserAsync(host, "ca-admin", KeyInfraRoles.Admin));
-        var (root, intermediate) = await HierarchyAsync(host);
+        var (_, intermediate) = await HierarchyAsync(host);
         using var work = new WorkFolder();
         var store = host.Get<ICertificateStore>();
+        var authorities = host.Get<ICertificateAuthorities>();
 
-        // Unrevoked by hand (status and revocation row): renewing it is still refused, from the authenticated CRL.
+        // The row as it was while active (its MAC valid then), kept by a writer and written back after the revocation,
+        // with the revocation row deleted: the row reads as active, but the signed CRL still carries the revocation.
         var revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("r.example.net", "DNS:r.example.net") });
+        var activeMac = await Storage.ScalarAsync<byte[]>("SELECT row_mac FROM certificates WHERE id = $1", revoked.Id);
         await store.RevokeAsync(revoked.Id, X509RevocationReason.KeyCompromise);
-        await Storage.TamperAsync("DELETE FROM revoked_certificates WHERE certificate_id = $1", revoked.Id);
-        await Storage.TamperAsync("UPDATE certificates SET status = 'active' WHERE id = $1", revoked.Id);
+        Assert.AreEqual(1, await Storage.TamperAsync("DELETE FROM revoked_certificates WHERE certificate_id = $1", revoked.Id));
+        Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET status = 'active', row_mac = $2 WHERE id = $1", revoked.Id, activeMac));
+        Assert.AreEqual(CertificateStatus.Active, (await store.GetAsync(revoked.Id))!.Status, "the replayed row is authentic: it is one KeyInfra wrote");
         Assert.AreEqual(ErrorCodes.CertificateStateConflict, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(revoked.Id))).ErrorCode);
+        var carried = await authorities.PublishCrlAsync(intermediate.Id);
+        StringAssert.Contains(OpenSsl.Succeed("crl", "-in", work.Write("carried.crl", CertificatePem.Crl(carried.Der.Span)), "-noout", "-text"), revoked.SerialNumber.ToUpperInvariant());
 
-        // Marked revoked by hand (no revocation row): a real revocation still goes through and reaches the CRL.
-        var blocked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("b.example.net", "DNS:b.example.net") });
-        await Storage.TamperAsync("UPDATE certificates SET status = 'revoked' WHERE id = $1", blocked.Id);
-        await store.RevokeAsync(blocked.Id, X509RevocationReason.Superseded);
-        var crl = (await host.Get<ICertificateAuthorities>().GetCrlAsync(intermediate.Id))!;
-        StringAssert.Contains(OpenSsl.Succeed("crl", "-in", work.Write("b.crl", CertificatePem.Crl(crl.Der.Span)), "-noout", "-text"), blocked.SerialNumber.ToUpperInvariant());
-
-        // A device certificate's row pointed at the intermediate's key: exporting "its" private key is refused.
-        var deviceKey = await host.Get<IKeyStore>().CreateAsync(new CreateKeyRequest(KeySpec.EcdsaP256, Unique("device")));
-        var held = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { Key = deviceKey.Id, Subject = "CN=h.example.net", DnsNames = ["h.example.net"] });
-        await Storage.TamperAsync("UPDATE certificates SET key_id = $2 WHERE id = $1", held.Id, intermediate.KeyId.Value);
-        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(held.Id, "a long enough pin", includePrivateKey: true))).ErrorCode);
-
-        // The intermediate's own certificate planted as a device certificate of the root: never treated as one.
-        var planted = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("p.example.net", "DNS:p.example.net") });
-        await Storage.TamperAsync("UPDATE certificates SET der = $2, authority_id = $3 WHERE id = $1", planted.Id, intermediate.CertificateDer.ToArray(), root.Id);
-        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(planted.Id, "a long enough pin", includePrivateKey: false))).ErrorCode);
+        // A revocation a writer adds (no MAC, or another revocation's): never signed into a CRL, and it blocks no renewal.
+        var other = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("o.example.net", "DNS:o.example.net") });
+        var victim = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("v.example.net", "DNS:v.example.net") });
+        await store.RevokeAsync(other.Id, X509RevocationReason.Superseded);
+        Assert.AreEqual(1, await Storage.TamperAsync(
+            "INSERT INTO revoked_certificates (certificate_id, tenant_id, authority_id, serial_number, reason, revoked_at, revoked_by, row_mac, row_mac_master_key_id) " +
+            "SELECT $1, tenant_id, authority_id, $2, reason, revoked_at, revoked_by, row_mac, row_mac_master_key_id FROM revoked_certificates WHERE certificate_id = $3",
+            victim.Id, victim.SerialNumber, other.Id));
+        var crl = await authorities.PublishCrlAsync(intermediate.Id);
+        var text = OpenSsl.Succeed("crl", "-in", work.Write("forged.crl", CertificatePem.Crl(crl.Der.Span)), "-noout", "-text");
+        StringAssert.Contains(text, other.SerialNumber.ToUpperInvariant());
+        Assert.DoesNotContain(victim.SerialNumber.ToUpperInvariant(), text, "a revocation KeyInfra never made is not signed");
+        var renewed = await store.RenewAsync(victim.Id);
+        Assert.AreEqual(2, renewed.Version);
     }
 
     [TestMethod]
@@ -505,10 +573,15 @@ public abstract class CertificateConformanceTests
         var newKey = TestHost.NewMasterKey();
         using var work = new WorkFolder();
         CertificateAuthorityInfo intermediate;
+        CertificateInfo kept, revoked;
         await using (var host = await AccessControlHosts.StartAsync(database, oldKey))
         {
             using var scope = Callers(host).Use(Caller.ForSystem("setup"));
             (_, intermediate) = await HierarchyAsync(host);
+            var store = host.Get<ICertificateStore>();
+            kept = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("kept.example.net", "DNS:kept.example.net") });
+            revoked = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("revoked.example.net", "DNS:revoked.example.net") });
+            await store.RevokeAsync(revoked.Id, X509RevocationReason.CessationOfOperation);
         }
 
         await using (var rotated = await AccessControlHosts.StartAsync(database, newKey, masterKeyOptions: o => o.PreviousMasterKeys = oldKey))
@@ -521,6 +594,8 @@ public abstract class CertificateConformanceTests
             await rotated.Get<KeyInfra.RowAuthentication.IKeyRowAuthenticator>().AuthenticateAllAsync();
             var summary = await rotation.RewrapAsync();
             Assert.AreEqual(2L, summary.OtherSteps.Single(s => s.Step == KeyInfra.Encryption.Rotation.MasterKeyRewrapSteps.CertificateAuthorityRows).Changed);
+            var certificateRows = summary.OtherSteps.Single(s => s.Step == KeyInfra.Encryption.Rotation.MasterKeyRewrapSteps.CertificateRows);
+            Assert.AreEqual((3L, 3L, 0L), (certificateRows.Examined, certificateRows.Changed, certificateRows.Failed), "two certificates and a revocation");
             Assert.IsTrue(summary.Complete, string.Join("; ", summary.StillUsed.Select(k => $"{k.Id}: {k.DescribeUses()}")));
             await rotation.RetireAsync(oldKeyId);
         }
@@ -528,9 +603,14 @@ public abstract class CertificateConformanceTests
         await using var only = await AccessControlHosts.StartAsync(database, newKey);
         using (Callers(only).Use(Caller.ForSystem("after")))
         {
-            var issued = await only.Get<ICertificateStore>().IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("after.example.net", "DNS:after.example.net") });
+            var store = only.Get<ICertificateStore>();
+            var issued = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("after.example.net", "DNS:after.example.net") });
             Assert.AreEqual(CertificateStatus.Active, issued.Status);
-            Assert.IsTrue((await only.Get<ICertificateAuthorities>().PublishCrlAsync(intermediate.Id)).Number >= 2);
+            Assert.AreEqual(2, (await store.RenewAsync(kept.Id)).Version, "a certificate sealed under the retired key reads and renews");
+            Assert.AreEqual(CertificateStatus.Revoked, (await store.GetAsync(revoked.Id))!.Status);
+            var crl = await only.Get<ICertificateAuthorities>().PublishCrlAsync(intermediate.Id);
+            Assert.IsTrue(crl.Number >= 3);
+            StringAssert.Contains(OpenSsl.Succeed("crl", "-in", work.Write("after.crl", CertificatePem.Crl(crl.Der.Span)), "-noout", "-text"), revoked.SerialNumber.ToUpperInvariant());
         }
     }
 

@@ -86,12 +86,12 @@ public abstract class MasterKeyRotationConformanceTests
         Assert.AreEqual(3L, summary.KeyRows!.Reauthenticated);
         Assert.AreEqual(old.LogDigests, summary.OtherSteps.Single(s => s.Step == MasterKeyRewrapSteps.LogDigests).Changed);
         CollectionAssert.AreEqual(
-            new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests, MasterKeyRewrapSteps.IdentityRows, MasterKeyRewrapSteps.CertificateAuthorityRows },
+            new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests, MasterKeyRewrapSteps.IdentityRows, MasterKeyRewrapSteps.CertificateAuthorityRows, MasterKeyRewrapSteps.CertificateRows },
             reported.Where(p => p.StepFinished).Select(p => p.Step).ToArray(),
             "each step reports its end");
-        CollectionAssert.AreEqual(new[] { 1, 2, 3, 4, 5 }, reported.Where(p => p.StepFinished).Select(p => p.Checkpoint.FinishedSteps.Count).ToArray(), "with the checkpoint after it");
+        CollectionAssert.AreEqual(new[] { 1, 2, 3, 4, 5, 6 }, reported.Where(p => p.StepFinished).Select(p => p.Checkpoint.FinishedSteps.Count).ToArray(), "with the checkpoint after it");
         Assert.AreEqual(after.CurrentKeyId, summary.Checkpoint.MasterKeyId);
-        CollectionAssert.AreEqual(new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests, MasterKeyRewrapSteps.IdentityRows, MasterKeyRewrapSteps.CertificateAuthorityRows }, summary.Checkpoint.FinishedSteps.ToArray());
+        CollectionAssert.AreEqual(new[] { MasterKeyRewrapSteps.PrivateKeys, MasterKeyRewrapSteps.KeyRows, MasterKeyRewrapSteps.LogDigests, MasterKeyRewrapSteps.IdentityRows, MasterKeyRewrapSteps.CertificateAuthorityRows, MasterKeyRewrapSteps.CertificateRows }, summary.Checkpoint.FinishedSteps.ToArray());
         Assert.AreEqual(0L, after.Keys.Single(k => k.Id == written.OldKeyId).Uses);
         Assert.IsTrue(after.Keys.Single(k => k.Id == written.OldKeyId).CanRetire);
 

@@ -7,7 +7,7 @@ namespace KeyInfra.PostgreSql.Tests;
 [TestClass]
 public sealed class KeyInfraMigratorTests
 {
-    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs", "MasterSecretSalt", "LogChain", "SignatureHardening", "HsmSlots", "MasterKeyRotation", "AccessControl", "Audit", "CurveStatus", "OwnerRowLevelSecurity", "Certificates"];
+    private static readonly string[] s_migrations = ["InitialCreate", "PartitionVerificationRecords", "TenantRowLevelSecurity", "KeyChangeNotifications", "SecureDefinerFunctions", "EngineSeams", "KeyRowMacs", "MasterSecretSalt", "LogChain", "SignatureHardening", "HsmSlots", "MasterKeyRotation", "AccessControl", "Audit", "CurveStatus", "OwnerRowLevelSecurity", "Certificates", "CertificateRowMacs"];
     private static readonly string[] s_tables = ["algorithms", "curves", "public_keys", "private_keys", "master_keys", "master_secret_salts", "verification_records", "batch_verifications", "batch_verification_items", "certificate_authorities", "certificates", "certificate_serials", "revoked_certificates", "certificate_revocation_lists"];
 
     [TestMethod]

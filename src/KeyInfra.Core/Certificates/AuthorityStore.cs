@@ -20,6 +20,7 @@ namespace KeyInfra.Certificates;
 internal sealed class AuthorityStore(
     ICertificateRepository repository,
     IdentityRowAuthenticator rows,
+    CertificateRows certificateRows,
     ImportedKeyCache keys,
     Signer signer,
     CertificateMetrics metrics,
@@ -173,7 +174,8 @@ internal sealed class AuthorityStore(
 
             // A second copy of the previous entries, only to ask whether a serial is already on the CRL.
             var carried = EntriesOf(last);
-            foreach (var revocation in await repository.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false))
+            // Only revocations KeyInfra made (their rows' MACs hold): a row a writer added never reaches a signed CRL.
+            foreach (var revocation in await certificateRows.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false))
             {
                 // An entry the last CRL carries stays as signed: a stored row cannot change its reason or date.
                 var serial = ParseSerial(revocation.SerialNumber, record.Id);
@@ -242,11 +244,11 @@ internal sealed class AuthorityStore(
     // X.509 times have whole seconds (UTCTime / GeneralizedTime without fractions): stored times match what is signed.
     public static DateTimeOffset Truncate(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-    /// <summary>Whether <paramref name="serial"/> is revoked: on the authority's stored revocations, or on its authenticated last CRL.</summary>
+    /// <summary>Whether <paramref name="serial"/> is revoked: on the authority's authentic stored revocations, or on its authenticated last CRL.</summary>
     public async Task<bool> IsRevokedAsync(LoadedAuthority authority, string serial, CancellationToken cancellationToken)
     {
         var record = authority.Record;
-        if ((await repository.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false)).Any(r => string.Equals(r.SerialNumber, serial, StringComparison.Ordinal)))
+        if ((await certificateRows.ListRevocationsAsync(record.TenantId, record.Id, cancellationToken).ConfigureAwait(false)).Any(r => string.Equals(r.SerialNumber, serial, StringComparison.Ordinal)))
         {
             return true;
         }

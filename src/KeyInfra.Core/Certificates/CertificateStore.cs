@@ -15,12 +15,14 @@ namespace KeyInfra.Certificates;
 
 /// <summary>The engine's <see cref="ICertificateStore"/>.</summary>
 /// <remarks>
-/// Every certificate read back is checked against its issuer before it is used (<see cref="AuthorityStore.CheckIssued"/>),
-/// so a row changed in the database cannot make a renewal certify another key or name, nor an export pair a key with a
-/// certificate that is not its.
+/// Every certificate row read back must pass its MAC (<see cref="CertificateRows"/>) before its owner decides who may
+/// see or change it, and its DER is checked against its issuer before it is used (<see cref="AuthorityStore.CheckIssued"/>),
+/// so a row changed in the database cannot give a certificate to another owner, make a renewal certify another key or
+/// name, nor an export pair a key with a certificate that is not its.
 /// </remarks>
 internal sealed class CertificateStore(
     AuthorityStore store,
+    CertificateRows rows,
     IKeyStore keyStore,
     ITenantContext tenant,
     AccessGuard access,
@@ -75,7 +77,7 @@ internal sealed class CertificateStore(
         }
 
         var now = AuthorityStore.Truncate(time.GetUtcNow());
-        var record = await IssueAndStoreAsync(authority, profile, subject, publicKey, names, (now, now + request.Validity), owner, keyId, version: 1, previousId: null, renewal: null, cancellationToken).ConfigureAwait(false);
+        var record = await IssueAndStoreAsync(authority, profile, subject, publicKey, names, (now, now + request.Validity), owner, keyId, renewing: null, cancellationToken).ConfigureAwait(false);
         metrics.Issued(renewal: false);
         var info = ToInfo(record);
         await audit.ChangeAsync(Audited(AuditActions.CertificateIssue, null, info), cancellationToken).ConfigureAwait(false);
@@ -85,12 +87,14 @@ internal sealed class CertificateStore(
     public async Task<CertificateInfo?> GetAsync(Guid certificateId, CancellationToken cancellationToken = default)
     {
         var tenantId = tenant.TenantId;
-        var record = await store.Repository.GetCertificateAsync(tenantId, certificateId, cancellationToken).ConfigureAwait(false);
-        if (record is null)
+        var stored = await store.Repository.GetCertificateAsync(tenantId, certificateId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
             return null;
         }
 
+        // The owner decides who may see it only once the row is known to be KeyInfra's.
+        var record = await rows.RequireAuthenticAsync(stored, cancellationToken).ConfigureAwait(false);
         try
         {
             await access.DemandAsync(KeyInfraOperation.ReadCertificates, tenantId, null, null, null, record.Owner, cancellationToken).ConfigureAwait(false);
@@ -115,7 +119,9 @@ internal sealed class CertificateStore(
             page = await store.Repository.ListCertificatesAsync(tenantId, new CertificateListFilter(query.Owner, query.AuthorityId, query.Status, query.After, query.Limit), cancellationToken).ConfigureAwait(false);
         }
 
-        var items = page.Where(c => owners is null || OwnerScope.Includes(owners, c.Owner)).Select(ToInfo).ToList();
+        // A row that fails its MAC is left out (and logged); the cursor still moves past it.
+        var items = (await rows.AuthenticOnlyAsync(page, cancellationToken).ConfigureAwait(false))
+            .Where(c => owners is null || OwnerScope.Includes(owners, c.Owner)).Select(ToInfo).ToList();
         return new CertificatePage(items, page.Count == query.Limit ? page[^1].Id : null);
     }
 
@@ -135,7 +141,7 @@ internal sealed class CertificateStore(
             expiring = await store.Repository.ListExpiringAsync(tenantId, owner, now, now + within, 1000, cancellationToken).ConfigureAwait(false);
         }
 
-        return [.. expiring.Where(c => owners is null || OwnerScope.Includes(owners, c.Owner)).Select(ToInfo)];
+        return [.. (await rows.AuthenticOnlyAsync(expiring, cancellationToken).ConfigureAwait(false)).Where(c => owners is null || OwnerScope.Includes(owners, c.Owner)).Select(ToInfo)];
     }
 
     public async Task<CertificateInfo> RenewAsync(Guid certificateId, CancellationToken cancellationToken = default)
@@ -152,8 +158,8 @@ internal sealed class CertificateStore(
         using var issued = AuthorityStore.CheckIssued(old, chain);
         await CheckKeyAsync(old, cancellationToken).ConfigureAwait(false);
 
-        // The status column is not authenticated: a serial on the stored revocations or the authenticated last CRL is
-        // revoked, whatever the row says, and never renewed.
+        // A row put back as it was before its revocation still has a valid MAC: a serial on the stored revocations or the
+        // authenticated last CRL is revoked, whatever the row says, and never renewed.
         if (await store.IsRevokedAsync(authority, AuthorityStore.SerialText(issued.SerialNumberBytes.Span), cancellationToken).ConfigureAwait(false))
         {
             throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked (on its issuer's revocations or last CRL); it is not renewed.");
@@ -163,10 +169,9 @@ internal sealed class CertificateStore(
         var names = NamesOf(issued);
         var profile = ProfileOf(issued);
         var now = AuthorityStore.Truncate(time.GetUtcNow());
-        var renewedBy = OwnerOfCaller();
         var record = await IssueAndStoreAsync(
             authority, profile, issued.SubjectName, issued.PublicKey, names, (now, now + (issued.NotAfter - issued.NotBefore)),
-            old.Owner, old.KeyId, old.Version + 1, old.Id, (old.Version, renewedBy), cancellationToken).ConfigureAwait(false);
+            old.Owner, old.KeyId, (old, OwnerOfCaller()), cancellationToken).ConfigureAwait(false);
         metrics.Issued(renewal: true);
         var info = ToInfo(record);
         await audit.ChangeAsync(Audited(AuditActions.CertificateRenew, ToInfo(old), info), cancellationToken).ConfigureAwait(false);
@@ -185,14 +190,17 @@ internal sealed class CertificateStore(
         var record = await RequireAsync(KeyInfraOperation.RevokeCertificate, tenantId, certificateId, cancellationToken).ConfigureAwait(false);
         var authority = await store.RequireAsync(tenantId, record.AuthorityId, cancellationToken).ConfigureAwait(false);
         using var issued = AuthorityStore.CheckIssued(record, await store.ChainAsync(authority, cancellationToken).ConfigureAwait(false));
-        var revocation = new RevokedCertificateRecord(record.Id, tenantId, record.AuthorityId, AuthorityStore.SerialText(issued.SerialNumberBytes.Span), reason, AuthorityStore.Truncate(time.GetUtcNow()), OwnerOfCaller());
-        if (await store.Repository.RevokeAsync(revocation, cancellationToken).ConfigureAwait(false) != CertificateWriteOutcome.Written)
+        var revocation = await rows.SealAsync(
+            new RevokedCertificateRecord(record.Id, tenantId, record.AuthorityId, AuthorityStore.SerialText(issued.SerialNumberBytes.Span), reason, AuthorityStore.Truncate(time.GetUtcNow()), OwnerOfCaller()),
+            cancellationToken).ConfigureAwait(false);
+        var revoked = await rows.SealAsync(record with { Status = CertificateStatus.Revoked }, cancellationToken).ConfigureAwait(false);
+        if (await store.Repository.RevokeAsync(revocation, revoked, record.Status, cancellationToken).ConfigureAwait(false) != CertificateWriteOutcome.Written)
         {
-            throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked already.");
+            throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked already, or was renewed or revoked meanwhile.");
         }
 
         metrics.Revoked(reason);
-        var after = ToInfo(record with { Status = CertificateStatus.Revoked });
+        var after = ToInfo(revoked);
         await audit.ChangeAsync(Audited(AuditActions.CertificateRevoke, ToInfo(record), after, ("reason", reason.ToString())), cancellationToken).ConfigureAwait(false);
 
         // The revocation is stored; the CRL that lists it follows at once (and, should this fail, at the next schedule).
@@ -235,7 +243,8 @@ internal sealed class CertificateStore(
         return exported;
     }
 
-    // Signs, stores with a fresh serial (drawn again on a clash), and for a renewal supersedes the old certificate in the same transaction.
+    // Signs, stores with a fresh serial (drawn again on a clash), and for a renewal supersedes the old certificate in the
+    // same transaction; both rows sealed with their MACs.
     private async Task<CertificateRecord> IssueAndStoreAsync(
         LoadedAuthority authority,
         CertificateProfile profile,
@@ -245,9 +254,7 @@ internal sealed class CertificateStore(
         (DateTimeOffset NotBefore, DateTimeOffset NotAfter) validity,
         string owner,
         KeyId? keyId,
-        int version,
-        Guid? previousId,
-        (int Version, string By)? renewal,
+        (CertificateRecord Old, string By)? renewing,
         CancellationToken cancellationToken)
     {
         var tenantId = authority.Record.TenantId;
@@ -260,7 +267,7 @@ internal sealed class CertificateStore(
             using var certificate = await Task.Run(
                 () => CertificateIssuer.Issue(profile, subject, publicKey, names, authority.Certificate, generator, authority.Hash, validity, serial, authority.CrlDistributionPoint),
                 cancellationToken).ConfigureAwait(false);
-            var record = new CertificateRecord
+            var record = await rows.SealAsync(new CertificateRecord
             {
                 Id = Guid.CreateVersion7(validity.NotBefore),
                 TenantId = tenantId,
@@ -272,22 +279,25 @@ internal sealed class CertificateStore(
                 NotBefore = certificate.NotBefore.ToUniversalTime(),
                 NotAfter = certificate.NotAfter.ToUniversalTime(),
                 Status = CertificateStatus.Active,
-                Version = version,
-                PreviousId = previousId,
+                Version = renewing is { } r ? r.Old.Version + 1 : 1,
+                PreviousId = renewing?.Old.Id,
                 ProfileName = profile.Name,
                 KeyId = keyId,
                 Der = certificate.RawData,
                 CreatedAt = validity.NotBefore,
-            };
-            var outcome = renewal is { } r
-                ? await store.Repository.AddRenewalAsync(record, r.Version, r.By, cancellationToken).ConfigureAwait(false)
+            }, cancellationToken).ConfigureAwait(false);
+            var outcome = renewing is { } renewal
+                ? await store.Repository.AddRenewalAsync(
+                    record,
+                    await rows.SealAsync(renewal.Old with { Status = CertificateStatus.Superseded, RenewedAt = record.CreatedAt, RenewedBy = renewal.By, RenewedById = record.Id }, cancellationToken).ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false)
                 : await store.Repository.AddCertificateAsync(record, cancellationToken).ConfigureAwait(false);
             switch (outcome)
             {
                 case CertificateWriteOutcome.Written:
                     return record;
                 case CertificateWriteOutcome.Conflict:
-                    throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {previousId} was renewed or revoked meanwhile; nothing was issued.");
+                    throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {renewing?.Old.Id} was renewed or revoked meanwhile; nothing was issued.");
                 case CertificateWriteOutcome.SerialTaken when attempt < MaxSerialAttempts:
                     continue;
                 default:
@@ -296,7 +306,7 @@ internal sealed class CertificateStore(
         }
     }
 
-    // The key_id column is not authenticated: a key an authority owns is never exported or certified again as a leaf's.
+    // Defence in depth behind the row's MAC: a key an authority owns is never exported or certified again as a leaf's.
     private async Task CheckKeyAsync(CertificateRecord record, CancellationToken cancellationToken)
     {
         if (record.KeyId is { } keyId && await keyStore.GetAsync(keyId, cancellationToken).ConfigureAwait(false) is { } key && CertificateAuthorityKeys.IsDedicated(key))
@@ -305,7 +315,7 @@ internal sealed class CertificateStore(
         }
     }
 
-    // The profile a certificate was issued under, from its signed extended key usages (the row's profile_name is not authenticated).
+    // The profile a certificate was issued under, from its signed extended key usages (what its issuer signed, not a column).
     private static CertificateProfile ProfileOf(X509Certificate2 certificate)
     {
         var purposes = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>()).Select(o => o.Value ?? "").ToHashSet(StringComparer.Ordinal);
@@ -362,10 +372,12 @@ internal sealed class CertificateStore(
         }
     }
 
-    // Reads a certificate the caller may act on; one it may not see is reported as missing after the denial is recorded.
+    // Reads a certificate the caller may act on; one it may not see is reported as missing after the denial is recorded,
+    // one whose row fails its MAC is refused (KI8015) before its owner is believed.
     private async Task<CertificateRecord> RequireAsync(KeyInfraOperation operation, Guid tenantId, Guid certificateId, CancellationToken cancellationToken)
     {
-        var record = await store.Repository.GetCertificateAsync(tenantId, certificateId, cancellationToken).ConfigureAwait(false);
+        var stored = await store.Repository.GetCertificateAsync(tenantId, certificateId, cancellationToken).ConfigureAwait(false);
+        var record = stored is null ? null : await rows.RequireAuthenticAsync(stored, cancellationToken).ConfigureAwait(false);
         await access.DemandAsync(operation, tenantId, null, null, null, record?.Owner ?? "", cancellationToken).ConfigureAwait(false);
         return record ?? throw new CertificateException(ErrorCodes.CertificateNotFound, $"The tenant has no certificate {certificateId}.");
     }

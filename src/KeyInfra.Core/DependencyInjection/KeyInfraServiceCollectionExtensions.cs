@@ -88,6 +88,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<Signer>();
         services.TryAddSingleton<ISigner>(static provider => provider.GetRequiredService<Signer>());
         services.TryAddSingleton<KeyInfra.Certificates.AuthorityStore>();
+        services.TryAddSingleton<KeyInfra.Certificates.CertificateRows>();
         services.TryAddSingleton<KeyInfra.Certificates.CertificateMetrics>();
         services.TryAddSingleton<KeyInfra.Certificates.CertificateMaintenanceStatus>();
         services.TryAddSingleton<KeyInfra.Certificates.ICertificateAuthorities, KeyInfra.Certificates.CertificateAuthorities>();
@@ -122,6 +123,7 @@ public static class KeyInfraServiceCollectionExtensions
         services.TryAddSingleton<ICurveStore, CurveStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, IdentityRowsRewrapStep>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, KeyInfra.Certificates.CertificateAuthorityRowsRewrapStep>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMasterKeyRewrapStep, KeyInfra.Certificates.CertificateRowsRewrapStep>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfraHostedService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyInfra.Certificates.CertificateMaintenanceService>());

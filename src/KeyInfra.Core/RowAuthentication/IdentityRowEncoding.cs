@@ -33,6 +33,8 @@ internal static class IdentityRowEncoding
         ApplicationCredentials = 6,
         Curves = 7,
         CertificateAuthorities = 8,
+        Certificates = 9,
+        RevokedCertificates = 10,
     }
 
     public static byte[] Encode(CurveRecord curve)
@@ -124,6 +126,47 @@ internal static class IdentityRowEncoding
         Time(writer, authority.NextCrlDue);
         Int64(writer, authority.Version);
         Time(writer, authority.CreatedAt);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    // A certificate row decides who sees, renews, revokes and exports a certificate, and with which key: every field,
+    // its state (status, renewal) included, so that no field can be changed alone. The DER is covered by its hash.
+    public static byte[] Encode(CertificateRecord certificate)
+    {
+        var writer = Start(Table.Certificates);
+        Guid(writer, certificate.TenantId);
+        Guid(writer, certificate.Id);
+        Guid(writer, certificate.AuthorityId);
+        Text(writer, certificate.SerialNumber);
+        Text(writer, certificate.Owner);
+        Text(writer, certificate.Subject);
+        Text(writer, certificate.SubjectAlternativeNames);
+        Time(writer, certificate.NotBefore);
+        Time(writer, certificate.NotAfter);
+        Int64(writer, (int)certificate.Status);
+        Int64(writer, certificate.Version);
+        Guid(writer, certificate.PreviousId);
+        Time(writer, certificate.RenewedAt);
+        Text(writer, certificate.RenewedBy);
+        Guid(writer, certificate.RenewedById);
+        Text(writer, certificate.ProfileName);
+        Guid(writer, certificate.KeyId?.Value);
+        Field(writer, System.Security.Cryptography.SHA256.HashData(certificate.Der));
+        Time(writer, certificate.CreatedAt);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    // A revocation row is what the next CRL lists: which certificate of which issuer, why, when and by whom.
+    public static byte[] Encode(RevokedCertificateRecord revocation)
+    {
+        var writer = Start(Table.RevokedCertificates);
+        Guid(writer, revocation.TenantId);
+        Guid(writer, revocation.CertificateId);
+        Guid(writer, revocation.AuthorityId);
+        Text(writer, revocation.SerialNumber);
+        Int64(writer, (int)revocation.Reason);
+        Time(writer, revocation.RevokedAt);
+        Text(writer, revocation.RevokedBy);
         return writer.WrittenSpan.ToArray();
     }
 

@@ -4,10 +4,13 @@ namespace KeyInfra.Storage;
 
 /// <summary>A certificate as stored in <c>certificates</c>. For implementers of <see cref="ICertificateRepository"/>.</summary>
 /// <remarks>
-/// Security: nothing here is trusted for what the certificate says. <see cref="Der"/> is signed by its issuer, and
-/// KeyInfra checks that signature with the issuer's key before it uses a certificate read back; the other columns
-/// (subject, names, validity, serial) are copies of the DER kept for queries and indexes. A writer who changes the
-/// status from revoked back to active does not unrevoke it: the CRL carries every revocation forward (docs/certificates.md).
+/// <para>Security: the row carries a MAC under the master key (the identity-row subkey, its own table byte) over every
+/// field but the MAC itself and its master key id, made again by the engine at each change (a renewal supersedes it, a
+/// revocation revokes it). A row whose MAC fails is refused (KI8015) and listed nowhere, so a database writer cannot give
+/// a certificate to another owner, mark it superseded or revoked, or point it at another key. The DER is also checked
+/// against its issuer's signature before a certificate read back is used; and a row put back as it was before a
+/// revocation (its old MAC still valid) does not unrevoke it: the CRL carries every revocation forward (docs/certificates.md).</para>
+/// <para><see cref="ToString"/> prints neither the DER nor the MAC.</para>
 /// </remarks>
 public sealed record CertificateRecord
 {
@@ -67,4 +70,13 @@ public sealed record CertificateRecord
 
     /// <summary>When it was issued (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>HMAC-SHA256 of the row (32 bytes); <c>null</c> only without a master key source.</summary>
+    public byte[]? Mac { get; init; }
+
+    /// <summary>The master key <see cref="Mac"/> was made under.</summary>
+    public string? MacMasterKeyId { get; init; }
+
+    /// <summary>Names the certificate; never prints its DER or MAC.</summary>
+    public override string ToString() => $"CertificateRecord({Id}, tenant {TenantId}, authority {AuthorityId}, serial {SerialNumber}, {Status}, version {Version})";
 }

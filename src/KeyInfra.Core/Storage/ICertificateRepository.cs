@@ -57,23 +57,42 @@ public interface ICertificateRepository
     Task<CertificateWriteOutcome> AddCertificateAsync(CertificateRecord certificate, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Adds a renewal and marks the certificate it renews superseded (renewed at, by, and by which), in one transaction,
-    /// only if that certificate is still <see cref="Certificates.CertificateStatus.Active"/> at version <paramref name="expectedPreviousVersion"/>.
+    /// Adds a renewal and writes the certificate it renews as <paramref name="superseded"/> (its status, renewed at, by
+    /// and by which, MAC and master key), in one transaction, only if the stored one is still
+    /// <see cref="Certificates.CertificateStatus.Active"/>, not renewed, at <paramref name="superseded"/>'s version.
     /// </summary>
     /// <param name="renewal">The new certificate (<see cref="CertificateRecord.PreviousId"/> names the old one).</param>
-    /// <param name="expectedPreviousVersion">The old certificate's version as the caller read it.</param>
-    /// <param name="renewedBy">Who renewed it (a caller's stable id), recorded on the old certificate.</param>
+    /// <param name="superseded">The old certificate's new row; only its status, renewal fields and MAC are written.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>Written, SerialTaken or Conflict (the old one is no longer active); nothing is written unless Written.</returns>
-    Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, int expectedPreviousVersion, string renewedBy, CancellationToken cancellationToken = default);
+    Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, CertificateRecord superseded, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records a revocation and sets the certificate's status to revoked, in one transaction, only if it is not revoked yet.
+    /// Records a revocation and writes the certificate as <paramref name="revoked"/> (its status, MAC and master key), in
+    /// one transaction, only if it has no revocation yet and its stored status is still <paramref name="expectedStatus"/>
+    /// with the renewal <paramref name="revoked"/> names (<see cref="CertificateRecord.RenewedById"/>).
     /// </summary>
     /// <param name="revocation">The revocation.</param>
+    /// <param name="revoked">The certificate's new row; only its status and MAC are written.</param>
+    /// <param name="expectedStatus">The status the caller read.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>Written, or Conflict (already revoked, or no such certificate); nothing is written unless Written.</returns>
-    Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default);
+    /// <returns>Written, or Conflict (already revoked, changed meanwhile, or no such certificate); nothing is written unless Written.</returns>
+    Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CertificateRecord revoked, Certificates.CertificateStatus expectedStatus, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces a certificate's MAC and its master key (re-sealing under a new master key), only if its stored status and
+    /// renewal are still those of <paramref name="certificate"/>. Nothing else of the row changes.
+    /// </summary>
+    /// <param name="certificate">The certificate with its new MAC.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><c>false</c>, writing nothing, if the row changed meanwhile or is gone.</returns>
+    Task<bool> UpdateCertificateMacAsync(CertificateRecord certificate, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a revocation's MAC and its master key (re-sealing under a new master key); nothing else of the row changes.</summary>
+    /// <param name="revocation">The revocation with its new MAC.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><c>false</c>, writing nothing, if the row is gone.</returns>
+    Task<bool> UpdateRevocationMacAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a certificate; <c>null</c> if the tenant has none with that id (or the owner scope hides it).</summary>
     /// <param name="tenantId">The tenant.</param>

@@ -37,10 +37,13 @@ internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certif
         builder.Property(e => e.KeyId).HasColumnName("key_id");
         builder.Property(e => e.Der).HasColumnName("der").HasMaxLength(ColumnLengths.Certificate).IsRequired();
         builder.Property(e => e.CreatedAt).HasColumnName("created_at").IsUtc();
+        builder.Property(e => e.RowMac).HasColumnName("row_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
+        builder.Property(e => e.RowMacMasterKeyId).HasColumnName("row_mac_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
 
         builder.HasIndex(e => new { e.TenantId, e.NotAfter }).HasFilter("status = 'active'").HasDatabaseName("ix_certificates_active_tenant_id_not_after");
         builder.HasIndex(e => new { e.TenantId, e.Owner, e.NotAfter }).HasFilter("status = 'active'").HasDatabaseName("ix_certificates_active_tenant_id_owner_not_after");
         builder.HasIndex(e => new { e.TenantId, e.Owner, e.Id }).HasDatabaseName("ix_certificates_tenant_id_owner_id");
         builder.HasIndex(e => new { e.TenantId, e.AuthorityId, e.Id }).HasDatabaseName("ix_certificates_tenant_id_authority_id_id");
+        builder.HasIndex(e => e.RowMacMasterKeyId).HasDatabaseName("ix_certificates_row_mac_master_key_id");
     }
 }

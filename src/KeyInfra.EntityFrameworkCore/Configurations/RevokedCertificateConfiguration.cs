@@ -19,8 +19,11 @@ internal sealed class RevokedCertificateConfiguration : IEntityTypeConfiguration
         builder.Property(e => e.Reason).HasColumnName("reason").HasMaxLength(ColumnLengths.ReferenceName).IsText(StoredText.CertificateRevocationReason);
         builder.Property(e => e.RevokedAt).HasColumnName("revoked_at").IsUtc();
         builder.Property(e => e.RevokedBy).HasColumnName("revoked_by").HasMaxLength(ColumnLengths.ShortText).IsRequired();
+        builder.Property(e => e.RowMac).HasColumnName("row_mac").HasMaxLength(ColumnLengths.Sha256).IsFixedLength();
+        builder.Property(e => e.RowMacMasterKeyId).HasColumnName("row_mac_master_key_id").HasMaxLength(ColumnLengths.MasterKeyId);
         builder.HasOne<CertificateSerialEntity>().WithMany().HasForeignKey(e => new { e.TenantId, e.AuthorityId, e.SerialNumber })
             .OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_revoked_certificates_serial");
         builder.HasIndex(e => new { e.TenantId, e.AuthorityId, e.RevokedAt }).HasDatabaseName("ix_revoked_certificates_tenant_id_authority_id_revoked_at");
+        builder.HasIndex(e => e.RowMacMasterKeyId).HasDatabaseName("ix_revoked_certificates_row_mac_master_key_id");
     }
 }

@@ -43,4 +43,8 @@ internal sealed class CertificateEntity
     public byte[] Der { get; set; } = [];
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    public byte[]? RowMac { get; set; }
+
+    public string? RowMacMasterKeyId { get; set; }
 }

@@ -18,4 +18,8 @@ internal sealed class RevokedCertificateEntity
     public DateTimeOffset RevokedAt { get; set; }
 
     public string RevokedBy { get; set; } = "";
+
+    public byte[]? RowMac { get; set; }
+
+    public string? RowMacMasterKeyId { get; set; }
 }

@@ -95,13 +95,13 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
     }
 
     /// <inheritdoc />
-    public async Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, int expectedPreviousVersion, string renewedBy, CancellationToken cancellationToken = default)
+    public async Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, CertificateRecord superseded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(renewal);
-        ArgumentNullException.ThrowIfNull(renewedBy);
-        if (renewal.PreviousId is not { } previousId)
+        ArgumentNullException.ThrowIfNull(superseded);
+        if (renewal.PreviousId is not { } previousId || previousId != superseded.Id || renewal.TenantId != superseded.TenantId)
         {
-            throw new ArgumentException("A renewal names the certificate it renews (PreviousId).", nameof(renewal));
+            throw new ArgumentException("A renewal names the certificate it renews (PreviousId), in the same tenant, as the superseded row.", nameof(renewal));
         }
 
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -113,16 +113,18 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         // The old one first, compare-and-set: of two renewals at once, one changes it and the other writes nothing.
-        var superseded = await context.Certificates
-            .Where(c => c.TenantId == renewal.TenantId && c.Id == previousId && c.Status == CertificateStatus.Active && c.Version == expectedPreviousVersion)
+        var changed = await context.Certificates
+            .Where(c => c.TenantId == superseded.TenantId && c.Id == previousId && c.Status == CertificateStatus.Active && c.RenewedById == null && c.Version == superseded.Version)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(c => c.Status, CertificateStatus.Superseded)
-                    .SetProperty(c => c.RenewedAt, renewal.CreatedAt)
-                    .SetProperty(c => c.RenewedBy, renewedBy)
-                    .SetProperty(c => c.RenewedById, renewal.Id),
+                s => s.SetProperty(c => c.Status, superseded.Status)
+                    .SetProperty(c => c.RenewedAt, superseded.RenewedAt)
+                    .SetProperty(c => c.RenewedBy, superseded.RenewedBy)
+                    .SetProperty(c => c.RenewedById, superseded.RenewedById)
+                    .SetProperty(c => c.RowMac, superseded.Mac)
+                    .SetProperty(c => c.RowMacMasterKeyId, superseded.MacMasterKeyId),
                 cancellationToken)
             .ConfigureAwait(false);
-        if (superseded == 0)
+        if (changed == 0)
         {
             return CertificateWriteOutcome.Conflict;
         }
@@ -132,20 +134,29 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
     }
 
     /// <inheritdoc />
-    public async Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default)
+    public async Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CertificateRecord revoked, CertificateStatus expectedStatus, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(revocation);
+        ArgumentNullException.ThrowIfNull(revoked);
+        if (revoked.Id != revocation.CertificateId || revoked.TenantId != revocation.TenantId)
+        {
+            throw new ArgumentException("The revoked row is the revocation's certificate, in the same tenant.", nameof(revoked));
+        }
+
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Revoked means a revocation row, not the status column: a status set to revoked by hand blocks nothing.
         if (await context.RevokedCertificates.AnyAsync(r => r.CertificateId == revocation.CertificateId, cancellationToken).ConfigureAwait(false))
         {
             return CertificateWriteOutcome.Conflict;
         }
 
         var changed = await context.Certificates
-            .Where(c => c.TenantId == revocation.TenantId && c.Id == revocation.CertificateId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CertificateStatus.Revoked), cancellationToken)
+            .Where(c => c.TenantId == revoked.TenantId && c.Id == revoked.Id && c.Status == expectedStatus && c.RenewedById == revoked.RenewedById)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(c => c.Status, revoked.Status)
+                    .SetProperty(c => c.RowMac, revoked.Mac)
+                    .SetProperty(c => c.RowMacMasterKeyId, revoked.MacMasterKeyId),
+                cancellationToken)
             .ConfigureAwait(false);
         if (changed == 0)
         {
@@ -161,10 +172,34 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
             Reason = revocation.Reason,
             RevokedAt = revocation.RevokedAt,
             RevokedBy = revocation.RevokedBy,
+            RowMac = revocation.Mac,
+            RowMacMasterKeyId = revocation.MacMasterKeyId,
         });
         await context.SaveChangesOrStorageErrorAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return CertificateWriteOutcome.Written;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateCertificateMacAsync(CertificateRecord certificate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await context.Certificates
+            .Where(c => c.TenantId == certificate.TenantId && c.Id == certificate.Id && c.Status == certificate.Status && c.RenewedById == certificate.RenewedById)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RowMac, certificate.Mac).SetProperty(c => c.RowMacMasterKeyId, certificate.MacMasterKeyId), cancellationToken)
+            .ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateRevocationMacAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await context.RevokedCertificates
+            .Where(r => r.TenantId == revocation.TenantId && r.CertificateId == revocation.CertificateId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RowMac, revocation.Mac).SetProperty(r => r.RowMacMasterKeyId, revocation.MacMasterKeyId), cancellationToken)
+            .ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc />
@@ -230,7 +265,11 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
             .Where(r => r.TenantId == tenantId && r.AuthorityId == authorityId)
             .OrderBy(r => r.RevokedAt).ThenBy(r => r.CertificateId)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => new RevokedCertificateRecord(r.CertificateId, r.TenantId, r.AuthorityId, r.SerialNumber, r.Reason, r.RevokedAt, r.RevokedBy));
+        return rows.ConvertAll(r => new RevokedCertificateRecord(r.CertificateId, r.TenantId, r.AuthorityId, r.SerialNumber, r.Reason, r.RevokedAt, r.RevokedBy)
+        {
+            Mac = r.RowMac,
+            MacMasterKeyId = r.RowMacMasterKeyId,
+        });
     }
 
     /// <inheritdoc />
@@ -419,6 +458,8 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
         KeyId = c.KeyId?.Value,
         Der = c.Der,
         CreatedAt = c.CreatedAt,
+        RowMac = c.Mac,
+        RowMacMasterKeyId = c.MacMasterKeyId,
     };
 
     private static CertificateRecord ToRecord(CertificateEntity c) => new()
@@ -442,5 +483,7 @@ public sealed class EfCertificateRepository(IDbContextFactory<KeyInfraDbContext>
         KeyId = c.KeyId is { } keyId ? new KeyId(keyId) : null,
         Der = c.Der,
         CreatedAt = c.CreatedAt,
+        Mac = c.RowMac,
+        MacMasterKeyId = c.RowMacMasterKeyId,
     };
 }

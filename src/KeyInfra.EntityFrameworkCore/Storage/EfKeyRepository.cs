@@ -438,7 +438,7 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         return uses;
     }
 
-    // The master key ids of every MAC of a row that decides access (and of a certificate authority's row), one per row.
+    // The master key ids of every MAC of a row that decides access (and of a certificate authority's, certificate's or revocation's row), one per row.
     private static IQueryable<string> IdentityRowMacKeys(KeyInfraDbContext context)
         => context.Users.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!)
             .Concat(context.RolePermissions.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
@@ -447,7 +447,9 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
             .Concat(context.ApplicationRoles.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
             .Concat(context.ApplicationCredentials.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
             .Concat(context.Curves.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
-            .Concat(context.CertificateAuthorities.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!));
+            .Concat(context.CertificateAuthorities.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.Certificates.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!))
+            .Concat(context.RevokedCertificates.Where(r => r.RowMacMasterKeyId != null).Select(r => r.RowMacMasterKeyId!));
 
     // The public key row and the backend of its private key, if it has one (a subquery on private_keys): no private key
     // material is read. The row MAC covers both whether there is a private key and which backend holds it.

@@ -526,6 +526,17 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("renewed_by_id");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -560,6 +571,9 @@ namespace KeyInfra.PostgreSql.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_certificates");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_certificates_row_mac_master_key_id");
 
                     b.HasIndex("TenantId", "NotAfter")
                         .HasDatabaseName("ix_certificates_active_tenant_id_not_after")
@@ -1367,6 +1381,17 @@ namespace KeyInfra.PostgreSql.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("revoked_by");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1379,6 +1404,9 @@ namespace KeyInfra.PostgreSql.Migrations
 
                     b.HasKey("CertificateId")
                         .HasName("pk_revoked_certificates");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_revoked_certificates_row_mac_master_key_id");
 
                     b.HasIndex("TenantId", "AuthorityId", "RevokedAt")
                         .HasDatabaseName("ix_revoked_certificates_tenant_id_authority_id_revoked_at");

@@ -1483,4 +1483,64 @@ internal static class PostgreSqlMigrationSql
         DROP TABLE certificates;
         CREATE TABLE certificates (id uuid NOT NULL CONSTRAINT pk_certificates PRIMARY KEY);
         """;
+
+    // ---- CertificateRowMacs ----------------------------------------------------------------------------------
+
+    // The master keys in use and their uses, now with the certificates' and revocations' row MACs (identity row MACs: the same subkey).
+    private static readonly string MasterKeyUsesFunctionCertificateRows = ReplaceOnce(
+        MasterKeyUsesFunctionCertificates,
+        "FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'",
+        "FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1\n" +
+        "                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.certificates r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1\n" +
+        "                        UNION ALL SELECT r.row_mac_master_key_id::text, ''identity_row_mac'', pg_catalog.count(*) FROM %1$I.revoked_certificates r WHERE r.row_mac_master_key_id IS NOT NULL GROUP BY 1'");
+
+    private static readonly string MasterKeyIdsFunctionCertificateRows = ReplaceOnce(
+        MasterKeyIdsFunctionCertificates,
+        "FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL'",
+        "FROM %1$I.certificate_authorities r WHERE r.row_mac_master_key_id IS NOT NULL\n" +
+        "                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.certificates r WHERE r.row_mac_master_key_id IS NOT NULL\n" +
+        "                    UNION SELECT r.row_mac_master_key_id::text FROM %1$I.revoked_certificates r WHERE r.row_mac_master_key_id IS NOT NULL'");
+
+    /// <remarks>
+    /// The master-key functions count and list the MACs of <c>certificates</c> and <c>revoked_certificates</c> (so a master
+    /// key still sealing one is never retired), reading them across tenants through a <c>keyinfra_definer_read</c> policy
+    /// for the functions' owner, as for the authorities; the application roles may replace those MACs (a re-wrap) and,
+    /// on <c>certificates</c>, still only the status and renewal columns beside them.
+    /// </remarks>
+    public static readonly string CertificateRowMacsUp = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+            app_role text;
+            definer text;
+        BEGIN
+            IF schema_name IS NULL OR pg_catalog.strpos(schema_name, '''') > 0 THEN
+                RAISE EXCEPTION 'KeyInfra cannot secure its functions in schema %', schema_name;
+            END IF;
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionCertificateRows)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionCertificateRows)}}}
+            SELECT pg_catalog.pg_get_userbyid(p.proowner) INTO definer FROM pg_catalog.pg_proc p
+                WHERE p.oid = pg_catalog.to_regprocedure(pg_catalog.format('%I.keyinfra_master_key_uses()', schema_name));
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.certificates FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+            EXECUTE pg_catalog.format('CREATE POLICY keyinfra_definer_read ON %I.revoked_certificates FOR SELECT TO %I USING (session_user <> current_user)', schema_name, definer);
+        {{{CurveGrantLoop}}}
+                EXECUTE pg_catalog.format('GRANT UPDATE (row_mac, row_mac_master_key_id) ON %1$I.certificates, %1$I.revoked_certificates TO %2$I', schema_name, app_role);
+            END LOOP;
+        END
+        $do$;
+        """;
+
+    /// <remarks>Puts the master-key functions back and drops the policies; the columns (and their grants) go with the migration.</remarks>
+    public static readonly string CertificateRowMacsDown = $$$"""
+        DO $do$
+        DECLARE
+            schema_name text := pg_catalog.current_schema();
+        BEGIN
+        {{{ReplaceMasterKeyUsesFunction(MasterKeyUsesFunctionCertificates)}}}
+        {{{ReplaceMasterKeyIdsFunction(MasterKeyIdsFunctionCertificates)}}}
+        END
+        $do$;
+        DROP POLICY keyinfra_definer_read ON certificates;
+        DROP POLICY keyinfra_definer_read ON revoked_certificates;
+        """;
 }

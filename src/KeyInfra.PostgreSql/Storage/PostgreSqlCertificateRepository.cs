@@ -89,22 +89,37 @@ internal sealed class PostgreSqlCertificateRepository : ICertificateRepository
         return await _inner.AddCertificateAsync(certificate, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, int expectedPreviousVersion, string renewedBy, CancellationToken cancellationToken = default)
+    public async Task<CertificateWriteOutcome> AddRenewalAsync(CertificateRecord renewal, CertificateRecord superseded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(renewal);
+        ArgumentNullException.ThrowIfNull(superseded);
         Check(renewal);
-        PostgreSqlText.Check(renewedBy, nameof(renewedBy));
+        PostgreSqlText.Check(superseded.RenewedBy, nameof(superseded));
         await EnsurePartitionAsync(renewal.NotAfter, cancellationToken).ConfigureAwait(false);
         using var scope = TenantScope.Enter(renewal.TenantId);
-        return await _inner.AddRenewalAsync(renewal, expectedPreviousVersion, renewedBy, cancellationToken).ConfigureAwait(false);
+        return await _inner.AddRenewalAsync(renewal, superseded, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default)
+    public async Task<CertificateWriteOutcome> RevokeAsync(RevokedCertificateRecord revocation, CertificateRecord revoked, Certificates.CertificateStatus expectedStatus, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(revocation);
         PostgreSqlText.Check(revocation.RevokedBy, nameof(revocation));
         using var scope = TenantScope.Enter(revocation.TenantId);
-        return await _inner.RevokeAsync(revocation, cancellationToken).ConfigureAwait(false);
+        return await _inner.RevokeAsync(revocation, revoked, expectedStatus, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdateCertificateMacAsync(CertificateRecord certificate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var scope = TenantScope.Enter(certificate.TenantId);
+        return await _inner.UpdateCertificateMacAsync(certificate, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> UpdateRevocationMacAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        using var scope = TenantScope.Enter(revocation.TenantId);
+        return await _inner.UpdateRevocationMacAsync(revocation, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<CertificateRecord?> GetCertificateAsync(Guid tenantId, Guid certificateId, CancellationToken cancellationToken = default)

@@ -521,6 +521,17 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("renewed_by_id");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -555,6 +566,9 @@ namespace KeyInfra.Sqlite.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_certificates");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_certificates_row_mac_master_key_id");
 
                     b.HasIndex("TenantId", "NotAfter")
                         .HasDatabaseName("ix_certificates_active_tenant_id_not_after")
@@ -1359,6 +1373,17 @@ namespace KeyInfra.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("revoked_by");
 
+                    b.Property<byte[]>("RowMac")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("row_mac")
+                        .IsFixedLength();
+
+                    b.Property<string>("RowMacMasterKeyId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("row_mac_master_key_id");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1371,6 +1396,9 @@ namespace KeyInfra.Sqlite.Migrations
 
                     b.HasKey("CertificateId")
                         .HasName("pk_revoked_certificates");
+
+                    b.HasIndex("RowMacMasterKeyId")
+                        .HasDatabaseName("ix_revoked_certificates_row_mac_master_key_id");
 
                     b.HasIndex("TenantId", "AuthorityId", "RevokedAt")
                         .HasDatabaseName("ix_revoked_certificates_tenant_id_authority_id_revoked_at");

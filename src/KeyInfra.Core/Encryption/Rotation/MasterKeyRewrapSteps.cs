@@ -17,4 +17,7 @@ public static class MasterKeyRewrapSteps
 
     /// <summary>The MACs of the certificate authorities' rows.</summary>
     public const string CertificateAuthorityRows = "certificate-authority-rows";
+
+    /// <summary>The MACs of the certificates' and the revocations' rows.</summary>
+    public const string CertificateRows = "certificate-rows";
 }

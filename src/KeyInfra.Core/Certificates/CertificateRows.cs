@@ -1,0 +1,76 @@
+using KeyInfra.Errors;
+using KeyInfra.RowAuthentication;
+using KeyInfra.Storage;
+
+namespace KeyInfra.Certificates;
+
+/// <summary>
+/// Seals and checks the MACs of certificate and revocation rows (<see cref="IdentityRowEncoding"/>), so that what a
+/// database writer changes in them is refused rather than obeyed: a certificate row that fails is an error when it is
+/// asked for and left out of every list; a revocation row that fails counts for nothing and never reaches a CRL.
+/// </summary>
+/// <remarks>Thread-safe. A refusal is logged at Error by the authenticator, naming the row.</remarks>
+internal sealed class CertificateRows(ICertificateRepository repository, IdentityRowAuthenticator rows)
+{
+    /// <summary>The row with its MAC under the current master key.</summary>
+    public async Task<CertificateRecord> SealAsync(CertificateRecord record, CancellationToken cancellationToken)
+    {
+        var (mac, masterKeyId) = await rows.SealAsync(IdentityRowEncoding.Encode(record), cancellationToken).ConfigureAwait(false);
+        return record with { Mac = mac, MacMasterKeyId = masterKeyId };
+    }
+
+    /// <summary>The revocation with its MAC under the current master key.</summary>
+    public async Task<RevokedCertificateRecord> SealAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken)
+    {
+        var (mac, masterKeyId) = await rows.SealAsync(IdentityRowEncoding.Encode(revocation), cancellationToken).ConfigureAwait(false);
+        return revocation with { Mac = mac, MacMasterKeyId = masterKeyId };
+    }
+
+    /// <summary>Whether a certificate row is as KeyInfra last wrote it.</summary>
+    public ValueTask<bool> IsAuthenticAsync(CertificateRecord record, CancellationToken cancellationToken)
+        => rows.IsAuthenticAsync(IdentityRowEncoding.Encode(record), record.Mac, record.MacMasterKeyId, $"certificates {record.Id}", cancellationToken);
+
+    /// <summary>Whether a revocation row is one KeyInfra made.</summary>
+    public ValueTask<bool> IsAuthenticAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken)
+        => rows.IsAuthenticAsync(IdentityRowEncoding.Encode(revocation), revocation.Mac, revocation.MacMasterKeyId, $"revoked_certificates {revocation.CertificateId}", cancellationToken);
+
+    /// <summary>The row, if it is authentic.</summary>
+    /// <exception cref="CertificateException">KI8015: it fails its MAC.</exception>
+    public async Task<CertificateRecord> RequireAuthenticAsync(CertificateRecord record, CancellationToken cancellationToken)
+        => await IsAuthenticAsync(record, cancellationToken).ConfigureAwait(false)
+            ? record
+            : throw new CertificateException(
+                ErrorCodes.StoredCertificateDataInvalid,
+                $"The stored row of certificate {record.Id} fails its MAC: it was changed outside KeyInfra (or under a master key the source no longer has). " +
+                "It is not shown, renewed, revoked or exported until the row is restored from a backup.");
+
+    /// <summary>The authentic rows of <paramref name="records"/>, in their order; the others are dropped (and logged).</summary>
+    public async Task<List<CertificateRecord>> AuthenticOnlyAsync(IEnumerable<CertificateRecord> records, CancellationToken cancellationToken)
+    {
+        var authentic = new List<CertificateRecord>();
+        foreach (var record in records)
+        {
+            if (await IsAuthenticAsync(record, cancellationToken).ConfigureAwait(false))
+            {
+                authentic.Add(record);
+            }
+        }
+
+        return authentic;
+    }
+
+    /// <summary>The authority's revocations KeyInfra made, in revocation order; a row that fails its MAC is left out (and logged).</summary>
+    public async Task<IReadOnlyList<RevokedCertificateRecord>> ListRevocationsAsync(Guid tenantId, Guid authorityId, CancellationToken cancellationToken)
+    {
+        var authentic = new List<RevokedCertificateRecord>();
+        foreach (var revocation in await repository.ListRevocationsAsync(tenantId, authorityId, cancellationToken).ConfigureAwait(false))
+        {
+            if (await IsAuthenticAsync(revocation, cancellationToken).ConfigureAwait(false))
+            {
+                authentic.Add(revocation);
+            }
+        }
+
+        return authentic;
+    }
+}
