@@ -383,21 +383,31 @@ public abstract class CertificateConformanceTests
             alices = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("alice.example.net", "DNS:alice.example.net") });
         }
 
-        // A writer gives Alice's certificate to Mallory: Mallory can neither see nor renew, revoke or export it, and
-        // nobody's list shows it (Alice's does not either: to her it is as if the row were deleted).
+        // A writer gives Alice's certificate to Mallory: Mallory can neither see nor renew, revoke or export it (the row's
+        // owner is not believed, so to her it does not exist), and nobody's list shows it (Alice's does not either: to
+        // her it is as if the row were deleted).
         Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET owner = $2 WHERE id = $1", alices.Id, mallory.StableId));
         using (Callers(host).Use(mallory))
         {
-            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(alices.Id))).ErrorCode);
-            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RenewAsync(alices.Id))).ErrorCode);
-            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RevokeAsync(alices.Id, X509RevocationReason.Unspecified))).ErrorCode);
-            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(alices.Id, "a long enough pin", false))).ErrorCode);
+            Assert.IsNull(await store.GetAsync(alices.Id));
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.RenewAsync(alices.Id))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.RevokeAsync(alices.Id, X509RevocationReason.Unspecified))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.AccessDenied, (await Assert.ThrowsAsync<KeyInfraException>(() => store.ExportPkcs12Async(alices.Id, "a long enough pin", false))).ErrorCode);
             Assert.IsEmpty((await store.ListAsync(new CertificateQuery { Owner = mallory.StableId })).Items);
             Assert.IsEmpty(await store.ListExpiringAsync(TimeSpan.FromDays(3650), mallory.StableId));
         }
 
+        using (Callers(host).Use(alice))
+        {
+            Assert.IsNull(await store.GetAsync(alices.Id));
+            Assert.IsEmpty((await store.ListAsync(new CertificateQuery { Owner = alice.StableId })).Items);
+        }
+
         using (Callers(host).Use(admin))
         {
+            // An admin, allowed across the tenant, is told what happened.
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(alices.Id))).ErrorCode);
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.RevokeAsync(alices.Id, X509RevocationReason.Unspecified))).ErrorCode);
             Assert.IsFalse((await store.ListAsync(new CertificateQuery { AuthorityId = intermediate.Id })).Items.Any(c => c.Id == alices.Id));
 
             // Put back, the row is authentic again: nothing was lost but access while it was changed.
@@ -420,10 +430,12 @@ public abstract class CertificateConformanceTests
             await Storage.TamperAsync("UPDATE certificates SET der = $2, authority_id = $3 WHERE id = $1", planted.Id, intermediate.CertificateDer.ToArray(), root.Id);
             Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.ExportPkcs12Async(planted.Id, "a long enough pin", includePrivateKey: false))).ErrorCode);
 
-            // The MAC of one row copied onto another does not make it authentic.
+            // The MAC of one row copied onto another, untouched one does not make it authentic.
             var donor = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("d.example.net", "DNS:d.example.net") });
-            Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET row_mac = (SELECT row_mac FROM certificates WHERE id = $2) WHERE id = $1", marked.Id, donor.Id));
-            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(marked.Id))).ErrorCode);
+            var recipient = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("n.example.net", "DNS:n.example.net") });
+            Assert.IsNotNull(await store.GetAsync(recipient.Id));
+            Assert.AreEqual(1, await Storage.TamperAsync("UPDATE certificates SET row_mac = (SELECT row_mac FROM certificates WHERE id = $2) WHERE id = $1", recipient.Id, donor.Id));
+            Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, (await Assert.ThrowsAsync<CertificateException>(() => store.GetAsync(recipient.Id))).ErrorCode);
         }
     }
 
@@ -463,6 +475,18 @@ public abstract class CertificateConformanceTests
         Assert.DoesNotContain(victim.SerialNumber.ToUpperInvariant(), text, "a revocation KeyInfra never made is not signed");
         var renewed = await store.RenewAsync(victim.Id);
         Assert.AreEqual(2, renewed.Version);
+
+        // A planted revocation row standing where a real revocation would go: the real one is refused with the reason
+        // (not "revoked already", which would leave a live certificate off every CRL).
+        var target = await store.IssueAsync(new IssueCertificateRequest(intermediate.Id) { SigningRequest = work.Request("t.example.net", "DNS:t.example.net") });
+        Assert.AreEqual(1, await Storage.TamperAsync(
+            "INSERT INTO revoked_certificates (certificate_id, tenant_id, authority_id, serial_number, reason, revoked_at, revoked_by) " +
+            "SELECT $1, tenant_id, authority_id, $2, reason, revoked_at, revoked_by FROM revoked_certificates WHERE certificate_id = $3",
+            target.Id, target.SerialNumber, other.Id));
+        var blocked = await Assert.ThrowsAsync<CertificateException>(() => store.RevokeAsync(target.Id, X509RevocationReason.KeyCompromise));
+        Assert.AreEqual(ErrorCodes.StoredCertificateDataInvalid, blocked.ErrorCode);
+        StringAssert.Contains(blocked.Message, "revoked_certificates");
+        Assert.AreEqual(CertificateStatus.Active, (await store.GetAsync(target.Id))!.Status, "nothing was written");
     }
 
     [TestMethod]

@@ -34,15 +34,28 @@ internal sealed class CertificateRows(ICertificateRepository repository, Identit
     public ValueTask<bool> IsAuthenticAsync(RevokedCertificateRecord revocation, CancellationToken cancellationToken)
         => rows.IsAuthenticAsync(IdentityRowEncoding.Encode(revocation), revocation.Mac, revocation.MacMasterKeyId, $"revoked_certificates {revocation.CertificateId}", cancellationToken);
 
-    /// <summary>The row, if it is authentic.</summary>
-    /// <exception cref="CertificateException">KI8015: it fails its MAC.</exception>
-    public async Task<CertificateRecord> RequireAuthenticAsync(CertificateRecord record, CancellationToken cancellationToken)
-        => await IsAuthenticAsync(record, cancellationToken).ConfigureAwait(false)
-            ? record
-            : throw new CertificateException(
-                ErrorCodes.StoredCertificateDataInvalid,
-                $"The stored row of certificate {record.Id} fails its MAC: it was changed outside KeyInfra (or under a master key the source no longer has). " +
-                "It is not shown, renewed, revoked or exported until the row is restored from a backup.");
+    /// <summary>The error for a certificate row that fails its MAC.</summary>
+    public static CertificateException Unauthentic(Guid certificateId) => new(
+        ErrorCodes.StoredCertificateDataInvalid,
+        $"The stored row of certificate {certificateId} fails its MAC: it was changed outside KeyInfra (or under a master key the source no longer has). " +
+        "It is not shown, renewed, revoked or exported until the row is restored from a backup.");
+
+    /// <summary>
+    /// Whether the certificate has a revocation row KeyInfra did not make (or that was changed): one that counts for
+    /// nothing, yet stands where the real one would go.
+    /// </summary>
+    public async Task<bool> HasUnauthenticRevocationAsync(Guid tenantId, Guid authorityId, Guid certificateId, CancellationToken cancellationToken)
+    {
+        foreach (var revocation in await repository.ListRevocationsAsync(tenantId, authorityId, cancellationToken).ConfigureAwait(false))
+        {
+            if (revocation.CertificateId == certificateId && !await IsAuthenticAsync(revocation, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The authentic rows of <paramref name="records"/>, in their order; the others are dropped (and logged).</summary>
     public async Task<List<CertificateRecord>> AuthenticOnlyAsync(IEnumerable<CertificateRecord> records, CancellationToken cancellationToken)

@@ -93,11 +93,10 @@ internal sealed class CertificateStore(
             return null;
         }
 
-        // The owner decides who may see it only once the row is known to be KeyInfra's.
-        var record = await rows.RequireAuthenticAsync(stored, cancellationToken).ConfigureAwait(false);
+        CertificateRecord record;
         try
         {
-            await access.DemandAsync(KeyInfraOperation.ReadCertificates, tenantId, null, null, null, record.Owner, cancellationToken).ConfigureAwait(false);
+            record = await AuthenticAndAllowedAsync(KeyInfraOperation.ReadCertificates, tenantId, stored, cancellationToken).ConfigureAwait(false);
         }
         catch (AccessDeniedException)
         {
@@ -196,6 +195,16 @@ internal sealed class CertificateStore(
         var revoked = await rows.SealAsync(record with { Status = CertificateStatus.Revoked }, cancellationToken).ConfigureAwait(false);
         if (await store.Repository.RevokeAsync(revocation, revoked, record.Status, cancellationToken).ConfigureAwait(false) != CertificateWriteOutcome.Written)
         {
+            // A revocation row KeyInfra did not make counts for nothing, but it holds the place of the real one: say so
+            // rather than "revoked already", which would leave a live certificate off every CRL.
+            if (await rows.HasUnauthenticRevocationAsync(tenantId, record.AuthorityId, record.Id, cancellationToken).ConfigureAwait(false))
+            {
+                throw new CertificateException(
+                    ErrorCodes.StoredCertificateDataInvalid,
+                    $"Certificate {certificateId} has a revocation row KeyInfra did not make (or one changed outside it): it is on no CRL, and it keeps this revocation from being stored. " +
+                    "Have the database owner delete that row of revoked_certificates (or restore it from a backup), then revoke again.");
+            }
+
             throw new CertificateException(ErrorCodes.CertificateStateConflict, $"Certificate {certificateId} is revoked already, or was renewed or revoked meanwhile.");
         }
 
@@ -377,9 +386,28 @@ internal sealed class CertificateStore(
     private async Task<CertificateRecord> RequireAsync(KeyInfraOperation operation, Guid tenantId, Guid certificateId, CancellationToken cancellationToken)
     {
         var stored = await store.Repository.GetCertificateAsync(tenantId, certificateId, cancellationToken).ConfigureAwait(false);
-        var record = stored is null ? null : await rows.RequireAuthenticAsync(stored, cancellationToken).ConfigureAwait(false);
-        await access.DemandAsync(operation, tenantId, null, null, null, record?.Owner ?? "", cancellationToken).ConfigureAwait(false);
-        return record ?? throw new CertificateException(ErrorCodes.CertificateNotFound, $"The tenant has no certificate {certificateId}.");
+        if (stored is null)
+        {
+            await access.DemandAsync(operation, tenantId, null, null, null, "", cancellationToken).ConfigureAwait(false);
+            throw new CertificateException(ErrorCodes.CertificateNotFound, $"The tenant has no certificate {certificateId}.");
+        }
+
+        return await AuthenticAndAllowedAsync(operation, tenantId, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The owner decides who may act on a certificate only once its row is known to be KeyInfra's. A row that fails its
+    // MAC has no known owner: only a caller allowed across the tenant learns that it was changed (KI8015); anyone else
+    // is denied, as for a certificate that does not exist, and the denial is audited.
+    private async Task<CertificateRecord> AuthenticAndAllowedAsync(KeyInfraOperation operation, Guid tenantId, CertificateRecord stored, CancellationToken cancellationToken)
+    {
+        if (!await rows.IsAuthenticAsync(stored, cancellationToken).ConfigureAwait(false))
+        {
+            await access.DemandAsync(operation, tenantId, null, null, null, "", cancellationToken).ConfigureAwait(false);
+            throw CertificateRows.Unauthentic(stored.Id);
+        }
+
+        await access.DemandAsync(operation, tenantId, null, null, null, stored.Owner, cancellationToken).ConfigureAwait(false);
+        return stored;
     }
 
     private string OwnerOfCaller() => access.Caller?.StableId ?? "host";

@@ -433,8 +433,7 @@ public sealed class EfKeyRepository(IDbContextFactory<KeyInfraDbContext> context
         await CountAsync(MasterKeyUseKind.HsmPin, context.HsmSlots.Select(s => s.MasterKeyId)).ConfigureAwait(false);
         await CountAsync(MasterKeyUseKind.LogDigest, context.VerificationLogDigests.Select(d => d.RewrapMasterKeyId ?? d.MasterKeyId)).ConfigureAwait(false);
         await CountAsync(MasterKeyUseKind.LogCheckpoint, context.VerificationLogCheckpoints.Select(c => c.RewrapMasterKeyId ?? c.MasterKeyId)).ConfigureAwait(false);
-        var identity = await IdentityRowMacKeys(context).ToListAsync(cancellationToken).ConfigureAwait(false);
-        uses.AddRange(identity.GroupBy(id => id, StringComparer.Ordinal).Select(g => new MasterKeyUseCount(g.Key, MasterKeyUseKind.IdentityRowMac, g.LongCount())));
+        await CountAsync(MasterKeyUseKind.IdentityRowMac, IdentityRowMacKeys(context)).ConfigureAwait(false);
         return uses;
     }
 
