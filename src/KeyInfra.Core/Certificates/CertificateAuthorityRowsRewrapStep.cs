@@ -15,19 +15,19 @@ internal sealed class CertificateAuthorityRowsRewrapStep(AuthorityStore store, I
     public async Task<MasterKeyRewrapStepResult> RewrapAsync(IProgress<MasterKeyRewrapStepResult>? progress, CancellationToken cancellationToken)
     {
         var current = await authenticator.CurrentMasterKeyIdAsync(cancellationToken).ConfigureAwait(false);
-        var (examined, changed, failed) = (0L, 0L, 0L);
+        var counts = new RewrapStepCounts(Name, progress);
         if (current is null)
         {
-            return new MasterKeyRewrapStepResult(Name, 0, 0, 0);
+            return counts.Result;
         }
 
         foreach (var tenantId in await store.Repository.ListAuthorityTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
             foreach (var record in await store.Repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
             {
-                examined++;
                 if (record.MacMasterKeyId == current)
                 {
+                    counts.Add(changed: false, failed: false);
                     continue;
                 }
 
@@ -37,16 +37,15 @@ internal sealed class CertificateAuthorityRowsRewrapStep(AuthorityStore store, I
                 }
                 catch (Errors.CertificateException)
                 {
-                    failed++;
+                    counts.Add(changed: false, failed: true);
                     continue;
                 }
 
                 var sealedRecord = await store.SealAsync(record with { Version = record.Version + 1 }, cancellationToken).ConfigureAwait(false);
-                changed += await store.Repository.UpdateAuthorityStateAsync(sealedRecord, record.Version, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-                progress?.Report(new MasterKeyRewrapStepResult(Name, examined, changed, failed));
+                counts.Add(await store.Repository.UpdateAuthorityStateAsync(sealedRecord, record.Version, cancellationToken).ConfigureAwait(false), failed: false);
             }
         }
 
-        return new MasterKeyRewrapStepResult(Name, examined, changed, failed);
+        return counts.Result;
     }
 }

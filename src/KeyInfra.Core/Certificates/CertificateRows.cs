@@ -58,29 +58,23 @@ internal sealed class CertificateRows(ICertificateRepository repository, Identit
     }
 
     /// <summary>The authentic rows of <paramref name="records"/>, in their order; the others are dropped (and logged).</summary>
-    public async Task<List<CertificateRecord>> AuthenticOnlyAsync(IEnumerable<CertificateRecord> records, CancellationToken cancellationToken)
-    {
-        var authentic = new List<CertificateRecord>();
-        foreach (var record in records)
-        {
-            if (await IsAuthenticAsync(record, cancellationToken).ConfigureAwait(false))
-            {
-                authentic.Add(record);
-            }
-        }
-
-        return authentic;
-    }
+    public Task<List<CertificateRecord>> AuthenticOnlyAsync(IEnumerable<CertificateRecord> records, CancellationToken cancellationToken)
+        => WhereAsync(records, record => IsAuthenticAsync(record, cancellationToken));
 
     /// <summary>The authority's revocations KeyInfra made, in revocation order; a row that fails its MAC is left out (and logged).</summary>
     public async Task<IReadOnlyList<RevokedCertificateRecord>> ListRevocationsAsync(Guid tenantId, Guid authorityId, CancellationToken cancellationToken)
+        => await WhereAsync(
+            await repository.ListRevocationsAsync(tenantId, authorityId, cancellationToken).ConfigureAwait(false),
+            revocation => IsAuthenticAsync(revocation, cancellationToken)).ConfigureAwait(false);
+
+    private static async Task<List<T>> WhereAsync<T>(IEnumerable<T> rows, Func<T, ValueTask<bool>> isAuthentic)
     {
-        var authentic = new List<RevokedCertificateRecord>();
-        foreach (var revocation in await repository.ListRevocationsAsync(tenantId, authorityId, cancellationToken).ConfigureAwait(false))
+        var authentic = new List<T>();
+        foreach (var row in rows)
         {
-            if (await IsAuthenticAsync(revocation, cancellationToken).ConfigureAwait(false))
+            if (await isAuthentic(row).ConfigureAwait(false))
             {
-                authentic.Add(revocation);
+                authentic.Add(row);
             }
         }
 

@@ -7,7 +7,8 @@ namespace KeyInfra.Certificates;
 /// <summary>
 /// Moves the MACs of certificate and revocation rows to the current master key, a page at a time, so the previous one
 /// can be retired without leaving a certificate unreadable or a revocation off the next CRL. Only an authentic row is
-/// re-sealed; one that fails its MAC is counted as failed and left as it is (it stays refused).
+/// re-sealed; one that fails its MAC is counted as failed and left as it is (it stays refused). Every row read is
+/// counted as examined.
 /// </summary>
 internal sealed class CertificateRowsRewrapStep(ICertificateRepository repository, CertificateRows rows, IdentityRowAuthenticator authenticator) : IMasterKeyRewrapStep
 {
@@ -18,77 +19,45 @@ internal sealed class CertificateRowsRewrapStep(ICertificateRepository repositor
     public async Task<MasterKeyRewrapStepResult> RewrapAsync(IProgress<MasterKeyRewrapStepResult>? progress, CancellationToken cancellationToken)
     {
         var current = await authenticator.CurrentMasterKeyIdAsync(cancellationToken).ConfigureAwait(false);
-        var counts = new Counts();
+        var counts = new RewrapStepCounts(Name, progress);
         if (current is null)
         {
-            return counts.Result(Name);
+            return counts.Result;
         }
 
+        // A row KeyInfra changed meanwhile (a renewal, a revocation) was sealed under the current key by that change,
+        // so a re-seal that finds it changed is neither a change nor a failure.
         foreach (var tenantId in await repository.ListAuthorityTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
-            Guid? after = null;
-            while (true)
+            await foreach (var record in KeysetPages.ReadAllAsync(
+                (after, token) => repository.ListCertificatesAsync(tenantId, new CertificateListFilter(null, null, null, after, PageSize), token), c => c.Id, PageSize, cancellationToken).ConfigureAwait(false))
             {
-                var page = await repository.ListCertificatesAsync(tenantId, new CertificateListFilter(null, null, null, after, PageSize), cancellationToken).ConfigureAwait(false);
-                foreach (var record in page)
+                if (record.MacMasterKeyId == current)
                 {
-                    await RewrapAsync(counts, record.MacMasterKeyId == current, () => rows.IsAuthenticAsync(record, cancellationToken), async () =>
-                        await repository.UpdateCertificateMacAsync(await rows.SealAsync(record, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                    counts.Add(changed: false, failed: false);
+                    continue;
                 }
 
-                progress?.Report(counts.Result(Name));
-                if (page.Count < PageSize)
-                {
-                    break;
-                }
-
-                after = page[^1].Id;
+                var authentic = await rows.IsAuthenticAsync(record, cancellationToken).ConfigureAwait(false);
+                counts.Add(authentic && await repository.UpdateCertificateMacAsync(await rows.SealAsync(record, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), !authentic);
             }
 
             foreach (var authority in await repository.ListAuthoritiesAsync(tenantId, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var revocation in await repository.ListRevocationsAsync(tenantId, authority.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    await RewrapAsync(counts, revocation.MacMasterKeyId == current, () => rows.IsAuthenticAsync(revocation, cancellationToken), async () =>
-                        await repository.UpdateRevocationMacAsync(await rows.SealAsync(revocation, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                    if (revocation.MacMasterKeyId == current)
+                    {
+                        counts.Add(changed: false, failed: false);
+                        continue;
+                    }
+
+                    var authentic = await rows.IsAuthenticAsync(revocation, cancellationToken).ConfigureAwait(false);
+                    counts.Add(authentic && await repository.UpdateRevocationMacAsync(await rows.SealAsync(revocation, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false), !authentic);
                 }
             }
-
-            progress?.Report(counts.Result(Name));
         }
 
-        return counts.Result(Name);
-    }
-
-    private static async Task RewrapAsync(Counts counts, bool underCurrent, Func<ValueTask<bool>> isAuthentic, Func<Task<bool>> reseal)
-    {
-        counts.Examined++;
-        if (underCurrent)
-        {
-            return;
-        }
-
-        if (!await isAuthentic().ConfigureAwait(false))
-        {
-            counts.Failed++;
-            return;
-        }
-
-        // A row KeyInfra changed meanwhile (a renewal, a revocation) was sealed under the current key by that change.
-        if (await reseal().ConfigureAwait(false))
-        {
-            counts.Changed++;
-        }
-    }
-
-    private sealed class Counts
-    {
-        public long Examined { get; set; }
-
-        public long Changed { get; set; }
-
-        public long Failed { get; set; }
-
-        public MasterKeyRewrapStepResult Result(string name) => new(name, Examined, Changed, Failed);
+        return counts.Result;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
     public async Task<MasterKeyRewrapStepResult> RewrapAsync(IProgress<MasterKeyRewrapStepResult>? progress, CancellationToken cancellationToken)
     {
         var current = await authenticator.CurrentMasterKeyIdAsync(cancellationToken).ConfigureAwait(false);
-        var counts = new Counts(Name, progress);
+        var counts = new RewrapStepCounts(Name, progress);
         if (current is null)
         {
             return counts.Result;
@@ -40,7 +40,7 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
 
         foreach (var tenantId in await repository.ListTenantsAsync(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var user in PagesAsync((after, token) => repository.ListUsersAsync(tenantId, after, PageSize, token), u => u.Id, cancellationToken).ConfigureAwait(false))
+            await foreach (var user in KeysetPages.ReadAllAsync((after, token) => repository.ListUsersAsync(tenantId, after, PageSize, token), u => u.Id, PageSize, cancellationToken).ConfigureAwait(false))
             {
                 if (user.RowMacMasterKeyId != current)
                 {
@@ -51,7 +51,7 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
                 await AssignmentsAsync(tenantId, PrincipalKind.User, user.Id, current, counts, cancellationToken).ConfigureAwait(false);
             }
 
-            await foreach (var application in PagesAsync((after, token) => repository.ListApplicationsAsync(tenantId, after, PageSize, token), a => a.Id, cancellationToken).ConfigureAwait(false))
+            await foreach (var application in KeysetPages.ReadAllAsync((after, token) => repository.ListApplicationsAsync(tenantId, after, PageSize, token), a => a.Id, PageSize, cancellationToken).ConfigureAwait(false))
             {
                 if (application.RowMacMasterKeyId != current)
                 {
@@ -83,7 +83,7 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
         return counts.Result;
     }
 
-    private async Task AssignmentsAsync(Guid tenantId, PrincipalKind kind, Guid principalId, string current, Counts counts, CancellationToken cancellationToken)
+    private async Task AssignmentsAsync(Guid tenantId, PrincipalKind kind, Guid principalId, string current, RewrapStepCounts counts, CancellationToken cancellationToken)
     {
         foreach (var assignment in await rows.Repository.ListRoleAssignmentsAsync(tenantId, kind, principalId, cancellationToken).ConfigureAwait(false))
         {
@@ -91,46 +91,6 @@ internal sealed class IdentityRowsRewrapStep(IdentityRows rows, IdentityRowAuthe
             {
                 var authentic = await rows.IsAuthenticAsync(assignment, cancellationToken).ConfigureAwait(false);
                 counts.Add(authentic && assignment.RowMac is { } mac && await rows.Repository.UpdateRoleAssignmentMacAsync(await rows.SealAsync(assignment, cancellationToken).ConfigureAwait(false), mac, cancellationToken).ConfigureAwait(false), !authentic);
-            }
-        }
-    }
-
-    private static async IAsyncEnumerable<T> PagesAsync<T>(Func<Guid?, CancellationToken, Task<IReadOnlyList<T>>> page, Func<T, Guid> id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        Guid? after = null;
-        while (true)
-        {
-            var items = await page(after, cancellationToken).ConfigureAwait(false);
-            foreach (var item in items)
-            {
-                yield return item;
-            }
-
-            if (items.Count < PageSize)
-            {
-                yield break;
-            }
-
-            after = id(items[^1]);
-        }
-    }
-
-    private sealed class Counts(string step, IProgress<MasterKeyRewrapStepResult>? progress)
-    {
-        private long _examined;
-        private long _changed;
-        private long _failed;
-
-        public MasterKeyRewrapStepResult Result => new(step, _examined, _changed, _failed);
-
-        public void Add(bool changed, bool failed)
-        {
-            _examined++;
-            _changed += changed ? 1 : 0;
-            _failed += failed ? 1 : 0;
-            if (_examined % 100 == 0)
-            {
-                progress?.Report(Result);
             }
         }
     }
